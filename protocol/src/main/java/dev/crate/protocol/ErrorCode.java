@@ -1,0 +1,75 @@
+package dev.crate.protocol;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The stable machine-readable error codes of the Crate API. Clients switch on {@link #code()};
+ * the HTTP status and title are what the server answers with. Never rename a code: add one.
+ */
+public enum ErrorCode {
+    MALFORMED_REQUEST("malformed_request", 400, "Malformed request"),
+    INVALID_NAME("invalid_name", 400, "Invalid secret name"),
+    INVALID_ENVIRONMENT("invalid_environment", 400, "Invalid environment name"),
+    INVALID_TAG("invalid_tag", 400, "Invalid tag"),
+    TOO_MANY_TAGS("too_many_tags", 400, "Too many tags"),
+    TOO_MANY_NAMES("too_many_names", 400, "Too many names"),
+    INVALID_ORGANIZATION_NAME("invalid_organization_name", 400, "Invalid organization name"),
+    INVALID_API_KEY_REQUEST("invalid_api_key_request", 400, "Invalid API key request"),
+    INVALID_TAG_METADATA("invalid_tag_metadata", 400, "Invalid tag metadata"),
+    UNSEALED_VALUE_REJECTED("unsealed_value_rejected", 400, "Unsealed value rejected"),
+    INVALID_SEALED_VALUE("invalid_sealed_value", 400, "Sealed value cannot be opened"),
+    INVALID_VALUE("invalid_value", 400, "Invalid secret value"),
+    VALUE_TOO_LARGE("value_too_large", 413, "Secret value too large"),
+    BODY_TOO_LARGE("body_too_large", 413, "Request body too large"),
+    INVALID_CLIENT_KEY("invalid_client_key", 400, "Invalid client public key"),
+    WEAK_CLIENT_KEY("weak_client_key", 400, "Client public key too weak"),
+    UNAUTHENTICATED("unauthenticated", 401, "Authentication required"),
+    FORBIDDEN("forbidden", 403, "Forbidden"),
+    NOT_FOUND("not_found", 404, "Not found"),
+    ORGANIZATION_NOT_FOUND("organization_not_found", 404, "Organization not found"),
+    SECRET_NOT_FOUND("secret_not_found", 404, "Secret not found"),
+    ENVIRONMENT_NOT_FOUND("environment_not_found", 404, "Environment not found"),
+    TAG_NOT_FOUND("tag_not_found", 404, "Tag not found"),
+    API_KEY_NOT_FOUND("api_key_not_found", 404, "API key not found"),
+    METHOD_NOT_ALLOWED("method_not_allowed", 405, "Method not allowed"),
+    NOT_ACCEPTABLE("not_acceptable", 406, "Not acceptable"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),
+    CONFLICT("conflict", 409, "Conflict"),
+    ENVIRONMENT_EXISTS("environment_exists", 409, "Environment already exists"),
+    ORGANIZATION_EXISTS("organization_exists", 409, "Organization already exists"),
+    TAG_IN_USE("tag_in_use", 409, "Tag in use"),
+    INTERNAL_ERROR("internal_error", 500, "Internal error"),
+    SERVICE_UNAVAILABLE("service_unavailable", 503, "Service unavailable");
+
+    private final String code;
+    private final int status;
+    private final String title;
+
+    ErrorCode(String code, int status, String title) {
+        this.code = code;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** The problem {@code type} URI clients may dereference in the docs. */
+    public String type() {
+        return "https://crate.dev/problems/" + code.replace('_', '-');
+    }
+
+    public static Optional<ErrorCode> fromCode(String code) {
+        return Arrays.stream(values()).filter(c -> c.code.equals(code)).findFirst();
+    }
+}

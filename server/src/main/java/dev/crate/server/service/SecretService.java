@@ -1,0 +1,271 @@
+package dev.crate.server.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crate.protocol.ErrorCode;
+import dev.crate.protocol.Limits;
+import dev.crate.protocol.wire.PublicKeyResponse;
+import dev.crate.protocol.wire.RetrieveRequest;
+import dev.crate.protocol.wire.RetrieveResponse;
+import dev.crate.protocol.wire.RetrievedPayload;
+import dev.crate.protocol.wire.RetrievedSecret;
+import dev.crate.protocol.wire.SecretList;
+import dev.crate.protocol.wire.SecretMetadata;
+import dev.crate.protocol.wire.StoreSecretRequest;
+import dev.crate.server.auth.AccessPolicy;
+import dev.crate.server.crypto.SecretCipher;
+import dev.crate.server.crypto.sealing.ClientKey;
+import dev.crate.server.crypto.sealing.ClientKeyException;
+import dev.crate.server.domain.Caller;
+import dev.crate.server.domain.CrateException;
+import dev.crate.server.domain.OrgKey;
+import dev.crate.server.storage.EnvironmentRepository;
+import dev.crate.server.storage.OrgKeyRepository;
+import dev.crate.server.storage.SecretRecord;
+import dev.crate.server.storage.SecretRepository;
+import dev.crate.server.storage.SecretVersionRecord;
+import dev.crate.server.storage.SecretVersionRepository;
+import dev.crate.server.storage.TagRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Storing, listing, retrieving and deleting secrets: the sealed write path and the sealed read path. */
+@ApplicationScoped
+public class SecretService {
+    /** A 64 KiB value sealed as a JWE is about 88 000 characters; anything much longer is refused unread. */
+    private static final int MAX_ENCRYPTED_VALUE_CHARS = 96 * 1024;
+
+    private final AccessPolicy access;
+    private final KeyService keys;
+    private final EnvironmentRepository environments;
+    private final TagRepository tags;
+    private final SecretRepository secrets;
+    private final SecretVersionRepository versions;
+    private final OrgKeyRepository orgKeys;
+    private final ObjectMapper json;
+
+    SecretService(AccessPolicy access, KeyService keys, EnvironmentRepository environments, TagRepository tags,
+            SecretRepository secrets, SecretVersionRepository versions, OrgKeyRepository orgKeys, ObjectMapper json) {
+        this.access = access;
+        this.keys = keys;
+        this.environments = environments;
+        this.tags = tags;
+        this.secrets = secrets;
+        this.versions = versions;
+        this.orgKeys = orgKeys;
+        this.json = json;
+    }
+
+    public Uni<PublicKeyResponse> publicKey(Caller caller, String orgId) {
+        return access.requireAdmin(caller, orgId).chain(org -> keys.publicKey(org.id));
+    }
+
+    public Uni<SecretMetadata> store(Caller caller, String orgId, StoreSecretRequest request) {
+        if (request == null) {
+            throw new CrateException(ErrorCode.MALFORMED_REQUEST, "a JSON body with name, environment, encrypted_value and sealed is required");
+        }
+        String name = Validation.secretName(request.name());
+        String environment = Validation.environment(request.environment());
+        List<String> newTags = request.tags() == null ? null : Validation.tags(request.tags());
+        if (!Boolean.TRUE.equals(request.sealed())) {
+            throw new CrateException(ErrorCode.UNSEALED_VALUE_REJECTED,
+                    "values must be sealed on the client with the organization's public key and sent with \"sealed\": true");
+        }
+        if (request.encryptedValue() == null || request.encryptedValue().isEmpty()) {
+            throw new CrateException(ErrorCode.MALFORMED_REQUEST, "encrypted_value is required");
+        }
+        if (request.encryptedValue().length() > MAX_ENCRYPTED_VALUE_CHARS) {
+            throw new CrateException(ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
+        }
+        return access.requireAdmin(caller, orgId)
+                .chain(org -> keys.openSealed(org.id, request.encryptedValue())
+                        .chain(value -> {
+                            try {
+                                checkValue(value);
+                            } catch (CrateException e) {
+                                Arrays.fill(value, (byte) 0);
+                                throw e;
+                            }
+                            return Panache.withTransaction(() -> storeInTransaction(caller, org.id, environment, name, newTags, value))
+                                    .eventually(() -> Arrays.fill(value, (byte) 0));
+                        }));
+    }
+
+    private Uni<SecretMetadata> storeInTransaction(Caller caller, UUID orgId, String environment, String name,
+            List<String> newTags, byte[] plaintext) {
+        return requireEnvironment(orgId, environment)
+                .chain(() -> newTags == null ? Uni.createFrom().voidItem() : tags.ensureExist(orgId, newTags))
+                .chain(() -> secrets.insertIfAbsent(orgId, environment, name))
+                .chain(() -> secrets.findForUpdate(orgId, environment, name))
+                .chain(secret -> keys.activeOrgKey(orgId).chain(orgKey -> {
+                    int version = secret.currentVersion + 1;
+                    SecretCipher.Encrypted encrypted = SecretCipher.encrypt(orgKey, secret.id, environment, name, version, plaintext);
+                    OffsetDateTime now = Times.now();
+                    SecretVersionRecord row = new SecretVersionRecord();
+                    row.id = UUID.randomUUID();
+                    row.secretId = secret.id;
+                    row.version = version;
+                    row.orgKeyVersion = encrypted.orgKeyVersion();
+                    row.wrappedDataKey = encrypted.wrappedDataKey();
+                    row.ciphertext = encrypted.ciphertext();
+                    row.createdAt = now;
+                    row.createdBy = caller.actor();
+                    secret.currentVersion = version;
+                    secret.deletedAt = null;
+                    secret.updatedAt = now;
+                    if (newTags != null) {
+                        secret.tags = newTags.toArray(String[]::new);
+                    }
+                    return versions.persist(row)
+                            .chain(() -> orgKeys.countWrap(orgId, orgKey.version()))
+                            .replaceWith(() -> metadata(secret));
+                }));
+    }
+
+    public Uni<SecretList> list(Caller caller, String orgId, String env, String tagCsv) {
+        String environment = Validation.environment(env);
+        List<String> filter = Validation.tagFilter(tagCsv);
+        return access.requireAdmin(caller, orgId).chain(org -> Panache.withSession(() ->
+                requireEnvironment(org.id, environment)
+                        .chain(() -> secrets.listLive(org.id, environment, filter, null))
+                        .map(rows -> new SecretList(rows.stream().map(SecretService::metadata).toList()))));
+    }
+
+    public Uni<RetrieveResponse> retrieve(Caller caller, String orgId, RetrieveRequest request) {
+        if (request == null) {
+            throw new CrateException(ErrorCode.MALFORMED_REQUEST, "a JSON body with a client public key is required");
+        }
+        String environment = Validation.environment(request.environment());
+        List<String> names = Validation.names(request.names());
+        List<String> filter = Validation.tags(request.tags());
+        ClientKey clientKey = clientKey(request);
+        String enc = request.enc() == null ? "A256GCM" : request.enc();
+        if (!ClientKey.supportedEnc(enc)) {
+            throw new CrateException(ErrorCode.MALFORMED_REQUEST, "enc must be A256GCM (default) or A256CBC-HS512");
+        }
+        return access.requireAdmin(caller, orgId).chain(org -> Panache.withSession(() ->
+                requireEnvironment(org.id, environment)
+                        .chain(() -> secrets.listLive(org.id, environment, filter, names))
+                        .chain(rows -> versions.currentOf(rows.stream().map(s -> s.id).toList())
+                                .chain(rowVersions -> orgKeysFor(org.id, rowVersions)
+                                        .chain(orgKeyMap -> Offload.cpu(() -> seal(clientKey, enc, environment, names,
+                                                rows, rowVersions, orgKeyMap)))))));
+    }
+
+    public Uni<Void> delete(Caller caller, String orgId, String rawName, String env) {
+        String name = Validation.secretName(rawName);
+        String environment = Validation.environment(env);
+        return access.requireAdmin(caller, orgId).chain(org -> Panache.withTransaction(() ->
+                requireEnvironment(org.id, environment)
+                        .chain(() -> secrets.findLive(org.id, environment, name))
+                        .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.SECRET_NOT_FOUND,
+                                "no secret " + name + " in environment " + environment))
+                        .invoke(secret -> {
+                            OffsetDateTime now = Times.now();
+                            secret.deletedAt = now;
+                            secret.updatedAt = now;
+                        })
+                        .replaceWithVoid()));
+    }
+
+    private Uni<Void> requireEnvironment(UUID orgId, String environment) {
+        return environments.findByName(orgId, environment)
+                .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.ENVIRONMENT_NOT_FOUND,
+                        "no environment '" + environment + "' in this organization; create it with POST /organization/{id}/environments"))
+                .replaceWithVoid();
+    }
+
+    private Uni<Map<Integer, OrgKey>> orgKeysFor(UUID orgId, List<SecretVersionRecord> rows) {
+        List<Integer> needed = rows.stream().map(r -> r.orgKeyVersion).distinct().toList();
+        if (needed.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Uni<OrgKey>> loads = needed.stream().map(v -> keys.orgKey(orgId, v)).toList();
+        return Uni.join().all(loads).andFailFast().map(list -> {
+            Map<Integer, OrgKey> map = new HashMap<>();
+            list.forEach(k -> map.put(k.version(), k));
+            return map;
+        });
+    }
+
+    private RetrieveResponse seal(ClientKey clientKey, String enc, String environment, List<String> names, List<SecretRecord> rows,
+            List<SecretVersionRecord> rowVersions, Map<Integer, OrgKey> orgKeyMap) {
+        Map<UUID, SecretVersionRecord> byId = new HashMap<>();
+        rowVersions.forEach(v -> byId.put(v.secretId, v));
+        List<RetrievedSecret> found = new ArrayList<>();
+        LinkedHashSet<String> missing = new LinkedHashSet<>(names == null ? List.of() : names);
+        for (SecretRecord secret : rows) {
+            SecretVersionRecord version = byId.get(secret.id);
+            if (version == null) {
+                continue;
+            }
+            byte[] value = SecretCipher.decrypt(secret.orgId, orgKeyMap::get, secret.id, secret.environment,
+                    secret.name, version.version, version.wrappedDataKey, version.ciphertext);
+            found.add(new RetrievedSecret(secret.name, new String(value, StandardCharsets.UTF_8), version.version,
+                    Validation.sorted(secret.tags)));
+            Arrays.fill(value, (byte) 0);
+            missing.remove(secret.name);
+        }
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(new RetrievedPayload(environment, found, List.copyOf(missing)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the retrieve payload");
+        }
+        try {
+            return new RetrieveResponse(clientKey.seal(payload, enc));
+        } finally {
+            Arrays.fill(payload, (byte) 0);
+        }
+    }
+
+    private static ClientKey clientKey(RetrieveRequest request) {
+        boolean pem = request.clientPublicKeyPem() != null;
+        boolean jwk = request.clientPublicJwk() != null;
+        if (pem == jwk) {
+            throw new CrateException(ErrorCode.INVALID_CLIENT_KEY,
+                    "give exactly one of client_public_key_pem (RSA SPKI PEM) or client_public_jwk (RSA or EC P-256 JWK)");
+        }
+        try {
+            return pem ? ClientKey.fromPem(request.clientPublicKeyPem()) : ClientKey.fromJwk(request.clientPublicJwk());
+        } catch (ClientKeyException e) {
+            throw new CrateException(e.weak() ? ErrorCode.WEAK_CLIENT_KEY : ErrorCode.INVALID_CLIENT_KEY, e.getMessage());
+        }
+    }
+
+    private static void checkValue(byte[] value) {
+        if (value.length == 0) {
+            throw new CrateException(ErrorCode.INVALID_VALUE, "a secret value holds 1 byte to 64 KiB of UTF-8");
+        }
+        if (value.length > Limits.MAX_VALUE_BYTES) {
+            throw new CrateException(ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value));
+        } catch (CharacterCodingException e) {
+            throw new CrateException(ErrorCode.INVALID_VALUE, "a secret value must be valid UTF-8");
+        }
+    }
+
+    static SecretMetadata metadata(SecretRecord secret) {
+        return new SecretMetadata(secret.name, secret.environment, secret.currentVersion,
+                Validation.sorted(secret.tags), secret.updatedAt.withOffsetSameInstant(ZoneOffset.UTC));
+    }
+}

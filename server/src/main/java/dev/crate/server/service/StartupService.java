@@ -1,0 +1,121 @@
+package dev.crate.server.service;
+
+import dev.crate.server.config.CrateConfig;
+import dev.crate.server.crypto.aead.DecryptionException;
+import dev.crate.server.crypto.envelope.Contexts;
+import dev.crate.server.crypto.rootkey.RootKeyProvider;
+import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
+import dev.crate.server.storage.OrgKeyRecord;
+import dev.crate.server.storage.OrgKeyRepository;
+import dev.crate.server.storage.OrganizationRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs once at start, after the migrations: proves the root key opens the stored org keys (else the
+ * server refuses to start rather than make new keys), then bootstraps org {@code default} on an empty
+ * database.
+ */
+@ApplicationScoped
+public class StartupService {
+    private static final Logger LOG = Logger.getLogger(StartupService.class);
+    private static final long BOOTSTRAP_LOCK = 0x43524154450001L;
+
+    private final RootKeyProvider rootKey;
+    private final OrgKeyRepository orgKeys;
+    private final OrganizationRepository organizations;
+    private final OrganizationService organizationService;
+    private final KeyService keys;
+    private final CrateConfig config;
+
+    StartupService(RootKeyProvider rootKey, OrgKeyRepository orgKeys, OrganizationRepository organizations,
+            OrganizationService organizationService, KeyService keys, CrateConfig config) {
+        this.rootKey = rootKey;
+        this.orgKeys = orgKeys;
+        this.organizations = organizations;
+        this.organizationService = organizationService;
+        this.keys = keys;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) throws Throwable {
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(orgKeys::onePerRootKid).invoke(this::checkRootKey));
+        if (config.bootstrapEnabled()) {
+            VertxContextSupport.subscribeAndAwait(this::bootstrap);
+        }
+        LOG.infof("CRATE-0010 root key %s (%s) opens the stored org keys", rootKey.activeKid(), rootKey.source());
+    }
+
+    private void checkRootKey(List<OrgKeyRecord> samples) {
+        for (OrgKeyRecord sample : samples) {
+            try {
+                byte[] material = rootKey.unwrap(sample.wrappedKey, Contexts.orgKey(sample.orgId, sample.version));
+                Arrays.fill(material, (byte) 0);
+            } catch (UnknownRootKeyException e) {
+                throw new StartupRefusedException("CRATE-0002 stored org keys are wrapped by root key '" + e.kid()
+                        + "', which is not configured (configured: " + rootKey.kids() + " from " + rootKey.source()
+                        + "). Start with the root key that has kid '" + e.kid() + "'. Crate never replaces keys silently.");
+            } catch (DecryptionException e) {
+                throw new StartupRefusedException("CRATE-0003 the configured root key '" + rootKey.activeKid()
+                        + "' does not open the stored org keys it claims: the key or the database has been altered.");
+            }
+        }
+    }
+
+    private Uni<Void> bootstrap() {
+        return keys.newTransportKeyPair().chain(pair -> Panache.withTransaction(() ->
+                Panache.getSession().chain(s -> s.createNativeQuery("select pg_advisory_xact_lock(:lock)")
+                                .setParameter("lock", BOOTSTRAP_LOCK).getSingleResult())
+                        .chain(() -> organizations.count())
+                        .chain(count -> {
+                            if (count > 0) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            String preset = config.bootstrapToken().filter(t -> !t.isBlank()).orElse(null);
+                            return organizationService.provision("default", pair, preset, "bootstrap")
+                                    .invoke(created -> announce(created.id().toString(), created.adminApiKey().key(), preset != null))
+                                    .replaceWithVoid();
+                        })));
+    }
+
+    private void announce(String orgId, String key, boolean preset) {
+        LOG.infof("CRATE-0011 created organization 'default' (%s) with a bootstrap admin API key", orgId);
+        if (preset) {
+            LOG.info("CRATE-0012 the bootstrap admin API key is the one given in CRATE_BOOTSTRAP_TOKEN");
+            return;
+        }
+        StringBuilder banner = new StringBuilder()
+                .append("\n==================================================================\n")
+                .append(" Crate: first start. Organization 'default': ").append(orgId).append('\n')
+                .append(" Admin API key (shown once):\n\n   ").append(key).append("\n\n");
+        if (config.embeddedDatabase() || config.devRootKey()) {
+            Path file = config.dataDir().resolve("bootstrap-token");
+            try {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, key + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                banner.append(" Also saved (mode 0600) in ").append(file).append('\n');
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.warnf("CRATE-0013 could not save the bootstrap key file %s: %s", file, e.getClass().getSimpleName());
+            }
+        }
+        banner.append("==================================================================\n");
+        // Straight to the console, never through the logging pipeline: log shippers must not see it.
+        System.out.print(banner);
+        System.out.flush();
+    }
+}

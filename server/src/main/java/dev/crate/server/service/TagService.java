@@ -1,0 +1,82 @@
+package dev.crate.server.service;
+
+import dev.crate.protocol.ErrorCode;
+import dev.crate.protocol.Limits;
+import dev.crate.protocol.wire.Tag;
+import dev.crate.protocol.wire.TagList;
+import dev.crate.protocol.wire.TagMetadata;
+import dev.crate.server.auth.AccessPolicy;
+import dev.crate.server.domain.Caller;
+import dev.crate.server.domain.CrateException;
+import dev.crate.server.storage.SecretRepository;
+import dev.crate.server.storage.TagRecord;
+import dev.crate.server.storage.TagRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The org-wide tag catalog. Tags appear when a secret first uses them; metadata is set here. */
+@ApplicationScoped
+public class TagService {
+    private final AccessPolicy access;
+    private final TagRepository tags;
+    private final SecretRepository secrets;
+
+    TagService(AccessPolicy access, TagRepository tags, SecretRepository secrets) {
+        this.access = access;
+        this.tags = tags;
+        this.secrets = secrets;
+    }
+
+    public Uni<TagList> list(Caller caller, String orgId) {
+        return access.requireAdmin(caller, orgId)
+                .chain(org -> Panache.withSession(() -> tags.listForOrg(org.id)))
+                .map(rows -> new TagList(rows.stream().map(TagService::toWire).toList()));
+    }
+
+    /** Creates the tag or replaces its metadata. */
+    public Uni<Tag> put(Caller caller, String orgId, String rawName, TagMetadata metadata) {
+        String name = Validation.tag(rawName);
+        TagMetadata checked = check(metadata);
+        return access.requireAdmin(caller, orgId).chain(org -> Panache.withTransaction(() ->
+                tags.ensureExist(org.id, java.util.List.of(name))
+                        .chain(() -> tags.findByName(org.id, name))
+                        .invoke(tag -> {
+                            tag.color = checked.color();
+                            tag.description = checked.description();
+                        })
+                        .map(TagService::toWire)));
+    }
+
+    public Uni<Void> delete(Caller caller, String orgId, String rawName) {
+        String name = Validation.tag(rawName);
+        return access.requireAdmin(caller, orgId).chain(org -> Panache.withTransaction(() ->
+                tags.findByName(org.id, name)
+                        .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.TAG_NOT_FOUND, "no tag '" + name + "'"))
+                        .chain(tag -> secrets.countLiveWithTag(org.id, name).chain(count -> {
+                            if (count > 0) {
+                                throw new CrateException(ErrorCode.TAG_IN_USE, "tag '" + name + "' is used by " + count
+                                        + " secret(s); remove it from them first");
+                            }
+                            return tags.delete(tag);
+                        }))));
+    }
+
+    private static TagMetadata check(TagMetadata metadata) {
+        if (metadata == null) {
+            return new TagMetadata(null, null);
+        }
+        if (metadata.color() != null && !Limits.TAG_COLOR.matcher(metadata.color()).matches()) {
+            throw new CrateException(ErrorCode.INVALID_TAG_METADATA, "color must look like #ff0000");
+        }
+        if (metadata.description() != null && metadata.description().length() > Limits.MAX_TAG_DESCRIPTION) {
+            throw new CrateException(ErrorCode.INVALID_TAG_METADATA,
+                    "description holds at most " + Limits.MAX_TAG_DESCRIPTION + " characters");
+        }
+        return metadata;
+    }
+
+    static Tag toWire(TagRecord tag) {
+        return new Tag(tag.name, new TagMetadata(tag.color, tag.description));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.crate.server.storage;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+/** Wrapped org keys. */
+@ApplicationScoped
+public class OrgKeyRepository implements PanacheRepositoryBase<OrgKeyRecord, UUID> {
+
+    public Uni<OrgKeyRecord> findActive(UUID orgId) {
+        return find("orgId = ?1 and state = ?2", orgId, OrgKeyRecord.ACTIVE).firstResult();
+    }
+
+    public Uni<OrgKeyRecord> findVersion(UUID orgId, int version) {
+        return find("orgId = ?1 and version = ?2", orgId, version).firstResult();
+    }
+
+    /** One (the newest) org key per root kid still in use: enough to prove a root key opens what it must. */
+    public Uni<List<OrgKeyRecord>> onePerRootKid() {
+        return list("from OrgKeyRecord k where k.state <> 'retired' and k.createdAt = "
+                + "(select max(k2.createdAt) from OrgKeyRecord k2 where k2.rootKid = k.rootKid and k2.state <> 'retired')");
+    }
+
+    /** Counts a data key wrapped by the org key, for the usage limit on org keys. */
+    public Uni<Integer> countWrap(UUID orgId, int version) {
+        return update("wrapCount = wrapCount + 1 where orgId = ?1 and version = ?2", orgId, version);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.crate.server.storage;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/** Org transport key pairs. */
+@ApplicationScoped
+public class TransportKeyRepository implements PanacheRepositoryBase<TransportKeyRecord, UUID> {
+
+    public Uni<TransportKeyRecord> findActive(UUID orgId) {
+        return find("orgId = ?1 and state = ?2", orgId, TransportKeyRecord.ACTIVE).firstResult();
+    }
+
+    /** A key by kid that still opens sealed values (active or in its grace period). */
+    public Uni<TransportKeyRecord> findUsable(UUID orgId, String kid) {
+        return find("orgId = ?1 and kid = ?2 and state <> 'disabled'", orgId, kid).firstResult();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.crate.server.api;
+
+import static dev.crate.server.testing.Api.as;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
+
+import dev.crate.protocol.sealing.Sealing;
+import dev.crate.protocol.sealing.TemporaryKey;
+import dev.crate.server.testing.Api;
+import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.jose4j.jwk.JsonWebKey;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every bad input answers its documented 4xx with a stable code, and stores nothing. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class RejectionsTest {
+    private Org org;
+
+    @BeforeEach
+    void newOrg() {
+        org = Api.newOrg();
+    }
+
+    private String secrets() {
+        return "/organization/" + org.id() + "/secrets";
+    }
+
+    private ValidatableResponse put(Map<String, Object> body) {
+        return as(org.adminKey()).body(body).put(secrets()).then();
+    }
+
+    private Map<String, Object> body(String name, Object encrypted, Object sealed) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("encrypted_value", encrypted);
+        if (sealed != null) {
+            body.put("sealed", sealed);
+        }
+        return body;
+    }
+
+    private String sealed(String value) {
+        Api.PublicKey key = Api.publicKey(org);
+        return Sealing.sealJwe(key.key(), key.kid(), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void expectProblem(ValidatableResponse response, int status, String code) {
+        response.statusCode(status).contentType(containsString("application/problem+json"))
+                .body("code", equalTo(code)).body("status", equalTo(status)).body("request_id", notNullValue())
+                .body("detail", notNullValue());
+    }
+
+    private void assertNothingStored() {
+        as(org.adminKey()).get(secrets()).then().body("secrets.size()", equalTo(0));
+    }
+
+    @Test
+    void rejectsUnsealedValues() {
+        expectProblem(put(body("A", "plain", false)), 400, "unsealed_value_rejected");
+        expectProblem(put(body("A", "plain", null)), 400, "unsealed_value_rejected");
+        assertNothingStored();
+    }
+
+    @Test
+    void rejectsEverySealedValueItCannotOpenWithOneCode() {
+        String good = sealed("v");
+        String[] parts = good.split("\\.");
+        byte[] ct = Base64.getUrlDecoder().decode(parts[3]);
+        ct[0] ^= 1;
+        String tampered = String.join(".", parts[0], parts[1], parts[2],
+                Base64.getUrlEncoder().withoutPadding().encodeToString(ct), parts[4]);
+        Org other = Api.newOrg();
+        Api.PublicKey otherKey = Api.publicKey(other);
+        String otherOrgs = Sealing.sealJwe(otherKey.key(), otherKey.kid(), "v".getBytes(StandardCharsets.UTF_8));
+        String otherOrgsRaw = Sealing.sealRaw(otherKey.key(), "v".getBytes(StandardCharsets.UTF_8));
+        for (String bad : List.of("not base64!", "AAAA", tampered, otherOrgs, otherOrgsRaw, "a.b.c.d.e")) {
+            expectProblem(put(body("A", bad, true)), 400, "invalid_sealed_value");
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void rejectsInvalidNamesEnvironmentsAndTags() {
+        expectProblem(put(body("1BAD", sealed("v"), true)), 400, "invalid_name");
+        expectProblem(put(body("A".repeat(129), sealed("v"), true)), 400, "invalid_name");
+        Map<String, Object> env = body("A", sealed("v"), true);
+        env.put("environment", "Prod!");
+        expectProblem(put(env), 400, "invalid_environment");
+        Map<String, Object> tag = body("A", sealed("v"), true);
+        tag.put("tags", List.of("Bad Tag"));
+        expectProblem(put(tag), 400, "invalid_tag");
+        Map<String, Object> many = body("A", sealed("v"), true);
+        many.put("tags", IntStream.range(0, 21).mapToObj(i -> "t" + i).toList());
+        expectProblem(put(many), 400, "too_many_tags");
+        assertNothingStored();
+    }
+
+    @Test
+    void rejectsValuesOver64KiB() {
+        expectProblem(put(body("BIG", sealed("x".repeat(64 * 1024 + 1)), true)), 413, "value_too_large");
+        assertNothingStored();
+    }
+
+    @Test
+    void rejectsAnEmptyValueAndInvalidUtf8() {
+        Api.PublicKey key = Api.publicKey(org);
+        expectProblem(put(body("E", Sealing.sealRaw(key.key(), new byte[0]), true)), 400, "invalid_value");
+        String latin1 = Sealing.sealJwe(key.key(), key.kid(), new byte[] {(byte) 0xff, (byte) 0xfe});
+        expectProblem(put(body("E", latin1, true)), 400, "invalid_value");
+        assertNothingStored();
+    }
+
+    @Test
+    void rejectsBodiesOver256KiB() {
+        expectProblem(as(org.adminKey()).body("{\"name\":\"" + "A".repeat(300 * 1024) + "\"}").put(secrets()).then(),
+                413, "body_too_large");
+    }
+
+    @Test
+    void rejectsMalformedJson() {
+        expectProblem(as(org.adminKey()).body("{\"name\":").put(secrets()).then(), 400, "malformed_request");
+        expectProblem(as(org.adminKey()).body("{\"names\": 7, \"client_public_key_pem\": 1}").post(secrets() + "/retrieve").then(),
+                400, "malformed_request");
+    }
+
+    @Test
+    void rejectsRetrieveWithWeakMissingOrDoubleClientKeys() throws Exception {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(1024);
+        Map<String, Object> weakRsa = JsonWebKey.Factory.newJwk(rsa.generateKeyPair().getPublic())
+                .toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(new ECGenParameterSpec("secp384r1"));
+        Map<String, Object> p384 = JsonWebKey.Factory.newJwk(ec.generateKeyPair().getPublic())
+                .toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        expectProblem(retrieve(Map.of("client_public_jwk", weakRsa)), 400, "weak_client_key");
+        expectProblem(retrieve(Map.of("client_public_jwk", p384)), 400, "weak_client_key");
+        expectProblem(retrieve(Map.of()), 400, "invalid_client_key");
+        Map<String, Object> jwk = TemporaryKey.generate().publicJwk();
+        expectProblem(retrieve(Map.of("client_public_jwk", jwk, "client_public_key_pem", "x")), 400, "invalid_client_key");
+        expectProblem(retrieve(Map.of("client_public_key_pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")),
+                400, "invalid_client_key");
+        Map<String, Object> withPrivate = new HashMap<>(jwk);
+        withPrivate.put("d", "AAAA");
+        expectProblem(retrieve(Map.of("client_public_jwk", withPrivate)), 400, "invalid_client_key");
+    }
+
+    @Test
+    void rejectsMoreThan1000NamesPerRetrieve() {
+        List<String> names = new ArrayList<>();
+        IntStream.range(0, 1001).forEach(i -> names.add("N" + i));
+        expectProblem(retrieve(Map.of("names", names, "client_public_jwk", TemporaryKey.generate().publicJwk())),
+                400, "too_many_names");
+    }
+
+    @Test
+    void answersNotFoundForAnUnknownEnvironment() {
+        expectProblem(as(org.adminKey()).get(secrets() + "?env=nowhere").then(), 404, "environment_not_found");
+    }
+
+    @Test
+    void answersProblemJsonForUnknownRoutesAndMethods() {
+        expectProblem(as(org.adminKey()).get("/no/such/route").then(), 404, "not_found");
+        expectProblem(as(org.adminKey()).patch(secrets()).then(), 405, "method_not_allowed");
+    }
+
+    private ValidatableResponse retrieve(Map<String, Object> body) {
+        return as(org.adminKey()).body(body).post(secrets() + "/retrieve").then();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.crate.server.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.crate.protocol.sealing.Sealing;
+import dev.crate.protocol.sealing.TemporaryKey;
+import dev.crate.server.crypto.sealing.ClientKey;
+import dev.crate.server.crypto.sealing.InvalidSealedValueException;
+import dev.crate.server.crypto.sealing.SealedValueOpener;
+import dev.crate.server.crypto.sealing.TransportKeyPair;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SealingTest {
+    private static final TransportKeyPair PAIR = TransportKeyPair.generate();
+    private static final byte[] VALUE = "sk_test_12345".getBytes(StandardCharsets.UTF_8);
+
+    private static byte[] open(String sealed) {
+        return SealedValueOpener.open(sealed, PAIR.privateKey(), kid -> Optional.empty());
+    }
+
+    @Test
+    void opensRawOaepSha256() {
+        assertArrayEquals(VALUE, open(Sealing.sealRaw(PAIR.publicKey(), VALUE)));
+    }
+
+    @Test
+    void opensAJweOfAnySize() {
+        byte[] big = new byte[64 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        assertArrayEquals(big, open(Sealing.sealJwe(PAIR.publicKey(), PAIR.kid(), big)));
+    }
+
+    @Test
+    void rawOaepCarriesAtMost318BytesUnderRsa3072() {
+        assertArrayEquals(new byte[318], open(Sealing.sealRaw(PAIR.publicKey(), new byte[318])));
+        assertThrows(IllegalArgumentException.class, () -> Sealing.sealRaw(PAIR.publicKey(), new byte[319]));
+    }
+
+    @Test
+    void everyFailureIsTheSameException() {
+        TransportKeyPair other = TransportKeyPair.generate();
+        for (String bad : new String[] {null, "", "%%%", "AAAA", Sealing.sealRaw(other.publicKey(), VALUE),
+                Sealing.sealJwe(other.publicKey(), other.kid(), VALUE), "a.b.c.d.e", "x.y"}) {
+            var e = assertThrows(InvalidSealedValueException.class, () -> open(bad));
+            assertEquals("sealed value cannot be opened", e.getMessage());
+        }
+    }
+
+    @Test
+    void retrievalToAnEcKeyOpensWithTheClientsTemporaryKey() {
+        TemporaryKey temporary = TemporaryKey.generate();
+        String jwe = ClientKey.fromJwk(temporary.publicJwk()).seal(VALUE, "A256GCM");
+        assertArrayEquals(VALUE, temporary.open(jwe));
+    }
+}
