@@ -27,7 +27,7 @@ public final class CrateMain {
         try {
             database = EmbeddedDatabase.start(settings.dataDir());
         } catch (EmbeddedDatabaseException e) {
-            System.err.println("crate-server: cannot start the embedded PostgreSQL: " + e.getMessage());
+            System.err.println("crate-server: " + e.getMessage());
             System.exit(1);
             return;
         }

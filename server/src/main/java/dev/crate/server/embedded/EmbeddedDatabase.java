@@ -24,7 +24,6 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -68,9 +67,10 @@ import java.util.zip.CRC32C;
  * Docker's default seccomp profile) they run as an unprivileged account through {@code runuser} instead, on a
  * data directory chowned to it: {@code nobody}, or the account named by {@value #RUN_AS_USER_ENV}.
  *
- * <p>Only one Crate may use a data directory at a time (guarded by a lock on {@code <dataDir>/pg.lock}). A
- * {@code postmaster.pid} left behind by a killed server, and a PostgreSQL orphaned by a killed JVM, are
- * cleaned up at the next start.
+ * <p>Only one Crate may use a data directory at a time (guarded by a lock on {@code <dataDir>/pg.lock}). No
+ * shutdown hook is registered: the caller decides when to {@link #close()} (after Quarkus has closed its
+ * connections). A {@code postmaster.pid} left behind by a killed server, and a PostgreSQL orphaned by a killed
+ * JVM, are cleaned up at the next start.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -85,6 +85,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final String ESCAPE_HATCH =
             "or set CRATE_DB_URL to use an existing PostgreSQL server instead of the embedded one.";
+    private static final String ALTERNATIVE =
+            "Alternatively, set CRATE_DB_URL to use an existing PostgreSQL server instead of the embedded one.";
     private static final int START_TIMEOUT_SECONDS = 60;
     private static final int START_ATTEMPTS = 5;
     private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
@@ -104,7 +106,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final int port;
     private final long postmasterPid;
     private final FileChannel lockChannel;
-    private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedDatabase(Path dataDir, Path pgData, int port, long postmasterPid, FileChannel lockChannel) {
@@ -113,7 +114,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.port = port;
         this.postmasterPid = postmasterPid;
         this.lockChannel = lockChannel;
-        this.shutdownHook = new Thread(this::close, "crate-embedded-postgres-shutdown");
     }
 
     /** Starts (initialising on first use) a PostgreSQL whose data lives in dataDir/pg; keeps it across restarts. */
@@ -141,7 +141,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
             starter.createDatabaseIfMissing(port);
             EmbeddedDatabase db = new EmbeddedDatabase(base, starter.pgData, port, starter.readPostmasterPid(),
                     lockChannel);
-            Runtime.getRuntime().addShutdownHook(db.shutdownHook);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             LOG.infof("embedded PostgreSQL started on port %d in %d ms%s", port, millis,
                     initialised ? " (new database cluster in " + starter.pgData + ")" : "");
@@ -151,7 +150,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 starter.stopIfStarted();
             }
             closeQuietly(lockChannel);
-            if (e instanceof EmbeddedDatabaseException) {
+            if (e instanceof EmbeddedDatabaseException || e instanceof Error) {
                 throw e;
             }
             throw new EmbeddedDatabaseException("Could not start the embedded PostgreSQL database in " + base
@@ -197,13 +196,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         try {
-            if (Thread.currentThread() != shutdownHook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting; the hook may be running concurrently, which is harmless
-                }
-            }
             long t0 = System.nanoTime();
             if (stopPostmaster(postmasterPid, pgData)) {
                 LOG.debugf("embedded PostgreSQL stopped in %d ms",
@@ -229,25 +221,42 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static void createDataDirectory(Path base) {
         try {
             Files.createDirectories(base);
-        } catch (FileAlreadyExistsException | NotDirectoryException e) {
-            throw new EmbeddedDatabaseException("Could not create the data directory " + base + " for the embedded "
-                    + "PostgreSQL database: " + (e.getFile() == null ? "a part of that path" : e.getFile())
-                    + " exists and is not a directory. Choose a data directory that is, or can be created as, a "
-                    + "directory writable by this user, " + ESCAPE_HATCH, e);
-        } catch (AccessDeniedException e) {
-            throw new EmbeddedDatabaseException("Could not create the data directory " + base + " for the embedded "
-                    + "PostgreSQL database: permission denied on " + e.getFile() + ". Choose a data directory that "
-                    + "this user (" + System.getProperty("user.name") + ") may write to, " + ESCAPE_HATCH, e);
         } catch (IOException | SecurityException e) {
+            Path blocker = firstNonDirectory(base);
+            String why;
+            if (blocker != null) {
+                why = blocker + " is a file, not a directory";
+            } else if (e instanceof AccessDeniedException) {
+                why = "permission denied on " + ((AccessDeniedException) e).getFile();
+            } else {
+                why = describe(e);
+            }
             throw new EmbeddedDatabaseException("Could not create the data directory " + base + " for the embedded "
-                    + "PostgreSQL database (" + describe(e) + "). Choose a data directory that this user may "
-                    + "write to, " + ESCAPE_HATCH, e);
+                    + "PostgreSQL database: " + why + ". Choose a data directory that can be created and written "
+                    + "by this user (" + System.getProperty("user.name") + "), " + ESCAPE_HATCH, e);
         }
         if (!Files.isWritable(base)) {
             throw new EmbeddedDatabaseException("The data directory " + base + " for the embedded PostgreSQL "
                     + "database is not writable by this user (" + System.getProperty("user.name") + "). Fix its "
                     + "permissions or choose another data directory, " + ESCAPE_HATCH);
         }
+    }
+
+    /** The first existing part of the path that is not a directory (a file in the way), or null. */
+    private static Path firstNonDirectory(Path path) {
+        for (Path p = path.getRoot(); p != null; ) {
+            if (!Files.exists(p)) {
+                return null;
+            }
+            if (!Files.isDirectory(p)) {
+                return p;
+            }
+            if (p.equals(path)) {
+                return null;
+            }
+            p = p.resolve(path.getName(p.getNameCount()));
+        }
+        return null;
     }
 
     private static FileChannel lock(Path base) {
@@ -280,7 +289,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         final Path logFile;
         final Runner runner;
         final Path pgHome;
-        boolean serverStarted;
 
         Starter(Path base, RunAs forced) {
             this.base = base;
@@ -320,7 +328,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             runner.takeOwnership(staging);
             List<String> initdb = runner.command(bin("initdb"), "-D", staging.toString(), "-A", "trust",
                     "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--locale-provider=builtin",
-                    "--builtin-locale=C.UTF-8");
+                    "--builtin-locale=C.UTF-8", "--sync-method=syncfs");
             ProcessResult result = Processes.run(initdb, 300);
             if (result.exitCode != 0) {
                 deleteTree(staging);
@@ -406,10 +414,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 List<String> pgCtl = runner.command(bin("pg_ctl"), "start", "-w", "-t",
                         Integer.toString(START_TIMEOUT_SECONDS), "-D", pgData.toString(), "-l", logFile.toString(),
                         "-o", "-p " + port + " -c listen_addresses=" + HOST + " -c unix_socket_directories="
-                                + " -c TimeZone=UTC");
+                                + " -c TimeZone=UTC -c recovery_init_sync_method=syncfs");
                 ProcessResult result = Processes.run(pgCtl, START_TIMEOUT_SECONDS + 30);
                 if (result.exitCode == 0) {
-                    serverStarted = true;
                     return port;
                 }
                 String log = readFrom(logFile, logOffset);
@@ -514,19 +521,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (forced == RunAs.CURRENT_USER || (forced == null && uid != 0)) {
                 if (uid == 0) {
                     throw new EmbeddedDatabaseException("Cannot run the embedded PostgreSQL as root directly: "
-                            + "PostgreSQL refuses to run as root. " + ESCAPE_HATCH);
+                            + "PostgreSQL refuses to run as root. " + ALTERNATIVE);
                 }
                 return new Runner(RunAs.CURRENT_USER, List.of(), null, uid, null, null);
             }
             if (uid != 0) {
                 throw new EmbeddedDatabaseException("Running the embedded PostgreSQL as " + forced + " needs root. "
-                        + ESCAPE_HATCH);
+                        + ALTERNATIVE);
             }
             UserPrincipalLookupService lookup = Path.of("/").getFileSystem().getUserPrincipalLookupService();
             String unshare = Processes.findExecutable("unshare");
             if (forced == RunAs.USER_NAMESPACE || (forced == null && unshare != null && userNamespacesWork(unshare))) {
                 if (unshare == null) {
-                    throw new EmbeddedDatabaseException("The 'unshare' program (util-linux) is missing. " + ESCAPE_HATCH);
+                    throw new EmbeddedDatabaseException("The 'unshare' program (util-linux) is missing. "
+                            + ALTERNATIVE);
                 }
                 return new Runner(RunAs.USER_NAMESPACE, List.of(unshare, "-U"), null, 0,
                         (UserPrincipal) principal(lookup, "0", false), (GroupPrincipal) principal(lookup, "0", true));
@@ -545,8 +553,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         + "not available ('unshare -U' fails), and "
                         + (runuser == null ? "the 'runuser' program (util-linux) is missing"
                         : "there is no unprivileged account '" + account + "'")
-                        + ". Run Crate as an ordinary user, allow user namespaces, or set " + RUN_AS_USER_ENV
-                        + " to an existing unprivileged account, " + ESCAPE_HATCH);
+                        + ". Run Crate as an ordinary user, allow user namespaces, name an existing "
+                        + "unprivileged account in " + RUN_AS_USER_ENV + ", " + ESCAPE_HATCH);
             }
             return new Runner(RunAs.OTHER_USER, List.of(runuser, "-u", account, "--"), account, accountUid,
                     (UserPrincipal) principal(lookup, Long.toString(accountUid), false),
@@ -568,7 +576,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 return isGroup ? lookup.lookupPrincipalByGroupName(name) : lookup.lookupPrincipalByName(name);
             } catch (IOException e) {
                 throw new EmbeddedDatabaseException("Could not look up the " + (isGroup ? "group " : "user ") + name
-                        + " (" + describe(e) + "). " + ESCAPE_HATCH, e);
+                        + " (" + describe(e) + "). " + ALTERNATIVE, e);
             }
         }
 
@@ -596,17 +604,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 if (uidOf(path) == ownerUid) {
                     return;
                 }
-                LOG.infof("changing the owner of %s to uid %d", path, ownerUid);
+                if (path.getFileName().toString().equals("pg")) {
+                    LOG.infof("changing the owner of %s to uid %d for the embedded PostgreSQL", path, ownerUid);
+                }
                 chownTree(path, owner, group);
             } catch (IOException e) {
                 throw new EmbeddedDatabaseException("Could not change the owner of " + path + " to "
                         + "uid " + ownerUid + " (" + describe(e) + "), which the embedded PostgreSQL needs. "
-                        + ESCAPE_HATCH, e);
+                        + ALTERNATIVE, e);
             }
         }
 
+        /** The log file is opened by pg_ctl, so it must belong to the uid the programs run as. */
         void prepareLogFile(Path logFile) {
-            if (runAs != RunAs.OTHER_USER) {
+            if (owner == null) {
                 return;
             }
             try {
@@ -617,7 +628,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 takeOwnership(logFile);
             } catch (IOException e) {
                 throw new EmbeddedDatabaseException("Could not create the log file " + logFile + " ("
-                        + describe(e) + "). " + ESCAPE_HATCH, e);
+                        + describe(e) + "). " + ALTERNATIVE, e);
             }
         }
 
@@ -627,7 +638,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
             return " The PostgreSQL programs run as the unprivileged account '" + accountName + "', which must be "
                     + "able to reach " + base + " (every parent directory searchable by it) and the unpacked "
-                    + "binaries under " + System.getProperty("java.io.tmpdir") + ".";
+                    + "binaries under " + System.getProperty("java.io.tmpdir") + " (" + RUN_AS_USER_ENV + " names "
+                    + "another account).";
         }
     }
 
@@ -643,35 +655,70 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 CRC32C crc = new CRC32C();
                 crc.update(archive);
                 String name = String.format("PG-%08x-%d", crc.getValue(), archive.length);
+                Path localHome = base.resolve("pg-binaries").resolve(name);
+                if (isComplete(localHome) && canRun(localHome, runner).exitCode == 0) {
+                    return localHome; // unpacked here by an earlier start that could not use the tmp directory
+                }
                 Path cache = cacheDirectory(base);
-                Path home = cache.resolve(name);
-                if (isComplete(home)) {
-                    return home;
-                }
-                if (Files.exists(home, LinkOption.NOFOLLOW_LINKS)) {
-                    LOG.debugf("re-extracting incomplete PostgreSQL binaries in %s", home);
-                    deleteTree(home);
-                }
-                Path staging = cache.resolve(name + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-                try {
-                    extract(archive, staging);
+                if (!cache.startsWith(base)) {
                     try {
-                        Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-                        // another process unpacked the same binaries first
+                        Path home = unpack(archive, cache, name);
+                        ProcessResult check = canRun(home, runner);
+                        if (check.exitCode == 0) {
+                            return home;
+                        }
+                        // e.g. a tmp file system mounted noexec
+                        LOG.warnf("cannot run the PostgreSQL binaries unpacked in %s%s; unpacking them into %s "
+                                + "instead", cache, check.summary(), base);
+                    } catch (EmbeddedDatabaseException e) {
+                        LOG.warnf("cannot use %s for the PostgreSQL binaries (%s); unpacking them into %s instead",
+                                cache, e.getMessage(), base);
                     }
-                } catch (IOException e) {
-                    throw new EmbeddedDatabaseException("Could not unpack the PostgreSQL binaries into " + cache
-                            + " (" + describe(e) + "). Check that there is free space there, " + ESCAPE_HATCH, e);
-                } finally {
-                    deleteTree(staging);
                 }
-                if (!isComplete(home)) {
-                    throw new EmbeddedDatabaseException("The PostgreSQL binaries unpacked into " + home
-                            + " are incomplete. Remove that directory and start Crate again, " + ESCAPE_HATCH);
+                Path home = unpack(archive, localDirectory(base), name);
+                ProcessResult check = canRun(home, runner);
+                if (check.exitCode != 0) {
+                    throw new EmbeddedDatabaseException("The PostgreSQL binaries unpacked in " + home + " cannot "
+                            + "be run on this machine" + check.summary() + "." + runner.accessHint(base)
+                            + " Check that the file system allows executing programs (no 'noexec' mount option) "
+                            + "and that this build of Crate matches the platform, " + ESCAPE_HATCH);
                 }
                 return home;
             }
+        }
+
+        private static ProcessResult canRun(Path home, Runner runner) {
+            return Processes.run(runner.command(home.resolve("bin/postgres").toString(), "--version"), 30);
+        }
+
+        private static Path unpack(byte[] archive, Path cache, String name) {
+            Path home = cache.resolve(name);
+            if (isComplete(home)) {
+                return home;
+            }
+            if (Files.exists(home, LinkOption.NOFOLLOW_LINKS)) {
+                LOG.debugf("re-extracting incomplete PostgreSQL binaries in %s", home);
+                deleteTree(home);
+            }
+            Path staging = cache.resolve(name + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            try {
+                extract(archive, staging);
+                try {
+                    Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+                    // another process unpacked the same binaries first
+                }
+            } catch (IOException e) {
+                throw new EmbeddedDatabaseException("Could not unpack the PostgreSQL binaries into " + cache
+                        + " (" + describe(e) + "). Check that there is free space there, " + ESCAPE_HATCH, e);
+            } finally {
+                deleteTree(staging);
+            }
+            if (!isComplete(home)) {
+                throw new EmbeddedDatabaseException("The PostgreSQL binaries unpacked into " + home
+                        + " are incomplete. Remove that directory and start Crate again, " + ESCAPE_HATCH);
+            }
+            return home;
         }
 
         private static byte[] readArchive() {
@@ -710,12 +757,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
             } catch (IOException | UnsupportedOperationException e) {
                 LOG.debugf("cannot use %s for the PostgreSQL binaries: %s", tmp, describe(e));
             }
+            return localDirectory(base);
+        }
+
+        private static Path localDirectory(Path base) {
             Path local = base.resolve("pg-binaries");
             try {
                 Files.createDirectories(local);
+                Files.setPosixFilePermissions(local, PosixFilePermissions.fromString("rwxr-xr-x"));
             } catch (IOException e) {
                 throw new EmbeddedDatabaseException("Could not create " + local + " for the PostgreSQL binaries ("
-                        + describe(e) + "). " + ESCAPE_HATCH, e);
+                        + describe(e) + "). " + ALTERNATIVE, e);
             }
             return local;
         }
@@ -728,8 +780,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
 
         private static boolean isComplete(Path home) {
-            return Files.isExecutable(home.resolve("bin/initdb")) && Files.isExecutable(home.resolve("bin/pg_ctl"))
-                    && Files.isExecutable(home.resolve("bin/postgres"))
+            return Files.isRegularFile(home.resolve("bin/initdb")) && Files.isRegularFile(home.resolve("bin/pg_ctl"))
+                    && Files.isRegularFile(home.resolve("bin/postgres"))
                     && Files.isRegularFile(home.resolve("share/postgresql/postgres.bki"))
                     && Files.isDirectory(home.resolve("lib"));
         }
@@ -1038,7 +1090,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new EmbeddedDatabaseException("Could not find a free TCP port on " + HOST + " for the embedded "
-                    + "PostgreSQL database (" + describe(e) + "). " + ESCAPE_HATCH, e);
+                    + "PostgreSQL database (" + describe(e) + "). " + ALTERNATIVE, e);
         }
     }
 
