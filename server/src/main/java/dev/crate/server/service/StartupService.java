@@ -40,6 +40,7 @@ public class StartupService {
     private final OrganizationService organizationService;
     private final KeyService keys;
     private final CrateConfig config;
+    private volatile boolean keysVerified;
 
     StartupService(RootKeyProvider rootKey, OrgKeyRepository orgKeys, OrganizationRepository organizations,
             OrganizationService organizationService, KeyService keys, CrateConfig config) {
@@ -52,11 +53,22 @@ public class StartupService {
     }
 
     void onStart(@Observes StartupEvent event) throws Throwable {
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(orgKeys::onePerRootKid).invoke(this::checkRootKey));
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(orgKeys::onePerRootKid).invoke(this::checkRootKey));
+        } catch (StartupRefusedException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        keysVerified = true;
         if (config.bootstrapEnabled()) {
             VertxContextSupport.subscribeAndAwait(this::bootstrap);
         }
         LOG.infof("CRATE-0010 root key %s (%s) opens the stored org keys", rootKey.activeKid(), rootKey.source());
+    }
+
+    /** True once the root key has opened a stored org key of every root kid in use. */
+    public boolean keysVerified() {
+        return keysVerified;
     }
 
     private void checkRootKey(List<OrgKeyRecord> samples) {

@@ -1,0 +1,218 @@
+package dev.crate.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crate.protocol.sealing.Pem;
+import dev.crate.protocol.sealing.Sealing;
+import dev.crate.protocol.sealing.TemporaryKey;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The packaged server as a user runs it: no database configured, so it brings up the embedded
+ * PostgreSQL in its data directory, bootstraps, serves, stops cleanly and comes back with its data.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    private static Path dataDir;
+    private static String adminKey;
+    private static String orgId;
+
+    @Test
+    @Order(1)
+    void firstStartBringsUpTheEmbeddedDatabaseAndPrintsTheBootstrapKeyOnce() throws Exception {
+        dataDir = Files.createTempDirectory("crate-launcher");
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Server server = Server.start(dataDir, Map.of())) {
+            long ready = server.awaitReady();
+            report("cold start to ready (first start, initdb included): " + ready + " ms");
+            String output = server.output();
+            assertTrue(output.contains("Admin API key (shown once)"), output);
+            Path tokenFile = dataDir.resolve("bootstrap-token");
+            adminKey = Files.readString(tokenFile).trim();
+            assertTrue(output.contains(adminKey));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+            orgId = get(server, "/organizations").get("organizations").get(0).get("id").asText();
+            store(server, "LAUNCHER_SECRET", "survives restarts");
+            assertEquals("survives restarts", retrieve(server, "LAUNCHER_SECRET"));
+            assertEquals(0, server.stop(), "a SIGTERM ends the server with status 0");
+        }
+        assertFalse(postgresRunningOn(dataDir), "the embedded PostgreSQL stops with the server");
+    }
+
+    @Test
+    @Order(2)
+    void aRestartKeepsTheDataAndDoesNotBootstrapAgain() throws Exception {
+        try (Server server = Server.start(dataDir, Map.of())) {
+            long ready = server.awaitReady();
+            report("warm start to ready (kept data directory): " + ready + " ms");
+            assertEquals("survives restarts", retrieve(server, "LAUNCHER_SECRET"));
+            assertFalse(server.output().contains("shown once"));
+            assertEquals(0, server.stop());
+        }
+        assertFalse(postgresRunningOn(dataDir));
+    }
+
+    @Test
+    @Order(3)
+    void anotherRootKeyRefusesToStartAndNamesTheMissingKid() throws Exception {
+        String otherKey = Base64.getEncoder().encodeToString(new byte[32]);
+        try (Server server = Server.start(dataDir, Map.of("CRATE_ROOT_KEY", otherKey))) {
+            int exit = server.awaitExit(120);
+            assertNotEquals(0, exit);
+            String output = server.output();
+            assertTrue(output.contains("CRATE-0002") && output.contains("rk-"), output);
+            assertFalse(output.contains(otherKey), "the key itself is never printed");
+        }
+        assertFalse(postgresRunningOn(dataDir));
+    }
+
+    private static void report(String line) throws IOException {
+        System.out.println("[launcher] " + line);
+        Files.writeString(Path.of("target", "launcher-timings.txt"), line + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static boolean postgresRunningOn(Path dir) throws IOException {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).anyMatch(p -> {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    return cmd.contains("postgres") && cmd.contains(dir.toString());
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static JsonNode get(Server server, String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(server.request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private static void store(Server server, String name, String value) throws Exception {
+        JsonNode key = get(server, "/organization/" + orgId + "/secrets/public-key");
+        String sealed = Sealing.sealJwe(Pem.decode(key.get("public_key_pem").asText(), "RSA"), key.get("kid").asText(),
+                value.getBytes(StandardCharsets.UTF_8));
+        String body = JSON.writeValueAsString(Map.of("name", name, "encrypted_value", sealed, "sealed", true));
+        HttpResponse<String> response = HTTP.send(server.request("/organization/" + orgId + "/secrets")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    private static String retrieve(Server server, String name) throws Exception {
+        TemporaryKey key = TemporaryKey.generate();
+        String body = JSON.writeValueAsString(Map.of("names", List.of(name), "client_public_jwk", key.publicJwk()));
+        HttpResponse<String> response = HTTP.send(server.request("/organization/" + orgId + "/secrets/retrieve")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode payload = JSON.readTree(key.open(JSON.readTree(response.body()).get("sealed_payload").asText()));
+        return payload.get("secrets").get(0).get("value").asText();
+    }
+
+    /** One server process with its output captured to a file. */
+    private static final class Server implements AutoCloseable {
+        private final Process process;
+        private final Path log;
+        private final int port;
+        private final long startedAt = System.nanoTime();
+
+        private Server(Process process, Path log, int port) {
+            this.process = process;
+            this.log = log;
+            this.port = port;
+        }
+
+        static Server start(Path dataDir, Map<String, String> env) throws IOException {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            Path log = Files.createTempFile("crate-launcher", ".log");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> environment = builder.environment();
+            environment.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("QUARKUS_"));
+            environment.put("CRATE_DATA_DIR", dataDir.toString());
+            environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            environment.putAll(env);
+            return new Server(builder.start(), log, port);
+        }
+
+        HttpRequest.Builder request(String path) {
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30));
+        }
+
+        long awaitReady() throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("server exited early: " + output());
+                }
+                try {
+                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("server not ready in time: " + output());
+        }
+
+        int awaitExit(int seconds) throws Exception {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                throw new AssertionError("server did not exit: " + output());
+            }
+            return process.exitValue();
+        }
+
+        int stop() throws Exception {
+            process.destroy();
+            return awaitExit(60) == 143 ? 0 : process.exitValue();
+        }
+
+        String output() throws IOException {
+            return Files.readString(log);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
