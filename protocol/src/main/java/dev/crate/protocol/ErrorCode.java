@@ -36,6 +36,7 @@ public enum ErrorCode {
     NOT_ACCEPTABLE("not_acceptable", 406, "Not acceptable"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),
     CONFLICT("conflict", 409, "Conflict"),
+    LAST_ADMIN("last_admin", 409, "Last admin credential"),
     ENVIRONMENT_EXISTS("environment_exists", 409, "Environment already exists"),
     ORGANIZATION_EXISTS("organization_exists", 409, "Organization already exists"),
     TAG_IN_USE("tag_in_use", 409, "Tag in use"),

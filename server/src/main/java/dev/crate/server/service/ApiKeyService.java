@@ -76,6 +76,14 @@ public class ApiKeyService {
         return access.requireAdmin(caller, orgId).chain(org -> Panache.withTransaction(() ->
                 (id == null ? Uni.createFrom().<ApiKeyRecord>nullItem() : keys.findActive(org.id, id))
                         .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.API_KEY_NOT_FOUND, "no such API key"))
+                        .call(row -> Role.ADMIN.wire().equals(row.role)
+                                ? keys.countOtherUsableAdmins(org.id, row.id).invoke(others -> {
+                                    if (others == 0) {
+                                        throw new CrateException(ErrorCode.LAST_ADMIN, "this is the organization's last "
+                                                + "working admin key; create another admin key before revoking it");
+                                    }
+                                })
+                                : Uni.createFrom().voidItem())
                         .invoke(row -> row.revokedAt = Times.now())
                         .replaceWithVoid()));
     }

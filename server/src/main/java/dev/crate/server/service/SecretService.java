@@ -108,9 +108,10 @@ public class SecretService {
     private Uni<SecretMetadata> storeInTransaction(Caller caller, UUID orgId, String environment, String name,
             List<String> newTags, byte[] plaintext) {
         return requireEnvironment(orgId, environment)
-                .chain(() -> newTags == null ? Uni.createFrom().voidItem() : tags.ensureExist(orgId, newTags))
                 .chain(() -> secrets.insertIfAbsent(orgId, environment, name))
                 .chain(() -> secrets.findForUpdate(orgId, environment, name))
+                // Kept tags go back into the catalog too: it may have dropped them while the secret was deleted.
+                .call(secret -> tags.ensureExist(orgId, newTags != null ? newTags : Validation.sorted(secret.tags)))
                 .chain(secret -> keys.activeOrgKey(orgId).chain(orgKey -> {
                     int version = secret.currentVersion + 1;
                     SecretCipher.Encrypted encrypted = SecretCipher.encrypt(orgKey, secret.id, environment, name, version, plaintext);

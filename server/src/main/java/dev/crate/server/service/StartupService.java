@@ -87,7 +87,23 @@ public class StartupService {
         }
     }
 
+    private String presetToken() {
+        String preset = config.bootstrapToken().filter(t -> !t.isBlank()).orElse(null);
+        if (preset != null && !preset.matches("^[A-Za-z0-9_-]{32,256}$")) {
+            throw new StartupRefusedException("CRATE-0004 CRATE_BOOTSTRAP_TOKEN must be 32 to 256 characters of "
+                    + "A-Z a-z 0-9 _ - (a key from 'crate_' + 'openssl rand -hex 24' works); it is not used as given.");
+        }
+        return preset;
+    }
+
     private Uni<Void> bootstrap() {
+        String preset;
+        try {
+            preset = presetToken();
+        } catch (StartupRefusedException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
         return keys.newTransportKeyPair().chain(pair -> Panache.withTransaction(() ->
                 Panache.getSession().chain(s -> s.createNativeQuery("select pg_advisory_xact_lock(:lock)")
                                 .setParameter("lock", BOOTSTRAP_LOCK).getSingleResult())
@@ -96,7 +112,6 @@ public class StartupService {
                             if (count > 0) {
                                 return Uni.createFrom().voidItem();
                             }
-                            String preset = config.bootstrapToken().filter(t -> !t.isBlank()).orElse(null);
                             return organizationService.provision("default", pair, preset, "bootstrap")
                                     .invoke(created -> announce(created.id().toString(), created.adminApiKey().key(), preset != null))
                                     .replaceWithVoid();

@@ -22,6 +22,12 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyRecord, UUI
         return find("orgId = ?1 and id = ?2 and revokedAt is null", orgId, id).firstResult();
     }
 
+    /** Admin keys of the org that still work, other than {@code except}. */
+    public Uni<Long> countOtherUsableAdmins(UUID orgId, UUID except) {
+        return count("orgId = ?1 and id <> ?2 and role = 'admin' and revokedAt is null and "
+                + "(expiresAt is null or expiresAt > ?3)", orgId, except, java.time.OffsetDateTime.now());
+    }
+
     /** Records use at most once a minute per key, so authentication stays a read. */
     public Uni<Integer> touch(UUID id) {
         return update("lastUsedAt = current_timestamp where id = ?1 and "

@@ -46,7 +46,7 @@ public class SecretRepository implements PanacheRepositoryBase<SecretRecord, UUI
         if (names != null) {
             sql.append(" and name = any(cast(:names as text[]))");
         }
-        sql.append(" order by name");
+        sql.append(" order by name collate \"C\"");
         return getSession().chain(session -> {
             var query = session.createNativeQuery(sql.toString(), SecretRecord.class)
                     .setParameter("org", orgId)

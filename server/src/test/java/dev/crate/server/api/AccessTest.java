@@ -110,6 +110,21 @@ class AccessTest {
     }
 
     @Test
+    void theLastWorkingAdminKeyCannotBeRevoked() {
+        String ownId = as(alice.adminKey()).get("/organization/" + alice.id() + "/api-keys").path("api_keys[0].id");
+        as(alice.adminKey()).delete("/organization/" + alice.id() + "/api-keys/" + ownId).then().statusCode(409)
+                .body("code", equalTo("last_admin"));
+        String second = Api.apiKey(alice, "admin");
+        as(second).delete("/organization/" + alice.id() + "/api-keys/" + ownId).then().statusCode(204);
+        as(second).get("/organization/" + alice.id() + "/secrets").then().statusCode(200);
+    }
+
+    @Test
+    void answersAreNeverCached() {
+        as(alice.adminKey()).get("/organization/" + alice.id() + "/secrets").then().header("Cache-Control", "no-store");
+    }
+
+    @Test
     void anExpiredKeyIsRefused() throws Exception {
         Response created = as(alice.adminKey()).body(Map.of("name", "short", "role", "admin", "expires_at", "2099-01-01T00:00:00Z"))
                 .post("/organization/" + alice.id() + "/api-keys");

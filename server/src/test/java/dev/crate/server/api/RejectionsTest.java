@@ -2,6 +2,8 @@ package dev.crate.server.api;
 
 import static dev.crate.server.testing.Api.as;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 class RejectionsTest {
     private Org org;
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL base;
 
     @BeforeEach
     void newOrg() {
@@ -131,6 +135,29 @@ class RejectionsTest {
     void rejectsBodiesOver256KiB() {
         expectProblem(as(org.adminKey()).body("{\"name\":\"" + "A".repeat(300 * 1024) + "\"}").put(secrets()).then(),
                 413, "body_too_large");
+    }
+
+    @Test
+    void rejectsFieldsOfTheWrongTypeAsMalformed() {
+        for (String body : List.of("{\"name\":\"X\",\"encrypted_value\":\"abc\",\"sealed\":\"yes\"}", "[1,2]",
+                "{\"name\":\"X\",\"tags\":\"backend\"}")) {
+            expectProblem(as(org.adminKey()).body(body).put(secrets()).then(), 400, "malformed_request");
+        }
+        expectProblem(as(org.adminKey()).body("{\"name\":\"x\",\"expires_at\":\"tomorrow\"}")
+                .post("/organization/" + org.id() + "/api-keys").then(), 400, "malformed_request");
+        assertNothingStored();
+    }
+
+    @Test
+    void acceptsASmallBodySentWithoutALength() throws Exception {
+        byte[] small = Api.JSON.writeValueAsBytes(body("CHUNKED", sealed("fine"), true));
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "organization/" + org.id() + "/secrets"))
+                .header("Authorization", "Bearer " + org.adminKey()).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(small)))
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("fine", Api.value(Api.retrieve(org, "dev", null, null), "CHUNKED"));
     }
 
     @Test

@@ -141,6 +141,24 @@ class SecretsResourceTest {
     }
 
     @Test
+    void aRestoredSecretsKeptTagsReturnToTheCatalog() {
+        storeOk(org, "dev", "TAGGED", "1", List.of("frontend"));
+        as(org.adminKey()).delete(path() + "/TAGGED").then().statusCode(204);
+        as(org.adminKey()).delete("/organization/" + org.id() + "/tags/frontend").then().statusCode(204);
+        storeOk(org, "dev", "TAGGED", "2", null);
+        as(org.adminKey()).get(path() + "?tags=frontend").then().body("secrets.name", contains("TAGGED"));
+        as(org.adminKey()).get("/organization/" + org.id() + "/tags").then().body("tags.name", contains("frontend"));
+    }
+
+    @Test
+    void sortsNamesByCodePointWhateverTheDatabaseCollation() {
+        storeOk(org, "dev", "b_lower", "1", null);
+        storeOk(org, "dev", "B_UPPER", "1", null);
+        storeOk(org, "dev", "_UNDERSCORE", "1", null);
+        as(org.adminKey()).get(path()).then().body("secrets.name", contains("B_UPPER", "_UNDERSCORE", "b_lower"));
+    }
+
+    @Test
     void deletingAMissingSecretIsNotFound() {
         as(org.adminKey()).delete(path() + "/NOPE").then().statusCode(404).body("code", equalTo("secret_not_found"));
     }

@@ -74,6 +74,11 @@ public class ProblemMapper {
         if (e instanceof JsonProcessingException json) {
             return json(json);
         }
+        if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
+            // a body sent without Content-Length ran past quarkus.http.limits.max-body-size (if the
+            // HTTP layer has not already answered 413 itself)
+            return respond(ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB");
+        }
         return internal(e);
     }
 

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class RequestIds {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RequestIds.class);
     public static final String KEY = "crate.request-id";
     private static final Pattern SANE = Pattern.compile("^[A-Za-z0-9._-]{8,64}$");
 
@@ -24,11 +25,43 @@ public class RequestIds {
         filters.register(this::handle, 1000);
     }
 
+    /**
+     * The safety net below every route: whatever fails outside the REST layer's own mapper still
+     * answers problem+json, never an error page with internals.
+     */
+    void failures(@Observes io.vertx.ext.web.Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(context -> {
+            if (context.response().headWritten()) {
+                context.next();
+                return;
+            }
+            int status = context.statusCode() > 0 ? context.statusCode() : 500;
+            ErrorCode code = switch (status) {
+                case 400 -> ErrorCode.MALFORMED_REQUEST;
+                case 401 -> ErrorCode.UNAUTHENTICATED;
+                case 403 -> ErrorCode.FORBIDDEN;
+                case 404 -> ErrorCode.NOT_FOUND;
+                case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+                case 413 -> ErrorCode.BODY_TOO_LARGE;
+                default -> ErrorCode.INTERNAL_ERROR;
+            };
+            String id = context.get(KEY);
+            if (code == ErrorCode.INTERNAL_ERROR) {
+                LOG.errorf(context.failure(), "CRATE-0501 unhandled failure of request %s", id);
+            }
+            context.response().setStatusCode(code.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(Json.encode(Problem.of(code, code == ErrorCode.INTERNAL_ERROR
+                            ? "an internal error occurred; quote the request id when reporting it" : code.title(), id)));
+        });
+    }
+
     private void handle(RoutingContext context) {
         String incoming = context.request().getHeader("X-Request-Id");
         String id = incoming != null && SANE.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
         context.put(KEY, id);
         context.response().putHeader("X-Request-Id", id);
+        // Answers may carry keys shown once; no cache along the way may keep any of them.
+        context.response().putHeader("Cache-Control", "no-store");
         String length = context.request().getHeader("Content-Length");
         if (length != null && tooLong(length)) {
             context.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
