@@ -18,6 +18,7 @@ public final class CrateMain {
 
     public static void main(String... args) {
         DatabaseSettings settings = DatabaseSettings.fromEnvironment();
+        DatabaseSettings.enableOidcWhenConfigured();
         if (settings.external()) {
             settings.apply();
             Quarkus.run(args);

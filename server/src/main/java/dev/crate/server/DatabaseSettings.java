@@ -20,6 +20,14 @@ record DatabaseSettings(Optional<String> url, Optional<String> user, Optional<St
                 setting("crate.db.password", "CRATE_DB_PASSWORD"), quarkus, dataDir.toAbsolutePath());
     }
 
+    /** {@code CRATE_OIDC_ISSUER} turns the OpenID Connect tenant on (it is off by default). */
+    static void enableOidcWhenConfigured() {
+        if (setting("crate.oidc.issuer", "CRATE_OIDC_ISSUER").isPresent()
+                && setting("quarkus.oidc.tenant-enabled", "QUARKUS_OIDC_TENANT_ENABLED").isEmpty()) {
+            System.setProperty("quarkus.oidc.tenant-enabled", "true");
+        }
+    }
+
     boolean external() {
         return url.isPresent() || quarkusConfigured;
     }

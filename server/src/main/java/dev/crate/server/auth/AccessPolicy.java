@@ -1,45 +1,67 @@
 package dev.crate.server.auth;
 
 import dev.crate.protocol.ErrorCode;
+import dev.crate.server.domain.ApiKeyScope;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
+import dev.crate.server.domain.Grants;
 import dev.crate.server.domain.Role;
+import dev.crate.server.storage.MemberRecord;
+import dev.crate.server.storage.MemberRepository;
 import dev.crate.server.storage.OrganizationRecord;
 import dev.crate.server.storage.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Who may do what in which org. An org the caller cannot see answers exactly like one that does not
- * exist (404); an org it sees with too little role answers 403.
+ * Resolves what a caller may do in an org. An org the caller cannot see answers exactly like one
+ * that does not exist (404 {@code organization_not_found}); too little role is a 403 later, from {@link Access}.
  */
 @ApplicationScoped
 public class AccessPolicy {
     private final OrganizationRepository organizations;
+    private final MemberRepository members;
 
-    AccessPolicy(OrganizationRepository organizations) {
+    AccessPolicy(OrganizationRepository organizations, MemberRepository members) {
         this.organizations = organizations;
+        this.members = members;
     }
 
-    /** The org, when the caller is its admin. */
-    public Uni<OrganizationRecord> requireAdmin(Caller caller, String orgId) {
-        return requireMember(caller, orgId).invoke(org -> {
-            if (caller.role() != Role.ADMIN) {
-                throw new CrateException(ErrorCode.FORBIDDEN, "this operation needs the admin role in the organization");
-            }
-        });
-    }
-
-    /** The org, when the caller belongs to it with any role. */
-    public Uni<OrganizationRecord> requireMember(Caller caller, String orgId) {
+    public Uni<Access> resolve(Caller caller, String orgId) {
         UUID id = parse(orgId);
-        if (id == null || caller.orgId().filter(id::equals).isEmpty()) {
+        if (id == null) {
             return Uni.createFrom().failure(orgNotFound());
         }
-        return Panache.withSession(() -> organizations.findById(id))
-                .onItem().ifNull().failWith(AccessPolicy::orgNotFound);
+        if (caller.apiKey().isPresent()) {
+            ApiKeyScope key = caller.apiKey().get();
+            if (!key.orgId().equals(id)) {
+                return Uni.createFrom().failure(orgNotFound());
+            }
+            return Panache.withSession(() -> organizations.findById(id))
+                    .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
+                    .map(org -> new Access(org, key.role(), key.grants(), key.environments(), key.tags(), key.readOnly()));
+        }
+        return Panache.withTransaction(() -> organizations.findById(id)
+                .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
+                .chain(org -> members.findFor(org.id, caller.subject(), caller.verifiedEmail())
+                        .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
+                        .invoke(member -> bind(member, caller))
+                        .map(member -> userAccess(org, member))));
+    }
+
+    /** A membership addressed to a verified email belongs to that user's subject from first use on. */
+    private static void bind(MemberRecord member, Caller caller) {
+        if (member.subject == null) {
+            member.subject = caller.subject();
+        }
+    }
+
+    private static Access userAccess(OrganizationRecord org, MemberRecord member) {
+        return new Access(org, Role.parse(member.role), Grants.fromStored(member.grants), Optional.empty(),
+                Optional.empty(), false);
     }
 
     public static CrateException orgNotFound() {

@@ -11,7 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 
-/** Reads {@code Authorization: Bearer <api key>}; the lookup is {@link ApiKeyIdentityProvider}'s. */
+/**
+ * Reads {@code Authorization: Bearer <api key>}; the lookup is {@link ApiKeyIdentityProvider}'s. Tokens
+ * shaped like a JWT are left to the OIDC mechanism.
+ */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
     private static final String BEARER = "bearer ";
@@ -23,8 +26,22 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
         String token = header.substring(BEARER.length()).trim();
+        if (looksLikeJwt(token)) {
+            // the identity provider's token: the OIDC mechanism's business
+            return Uni.createFrom().optional(java.util.Optional.empty());
+        }
         return identityProviderManager.authenticate(
                 HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(token), context));
+    }
+
+    /** Runs before the OIDC bearer mechanism, so API keys never reach the identity provider. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 1000;
+    }
+
+    static boolean looksLikeJwt(String token) {
+        return token.chars().filter(c -> c == '.').count() == 2;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.crate.server.auth;
 
+import dev.crate.server.domain.ApiKeyScope;
 import dev.crate.server.domain.Caller;
+import dev.crate.server.domain.Grants;
 import dev.crate.server.domain.Role;
 import dev.crate.server.storage.ApiKeyRecord;
 import dev.crate.server.storage.ApiKeyRepository;
@@ -15,6 +17,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Resolves an API key to a {@link Caller}. Every request reads the key's row, so a revocation is
@@ -51,9 +55,14 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
         return record.revokedAt == null && (record.expiresAt == null || record.expiresAt.isAfter(now));
     }
 
+    private static Optional<Set<String>> optionalSet(String[] values) {
+        return values == null ? Optional.empty() : Optional.of(Set.of(values));
+    }
+
     private static SecurityIdentity identity(ApiKeyRecord record) {
         Role role = Role.parse(record.role);
-        Caller caller = Caller.apiKey(record.id, record.name, record.orgId, role);
+        Caller caller = Caller.apiKey(new ApiKeyScope(record.id, record.name, record.orgId, role,
+                Grants.fromStored(record.grants), optionalSet(record.environments), optionalSet(record.tags), record.readOnly));
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(caller.actor()))
                 .addRole(role.wire())

@@ -35,6 +35,29 @@ public interface CrateConfig {
     /** Presets the bootstrap admin API key (for automation). */
     Optional<String> bootstrapToken();
 
+    /** Emails made admins of org {@code default} (they become admins when they first log in). */
+    Optional<java.util.List<String>> bootstrapAdmins();
+
+    /** The identity provider. */
+    Oidc oidc();
+
+    /** OpenID Connect settings ({@code CRATE_OIDC_*}). */
+    interface Oidc {
+        /** Issuer URL; none means API keys only. */
+        Optional<String> issuer();
+
+        /** The audience Crate's access tokens must carry. */
+        @WithDefault("crate")
+        String audience();
+
+        /** The public client the CLI uses for the device flow. */
+        @WithDefault("crate-cli")
+        String cliClientId();
+
+        @WithDefault("openid,profile,email,offline_access")
+        java.util.List<String> cliScopes();
+    }
+
     /** How long unwrapped org keys and transport private keys stay cached. */
     @WithDefault("5m")
     Duration keyCacheTtl();

@@ -31,8 +31,8 @@ public class EnvironmentService {
     }
 
     public Uni<EnvironmentList> list(Caller caller, String orgId) {
-        return access.requireAdmin(caller, orgId)
-                .chain(org -> Panache.withSession(() -> environments.listForOrg(org.id)))
+        return access.resolve(caller, orgId)
+                .chain(a -> Panache.withSession(() -> environments.listForOrg(a.org().id)))
                 .map(rows -> new EnvironmentList(rows.stream().map(EnvironmentService::toWire).toList()));
     }
 
@@ -41,7 +41,7 @@ public class EnvironmentService {
             throw new CrateException(ErrorCode.INVALID_ENVIRONMENT, "name is required");
         }
         String name = Validation.environment(request.name());
-        return access.requireAdmin(caller, orgId).chain(org -> Panache.withTransaction(() ->
+        return access.resolve(caller, orgId).map(a -> a.requireAdmin().org()).chain(org -> Panache.withTransaction(() ->
                 environments.findByName(org.id, name).chain(existing -> {
                     if (existing != null) {
                         throw new CrateException(ErrorCode.ENVIRONMENT_EXISTS, "environment '" + name + "' already exists");

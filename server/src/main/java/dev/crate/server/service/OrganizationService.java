@@ -18,12 +18,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * Organizations. A new org gets its built-in environments, org key, transport key pair and, because
- * an API key is bound to a single org, a first admin API key of its own, returned once.
+ * Organizations. A new org gets its built-in environments, org key and transport key pair. A user who
+ * creates one becomes its admin; an API key (bound to a single org) gets back a first admin API key
+ * of the new org instead, returned once.
  */
 @ApplicationScoped
 public class OrganizationService {
@@ -32,9 +32,11 @@ public class OrganizationService {
     private final EnvironmentService environments;
     private final KeyService keys;
     private final ApiKeyService apiKeys;
+    private final MemberService members;
 
     OrganizationService(AccessPolicy access, OrganizationRepository organizations, EnvironmentService environments,
-            KeyService keys, ApiKeyService apiKeys) {
+            KeyService keys, ApiKeyService apiKeys, MemberService members) {
+        this.members = members;
         this.access = access;
         this.organizations = organizations;
         this.environments = environments;
@@ -48,13 +50,18 @@ public class OrganizationService {
             throw new CrateException(ErrorCode.INVALID_ORGANIZATION_NAME,
                     "name must be 1 to 64 characters: letters, digits, space, '.', '_' or '-', starting with a letter or digit");
         }
-        if (caller.role() != Role.ADMIN) {
-            throw new CrateException(ErrorCode.FORBIDDEN, "creating an organization needs an admin credential");
-        }
+        caller.apiKey().ifPresent(key -> {
+            if (key.role() != Role.ADMIN || key.readOnly() || key.environments().isPresent() || key.tags().isPresent()) {
+                throw new CrateException(ErrorCode.FORBIDDEN, "creating an organization needs an unrestricted admin API key");
+            }
+        });
         return keys.newTransportKeyPair().chain(pair -> Panache.withTransaction(() ->
                 organizations.findByName(name).chain(existing -> {
                     if (existing != null) {
                         throw new CrateException(ErrorCode.ORGANIZATION_EXISTS, "an organization named '" + name + "' exists");
+                    }
+                    if (caller.kind() == Caller.Kind.USER) {
+                        return provision(name, pair).call(org -> members.addCreator(org.id(), caller));
                     }
                     return provision(name, pair, null, caller.actor());
                 })));
@@ -65,26 +72,30 @@ public class OrganizationService {
      * ({@code presetKey} when given, else a generated one).
      */
     Uni<CreatedOrganization> provision(String name, TransportKeyPair pair, String presetKey, String createdBy) {
+        String secret = presetKey != null ? presetKey : dev.crate.server.auth.ApiKeyFormat.generate();
+        return provision(name, pair).chain(org -> apiKeys.issue(org.id(), ApiKeyService.Scope.admin("bootstrap admin"), secret, createdBy)
+                .map(key -> new CreatedOrganization(org.id(), org.name(), org.createdAt(), key)));
+    }
+
+    /** Inside the caller's transaction: the org with its environments and keys, no credential yet. */
+    private Uni<CreatedOrganization> provision(String name, TransportKeyPair pair) {
         OrganizationRecord org = new OrganizationRecord();
         org.id = UUID.randomUUID();
         org.name = name;
         org.createdAt = Times.now();
-        String secret = presetKey != null ? presetKey : dev.crate.server.auth.ApiKeyFormat.generate();
         return organizations.persist(org)
                 .chain(() -> environments.createBuiltins(org.id))
                 .chain(() -> keys.provision(org.id, pair))
-                .chain(() -> apiKeys.issue(org.id, "bootstrap admin", Role.ADMIN, null, secret, createdBy))
-                .map(key -> new CreatedOrganization(org.id, org.name, org.createdAt, key));
+                .map(ignored -> new CreatedOrganization(org.id, org.name, org.createdAt, null));
     }
 
     public Uni<OrganizationList> list(Caller caller) {
-        List<UUID> ids = caller.orgId().stream().toList();
-        return Panache.withSession(() -> organizations.listByIds(ids))
+        return Panache.withSession(() -> members.orgIdsOf(caller).chain(organizations::listByIds))
                 .map(rows -> new OrganizationList(rows.stream().map(OrganizationService::toWire).toList()));
     }
 
     public Uni<Organization> get(Caller caller, String orgId) {
-        return access.requireMember(caller, orgId).map(OrganizationService::toWire);
+        return access.resolve(caller, orgId).map(a -> toWire(a.org()));
     }
 
     static Organization toWire(OrganizationRecord row) {

@@ -12,6 +12,7 @@ import dev.crate.protocol.wire.RetrievedSecret;
 import dev.crate.protocol.wire.SecretList;
 import dev.crate.protocol.wire.SecretMetadata;
 import dev.crate.protocol.wire.StoreSecretRequest;
+import dev.crate.server.auth.Access;
 import dev.crate.server.auth.AccessPolicy;
 import dev.crate.server.crypto.SecretCipher;
 import dev.crate.server.crypto.sealing.ClientKey;
@@ -71,7 +72,7 @@ public class SecretService {
     }
 
     public Uni<PublicKeyResponse> publicKey(Caller caller, String orgId) {
-        return access.requireAdmin(caller, orgId).chain(org -> keys.publicKey(org.id));
+        return access.resolve(caller, orgId).chain(a -> keys.publicKey(a.org().id));
     }
 
     public Uni<SecretMetadata> store(Caller caller, String orgId, StoreSecretRequest request) {
@@ -91,8 +92,8 @@ public class SecretService {
         if (request.encryptedValue().length() > MAX_ENCRYPTED_VALUE_CHARS) {
             throw new CrateException(ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
         }
-        return access.requireAdmin(caller, orgId)
-                .chain(org -> keys.openSealed(org.id, request.encryptedValue())
+        return access.resolve(caller, orgId).invoke(a -> a.requireSecretWrite(environment))
+                .chain(a -> keys.openSealed(a.org().id, request.encryptedValue())
                         .chain(value -> {
                             try {
                                 checkValue(value);
@@ -100,16 +101,18 @@ public class SecretService {
                                 Arrays.fill(value, (byte) 0);
                                 throw e;
                             }
-                            return Panache.withTransaction(() -> storeInTransaction(caller, org.id, environment, name, newTags, value))
+                            return Panache.withTransaction(() -> storeInTransaction(caller, a, environment, name, newTags, value))
                                     .eventually(() -> Arrays.fill(value, (byte) 0));
                         }));
     }
 
-    private Uni<SecretMetadata> storeInTransaction(Caller caller, UUID orgId, String environment, String name,
+    private Uni<SecretMetadata> storeInTransaction(Caller caller, Access access, String environment, String name,
             List<String> newTags, byte[] plaintext) {
+        UUID orgId = access.org().id;
         return requireEnvironment(orgId, environment)
                 .chain(() -> secrets.insertIfAbsent(orgId, environment, name))
                 .chain(() -> secrets.findForUpdate(orgId, environment, name))
+                .invoke(secret -> requireTagScope(access, secret, newTags))
                 // Kept tags go back into the catalog too: it may have dropped them while the secret was deleted.
                 .call(secret -> tags.ensureExist(orgId, newTags != null ? newTags : Validation.sorted(secret.tags)))
                 .chain(secret -> keys.activeOrgKey(orgId).chain(orgKey -> {
@@ -140,10 +143,11 @@ public class SecretService {
     public Uni<SecretList> list(Caller caller, String orgId, String env, String tagCsv) {
         String environment = Validation.environment(env);
         List<String> filter = Validation.tagFilter(tagCsv);
-        return access.requireAdmin(caller, orgId).chain(org -> Panache.withSession(() ->
-                requireEnvironment(org.id, environment)
-                        .chain(() -> secrets.listLive(org.id, environment, filter, null))
-                        .map(rows -> new SecretList(rows.stream().map(SecretService::metadata).toList()))));
+        return access.resolve(caller, orgId).invoke(a -> a.requireMetadata(environment)).chain(a -> Panache.withSession(() ->
+                requireEnvironment(a.org().id, environment)
+                        .chain(() -> secrets.listLive(a.org().id, environment, filter, null))
+                        .map(rows -> new SecretList(rows.stream().filter(s -> a.sees(s.tags))
+                                .map(SecretService::metadata).toList()))));
     }
 
     public Uni<RetrieveResponse> retrieve(Caller caller, String orgId, RetrieveRequest request) {
@@ -158,11 +162,12 @@ public class SecretService {
         if (!ClientKey.supportedEnc(enc)) {
             throw new CrateException(ErrorCode.MALFORMED_REQUEST, "enc must be A256GCM (default) or A256CBC-HS512");
         }
-        return access.requireAdmin(caller, orgId).chain(org -> Panache.withSession(() ->
-                requireEnvironment(org.id, environment)
-                        .chain(() -> secrets.listLive(org.id, environment, filter, names))
+        return access.resolve(caller, orgId).invoke(a -> a.requireSecretRead(environment)).chain(a -> Panache.withSession(() ->
+                requireEnvironment(a.org().id, environment)
+                        .chain(() -> secrets.listLive(a.org().id, environment, filter, names))
+                        .map(rows -> rows.stream().filter(s -> a.sees(s.tags)).toList())
                         .chain(rows -> versions.currentOf(rows.stream().map(s -> s.id).toList())
-                                .chain(rowVersions -> orgKeysFor(org.id, rowVersions)
+                                .chain(rowVersions -> orgKeysFor(a.org().id, rowVersions)
                                         .chain(orgKeyMap -> Offload.cpu(() -> seal(clientKey, enc, environment, names,
                                                 rows, rowVersions, orgKeyMap)))))));
     }
@@ -170,9 +175,10 @@ public class SecretService {
     public Uni<Void> delete(Caller caller, String orgId, String rawName, String env) {
         String name = Validation.secretName(rawName);
         String environment = Validation.environment(env);
-        return access.requireAdmin(caller, orgId).chain(org -> Panache.withTransaction(() ->
-                requireEnvironment(org.id, environment)
-                        .chain(() -> secrets.findLive(org.id, environment, name))
+        return access.resolve(caller, orgId).invoke(a -> a.requireSecretWrite(environment)).chain(a -> Panache.withTransaction(() ->
+                requireEnvironment(a.org().id, environment)
+                        .chain(() -> secrets.findLive(a.org().id, environment, name))
+                        .map(secret -> secret != null && a.sees(secret.tags) ? secret : null)
                         .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.SECRET_NOT_FOUND,
                                 "no secret " + name + " in environment " + environment))
                         .invoke(secret -> {
@@ -181,6 +187,15 @@ public class SecretService {
                             secret.updatedAt = now;
                         })
                         .replaceWithVoid()));
+    }
+
+    /** A tag-restricted key writes only secrets it can see, and leaves them visible to itself. */
+    private static void requireTagScope(Access access, SecretRecord secret, List<String> newTags) {
+        boolean existing = secret.currentVersion > 0;
+        String[] resulting = newTags != null ? newTags.toArray(String[]::new) : secret.tags;
+        if (existing && !access.sees(secret.tags) || !access.sees(resulting)) {
+            throw new CrateException(ErrorCode.FORBIDDEN, "this API key may only write secrets carrying one of its tags");
+        }
     }
 
     private Uni<Void> requireEnvironment(UUID orgId, String environment) {

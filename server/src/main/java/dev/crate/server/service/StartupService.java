@@ -40,10 +40,12 @@ public class StartupService {
     private final OrganizationService organizationService;
     private final KeyService keys;
     private final CrateConfig config;
+    private final MemberService members;
     private volatile boolean keysVerified;
 
     StartupService(RootKeyProvider rootKey, OrgKeyRepository orgKeys, OrganizationRepository organizations,
-            OrganizationService organizationService, KeyService keys, CrateConfig config) {
+            OrganizationService organizationService, KeyService keys, CrateConfig config, MemberService members) {
+        this.members = members;
         this.rootKey = rootKey;
         this.orgKeys = orgKeys;
         this.organizations = organizations;
@@ -62,6 +64,14 @@ public class StartupService {
         keysVerified = true;
         if (config.bootstrapEnabled()) {
             VertxContextSupport.subscribeAndAwait(this::bootstrap);
+        }
+        if (config.bootstrapAdmins().isPresent()) {
+            VertxContextSupport.subscribeAndAwait(this::bootstrapAdmins);
+        }
+        if (config.oidc().issuer().isEmpty()) {
+            LOG.info("CRATE-0020 no identity provider configured (CRATE_OIDC_ISSUER): API keys only");
+        } else {
+            LOG.infof("CRATE-0021 users log in through %s (audience %s)", config.oidc().issuer().get(), config.oidc().audience());
         }
         LOG.infof("CRATE-0010 root key %s (%s) opens the stored org keys", rootKey.activeKid(), rootKey.source());
     }
@@ -85,6 +95,22 @@ public class StartupService {
                         + "' does not open the stored org keys it claims: the key or the database has been altered.");
             }
         }
+    }
+
+    /** Makes the configured emails admins of org {@code default}; idempotent, so it runs every start. */
+    private Uni<Void> bootstrapAdmins() {
+        List<String> emails = config.bootstrapAdmins().orElse(List.of()).stream().map(String::trim).filter(e -> !e.isEmpty()).toList();
+        return Panache.withTransaction(() -> organizations.findByName("default").chain(org -> {
+            if (org == null) {
+                LOG.warn("CRATE-0014 CRATE_BOOTSTRAP_ADMINS is set but there is no organization 'default'");
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (String email : emails) {
+                chain = chain.chain(() -> members.ensureAdminByEmail(org.id, email));
+            }
+            return chain;
+        }));
     }
 
     private String presetToken() {

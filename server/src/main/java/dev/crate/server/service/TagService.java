@@ -29,8 +29,8 @@ public class TagService {
     }
 
     public Uni<TagList> list(Caller caller, String orgId) {
-        return access.requireAdmin(caller, orgId)
-                .chain(org -> Panache.withSession(() -> tags.listForOrg(org.id)))
+        return access.resolve(caller, orgId)
+                .chain(a -> Panache.withSession(() -> tags.listForOrg(a.org().id)))
                 .map(rows -> new TagList(rows.stream().map(TagService::toWire).toList()));
     }
 
@@ -38,7 +38,7 @@ public class TagService {
     public Uni<Tag> put(Caller caller, String orgId, String rawName, TagMetadata metadata) {
         String name = Validation.tag(rawName);
         TagMetadata checked = check(metadata);
-        return access.requireAdmin(caller, orgId).chain(org -> Panache.withTransaction(() ->
+        return access.resolve(caller, orgId).map(a -> a.requireAdmin().org()).chain(org -> Panache.withTransaction(() ->
                 tags.ensureExist(org.id, java.util.List.of(name))
                         .chain(() -> tags.findByName(org.id, name))
                         .invoke(tag -> {
@@ -50,7 +50,7 @@ public class TagService {
 
     public Uni<Void> delete(Caller caller, String orgId, String rawName) {
         String name = Validation.tag(rawName);
-        return access.requireAdmin(caller, orgId).chain(org -> Panache.withTransaction(() ->
+        return access.resolve(caller, orgId).map(a -> a.requireAdmin().org()).chain(org -> Panache.withTransaction(() ->
                 tags.findByName(org.id, name)
                         .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.TAG_NOT_FOUND, "no tag '" + name + "'"))
                         .chain(tag -> secrets.countLiveWithTag(org.id, name).chain(count -> {

@@ -1,12 +1,15 @@
 package dev.crate.server.storage;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
-/** An API key: only its SHA-256 hash is stored. */
+/** An API key: only its SHA-256 hash is stored, with its scope. */
 @Entity
 @Table(name = "api_keys")
 public class ApiKeyRecord {
@@ -22,4 +25,17 @@ public class ApiKeyRecord {
     public OffsetDateTime expiresAt;
     public OffsetDateTime revokedAt;
     public OffsetDateTime lastUsedAt;
+    /** For role {@code member}: {@code env:read} / {@code env:write}. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    public String[] grants;
+    /** When set, secret operations are limited to these environments. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    public String[] environments;
+    /** When set, the key sees only secrets carrying at least one of these tags. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    public String[] tags;
+    public boolean readOnly;
 }

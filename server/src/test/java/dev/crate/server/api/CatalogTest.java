@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 import dev.crate.server.auth.ApiKeyFormat;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Tags, environments, organizations and API keys. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KeycloakResource.class)
 class CatalogTest {
     private Org org;
 

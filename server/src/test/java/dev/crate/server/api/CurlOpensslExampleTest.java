@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 /** docs/API.md's worked example, as the script beside it, must keep working against the server. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KeycloakResource.class)
 class CurlOpensslExampleTest {
     private static final Path SCRIPT = Path.of("..", "docs", "examples", "curl-openssl.sh").toAbsolutePath().normalize();
 

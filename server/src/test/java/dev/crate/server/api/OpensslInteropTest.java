@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Crate's sealing against the {@code openssl} command: nothing of Crate's own crypto on the client side. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KeycloakResource.class)
 class OpensslInteropTest {
     private static final List<String> OAEP = List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256",
             "-pkeyopt", "rsa_mgf1_md:sha256");

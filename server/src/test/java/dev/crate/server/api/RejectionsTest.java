@@ -12,6 +12,7 @@ import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.sealing.TemporaryKey;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /** Every bad input answers its documented 4xx with a stable code, and stores nothing. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KeycloakResource.class)
 class RejectionsTest {
     private Org org;
     @io.quarkus.test.common.http.TestHTTPResource("/")

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crate.protocol.wire.RetrievedPayload;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KeycloakResource.class)
 class SecretsResourceTest {
     private Org org;
 

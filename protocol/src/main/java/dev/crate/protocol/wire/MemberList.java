@@ -1,0 +1,6 @@
+package dev.crate.protocol.wire;
+
+import java.util.List;
+
+public record MemberList(List<Member> members) {
+}
