@@ -30,8 +30,11 @@ public class MemberService {
     private final AccessPolicy access;
     private final MemberRepository members;
     private final UserRepository users;
+    private final dev.crate.server.storage.ApiKeyRepository apiKeys;
 
-    MemberService(AccessPolicy access, MemberRepository members, UserRepository users) {
+    MemberService(AccessPolicy access, MemberRepository members, UserRepository users,
+            dev.crate.server.storage.ApiKeyRepository apiKeys) {
+        this.apiKeys = apiKeys;
         this.access = access;
         this.members = members;
         this.users = users;
@@ -144,13 +147,15 @@ public class MemberService {
         return members.listFor(caller.subject(), caller.verifiedEmail()).map(rows -> rows.stream().map(m -> m.orgId).distinct().toList());
     }
 
+    /** An org keeps a way in: another admin member, or a working admin API key. */
     private Uni<Void> requireAnotherAdmin(UUID orgId) {
-        return members.countAdmins(orgId).invoke(count -> {
-            if (count <= 1) {
-                throw new CrateException(ErrorCode.LAST_ADMIN, "an organization keeps at least one admin member; "
-                        + "make someone else admin first");
-            }
-        }).replaceWithVoid();
+        return members.countAdmins(orgId).chain(adminMembers -> apiKeys.countOtherUsableAdmins(orgId, new UUID(0, 0))
+                .invoke(adminKeys -> {
+                    if (adminMembers - 1 + adminKeys <= 0) {
+                        throw new CrateException(ErrorCode.LAST_ADMIN, "this is the organization's last admin; "
+                                + "make someone else admin first");
+                    }
+                })).replaceWithVoid();
     }
 
     private Uni<Access> admin(Caller caller, String orgId) {
