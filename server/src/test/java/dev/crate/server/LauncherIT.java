@@ -53,6 +53,7 @@ class LauncherIT {
             report("cold start to ready (first start, initdb included): " + ready + " ms");
             String output = server.output();
             assertTrue(output.contains("Admin API key (shown once)"), output);
+            assertTrue(output.contains("CRATE-0020"), "says at start that it takes API keys only");
             Path tokenFile = dataDir.resolve("bootstrap-token");
             adminKey = Files.readString(tokenFile).trim();
             assertTrue(output.contains(adminKey));
@@ -73,6 +74,10 @@ class LauncherIT {
             report("warm start to ready (kept data directory): " + ready + " ms");
             assertEquals("survives restarts", retrieve(server, "LAUNCHER_SECRET"));
             assertFalse(server.output().contains("shown once"));
+            HttpResponse<String> jwt = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/organizations"))
+                    .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, jwt.statusCode(), "without an identity provider a JWT is a quiet 401");
+            assertFalse(server.output().contains("ERROR"), server.output());
             assertEquals(0, server.stop());
         }
         assertFalse(postgresRunningOn(dataDir));

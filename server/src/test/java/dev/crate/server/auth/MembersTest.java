@@ -39,6 +39,14 @@ class MembersTest {
     }
 
     @Test
+    void configuredBootstrapAdminsAdministerTheDefaultOrganization() {
+        String bob = KeycloakResource.passwordToken("bob", "bob-password");
+        java.util.List<Map<String, Object>> orgs = as(bob).get("/me").then().statusCode(200).extract().path("organizations");
+        org.junit.jupiter.api.Assertions.assertTrue(orgs.stream().anyMatch(o -> "default".equals(o.get("name")) && "admin".equals(o.get("role"))),
+                orgs.toString());
+    }
+
+    @Test
     void anUnverifiedEmailNeverClaimsAMembership() {
         Org org = Api.newOrg();
         as(org.adminKey()).body(Map.of("email", "carol@example.com", "role", "admin")).post(members(org)).then().statusCode(201);

@@ -51,6 +51,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.username", user);
         config.put("crate.dev-root-key", "true");
         config.put("crate.bootstrap-token", ADMIN_TOKEN);
+        config.put("crate.bootstrap-admins", "bob@example.com");
         config.put("quarkus.log.file.enabled", "true");
         config.put("quarkus.log.file.path", LOG_FILE.toString());
         return config;
