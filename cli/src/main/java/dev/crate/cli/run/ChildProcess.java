@@ -4,6 +4,8 @@ import dev.crate.cli.client.CliException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
 
 /**
@@ -21,13 +23,21 @@ public final class ChildProcess {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().clear();
         builder.environment().putAll(environment);
+        // Handlers go in before the child starts, so a signal that arrives while it starts is not lost:
+        // it is held and delivered as soon as the child exists.
+        AtomicReference<Process> started = new AtomicReference<>();
+        List<String> early = new CopyOnWriteArrayList<>();
+        FORWARDED.forEach(name -> forward(name, started, early));
         Process child;
         try {
             child = builder.start();
         } catch (IOException e) {
             throw new CliException("cannot run '" + command.get(0) + "': not found or not executable", 127);
         }
-        FORWARDED.forEach(name -> forward(name, child));
+        synchronized (started) {
+            started.set(child);
+            early.forEach(signal -> send(signal, child));
+        }
         while (true) {
             try {
                 return child.waitFor();
@@ -37,9 +47,17 @@ public final class ChildProcess {
         }
     }
 
-    private static void forward(String signal, Process child) {
+    private static void forward(String signal, AtomicReference<Process> started, List<String> early) {
         try {
-            Signal.handle(new Signal(signal), s -> send(signal, child));
+            Signal.handle(new Signal(signal), s -> {
+                synchronized (started) {
+                    if (started.get() == null) {
+                        early.add(signal);
+                    } else {
+                        send(signal, started.get());
+                    }
+                }
+            });
         } catch (IllegalArgumentException unsupported) {
             // this platform has no such signal
         }

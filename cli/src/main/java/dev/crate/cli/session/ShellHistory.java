@@ -10,12 +10,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The {@code crate shell} history file (0600). Lines that could carry a secret value
+ * The {@code crate shell} history file (0600; Aesh writes "timestamp NUL command" lines). Lines that could carry a secret value
  * ({@code secrets set ...}, {@code login ...}) are dropped before and after every shell session, so
  * the file never keeps a value even if a session died before its own clean-up.
  */
 public final class ShellHistory {
-    private static final Pattern CARRIES_VALUE = Pattern.compile("(^|\\s)(secrets\\s+set|login)(\\s|$)");
+    private static final Pattern CARRIES_VALUE = Pattern.compile("(^|[\\s\\x00])(secrets\\s+set|login)(\\s|$)");
 
     private ShellHistory() {
     }

@@ -22,6 +22,8 @@ public class ShellCommand extends CrateCommand {
             context.err().println("crate: cannot create " + context.configDir().path() + "; history is not kept");
         }
         ShellHistory.sanitize(history);
+        // Aesh writes its history when the console stops; clean it after that, however the shell ends.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ShellHistory.sanitize(history)));
         ShellState.enter();
         AeshConsoleRunner.builder()
                 .commands(RootCommand.SHELL_COMMANDS)
