@@ -27,10 +27,10 @@ public class ShellCommand extends CrateCommand {
         ShellState.enter();
         AeshConsoleRunner.builder()
                 .commands(RootCommand.SHELL_COMMANDS)
+                .command(ExitCommand.class)
                 .settings(SettingsBuilder.builder().historyFile(history.toFile()).persistHistory(true).logging(false)
                         .enableAlias(false).enableMan(false).readInputrc(false).build())
                 .prompt("crate> ")
-                .addExitCommand()
                 .start();
         ShellHistory.sanitize(history);
         return 0;
