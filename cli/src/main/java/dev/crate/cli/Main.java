@@ -1,0 +1,47 @@
+package dev.crate.cli;
+
+import dev.crate.cli.commands.RootCommand;
+import org.aesh.AeshRuntimeRunner;
+import dev.crate.cli.session.Host;
+import org.aesh.command.CommandResult;
+import org.aesh.command.parser.CommandLineParserException;
+import org.aesh.command.validator.CommandValidatorException;
+import org.aesh.command.validator.OptionValidatorException;
+
+/** {@code crate}: runs one command and exits with its code (0 ok, 1 failure, 2 usage, the child's for run). */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-v") || args[0].equals("version"))) {
+            // answered before Aesh loads: this is the start-up floor the benchmark measures
+            System.out.println("crate " + Version.get() + " (Java " + Runtime.version().feature() + ")");
+            System.exit(0);
+        }
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        try {
+            CommandResult result = AeshRuntimeRunner.builder().command(RootCommand.class).args(args).execute();
+            System.out.flush();
+            return result == null ? 1 : result.getResultValue();
+        } catch (RuntimeException e) {
+            return failure(e);
+        }
+    }
+
+    /** Aesh reports some parse and validation failures by throwing; they are usage errors, told in one line. */
+    private static int failure(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OptionValidatorException || cause instanceof CommandLineParserException
+                    || cause instanceof CommandValidatorException) {
+                Host.current().err().println("crate: " + cause.getMessage());
+                return 2;
+            }
+        }
+        Host.current().err().println("crate: unexpected " + e.getClass().getSimpleName() + "; please report it");
+        return 1;
+    }
+}

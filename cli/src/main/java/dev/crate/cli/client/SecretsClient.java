@@ -1,0 +1,77 @@
+package dev.crate.cli.client;
+
+import dev.crate.protocol.sealing.Pem;
+import dev.crate.protocol.sealing.Sealing;
+import dev.crate.protocol.sealing.TemporaryKey;
+import dev.crate.protocol.wire.PublicKeyResponse;
+import dev.crate.protocol.wire.RetrieveRequest;
+import dev.crate.protocol.wire.RetrieveResponse;
+import dev.crate.protocol.wire.RetrievedPayload;
+import dev.crate.protocol.wire.SecretList;
+import dev.crate.protocol.wire.SecretMetadata;
+import dev.crate.protocol.wire.StoreSecretRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.util.List;
+
+/**
+ * The secrets endpoints of one organization. Values leave only sealed (a JWE to the org's transport
+ * key, any size) and come back only inside a JWE to a temporary EC P-256 key made for that one call.
+ */
+public final class SecretsClient {
+    private final CrateClient client;
+    private final String orgPath;
+    private PublicKey orgKey;
+    private String kid;
+
+    public SecretsClient(CrateClient client, String orgPath) {
+        this.client = client;
+        this.orgPath = orgPath;
+    }
+
+    public SecretMetadata store(String name, String environment, String value, List<String> tags) {
+        loadKey();
+        String sealed = Sealing.sealJwe(orgKey, kid, value.getBytes(StandardCharsets.UTF_8));
+        return client.send("PUT", orgPath + "/secrets", new StoreSecretRequest(name, environment, sealed, true, tags),
+                SecretMetadata.class);
+    }
+
+    public List<SecretMetadata> list(String environment, List<String> tags) {
+        String query = "?env=" + CrateClient.query(environment);
+        if (tags != null && !tags.isEmpty()) {
+            query += "&tags=" + CrateClient.query(String.join(",", tags));
+        }
+        SecretList list = client.get(orgPath + "/secrets" + query, SecretList.class);
+        return list.secrets() == null ? List.of() : list.secrets();
+    }
+
+    /** One sealed retrieval; {@code names} or {@code tags} null means no such filter. */
+    public RetrievedPayload retrieve(String environment, List<String> names, List<String> tags) {
+        TemporaryKey key = TemporaryKey.generate();
+        RetrieveRequest request = new RetrieveRequest(environment, names, tags == null || tags.isEmpty() ? null : tags, null,
+                key.publicJwk());
+        RetrieveResponse response = client.send("POST", orgPath + "/secrets/retrieve", request, RetrieveResponse.class);
+        try {
+            return Json.MAPPER.readValue(key.open(response.sealedPayload()), RetrievedPayload.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException("the server's sealed answer could not be opened");
+        }
+    }
+
+    public void delete(String name, String environment) {
+        client.send("DELETE", orgPath + "/secrets/" + CrateClient.query(name) + "?env=" + CrateClient.query(environment), null);
+    }
+
+    private void loadKey() {
+        if (orgKey == null) {
+            PublicKeyResponse answer = client.get(orgPath + "/secrets/public-key", PublicKeyResponse.class);
+            try {
+                orgKey = Pem.decode(answer.publicKeyPem(), "RSA");
+            } catch (IllegalArgumentException e) {
+                throw new CliException("the organization's public key is not a valid RSA key");
+            }
+            kid = answer.kid();
+        }
+    }
+}

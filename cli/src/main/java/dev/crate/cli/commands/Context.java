@@ -1,0 +1,158 @@
+package dev.crate.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crate.cli.client.CliException;
+import dev.crate.cli.client.CrateClient;
+import dev.crate.cli.client.DeviceFlow;
+import dev.crate.cli.output.Format;
+import dev.crate.cli.output.Printer;
+import dev.crate.cli.session.ConfigDir;
+import dev.crate.cli.session.Host;
+import dev.crate.cli.session.ProjectFile;
+import dev.crate.cli.session.SessionConfig;
+import dev.crate.cli.session.StoredToken;
+import dev.crate.cli.session.TokenStore;
+import dev.crate.protocol.Limits;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a command needs, resolved in one order: command-line flag, then environment variable
+ * ({@code CRATE_SERVER}, {@code CRATE_ORG}, {@code CRATE_ENV}, {@code CRATE_TOKEN}), then the
+ * project file {@code .crate.yaml}, then the session ({@code crate login}, {@code crate session org set}),
+ * then the default.
+ */
+public final class Context {
+    public static final String DEFAULT_SERVER = "http://localhost:8080";
+    private static final Pattern UUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+    private final Host host;
+    private final ConfigDir dir;
+    private final Optional<ProjectFile> project;
+    private final GlobalOptions flags;
+    private CrateClient client;
+    private String orgId;
+
+    public Context(Host host, GlobalOptions flags) {
+        this.host = host;
+        this.flags = flags;
+        this.dir = ConfigDir.fromEnvironment(host.env());
+        this.project = ProjectFile.find(host.cwd());
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public PrintStream out() {
+        return host.out();
+    }
+
+    public PrintStream err() {
+        return host.err();
+    }
+
+    public ConfigDir configDir() {
+        return dir;
+    }
+
+    public SessionConfig session() {
+        return new SessionConfig(dir);
+    }
+
+    public TokenStore tokens() {
+        return new TokenStore(dir);
+    }
+
+    public Printer printer() {
+        return new Printer(Format.parse(flags.output()), host.out());
+    }
+
+    public Format format() {
+        return Format.parse(flags.output());
+    }
+
+    public String server() {
+        return first(flags.server(), host.env("CRATE_SERVER"), project.flatMap(ProjectFile::server).orElse(null),
+                session().server().orElse(null), DEFAULT_SERVER);
+    }
+
+    public String env() {
+        String env = first(flags.env(), host.env("CRATE_ENV"), project.flatMap(ProjectFile::env).orElse(null), Limits.DEFAULT_ENVIRONMENT);
+        if (!Limits.ENVIRONMENT.matcher(env).matches()) {
+            throw CliException.usage("invalid environment '" + env + "': lower-case letters, digits and '-', at most 32");
+        }
+        return env;
+    }
+
+    /** Tags from {@code .crate.yaml}, used when a command is given none. */
+    public List<String> projectTags() {
+        return project.map(ProjectFile::tags).orElse(List.of());
+    }
+
+    public Optional<String> orgSetting() {
+        return Optional.ofNullable(first(flags.org(), host.env("CRATE_ORG"), project.flatMap(ProjectFile::org).orElse(null),
+                session().org().orElse(null), null));
+    }
+
+    /** The organization's id; a name is looked up among the caller's organizations. */
+    public String orgId() {
+        if (orgId == null) {
+            String org = orgSetting().orElseThrow(() -> new CliException(
+                    "no organization selected: use --org, CRATE_ORG, .crate.yaml or 'crate session org set <id|name>'"));
+            orgId = UUID.matcher(org).matches() ? org.toLowerCase() : idOfName(org);
+        }
+        return orgId;
+    }
+
+    public String orgPath() {
+        return "/organization/" + orgId();
+    }
+
+    public String idOfName(String name) {
+        for (JsonNode org : client().get("/organizations").path("organizations")) {
+            if (org.path("name").asText().equals(name)) {
+                return org.path("id").asText();
+            }
+        }
+        throw new CliException("no organization named '" + name + "' among yours: see 'crate orgs list'");
+    }
+
+    public CrateClient client() {
+        if (client == null) {
+            client = new CrateClient(server(), this::token);
+        }
+        return client;
+    }
+
+    /** The bearer token: CRATE_TOKEN, else the stored one for this server, refreshed when it is about to expire. */
+    public String token() {
+        String fromEnv = host.env("CRATE_TOKEN");
+        if (fromEnv != null) {
+            return fromEnv.trim();
+        }
+        String server = server();
+        StoredToken stored = tokens().get(server).orElseThrow(() -> new CliException(
+                "not logged in to " + server + ": run 'crate login' (or 'crate login --token'), or set CRATE_TOKEN"));
+        if (StoredToken.OIDC.equals(stored.kind()) && stored.expiresSoon(Instant.now())) {
+            if (stored.refreshToken() == null || stored.tokenEndpoint() == null) {
+                throw new CliException("your login session expired; run 'crate login' again");
+            }
+            stored = DeviceFlow.refresh(stored);
+            tokens().put(server, stored);
+        }
+        return stored.accessToken();
+    }
+
+    private static String first(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
+    }
+}

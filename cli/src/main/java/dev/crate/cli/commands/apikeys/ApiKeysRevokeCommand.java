@@ -1,0 +1,20 @@
+package dev.crate.cli.commands.apikeys;
+
+import dev.crate.cli.client.CrateClient;
+import dev.crate.cli.commands.Context;
+import dev.crate.cli.commands.CrateCommand;
+import org.aesh.command.CommandDefinition;
+import org.aesh.command.option.Argument;
+
+@CommandDefinition(name = "revoke", description = "revoke an API key by id; effective on its next request")
+public class ApiKeysRevokeCommand extends CrateCommand {
+    @Argument(description = "the key's id (see 'crate api-keys list')", required = true)
+    String id;
+
+    @Override
+    protected int run(Context context) {
+        context.client().send("DELETE", context.orgPath() + "/api-keys/" + CrateClient.query(id), null);
+        context.err().println("revoked API key " + id);
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.crate.cli.commands.run;
+
+import dev.crate.cli.client.CliException;
+import dev.crate.cli.client.SecretsClient;
+import dev.crate.cli.commands.Context;
+import dev.crate.cli.commands.CrateCommand;
+import dev.crate.cli.commands.Lists;
+import dev.crate.cli.run.ChildEnvironment;
+import dev.crate.cli.run.ChildProcess;
+import dev.crate.cli.run.DangerousNames;
+import dev.crate.protocol.wire.RetrievedPayload;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.aesh.command.CommandDefinition;
+import org.aesh.command.option.Arguments;
+import org.aesh.command.option.Option;
+
+@CommandDefinition(name = "run", description = "run a command with the secrets of an environment in its environment",
+        stopAtFirstPositional = true)
+public class RunCommand extends CrateCommand {
+    @Option(name = "tags", description = "only secrets carrying all these comma-separated tags (default: .crate.yaml tags)")
+    String tags;
+
+    @Option(name = "names", description = "only these comma-separated names")
+    String names;
+
+    @Option(name = "command", description = "a shell command line, run with /bin/sh -c")
+    String command;
+
+    @Option(name = "preserve-env", hasValue = false, description = "variables already set win over secrets of the same name")
+    boolean preserveEnv;
+
+    @Option(name = "allow-dangerous", hasValue = false, description = "allow names such as LD_PRELOAD or NODE_OPTIONS")
+    boolean allowDangerous;
+
+    @Arguments(description = "-- command and its arguments")
+    List<String> args;
+
+    @Override
+    protected int run(Context context) {
+        List<String> argv = argv();
+        List<String> tagList = tags == null ? context.projectTags() : Lists.split(tags);
+        List<String> nameList = names == null ? null : Lists.split(names);
+        RetrievedPayload payload = new SecretsClient(context.client(), context.orgPath()).retrieve(context.env(), nameList, tagList);
+        Map<String, String> secrets = new HashMap<>();
+        payload.secrets().forEach(s -> secrets.put(s.name(), s.value()));
+        if (payload.missing() != null && !payload.missing().isEmpty()) {
+            throw new CliException("not found in " + context.env() + ": " + String.join(", ", payload.missing()));
+        }
+        List<String> dangerous = DangerousNames.among(secrets.keySet());
+        if (!dangerous.isEmpty() && !allowDangerous) {
+            throw new CliException("refusing to inject " + String.join(", ", dangerous)
+                    + ": such variables can make the child run other code; pass --allow-dangerous if you mean it");
+        }
+        return ChildProcess.run(argv, ChildEnvironment.merge(context.host().env(), secrets, preserveEnv));
+    }
+
+    private List<String> argv() {
+        List<String> given = args == null ? List.of() : args;
+        if (!given.isEmpty() && given.get(0).equals("--")) {
+            given = given.subList(1, given.size());
+        }
+        if (command != null) {
+            if (!given.isEmpty()) {
+                throw CliException.usage("give either --command or a command after --, not both");
+            }
+            return List.of("/bin/sh", "-c", command);
+        }
+        if (given.isEmpty()) {
+            throw CliException.usage("usage: crate run [--env ENV] [--tags a,b] -- command args...");
+        }
+        return given;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.crate.cli.commands.secrets;
+
+import dev.crate.cli.client.CliException;
+import dev.crate.cli.client.SecretsClient;
+import dev.crate.cli.commands.Context;
+import dev.crate.cli.commands.CrateCommand;
+import dev.crate.cli.commands.Lists;
+import dev.crate.cli.output.SecretFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.aesh.command.CommandDefinition;
+import org.aesh.command.option.Option;
+
+@CommandDefinition(name = "export", description = "write every secret of an environment as dotenv, json or yaml")
+public class ExportCommand extends CrateCommand {
+    @Option(name = "format", description = "dotenv (default), json or yaml", allowedValues = {"dotenv", "json", "yaml"})
+    String format;
+
+    @Option(name = "tags", description = "only secrets carrying all these comma-separated tags")
+    String tags;
+
+    @Option(name = "file", description = "write to this file (created 0600) instead of stdout")
+    String file;
+
+    @Override
+    protected int run(Context context) {
+        SecretFile.Kind kind = format == null && file != null ? SecretFile.kindOfFile(file) : SecretFile.kind(format);
+        Map<String, String> values = new LinkedHashMap<>();
+        new SecretsClient(context.client(), context.orgPath()).retrieve(context.env(), null, Lists.split(tags)).secrets()
+                .forEach(s -> values.put(s.name(), s.value()));
+        String text = SecretFile.write(values, kind);
+        if (file == null) {
+            context.out().print(text);
+            context.out().flush();
+        } else {
+            write(Path.of(file), text);
+            context.err().println("exported " + values.size() + " secrets of " + context.env() + " to " + file);
+        }
+        return 0;
+    }
+
+    private static void write(Path path, String text) {
+        try {
+            if (!Files.exists(path)) {
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new CliException("cannot write " + path + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.crate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crate.cli.client.Json;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code bin/crate} as a user runs it, against the packaged server on a real PostgreSQL. Canary
+ * values must never show up where they do not belong: stdout/stderr of commands other than
+ * {@code get --plain}, {@code fetch} and {@code export}, the config directory, the shell history.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliIT {
+    private static final String CANARY_BACKEND = "canary-backend-7f3a9c";
+    private static final String CANARY_STDIN = "canary-stdin \"quoted\" #hash =eq\nline2 wörld 🔑";
+    private static final String CANARY_PAIR = "canary-pair-41d2";
+    private static final List<String> CANARIES = List.of("canary-backend", "canary-stdin", "canary-pair", "canary-hist");
+
+    private static CrateServer server;
+    private static Launcher crate;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = CrateServer.start();
+        crate = new Launcher(Files.createTempDirectory("crate-cli-it-home"));
+        crate.env.put("CRATE_SERVER", server.url);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void assertNoCanary(Launcher.Result result) {
+        for (String canary : CANARIES) {
+            assertFalse(result.all().contains(canary), "canary leaked: " + result.all());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void loginWithTokenStoresTheKeyPrivatelyAndSelectsTheOnlyOrganization() throws Exception {
+        Launcher.Result login = crate.run(Map.of(), server.adminKey + "\n", "login", "--token");
+        assertEquals(0, login.exit(), login.all());
+        Path dir = crate.home.resolve(".config/crate");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(f -> assertEquals("rw-------", permissions(f), f.toString()));
+        }
+        Launcher.Result show = crate.run("session", "org", "show", "-o", "json");
+        assertEquals("default", Json.MAPPER.readTree(show.out()).get("organization_name").asText());
+    }
+
+    @Test
+    @Order(2)
+    void setListGetAndFetch() throws Exception {
+        Launcher.Result set = crate.run(Map.of(), null, "secrets", "set", "BACKEND_KEY", CANARY_BACKEND, "--tags", "backend");
+        assertEquals(0, set.exit(), set.all());
+        assertNoCanary(set);
+        assertTrue(set.err().contains("shell history"), "warns about values on the command line");
+        Launcher.Result stdin = crate.run(Map.of(), CANARY_STDIN, "secrets", "set", "FROM_STDIN", "-");
+        assertEquals(0, stdin.exit(), stdin.all());
+        assertNoCanary(stdin);
+        Launcher.Result pairs = crate.run("secrets", "set", "PAIR_ONE=" + CANARY_PAIR, "PAIR_TWO=two");
+        assertEquals(0, pairs.exit(), pairs.all());
+        assertNoCanary(pairs);
+
+        Launcher.Result list = crate.run("secrets", "list");
+        assertEquals(0, list.exit(), list.all());
+        assertTrue(list.out().contains("BACKEND_KEY") && list.out().contains("FROM_STDIN") && list.out().contains("PAIR_TWO"), list.out());
+        assertNoCanary(list);
+
+        Launcher.Result masked = crate.run("secrets", "get", "BACKEND_KEY");
+        assertEquals(0, masked.exit(), masked.all());
+        assertNoCanary(masked);
+        assertEquals(CANARY_BACKEND + "\n", crate.run("secrets", "get", "BACKEND_KEY", "--plain").out());
+
+        Launcher.Result fetch = crate.run("secrets", "fetch", "--format", "json");
+        assertEquals(0, fetch.exit(), fetch.all());
+        JsonNode values = Json.MAPPER.readTree(fetch.out());
+        assertEquals(CANARY_STDIN, values.get("FROM_STDIN").asText());
+        assertEquals(CANARY_PAIR, values.get("PAIR_ONE").asText());
+    }
+
+    @Test
+    @Order(3)
+    void runGivesTheChildTheSecretsButNotTheToken() throws Exception {
+        Launcher.Result run = crate.run(Map.of("CRATE_TOKEN", server.adminKey), null, "run", "--tags", "backend", "--",
+                "sh", "-c", "test \"$BACKEND_KEY\" = '" + CANARY_BACKEND + "' && test -z \"$PAIR_ONE\" && test -z \"$CRATE_TOKEN\" && echo child-ok");
+        assertEquals(0, run.exit(), run.all());
+        assertEquals("child-ok\n", run.out());
+    }
+
+    @Test
+    @Order(4)
+    void runPassesTheChildsExitCode() throws Exception {
+        assertEquals(7, crate.run("run", "--", "sh", "-c", "exit 7").exit());
+        assertEquals(3, crate.run("run", "--command", "exit 3").exit());
+    }
+
+    @Test
+    @Order(5)
+    void runForwardsSigtermToTheChildAndReapsIt() throws Exception {
+        Process process = crate.builder(Map.of(), "run", "--", "sh", "-c",
+                "trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.1; done").redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("ready", out.readLine());
+        new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "crate run ends after SIGTERM");
+        assertEquals("got-term", out.readLine());
+        assertEquals(42, process.exitValue());
+    }
+
+    @Test
+    @Order(6)
+    void runRefusesDangerousNamesUnlessAllowed() throws Exception {
+        assertEquals(0, crate.run(Map.of(), "--no-warnings", "secrets", "set", "NODE_OPTIONS", "-", "--env", "staging").exit());
+        Launcher.Result refused = crate.run("run", "--env", "staging", "--", "true");
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("NODE_OPTIONS") && refused.err().contains("--allow-dangerous"), refused.err());
+        assertEquals(0, crate.run("run", "--env", "staging", "--allow-dangerous", "--", "true").exit());
+    }
+
+    @Test
+    @Order(7)
+    void exportThenImportRoundTripsEveryValue() throws Exception {
+        Launcher.Result export = crate.run("secrets", "export", "--format", "dotenv");
+        assertEquals(0, export.exit(), export.all());
+        Path file = crate.home.resolve("backup.env");
+        Files.writeString(file, export.out());
+        for (String name : List.of("BACKEND_KEY", "FROM_STDIN", "PAIR_ONE", "PAIR_TWO")) {
+            assertEquals(0, crate.run("secrets", "delete", name).exit());
+        }
+        Launcher.Result dry = crate.run("secrets", "import", file.toString(), "--dry-run");
+        assertEquals(0, dry.exit(), dry.all());
+        assertTrue(dry.out().contains("would create"), dry.out());
+        assertNoCanary(dry);
+        assertTrue(crate.run("secrets", "list").out().lines().count() <= 1, "dry run stores nothing");
+        Launcher.Result imported = crate.run("secrets", "import", file.toString());
+        assertEquals(0, imported.exit(), imported.all());
+        assertNoCanary(imported);
+        JsonNode values = Json.MAPPER.readTree(crate.run("secrets", "fetch", "--format", "json").out());
+        assertEquals(CANARY_STDIN, values.get("FROM_STDIN").asText());
+        assertEquals(CANARY_BACKEND, values.get("BACKEND_KEY").asText());
+        assertEquals(CANARY_PAIR, values.get("PAIR_ONE").asText());
+        assertTrue(crate.run("secrets", "import", file.toString()).out().contains("unchanged"));
+    }
+
+    @Test
+    @Order(8)
+    void unreachableServerIsOneLineAndNonZero() throws Exception {
+        Launcher.Result result = crate.run(Map.of("CRATE_SERVER", "http://127.0.0.1:" + CrateServer.freePort(),
+                "CRATE_TOKEN", "crate_x", "CRATE_ORG", "00000000-0000-0000-0000-000000000000"), null, "run", "--", "true");
+        assertEquals(1, result.exit());
+        assertEquals(1, result.err().strip().lines().count(), result.err());
+        assertTrue(result.err().contains("cannot reach the Crate server"), result.err());
+    }
+
+    @Test
+    @Order(9)
+    void aViewerKeyIsToldItLacksPermission() throws Exception {
+        Launcher.Result created = crate.run("api-keys", "create", "viewer bot", "--role", "viewer", "-o", "json");
+        assertEquals(0, created.exit(), created.all());
+        String viewerKey = Json.MAPPER.readTree(created.out()).get("key").asText();
+        Launcher.Result denied = crate.run(Map.of("CRATE_TOKEN", viewerKey), null, "secrets", "fetch");
+        assertEquals(1, denied.exit());
+        assertTrue(denied.err().contains("permission denied"), denied.err());
+        assertNoCanary(denied);
+    }
+
+    @Test
+    @Order(10)
+    void shellHistoryNeverKeepsValues() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("sh", "-c", "command -v script").start().waitFor() == 0, "needs util-linux script");
+        Process shell = crate.shellOnTerminal().redirectErrorStream(true).redirectOutput(crate.home.resolve("shell.log").toFile()).start();
+        try (var in = shell.getOutputStream()) {
+            for (String line : List.of("secrets set HIST_SECRET=canary-hist-99", "secrets list", "exit")) {
+                Thread.sleep(3000);
+                in.write((line + "\r").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            }
+            assertTrue(shell.waitFor(60, TimeUnit.SECONDS), "the shell ends on exit");
+        }
+        Path history = crate.home.resolve(".config/crate/shell_history");
+        assertTrue(Files.exists(history), "the shell keeps a history");
+        String kept = Files.readString(history);
+        assertTrue(kept.contains("secrets list"), kept);
+        assertFalse(kept.contains("canary-hist"), "history keeps no values");
+        assertEquals(0, crate.run("secrets", "get", "HIST_SECRET").exit(), "the shell ran the command");
+    }
+
+    @Test
+    @Order(11)
+    void theConfigDirectoryHoldsNoSecretValues() throws Exception {
+        try (Stream<Path> files = Files.walk(crate.home.resolve(".config"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(file);
+                CANARIES.forEach(c -> assertFalse(text.contains(c), file + " holds a value"));
+            }
+        }
+    }
+
+    @Test
+    @Order(12)
+    void logoutForgetsTheKey() throws Exception {
+        assertEquals(0, crate.run("logout").exit());
+        Launcher.Result after = crate.run("secrets", "list");
+        assertNotEquals(0, after.exit());
+        assertTrue(after.err().contains("crate login"), after.err());
+    }
+
+    private static String permissions(Path file) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
