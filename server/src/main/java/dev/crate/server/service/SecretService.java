@@ -19,6 +19,7 @@ import dev.crate.server.crypto.sealing.ClientKeyException;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.OrgKey;
+import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.storage.EnvironmentRepository;
 import dev.crate.server.storage.OrgKeyRepository;
 import dev.crate.server.storage.SecretRecord;
@@ -57,9 +58,11 @@ public class SecretService {
     private final SecretVersionRepository versions;
     private final OrgKeyRepository orgKeys;
     private final ObjectMapper json;
+    private final CrateMetrics metrics;
 
     SecretService(AccessPolicy access, KeyService keys, EnvironmentRepository environments, TagRepository tags,
-            SecretRepository secrets, SecretVersionRepository versions, OrgKeyRepository orgKeys, ObjectMapper json) {
+            SecretRepository secrets, SecretVersionRepository versions, OrgKeyRepository orgKeys, ObjectMapper json,
+            CrateMetrics metrics) {
         this.access = access;
         this.keys = keys;
         this.environments = environments;
@@ -68,6 +71,7 @@ public class SecretService {
         this.versions = versions;
         this.orgKeys = orgKeys;
         this.json = json;
+        this.metrics = metrics;
     }
 
     public Uni<PublicKeyResponse> publicKey(Caller caller, String orgId) {
@@ -91,7 +95,7 @@ public class SecretService {
         if (request.encryptedValue().length() > MAX_ENCRYPTED_VALUE_CHARS) {
             throw new CrateException(ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
         }
-        return access.requireAdmin(caller, orgId)
+        return metrics.timeStore(access.requireAdmin(caller, orgId)
                 .chain(org -> keys.openSealed(org.id, request.encryptedValue())
                         .chain(value -> {
                             try {
@@ -102,7 +106,8 @@ public class SecretService {
                             }
                             return Panache.withTransaction(() -> storeInTransaction(caller, org.id, environment, name, newTags, value))
                                     .eventually(() -> Arrays.fill(value, (byte) 0));
-                        }));
+                        })))
+                .invoke(metrics::secretStored);
     }
 
     private Uni<SecretMetadata> storeInTransaction(Caller caller, UUID orgId, String environment, String name,
@@ -158,13 +163,13 @@ public class SecretService {
         if (!ClientKey.supportedEnc(enc)) {
             throw new CrateException(ErrorCode.MALFORMED_REQUEST, "enc must be A256GCM (default) or A256CBC-HS512");
         }
-        return access.requireAdmin(caller, orgId).chain(org -> Panache.withSession(() ->
+        return metrics.timeRetrieve(access.requireAdmin(caller, orgId).chain(org -> Panache.withSession(() ->
                 requireEnvironment(org.id, environment)
                         .chain(() -> secrets.listLive(org.id, environment, filter, names))
                         .chain(rows -> versions.currentOf(rows.stream().map(s -> s.id).toList())
                                 .chain(rowVersions -> orgKeysFor(org.id, rowVersions)
                                         .chain(orgKeyMap -> Offload.cpu(() -> seal(clientKey, enc, environment, names,
-                                                rows, rowVersions, orgKeyMap)))))));
+                                                rows, rowVersions, orgKeyMap))))))));
     }
 
     public Uni<Void> delete(Caller caller, String orgId, String rawName, String env) {
@@ -228,7 +233,9 @@ public class SecretService {
             throw new IllegalStateException("cannot serialize the retrieve payload");
         }
         try {
-            return new RetrieveResponse(clientKey.seal(payload, enc));
+            RetrieveResponse sealed = new RetrieveResponse(clientKey.seal(payload, enc));
+            metrics.secretsRetrieved(found.size());
+            return sealed;
         } finally {
             Arrays.fill(payload, (byte) 0);
         }
