@@ -52,6 +52,9 @@ for _ in $(seq 1 900); do
   sleep 0.2
 done
 curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null || { echo "sdk-check: server not ready" >&2; exit 1; }
+# the other probes the Kubernetes manifests use
+curl -fsS "http://127.0.0.1:$port/q/health/live" >/dev/null && curl -fsS "http://127.0.0.1:$port/q/health/started" >/dev/null \
+  || { echo "sdk-check: a probe endpoint of k8s/deployment.yaml does not answer" >&2; exit 1; }
 
 CRATE_SERVER="http://127.0.0.1:$port" CRATE_TOKEN="$token" node "$scratch/sdk/dist/smoke.js"
 echo "sdk-check: passed in $(( $(date +%s) - started )) s"
