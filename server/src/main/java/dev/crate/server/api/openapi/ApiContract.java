@@ -60,7 +60,12 @@ public class ApiContract implements OASFilter {
 
     private static void complete(String path, PathItem.HttpMethod method, Operation operation) {
         String id = operation.getOperationId();
-        operation.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme(SCHEME)));
+        // Quarkus has already answered 401 for the operations that need authentication; public ones
+        // (a discovery endpoint, say) get neither the scheme nor the authentication errors.
+        boolean secured = operation.getResponses().hasAPIResponse("401");
+        if (secured) {
+            operation.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme(SCHEME)));
+        }
         OperationExamples.of(id).ifPresent(example -> {
             example.request().ifPresent(json -> operation.getRequestBody().getContent().getMediaTypes().values()
                     .forEach(media -> media.setExample(parse(json))));
@@ -78,8 +83,10 @@ public class ApiContract implements OASFilter {
         if (hasInput) {
             addError(operation, "400");
         }
-        addError(operation, "401");
-        if (orgScoped || method == PathItem.HttpMethod.POST) {
+        if (secured) {
+            addError(operation, "401");
+        }
+        if (secured && (orgScoped || method == PathItem.HttpMethod.POST)) {
             addError(operation, "403");
         }
         if (orgScoped) {
