@@ -35,7 +35,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         CreateEnvironmentRequest.class, CreateOrganizationRequest.class, CreatedApiKey.class, CreatedOrganization.class,
         Environment.class, EnvironmentList.class, Organization.class, OrganizationList.class, PublicKeyResponse.class,
         RetrieveRequest.class, RetrieveResponse.class, RetrievedPayload.class, RetrievedSecret.class, SecretList.class,
-        SecretMetadata.class, StoreSecretRequest.class, Tag.class, TagList.class, TagMetadata.class})
+        SecretMetadata.class, StoreSecretRequest.class, Tag.class, TagList.class, TagMetadata.class,
+        dev.crate.protocol.wire.AddMemberRequest.class, dev.crate.protocol.wire.AuthConfig.class,
+        dev.crate.protocol.wire.Me.class, dev.crate.protocol.wire.Me.Membership.class, dev.crate.protocol.wire.Member.class,
+        dev.crate.protocol.wire.MemberList.class, dev.crate.protocol.wire.UpdateMemberRequest.class})
 final class NativeReflection {
     private NativeReflection() {
     }

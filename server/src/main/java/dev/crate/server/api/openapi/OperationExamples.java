@@ -67,7 +67,29 @@ final class OperationExamples {
                     {"api_keys": [{"id": "%s", "name": "ci deploy", "role": "viewer", "prefix": "crate_9QwErT",
                       "created_at": "2026-11-29T20:45:00.000000Z", "expires_at": "2027-01-01T00:00:00Z"}]}"""
                     .formatted(KEY_ID)),
-            none("revokeApiKey"));
+            none("revokeApiKey"),
+            answer("listMembers", """
+                    {"members": [{"id": "%s", "subject": "5c1e2d3f-aaaa-bbbb-cccc-0123456789ab", "email": "alice@example.com",
+                      "name": "Alice Anders", "role": "member", "grants": {"dev": ["read", "write"]},
+                      "created_at": "2026-11-29T20:50:00.000000Z"}]}""".formatted(KEY_ID)),
+            both("addMember", """
+                    {"email": "alice@example.com", "role": "member", "grants": {"dev": ["read"]}}""", """
+                    {"id": "%s", "email": "alice@example.com", "role": "member", "grants": {"dev": ["read"]},
+                     "created_at": "2026-11-29T20:50:00.000000Z"}""".formatted(KEY_ID)),
+            both("updateMember", """
+                    {"role": "member", "grants": {"dev": ["read", "write"], "staging": ["read"]}}""", """
+                    {"id": "%s", "subject": "5c1e2d3f-aaaa-bbbb-cccc-0123456789ab", "email": "alice@example.com",
+                     "name": "Alice Anders", "role": "member", "grants": {"dev": ["read", "write"], "staging": ["read"]},
+                     "created_at": "2026-11-29T20:50:00.000000Z"}""".formatted(KEY_ID)),
+            none("removeMember"),
+            answer("getMe", """
+                    {"kind": "user", "subject": "5c1e2d3f-aaaa-bbbb-cccc-0123456789ab", "email": "alice@example.com",
+                     "name": "Alice Anders", "organizations": [{"id": "%s", "name": "acme", "role": "member"}]}""".formatted(ORG)),
+            answer("getAuthConfig", """
+                    {"oidc_enabled": true, "issuer": "https://id.example.com/realms/crate",
+                     "device_authorization_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/auth/device",
+                     "token_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/token",
+                     "client_id": "crate-cli", "scopes": ["openid", "profile", "email", "offline_access"]}"""));
 
     private OperationExamples() {
     }
