@@ -46,6 +46,7 @@ record DatabaseSettings(Optional<String> url, Optional<String> user, Optional<St
         System.setProperty("quarkus.datasource.reactive.url", database.reactiveUrl());
         System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
         System.setProperty("quarkus.datasource.username", database.user());
+        System.setProperty("quarkus.datasource.password", database.password());
         System.setProperty("crate.embedded-database", "true");
         System.setProperty("crate.data-dir", dataDir.toString());
     }

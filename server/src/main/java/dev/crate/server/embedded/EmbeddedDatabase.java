@@ -9,9 +9,11 @@ import org.tukaani.xz.XZInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -34,6 +36,9 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,15 +46,22 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A private PostgreSQL server for Crate, used when no external database is configured.
@@ -58,8 +70,16 @@ import java.util.zip.CRC32C;
  * {@link DefaultPostgresBinaryResolver}); they are unpacked once per OS user into
  * {@code $java.io.tmpdir/crate-embedded-pg-<uid>/} and shared by every data directory. The database cluster
  * lives in {@code <dataDir>/pg} and is kept across restarts; the server log is {@code <dataDir>/pg.log}. The
- * server listens on {@code 127.0.0.1} only (no Unix socket), on a free port chosen at each start, with
- * {@code trust} authentication for the superuser {@value #SUPERUSER}.
+ * server listens on {@code 127.0.0.1} only (no Unix socket), on a free port chosen at each start.
+ *
+ * <p>Every connection must authenticate with SCRAM-SHA-256: {@code pg_hba.conf} (rewritten at each start) has the
+ * single line {@code host all all 127.0.0.1/32 scram-sha-256}. The password of the superuser {@value #SUPERUSER}
+ * is random ({@value #PASSWORD_LENGTH} characters from {@link SecureRandom}), generated when the cluster is
+ * created and kept in {@code <dataDir>/pg-password} (mode 0600, owned by the JVM's user); {@link #password()}
+ * gives it to the caller, which passes it to its connection pool. A cluster created by an earlier Crate with
+ * {@code trust} authentication, or one whose password file is missing, unreadable or not private, gets a new
+ * password at start-up (set in single-user mode, before the server listens) and keeps its data. The password is
+ * never logged and never put in an exception message.
  *
  * <p>PostgreSQL refuses to run as root. When the JVM runs as root, the PostgreSQL programs are started inside
  * a new user namespace ({@code unshare -U}, the same trick zonky uses), where they run as the unmapped
@@ -90,6 +110,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final int START_TIMEOUT_SECONDS = 60;
     private static final int START_ATTEMPTS = 5;
     private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
+    /** The file in the data directory that keeps the superuser's password. */
+    static final String PASSWORD_FILE = "pg-password";
+    static final int PASSWORD_LENGTH = 40;
+    private static final String PASSWORD_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final int SCRAM_ITERATIONS = 4096;
+    /** The whole of pg_hba.conf: password (SCRAM) connections over TCP from 127.0.0.1, nothing else. */
+    static final String HBA_CONF = "# Written by Crate at every start of its embedded PostgreSQL; changes are lost.\n"
+            + "# Only SCRAM password connections from 127.0.0.1 (the password is kept in ../" + PASSWORD_FILE + ").\n"
+            + "host all all 127.0.0.1/32 scram-sha-256\n";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** How the PostgreSQL programs are run. */
     enum RunAs {
@@ -103,15 +134,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private final Path dataDir;
     private final Path pgData;
+    private final Path pgHome;
     private final int port;
+    private final String password;
     private final long postmasterPid;
     private final FileChannel lockChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedDatabase(Path dataDir, Path pgData, int port, long postmasterPid, FileChannel lockChannel) {
+    private EmbeddedDatabase(Path dataDir, Path pgData, Path pgHome, int port, String password, long postmasterPid,
+                             FileChannel lockChannel) {
         this.dataDir = dataDir;
         this.pgData = pgData;
+        this.pgHome = pgHome;
         this.port = port;
+        this.password = password;
         this.postmasterPid = postmasterPid;
         this.lockChannel = lockChannel;
     }
@@ -137,10 +173,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
             starter = new Starter(base, forced);
             boolean initialised = starter.initialiseIfNeeded();
             starter.clearStaleServer();
+            if (!initialised) {
+                starter.secureExistingCluster();
+            }
             int port = starter.startServer();
-            starter.createDatabaseIfMissing(port);
-            EmbeddedDatabase db = new EmbeddedDatabase(base, starter.pgData, port, starter.readPostmasterPid(),
-                    lockChannel);
+            if (!starter.createDatabaseIfMissing(port)) {
+                // the password file does not match the cluster (e.g. restored from another backup): set it anew
+                starter.stopIfStarted();
+                starter.resetPassword("PostgreSQL rejected the password kept in " + starter.passwordFile);
+                port = starter.startServer();
+                if (!starter.createDatabaseIfMissing(port)) {
+                    throw new EmbeddedDatabaseException("The embedded PostgreSQL server in " + starter.pgData
+                            + " rejects the password that Crate has just set for its superuser '" + SUPERUSER
+                            + "'. See " + starter.logFile + " for the server log, " + ESCAPE_HATCH);
+                }
+            }
+            EmbeddedDatabase db = new EmbeddedDatabase(base, starter.pgData, starter.pgHome, port,
+                    starter.password, starter.readPostmasterPid(), lockChannel);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             LOG.infof("embedded PostgreSQL started on port %d in %d ms%s", port, millis,
                     initialised ? " (new database cluster in " + starter.pgData + ")" : "");
@@ -179,9 +228,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return "postgresql://" + HOST + ":" + port + "/" + DATABASE;
     }
 
+    /**
+     * The password of {@link #user()}, required for every connection (SCRAM-SHA-256); pass it to the connection
+     * pool as the datasource password. It is not part of {@link #jdbcUrl()} or {@link #reactiveUrl()}. Keep it
+     * out of logs.
+     */
+    public String password() {
+        return password;
+    }
+
     /** The PostgreSQL data directory (dataDir/pg). */
     Path pgData() {
         return pgData;
+    }
+
+    /** The unpacked PostgreSQL installation (bin/, lib/, share/) the server runs from. */
+    Path pgHome() {
+        return pgHome;
     }
 
     /** The process id of the PostgreSQL server. */
@@ -287,13 +350,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         final Path base;
         final Path pgData;
         final Path logFile;
+        final Path passwordFile;
         final Runner runner;
         final Path pgHome;
+        /** The superuser's password, once known (set by initialiseIfNeeded or secureExistingCluster). */
+        String password;
 
         Starter(Path base, RunAs forced) {
             this.base = base;
             this.pgData = base.resolve("pg");
             this.logFile = base.resolve("pg.log");
+            this.passwordFile = base.resolve(PASSWORD_FILE);
             this.runner = Runner.choose(forced);
             this.pgHome = Binaries.prepare(base, runner);
         }
@@ -326,16 +393,35 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         + "database (" + describe(e) + "). Check the permissions of " + base + ", " + ESCAPE_HATCH, e);
             }
             runner.takeOwnership(staging);
-            List<String> initdb = runner.command(bin("initdb"), "-D", staging.toString(), "-A", "trust",
-                    "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--locale-provider=builtin",
-                    "--builtin-locale=C.UTF-8", "--sync-method=syncfs");
-            ProcessResult result = Processes.run(initdb, 300);
+            // the password is kept first: a cluster in dataDir/pg always has its password file beside it
+            String newPassword = newPassword();
+            storePassword(newPassword);
+            // initdb reads the password from a file, which the account it runs as must be able to read
+            Path pwfile = base.resolve(PASSWORD_FILE + ".initdb");
+            ProcessResult result;
+            try {
+                writePrivateFile(pwfile, newPassword + "\n");
+                runner.takeOwnership(pwfile);
+                List<String> initdb = runner.command(bin("initdb"), "-D", staging.toString(),
+                        "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "--pwfile=" + pwfile,
+                        "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--locale-provider=builtin",
+                        "--builtin-locale=C.UTF-8", "--sync-method=syncfs");
+                result = Processes.run(initdb, 300);
+            } catch (IOException e) {
+                deleteTree(staging);
+                throw new EmbeddedDatabaseException("Could not write the password file " + pwfile + " for the "
+                        + "embedded PostgreSQL database (" + describe(e) + "). Check the permissions of " + base
+                        + ", " + ESCAPE_HATCH, e);
+            } finally {
+                deleteQuietly(pwfile);
+            }
             if (result.exitCode != 0) {
                 deleteTree(staging);
                 throw new EmbeddedDatabaseException("Could not initialise a new PostgreSQL database cluster in "
                         + pgData + ": initdb failed" + result.summary() + "." + runner.accessHint(base)
                         + " Fix the cause and start Crate again, " + ESCAPE_HATCH);
             }
+            writeHbaConf(staging);
             try {
                 Files.move(staging, pgData, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
@@ -343,7 +429,127 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         + staging + " to " + pgData + " (" + describe(e) + "). Check the permissions of " + base
                         + ", " + ESCAPE_HATCH, e);
             }
+            password = newPassword;
             return true;
+        }
+
+        /**
+         * For a cluster that already existed: makes pg_hba.conf allow only SCRAM connections from 127.0.0.1, and
+         * makes sure the superuser has the password kept in the password file. A cluster created by an earlier
+         * Crate with trust authentication has no password file: it gets a password here, and keeps its data. Runs
+         * while no server is running on the cluster.
+         */
+        void secureExistingCluster() {
+            Path hba = pgData.resolve("pg_hba.conf");
+            String current;
+            try {
+                current = Files.readString(hba, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                current = null;
+            }
+            if (!HBA_CONF.equals(current)) {
+                LOG.infof("rewriting %s to allow only password (SCRAM) connections from %s", hba, HOST);
+                writeHbaConf(pgData);
+            }
+            String problem = readPassword();
+            if (problem != null) {
+                resetPassword(problem);
+            }
+        }
+
+        /**
+         * Reads the password file into {@link #password}. Null if it is usable, else what is wrong with it (the
+         * password then has to be set anew).
+         */
+        private String readPassword() {
+            Map<String, Object> attrs;
+            try {
+                attrs = Files.readAttributes(passwordFile, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return "there is no " + passwordFile + " (a database cluster created with trust authentication "
+                        + "by an earlier version of Crate, or the file was lost)";
+            } catch (IOException | UnsupportedOperationException e) {
+                return "could not read " + passwordFile + " (" + describe(e) + ")";
+            }
+            int mode = (Integer) attrs.get("mode");
+            long uid = ((Integer) attrs.get("uid")).longValue();
+            if ((mode & 0170000) != 0100000) {
+                return passwordFile + " is not a regular file";
+            }
+            if (uid != currentUid()) {
+                return passwordFile + " is owned by uid " + uid + ", not by this user (uid " + currentUid() + ")";
+            }
+            if ((mode & 0077) != 0) {
+                return passwordFile + " was accessible to other users (mode "
+                        + String.format("%04o", mode & 07777) + ")";
+            }
+            String content;
+            try {
+                content = Files.readString(passwordFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "could not read " + passwordFile + " (" + describe(e) + ")";
+            }
+            String candidate = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+            if (!isValidPassword(candidate)) {
+                return passwordFile + " does not hold a valid password";
+            }
+            password = candidate;
+            return null;
+        }
+
+        /**
+         * Gives the superuser a new random password, set in single-user mode (no server may be running on the
+         * cluster), and keeps it in the password file.
+         */
+        void resetPassword(String why) {
+            LOG.warnf("setting a new password for the embedded PostgreSQL superuser '%s': %s", SUPERUSER, why);
+            String newPassword = newPassword();
+            String verifier = scramVerifier(newPassword);
+            // sent on standard input (never on a command line), and only the SCRAM verifier, not the password
+            String sql = "ALTER ROLE " + SUPERUSER + " PASSWORD '" + verifier + "';\n";
+            List<String> single = runner.command(bin("postgres"), "--single", "-D", pgData.toString(),
+                    "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic", "-c", "log_statement=none",
+                    "-c", "recovery_init_sync_method=syncfs", "postgres");
+            ProcessResult raw = Processes.run(single, 300, sql.getBytes(StandardCharsets.UTF_8));
+            ProcessResult result = new ProcessResult(raw.exitCode, raw.output.replace(verifier, "(hidden)"));
+            if (result.exitCode != 0) {
+                throw new EmbeddedDatabaseException("Could not set a password for the superuser '" + SUPERUSER
+                        + "' of the embedded PostgreSQL database in " + pgData + " (needed because " + why
+                        + "): PostgreSQL in single-user mode failed" + result.summary() + "."
+                        + runner.accessHint(base) + " Fix the cause and start Crate again, " + ESCAPE_HATCH);
+            }
+            storePassword(newPassword);
+            password = newPassword;
+        }
+
+        /** Keeps the password in the password file (mode 0600, owned by this user), replacing it atomically. */
+        private void storePassword(String newPassword) {
+            Path pending = base.resolve(PASSWORD_FILE + ".new");
+            try {
+                writePrivateFile(pending, newPassword + "\n");
+                Files.move(pending, passwordFile, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                deleteQuietly(pending);
+                throw new EmbeddedDatabaseException("Could not write the password file " + passwordFile
+                        + " of the embedded PostgreSQL database (" + describe(e) + "). Check the permissions of "
+                        + base + " and that nothing else is in the way there, " + ESCAPE_HATCH, e);
+            }
+        }
+
+        /** Writes dir/pg_hba.conf (replacing it atomically), readable by the account PostgreSQL runs as. */
+        private void writeHbaConf(Path dir) {
+            Path hba = dir.resolve("pg_hba.conf");
+            Path pending = dir.resolve("pg_hba.conf.crate-new");
+            try {
+                writePrivateFile(pending, HBA_CONF);
+                runner.takeOwnership(pending);
+                Files.move(pending, hba, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                deleteQuietly(pending);
+                throw new EmbeddedDatabaseException("Could not write " + hba + " for the embedded PostgreSQL "
+                        + "database (" + describe(e) + "). Check the permissions of " + dir + ", " + ESCAPE_HATCH, e);
+            }
         }
 
         /**
@@ -436,9 +642,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     + "fix the cause and start Crate again, " + ESCAPE_HATCH);
         }
 
-        void createDatabaseIfMissing(int port) {
+        /** Creates the database if it does not exist; false if the server rejected the password. */
+        boolean createDatabaseIfMissing(int port) {
             Properties props = new Properties();
             props.setProperty("user", SUPERUSER);
+            props.setProperty("password", password);
             props.setProperty("connectTimeout", "10");
             props.setProperty("ApplicationName", "crate-embedded-setup");
             String url = "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
@@ -458,7 +666,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         s.execute("CREATE DATABASE " + DATABASE);
                     }
                 }
+                return true;
             } catch (SQLException e) {
+                if ("28P01".equals(e.getSQLState())) { // invalid_password
+                    return false;
+                }
                 throw new EmbeddedDatabaseException("The embedded PostgreSQL server started on port " + port
                         + " but Crate could not connect to it to create its database '" + DATABASE + "' ("
                         + describe(e) + "). See " + logFile + " for the server log, " + ESCAPE_HATCH, e);
@@ -849,18 +1061,31 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/local/sbin");
 
         static ProcessResult run(List<String> command, long timeoutSeconds) {
+            return run(command, timeoutSeconds, null);
+        }
+
+        /** Runs a program with the given standard input (null: none), its output kept for the result. */
+        static ProcessResult run(List<String> command, long timeoutSeconds, byte[] input) {
             Path out = null;
             try {
                 out = Files.createTempFile("crate-embedded-pg-", ".out");
                 ProcessBuilder pb = new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(out.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                        .redirectInput(input == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+                                : ProcessBuilder.Redirect.PIPE);
                 Map<String, String> env = pb.environment();
                 env.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("LC_") || k.equals("LANG")
                         || k.equals("LANGUAGE"));
                 env.put("LC_ALL", "C");
                 Process p = pb.start();
+                if (input != null) {
+                    try (OutputStream stdin = p.getOutputStream()) {
+                        stdin.write(input);
+                    } catch (IOException e) {
+                        LOG.debugf("could not write to the standard input of %s: %s", command.get(0), describe(e));
+                    }
+                }
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);
@@ -991,6 +1216,69 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .mapToInt(f -> Integer.parseInt(f[6])).findFirst().orElse(0);
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // the superuser's password
+
+    /** A new random password: {@value #PASSWORD_LENGTH} letters and digits (about 238 bits) from SecureRandom. */
+    static String newPassword() {
+        StringBuilder sb = new StringBuilder(PASSWORD_LENGTH);
+        for (int i = 0; i < PASSWORD_LENGTH; i++) {
+            sb.append(PASSWORD_ALPHABET.charAt(RANDOM.nextInt(PASSWORD_ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    /** At least 32 printable ASCII characters without spaces (so SASLprep leaves it as it is). */
+    private static boolean isValidPassword(String candidate) {
+        return candidate.length() >= 32 && candidate.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f);
+    }
+
+    /**
+     * The SCRAM-SHA-256 verifier PostgreSQL stores for a password (RFC 5802/7677, PostgreSQL's
+     * {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>} format), so the password itself never
+     * reaches the server in setting it.
+     */
+    static String scramVerifier(String password) {
+        try {
+            byte[] salt = new byte[16];
+            RANDOM.nextBytes(salt);
+            byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, SCRAM_ITERATIONS, 256)).getEncoded();
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(salted, "HmacSHA256"));
+            byte[] clientKey = mac.doFinal("Client Key".getBytes(StandardCharsets.US_ASCII));
+            byte[] serverKey = mac.doFinal("Server Key".getBytes(StandardCharsets.US_ASCII));
+            byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
+            Base64.Encoder b64 = Base64.getEncoder();
+            return "SCRAM-SHA-256$" + SCRAM_ITERATIONS + ":" + b64.encodeToString(salt) + "$"
+                    + b64.encodeToString(storedKey) + ":" + b64.encodeToString(serverKey);
+        } catch (GeneralSecurityException e) {
+            throw new EmbeddedDatabaseException("This Java runtime cannot compute a SCRAM-SHA-256 password "
+                    + "verifier (" + e.getClass().getSimpleName() + "), which the embedded PostgreSQL database "
+                    + "needs. Use a standard Java 17+ runtime, " + ESCAPE_HATCH, e);
+        }
+    }
+
+    /** Creates file anew (removing what was there, without following a symbolic link) with mode 0600. */
+    private static void writePrivateFile(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")))) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s: %s", file, describe(e));
         }
     }
 

@@ -69,9 +69,11 @@ class LeakTest {
     /** pg_dump when a matching one is installed, else every row of every table as text. */
     private static String dumpDatabase() throws Exception {
         try {
-            Process process = new ProcessBuilder("pg_dump", "--dbname=" + PostgresResource.jdbcUrl().substring(5)
+            ProcessBuilder pgDump = new ProcessBuilder("pg_dump", "--dbname=" + PostgresResource.jdbcUrl().substring(5)
                     .replace("postgresql://", "postgresql://" + PostgresResource.user() + "@"))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true);
+            pgDump.environment().put("PGPASSWORD", PostgresResource.password());
+            Process process = pgDump.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() == 0) {
                 return out;

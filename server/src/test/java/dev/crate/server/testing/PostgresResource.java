@@ -21,6 +21,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile String jdbcUrl;
     private static volatile String user;
+    private static volatile String password = "";
     private static volatile String databaseName;
     private EmbeddedDatabase embedded;
     private String machineAdminUrl;
@@ -39,6 +40,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
             } else {
                 embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
                 user = embedded.user();
+                password = embedded.password();
                 String admin = embedded.jdbcUrl();
                 exec(admin, "create database " + databaseName);
                 jdbcUrl = admin.substring(0, admin.lastIndexOf('/') + 1) + databaseName;
@@ -49,6 +51,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.jdbc.url", jdbcUrl);
         config.put("quarkus.datasource.reactive.url", jdbcUrl.substring("jdbc:".length()));
         config.put("quarkus.datasource.username", user);
+        config.put("quarkus.datasource.password", password);
         config.put("crate.dev-root-key", "true");
         config.put("crate.bootstrap-token", ADMIN_TOKEN);
         config.put("crate.bootstrap-admins", "bob@example.com");
@@ -72,7 +75,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     /** A JDBC connection to the test database, for tests that inspect or tamper with stored rows. */
     public static Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, user, "");
+        return DriverManager.getConnection(jdbcUrl, user, password);
     }
 
     public static String jdbcUrl() {
@@ -81,6 +84,11 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     public static String user() {
         return user;
+    }
+
+    /** The database password ("" for the machine's trust-auth server). */
+    public static String password() {
+        return password;
     }
 
     public static String databaseName() {
@@ -100,7 +108,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void exec(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, user, ""); var s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, user, password); var s = c.createStatement()) {
             s.execute(sql);
         }
     }
