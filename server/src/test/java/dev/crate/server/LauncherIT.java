@@ -85,6 +85,21 @@ class LauncherIT {
 
     @Test
     @Order(3)
+    void losingTheDatabaseAtRuntimeMakesTheServerNotReady() throws Exception {
+        try (Server server = Server.start(dataDir, Map.of())) {
+            server.awaitReady();
+            long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+            // SIGQUIT: PostgreSQL's immediate shutdown, every backend gone at once, as in a crash
+            new ProcessBuilder("kill", "-QUIT", String.valueOf(postmaster)).start().waitFor();
+            HttpResponse<String> ready = server.awaitReadiness(503, 30);
+            assertTrue(ready.body().contains("unreachable"), ready.body());
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/q/health/live"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "liveness does not depend on the database");
+        }
+    }
+
+    @Test
+    @Order(4)
     void anotherRootKeyRefusesToStartAndNamesTheMissingKid() throws Exception {
         String otherKey = Base64.getEncoder().encodeToString(new byte[32]);
         try (Server server = Server.start(dataDir, Map.of("CRATE_ROOT_KEY", otherKey))) {
@@ -195,6 +210,20 @@ class LauncherIT {
                 Thread.sleep(100);
             }
             throw new AssertionError("server not ready in time: " + output());
+        }
+
+        HttpResponse<String> awaitReadiness(int status, int seconds) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            HttpResponse<String> response = null;
+            while (System.nanoTime() < deadline) {
+                response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == status) {
+                    return response;
+                }
+                Thread.sleep(200);
+            }
+            throw new AssertionError("readiness never answered " + status + "; last: " + (response == null ? "none" : response.body()));
         }
 
         int awaitExit(int seconds) throws Exception {

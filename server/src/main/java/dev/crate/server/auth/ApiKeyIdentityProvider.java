@@ -4,6 +4,8 @@ import dev.crate.server.domain.ApiKeyScope;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.Grants;
 import dev.crate.server.domain.Role;
+import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import dev.crate.server.storage.ApiKeyRecord;
 import dev.crate.server.storage.ApiKeyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -29,9 +31,11 @@ import java.util.Set;
 public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthenticationRequest> {
     public static final String CALLER_ATTRIBUTE = "crate.caller";
     private final ApiKeyRepository keys;
+    private final CrateMetrics metrics;
 
-    ApiKeyIdentityProvider(ApiKeyRepository keys) {
+    ApiKeyIdentityProvider(ApiKeyRepository keys, CrateMetrics metrics) {
         this.keys = keys;
+        this.metrics = metrics;
     }
 
     @Override
@@ -43,16 +47,27 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     public Uni<SecurityIdentity> authenticate(ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
         byte[] hash = ApiKeyFormat.hash(request.token());
         return Panache.withSession(() -> keys.findByHash(hash).chain(record -> {
-            if (record == null || !MessageDigest.isEqual(record.keyHash, hash) || !usable(record)) {
+            AuthFailure failure = failure(record, hash);
+            if (failure != null) {
+                metrics.authFailure(failure);
                 return Uni.createFrom().failure(new AuthenticationFailedException());
             }
             return Panache.withTransaction(() -> keys.touch(record.id)).replaceWith(identity(record));
         }));
     }
 
-    private static boolean usable(ApiKeyRecord record) {
-        OffsetDateTime now = OffsetDateTime.now();
-        return record.revokedAt == null && (record.expiresAt == null || record.expiresAt.isAfter(now));
+    /** Why the key cannot be used, or null when it can. */
+    private static AuthFailure failure(ApiKeyRecord record, byte[] hash) {
+        if (record == null || !MessageDigest.isEqual(record.keyHash, hash)) {
+            return AuthFailure.UNKNOWN_KEY;
+        }
+        if (record.revokedAt != null) {
+            return AuthFailure.REVOKED_KEY;
+        }
+        if (record.expiresAt != null && !record.expiresAt.isAfter(OffsetDateTime.now())) {
+            return AuthFailure.EXPIRED_KEY;
+        }
+        return null;
     }
 
     private static Optional<Set<String>> optionalSet(String[] values) {

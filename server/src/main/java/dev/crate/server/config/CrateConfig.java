@@ -61,4 +61,8 @@ public interface CrateConfig {
     /** How long unwrapped org keys and transport private keys stay cached. */
     @WithDefault("5m")
     Duration keyCacheTtl();
+
+    /** How often readiness proves again that the root key opens the stored org keys (0: on every probe). */
+    @WithDefault("30s")
+    Duration readinessKeyCheckInterval();
 }

@@ -13,6 +13,7 @@ import dev.crate.server.crypto.sealing.SealedValueOpener;
 import dev.crate.server.crypto.sealing.TransportKeyPair;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.OrgKey;
+import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.storage.OrgKeyRecord;
 import dev.crate.server.storage.OrgKeyRepository;
 import dev.crate.server.storage.TransportKeyRecord;
@@ -39,14 +40,17 @@ public class KeyService {
     private final OrgKeyRepository orgKeys;
     private final TransportKeyRepository transportKeys;
     private final long ttlNanos;
+    private final CrateMetrics metrics;
     private final Map<String, Cached<OrgKey>> orgKeyCache = new ConcurrentHashMap<>();
     private final Map<UUID, Cached<Transport>> transportCache = new ConcurrentHashMap<>();
 
-    KeyService(RootKeyProvider rootKey, OrgKeyRepository orgKeys, TransportKeyRepository transportKeys, CrateConfig config) {
+    KeyService(RootKeyProvider rootKey, OrgKeyRepository orgKeys, TransportKeyRepository transportKeys, CrateConfig config,
+            CrateMetrics metrics) {
         this.rootKey = rootKey;
         this.orgKeys = orgKeys;
         this.transportKeys = transportKeys;
         this.ttlNanos = config.keyCacheTtl().toNanos();
+        this.metrics = metrics;
     }
 
     /** An org's active transport key with its unwrapped private half. */
@@ -137,6 +141,7 @@ public class KeyService {
             try {
                 return SealedValueOpener.open(encryptedValue, t.privateKey(), kid -> Optional.empty());
             } catch (RuntimeException e) {
+                metrics.sealedValueFailure();
                 throw new CrateException(ErrorCode.INVALID_SEALED_VALUE,
                         "encrypted_value cannot be opened: seal it with the organization's current public key "
                                 + "(RSA-OAEP with SHA-256 and MGF1-SHA-256, base64; or a JWE RSA-OAEP-256/A256GCM with its kid)");

@@ -20,6 +20,7 @@ import dev.crate.server.crypto.sealing.ClientKeyException;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.OrgKey;
+import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.storage.EnvironmentRepository;
 import dev.crate.server.storage.OrgKeyRepository;
 import dev.crate.server.storage.SecretRecord;
@@ -58,9 +59,11 @@ public class SecretService {
     private final SecretVersionRepository versions;
     private final OrgKeyRepository orgKeys;
     private final ObjectMapper json;
+    private final CrateMetrics metrics;
 
     SecretService(AccessPolicy access, KeyService keys, EnvironmentRepository environments, TagRepository tags,
-            SecretRepository secrets, SecretVersionRepository versions, OrgKeyRepository orgKeys, ObjectMapper json) {
+            SecretRepository secrets, SecretVersionRepository versions, OrgKeyRepository orgKeys, ObjectMapper json,
+            CrateMetrics metrics) {
         this.access = access;
         this.keys = keys;
         this.environments = environments;
@@ -69,6 +72,7 @@ public class SecretService {
         this.versions = versions;
         this.orgKeys = orgKeys;
         this.json = json;
+        this.metrics = metrics;
     }
 
     public Uni<PublicKeyResponse> publicKey(Caller caller, String orgId) {
@@ -92,7 +96,7 @@ public class SecretService {
         if (request.encryptedValue().length() > MAX_ENCRYPTED_VALUE_CHARS) {
             throw new CrateException(ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
         }
-        return access.resolve(caller, orgId).invoke(a -> a.requireSecretWrite(environment))
+        return metrics.timeStore(access.resolve(caller, orgId).invoke(a -> a.requireSecretWrite(environment))
                 .chain(a -> keys.openSealed(a.org().id, request.encryptedValue())
                         .chain(value -> {
                             try {
@@ -103,7 +107,8 @@ public class SecretService {
                             }
                             return Panache.withTransaction(() -> storeInTransaction(caller, a, environment, name, newTags, value))
                                     .eventually(() -> Arrays.fill(value, (byte) 0));
-                        }));
+                        })))
+                .invoke(metrics::secretStored);
     }
 
     private Uni<SecretMetadata> storeInTransaction(Caller caller, Access access, String environment, String name,
@@ -162,14 +167,14 @@ public class SecretService {
         if (!ClientKey.supportedEnc(enc)) {
             throw new CrateException(ErrorCode.MALFORMED_REQUEST, "enc must be A256GCM (default) or A256CBC-HS512");
         }
-        return access.resolve(caller, orgId).invoke(a -> a.requireSecretRead(environment)).chain(a -> Panache.withSession(() ->
+        return metrics.timeRetrieve(access.resolve(caller, orgId).invoke(a -> a.requireSecretRead(environment)).chain(a -> Panache.withSession(() ->
                 requireEnvironment(a.org().id, environment)
                         .chain(() -> secrets.listLive(a.org().id, environment, filter, names))
                         .map(rows -> rows.stream().filter(s -> a.sees(s.tags)).toList())
                         .chain(rows -> versions.currentOf(rows.stream().map(s -> s.id).toList())
                                 .chain(rowVersions -> orgKeysFor(a.org().id, rowVersions)
                                         .chain(orgKeyMap -> Offload.cpu(() -> seal(clientKey, enc, environment, names,
-                                                rows, rowVersions, orgKeyMap)))))));
+                                                rows, rowVersions, orgKeyMap))))))));
     }
 
     public Uni<Void> delete(Caller caller, String orgId, String rawName, String env) {
@@ -243,7 +248,9 @@ public class SecretService {
             throw new IllegalStateException("cannot serialize the retrieve payload");
         }
         try {
-            return new RetrieveResponse(clientKey.seal(payload, enc));
+            RetrieveResponse sealed = new RetrieveResponse(clientKey.seal(payload, enc));
+            metrics.secretsRetrieved(found.size());
+            return sealed;
         } finally {
             Arrays.fill(payload, (byte) 0);
         }

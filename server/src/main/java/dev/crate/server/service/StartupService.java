@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,6 +80,22 @@ public class StartupService {
     /** True once the root key has opened a stored org key of every root kid in use. */
     public boolean keysVerified() {
         return keysVerified;
+    }
+
+    /**
+     * Checks again, for readiness, that the configured root key opens the stored org keys (a database
+     * restored or failed over from another installation would not). Empty when it does; else the
+     * reason, which names key ids only, never key material.
+     */
+    public Uni<Optional<String>> rootKeyProblem() {
+        return Panache.withSession(orgKeys::onePerRootKid).map(samples -> {
+            try {
+                checkRootKey(samples);
+                return Optional.empty();
+            } catch (StartupRefusedException e) {
+                return Optional.of(e.getMessage());
+            }
+        });
     }
 
     private void checkRootKey(List<OrgKeyRecord> samples) {

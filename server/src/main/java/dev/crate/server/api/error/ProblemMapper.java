@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.crate.protocol.ErrorCode;
 import dev.crate.protocol.Problem;
 import dev.crate.server.domain.CrateException;
+import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -21,24 +23,34 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     private final CurrentVertxRequest request;
+    private final CrateMetrics metrics;
 
-    ProblemMapper(CurrentVertxRequest request) {
+    ProblemMapper(CurrentVertxRequest request, CrateMetrics metrics) {
         this.request = request;
+        this.metrics = metrics;
     }
 
     @ServerExceptionMapper
     public Response crate(CrateException e) {
+        if (e.code() == ErrorCode.FORBIDDEN) {
+            metrics.authFailure(AuthFailure.FORBIDDEN);
+        }
         return respond(e.code(), e.detail());
     }
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class,
             AuthenticationCompletionException.class})
     public Response unauthenticated(RuntimeException e) {
+        // A presented but unusable key was already counted, by kind, where it was looked up.
+        if (!credentialPresented()) {
+            metrics.authFailure(AuthFailure.MISSING_CREDENTIAL);
+        }
         return withChallenge();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
+        metrics.authFailure(AuthFailure.FORBIDDEN);
         return respond(ErrorCode.FORBIDDEN, "not allowed for this credential");
     }
 
@@ -100,6 +112,11 @@ public class ProblemMapper {
                 .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(code, detail, requestId()))
                 .build();
+    }
+
+    private boolean credentialPresented() {
+        var current = request.getCurrent();
+        return current != null && current.request().getHeader("Authorization") != null;
     }
 
     private String requestId() {

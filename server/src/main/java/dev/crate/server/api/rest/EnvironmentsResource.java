@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "environments")
+@Tag(name = "environments", description = "Environments of an organization: dev, staging, prod and custom ones")
 public class EnvironmentsResource {
     private final EnvironmentService environments;
     private final SecurityIdentity identity;
@@ -33,14 +33,14 @@ public class EnvironmentsResource {
     }
 
     @GET
-    @Operation(summary = "List environments", description = "dev, staging and prod always exist.")
+    @Operation(operationId = "listEnvironments", summary = "List environments", description = "dev, staging and prod always exist.")
     public Uni<EnvironmentList> list(@PathParam("id") String orgId) {
         return environments.list(Callers.of(identity), orgId);
     }
 
     @POST
     @ResponseStatus(201)
-    @Operation(summary = "Create an environment", description = "Name: lowercase letters, digits and '-', at most 32 characters.")
+    @Operation(operationId = "createEnvironment", summary = "Create an environment", description = "Name: lowercase letters, digits and '-', at most 32 characters.")
     public Uni<Environment> create(@PathParam("id") String orgId, CreateEnvironmentRequest request) {
         return environments.create(Callers.of(identity), orgId, request);
     }

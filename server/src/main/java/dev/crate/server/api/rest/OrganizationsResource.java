@@ -23,7 +23,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "organizations")
+@Tag(name = "organizations", description = "Organizations: every other object belongs to exactly one")
 public class OrganizationsResource {
     private final OrganizationService organizations;
     private final SecurityIdentity identity;
@@ -36,21 +36,21 @@ public class OrganizationsResource {
     @POST
     @Path("organizations")
     @ResponseStatus(201)
-    @Operation(summary = "Create an organization", description = "Provisions its keys and environments and returns its first admin API key once.")
+    @Operation(operationId = "createOrganization", summary = "Create an organization", description = "Provisions its keys and environments and returns its first admin API key once.")
     public Uni<CreatedOrganization> create(CreateOrganizationRequest request) {
         return organizations.create(Callers.of(identity), request);
     }
 
     @GET
     @Path("organizations")
-    @Operation(summary = "List my organizations")
+    @Operation(operationId = "listOrganizations", summary = "List my organizations", description = "The organizations the caller belongs to (an API key: its own).")
     public Uni<OrganizationList> list() {
         return organizations.list(Callers.of(identity));
     }
 
     @GET
     @Path("organization/{id}")
-    @Operation(summary = "Get an organization")
+    @Operation(operationId = "getOrganization", summary = "Get an organization", description = "Id, name and creation time. Another organization answers 404, exactly like a missing one.")
     public Uni<Organization> get(@PathParam("id") String orgId) {
         return organizations.get(Callers.of(identity), orgId);
     }

@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "secrets")
+@Tag(name = "secrets", description = "Sealed secrets: store, list metadata, retrieve values sealed to a temporary key")
 public class SecretsResource {
     private final SecretService secrets;
     private final SecurityIdentity identity;
@@ -38,14 +38,14 @@ public class SecretsResource {
     }
 
     @PUT
-    @Operation(summary = "Store a secret", description = "Creates the secret (version 1) or its next version. The value must be sealed "
+    @Operation(operationId = "storeSecret", summary = "Store a secret", description = "Creates the secret (version 1) or its next version. The value must be sealed "
             + "to the organization's public key. Given tags replace the secret's tags; omitted tags are kept.")
     public Uni<SecretMetadata> store(@PathParam("id") String orgId, StoreSecretRequest request) {
         return secrets.store(Callers.of(identity), orgId, request);
     }
 
     @GET
-    @Operation(summary = "List secrets", description = "Metadata of the secrets of one environment (default dev) that carry all given tags, "
+    @Operation(operationId = "listSecrets", summary = "List secrets", description = "Metadata of the secrets of one environment (default dev) that carry all given tags, "
             + "sorted by name. Never values.")
     public Uni<SecretList> list(@PathParam("id") String orgId, @QueryParam("env") String env, @QueryParam("tags") String tags) {
         return secrets.list(Callers.of(identity), orgId, env, tags);
@@ -53,14 +53,14 @@ public class SecretsResource {
 
     @GET
     @Path("/public-key")
-    @Operation(summary = "Get the organization's sealing key", description = "RSA-3072 public key (SPKI PEM) and kid to seal values with.")
+    @Operation(operationId = "getPublicKey", summary = "Get the organization's sealing key", description = "RSA-3072 public key (SPKI PEM) and kid to seal values with.")
     public Uni<PublicKeyResponse> publicKey(@PathParam("id") String orgId) {
         return secrets.publicKey(Callers.of(identity), orgId);
     }
 
     @POST
     @Path("/retrieve")
-    @Operation(summary = "Retrieve secret values, sealed", description = "Answers with a JWE encrypted to the temporary client key; "
+    @Operation(operationId = "retrieveSecrets", summary = "Retrieve secret values, sealed", description = "Answers with a JWE encrypted to the temporary client key; "
             + "its plaintext lists the secrets found and the requested names that were not.")
     public Uni<RetrieveResponse> retrieve(@PathParam("id") String orgId, RetrieveRequest request) {
         return secrets.retrieve(Callers.of(identity), orgId, request);
@@ -68,7 +68,7 @@ public class SecretsResource {
 
     @DELETE
     @Path("/{name}")
-    @Operation(summary = "Delete a secret", description = "Soft delete: gone from list and retrieve; storing the name again continues its versions.")
+    @Operation(operationId = "deleteSecret", summary = "Delete a secret", description = "Soft delete: gone from list and retrieve; storing the name again continues its versions.")
     public Uni<Void> delete(@PathParam("id") String orgId, @PathParam("name") String name, @QueryParam("env") String env) {
         return secrets.delete(Callers.of(identity), orgId, name, env);
     }

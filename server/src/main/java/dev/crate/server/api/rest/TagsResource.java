@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "tags")
+@Tag(name = "tags", description = "The tag catalog of an organization, with presentation metadata")
 public class TagsResource {
     private final TagService tags;
     private final SecurityIdentity identity;
@@ -32,21 +32,21 @@ public class TagsResource {
     }
 
     @GET
-    @Operation(summary = "List tags", description = "The organization's tag catalog with metadata.")
+    @Operation(operationId = "listTags", summary = "List tags", description = "The organization's tag catalog with metadata.")
     public Uni<TagList> list(@PathParam("id") String orgId) {
         return tags.list(Callers.of(identity), orgId);
     }
 
     @PUT
     @Path("/{name}")
-    @Operation(summary = "Create a tag or set its metadata", description = "Body: color (#rrggbb) and description.")
+    @Operation(operationId = "putTag", summary = "Create a tag or set its metadata", description = "Body: color (#rrggbb) and description.")
     public Uni<dev.crate.protocol.wire.Tag> put(@PathParam("id") String orgId, @PathParam("name") String name, TagMetadata metadata) {
         return tags.put(Callers.of(identity), orgId, name, metadata);
     }
 
     @DELETE
     @Path("/{name}")
-    @Operation(summary = "Delete an unused tag", description = "409 tag_in_use while a secret carries the tag.")
+    @Operation(operationId = "deleteTag", summary = "Delete an unused tag", description = "409 tag_in_use while a secret carries the tag.")
     public Uni<Void> delete(@PathParam("id") String orgId, @PathParam("name") String name) {
         return tags.delete(Callers.of(identity), orgId, name);
     }

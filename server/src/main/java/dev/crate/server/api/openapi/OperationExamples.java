@@ -1,0 +1,113 @@
+package dev.crate.server.api.openapi;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One worked example per operation of the REST API, keyed by operation id: the request body (when
+ * the operation takes one) and the success answer. {@link ApiContract} puts them into the OpenAPI
+ * document; a new operation without an entry here fails {@code OpenApiContractTest}.
+ */
+final class OperationExamples {
+    private static final String ORG = "3f0c1a52-8d4e-4c1b-9a57-2f6f1e0b7c11";
+    private static final String KEY_ID = "8b1e6f0a-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+
+    /** The example request body and success answer of one operation, as JSON text. */
+    record Example(Optional<String> request, Optional<String> response) {
+    }
+
+    private static final Map<String, Example> EXAMPLES = Map.ofEntries(
+            both("createOrganization", """
+                    {"name": "acme"}""", """
+                    {"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z",
+                     "admin_api_key": {"id": "%s", "name": "admin of acme", "role": "admin", "prefix": "crate_3kTq9Z",
+                      "created_at": "2026-11-29T20:25:44.679118Z",
+                      "key": "crate_3kTq9ZexampleExampleExampleExampleExampleExa1b2C3d"}}""".formatted(ORG, KEY_ID)),
+            answer("listOrganizations", """
+                    {"organizations": [{"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}]}"""
+                    .formatted(ORG)),
+            answer("getOrganization", """
+                    {"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}""".formatted(ORG)),
+            both("storeSecret", """
+                    {"name": "DATABASE_URL", "environment": "prod", "sealed": true, "tags": ["backend"],
+                     "encrypted_value": "eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoidGstN2YzYSJ9.c2VhbGVk.aXY.Y2lwaGVydGV4dA.dGFn"}""",
+                    """
+                    {"name": "DATABASE_URL", "environment": "prod", "version": 3, "tags": ["backend"],
+                     "updated_at": "2026-11-29T20:31:02.118250Z"}"""),
+            answer("listSecrets", """
+                    {"secrets": [{"name": "DATABASE_URL", "environment": "prod", "version": 3, "tags": ["backend"],
+                      "updated_at": "2026-11-29T20:31:02.118250Z"}]}"""),
+            answer("getPublicKey", """
+                    {"public_key_pem": "-----BEGIN PUBLIC KEY-----\\nMIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEA...\\n-----END PUBLIC KEY-----\\n",
+                     "kid": "tk-7f3a9c2e1b4d", "algorithm": "RSA-OAEP-256"}"""),
+            both("retrieveSecrets", """
+                    {"environment": "prod", "names": ["DATABASE_URL"],
+                     "client_public_jwk": {"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                      "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}}""", """
+                    {"sealed_payload": "eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSJ9..aXY.Y2lwaGVydGV4dA.dGFn"}"""),
+            none("deleteSecret"),
+            answer("listTags", """
+                    {"tags": [{"name": "backend", "metadata": {"color": "#3b82f6", "description": "Server-side services"}}]}"""),
+            both("putTag", """
+                    {"color": "#3b82f6", "description": "Server-side services"}""", """
+                    {"name": "backend", "metadata": {"color": "#3b82f6", "description": "Server-side services"}}"""),
+            none("deleteTag"),
+            answer("listEnvironments", """
+                    {"environments": [{"name": "dev", "builtin": true, "created_at": "2026-11-29T20:25:44.679118Z"},
+                     {"name": "qa", "builtin": false, "created_at": "2026-11-29T20:40:10.000000Z"}]}"""),
+            both("createEnvironment", """
+                    {"name": "qa"}""", """
+                    {"name": "qa", "builtin": false, "created_at": "2026-11-29T20:40:10.000000Z"}"""),
+            both("createApiKey", """
+                    {"name": "ci deploy", "role": "viewer", "expires_at": "2027-01-01T00:00:00Z"}""", """
+                    {"id": "%s", "name": "ci deploy", "role": "viewer", "prefix": "crate_9QwErT",
+                     "created_at": "2026-11-29T20:45:00.000000Z", "expires_at": "2027-01-01T00:00:00Z",
+                     "key": "crate_9QwErTexampleExampleExampleExampleExampleExa4e5F6g"}""".formatted(KEY_ID)),
+            answer("listApiKeys", """
+                    {"api_keys": [{"id": "%s", "name": "ci deploy", "role": "viewer", "prefix": "crate_9QwErT",
+                      "created_at": "2026-11-29T20:45:00.000000Z", "expires_at": "2027-01-01T00:00:00Z"}]}"""
+                    .formatted(KEY_ID)),
+            none("revokeApiKey"),
+            answer("listMembers", """
+                    {"members": [{"id": "%s", "subject": "5c1e2d3f-aaaa-bbbb-cccc-0123456789ab", "email": "alice@example.com",
+                      "name": "Alice Anders", "role": "member", "grants": {"dev": ["read", "write"]},
+                      "created_at": "2026-11-29T20:50:00.000000Z"}]}""".formatted(KEY_ID)),
+            both("addMember", """
+                    {"email": "alice@example.com", "role": "member", "grants": {"dev": ["read"]}}""", """
+                    {"id": "%s", "email": "alice@example.com", "role": "member", "grants": {"dev": ["read"]},
+                     "created_at": "2026-11-29T20:50:00.000000Z"}""".formatted(KEY_ID)),
+            both("updateMember", """
+                    {"role": "member", "grants": {"dev": ["read", "write"], "staging": ["read"]}}""", """
+                    {"id": "%s", "subject": "5c1e2d3f-aaaa-bbbb-cccc-0123456789ab", "email": "alice@example.com",
+                     "name": "Alice Anders", "role": "member", "grants": {"dev": ["read", "write"], "staging": ["read"]},
+                     "created_at": "2026-11-29T20:50:00.000000Z"}""".formatted(KEY_ID)),
+            none("removeMember"),
+            answer("getMe", """
+                    {"kind": "user", "subject": "5c1e2d3f-aaaa-bbbb-cccc-0123456789ab", "email": "alice@example.com",
+                     "name": "Alice Anders", "organizations": [{"id": "%s", "name": "acme", "role": "member"}]}""".formatted(ORG)),
+            answer("getAuthConfig", """
+                    {"oidc_enabled": true, "issuer": "https://id.example.com/realms/crate",
+                     "device_authorization_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/auth/device",
+                     "token_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/token",
+                     "client_id": "crate-cli", "scopes": ["openid", "profile", "email", "offline_access"]}"""));
+
+    private OperationExamples() {
+    }
+
+    static Optional<Example> of(String operationId) {
+        return Optional.ofNullable(EXAMPLES.get(operationId));
+    }
+
+    private static Map.Entry<String, Example> both(String id, String request, String response) {
+        return Map.entry(id, new Example(Optional.of(request), Optional.of(response)));
+    }
+
+    private static Map.Entry<String, Example> answer(String id, String response) {
+        return Map.entry(id, new Example(Optional.empty(), Optional.of(response)));
+    }
+
+    /** An operation that answers 204 with no body and takes none. */
+    private static Map.Entry<String, Example> none(String id) {
+        return Map.entry(id, new Example(Optional.empty(), Optional.empty()));
+    }
+}
