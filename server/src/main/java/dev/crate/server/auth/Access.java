@@ -17,10 +17,13 @@ import java.util.Set;
 public record Access(OrganizationRecord org, Role role, Grants grants, Optional<Set<String>> environments,
         Optional<Set<String>> tags, boolean readOnly) {
 
-    /** Managing the org: tags, environments, API keys, members. */
+    /** Managing the org: tags, environments, API keys, members. A read-only or scoped key never does. */
     public Access requireAdmin() {
         if (role != Role.ADMIN || readOnly) {
             throw forbidden("this operation needs the admin role in the organization");
+        }
+        if (environments.isPresent() || tags.isPresent()) {
+            throw forbidden("an API key restricted to environments or tags cannot manage the organization");
         }
         return this;
     }

@@ -39,11 +39,11 @@ public class OidcCallerAugmentor implements SecurityIdentityAugmentor {
         Caller caller = Caller.user(jwt.getSubject(), email, verified, name);
         SecurityIdentity augmented = QuarkusSecurityIdentity.builder(identity)
                 .addAttribute(ApiKeyIdentityProvider.CALLER_ATTRIBUTE, caller).build();
-        String fingerprint = email + "\u0000" + name;
+        String fingerprint = email + "\u0000" + verified + "\u0000" + name;
         if (fingerprint.equals(seen.get(jwt.getSubject()))) {
             return Uni.createFrom().item(augmented);
         }
-        return Panache.withTransaction(() -> users.upsert(jwt.getSubject(), email, name)).map(ignored -> {
+        return Panache.withTransaction(() -> users.upsert(jwt.getSubject(), email, verified, name)).map(ignored -> {
             if (seen.size() > SEEN_LIMIT) {
                 seen.clear();
             }

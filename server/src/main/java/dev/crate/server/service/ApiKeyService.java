@@ -121,7 +121,7 @@ public class ApiKeyService {
 
     /** An org keeps at least one way in: an admin member or a working admin key other than the one going away. */
     private Uni<Void> requireAnotherAdmin(UUID orgId, UUID leavingKey) {
-        return keys.countOtherUsableAdmins(orgId, leavingKey).chain(otherKeys -> members.countAdmins(orgId).invoke(adminMembers -> {
+        return keys.countOtherUsableAdmins(orgId, leavingKey).chain(otherKeys -> members.countBoundAdmins(orgId).invoke(adminMembers -> {
             if (otherKeys + adminMembers == 0) {
                 throw new CrateException(ErrorCode.LAST_ADMIN, "this is the organization's last admin credential; "
                         + "add another admin (member or API key) before revoking it");

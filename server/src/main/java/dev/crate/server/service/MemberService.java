@@ -91,7 +91,8 @@ public class MemberService {
         }
         return admin(caller, orgId).chain(a -> Panache.withTransaction(() -> find(a, memberId).chain(row -> {
             Role role = request.role() == null ? Role.parse(row.role) : parseRole(request.role());
-            Grants grants = request.grants() == null ? Grants.fromStored(row.grants) : Grants.fromWire(request.grants());
+            Grants grants = request.grants() != null ? Grants.fromWire(request.grants())
+                    : role == Role.MEMBER ? Grants.fromStored(row.grants) : Grants.NONE;
             Uni<Void> guard = Role.ADMIN.wire().equals(row.role) && role != Role.ADMIN
                     ? requireAnotherAdmin(a.org().id) : Uni.createFrom().voidItem();
             return guard.invoke(() -> {
@@ -149,7 +150,7 @@ public class MemberService {
 
     /** An org keeps a way in: another admin member, or a working admin API key. */
     private Uni<Void> requireAnotherAdmin(UUID orgId) {
-        return members.countAdmins(orgId).chain(adminMembers -> apiKeys.countOtherUsableAdmins(orgId, new UUID(0, 0))
+        return members.countBoundAdmins(orgId).chain(adminMembers -> apiKeys.countOtherUsableAdmins(orgId, new UUID(0, 0))
                 .invoke(adminKeys -> {
                     if (adminMembers - 1 + adminKeys <= 0) {
                         throw new CrateException(ErrorCode.LAST_ADMIN, "this is the organization's last admin; "
@@ -178,12 +179,15 @@ public class MemberService {
                 .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.MEMBER_NOT_FOUND, "no such member"));
     }
 
-    /** A member added by email of a user Crate has already seen is bound to that user's subject at once. */
+    /**
+     * A member added by email of a user Crate has already seen with that email VERIFIED is bound to that
+     * user's subject at once; otherwise the membership waits for a verified login.
+     */
     private Uni<String> resolveSubject(AddMemberRequest request) {
         if (request.subject() != null) {
             return Uni.createFrom().item(request.subject());
         }
-        return users.find("lower(email) = lower(?1)", request.email()).list()
+        return users.find("lower(email) = lower(?1) and emailVerified = true", request.email()).list()
                 .map(found -> found.size() == 1 ? found.get(0).subject : null);
     }
 

@@ -42,11 +42,14 @@ public class StartupService {
     private final KeyService keys;
     private final CrateConfig config;
     private final MemberService members;
+    private final dev.crate.server.storage.MemberRepository memberRecords;
     private volatile boolean keysVerified;
 
     StartupService(RootKeyProvider rootKey, OrgKeyRepository orgKeys, OrganizationRepository organizations,
-            OrganizationService organizationService, KeyService keys, CrateConfig config, MemberService members) {
+            OrganizationService organizationService, KeyService keys, CrateConfig config, MemberService members,
+            dev.crate.server.storage.MemberRepository memberRecords) {
         this.members = members;
+        this.memberRecords = memberRecords;
         this.rootKey = rootKey;
         this.orgKeys = orgKeys;
         this.organizations = organizations;
@@ -114,7 +117,10 @@ public class StartupService {
         }
     }
 
-    /** Makes the configured emails admins of org {@code default}; idempotent, so it runs every start. */
+    /**
+     * Makes the configured emails admins of org {@code default}, once: only while that org has no admin
+     * member yet, so removing such a member later is not undone by a restart.
+     */
     private Uni<Void> bootstrapAdmins() {
         List<String> emails = config.bootstrapAdmins().orElse(List.of()).stream().map(String::trim).filter(e -> !e.isEmpty()).toList();
         return Panache.withTransaction(() -> organizations.findByName("default").chain(org -> {
@@ -122,11 +128,16 @@ public class StartupService {
                 LOG.warn("CRATE-0014 CRATE_BOOTSTRAP_ADMINS is set but there is no organization 'default'");
                 return Uni.createFrom().voidItem();
             }
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (String email : emails) {
-                chain = chain.chain(() -> members.ensureAdminByEmail(org.id, email));
-            }
-            return chain;
+            return memberRecords.countAdmins(org.id).chain(admins -> {
+                if (admins > 0) {
+                    return Uni.createFrom().voidItem();
+                }
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (String email : emails) {
+                    chain = chain.chain(() -> members.ensureAdminByEmail(org.id, email));
+                }
+                return chain;
+            });
         }));
     }
 

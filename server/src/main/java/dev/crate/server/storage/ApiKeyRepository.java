@@ -22,10 +22,13 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyRecord, UUI
         return find("orgId = ?1 and id = ?2 and revokedAt is null", orgId, id).firstResult();
     }
 
-    /** Admin keys of the org that still work, other than {@code except}. */
+    /**
+     * Admin keys of the org, other than {@code except}, that can administer it for good: not revoked,
+     * not expiring, not read-only, not restricted to environments or tags.
+     */
     public Uni<Long> countOtherUsableAdmins(UUID orgId, UUID except) {
-        return count("orgId = ?1 and id <> ?2 and role = 'admin' and revokedAt is null and "
-                + "(expiresAt is null or expiresAt > ?3)", orgId, except, java.time.OffsetDateTime.now());
+        return count("orgId = ?1 and id <> ?2 and role = 'admin' and revokedAt is null and expiresAt is null "
+                + "and readOnly = false and environments is null and tags is null", orgId, except);
     }
 
     /** Records use at most once a minute per key, so authentication stays a read. */

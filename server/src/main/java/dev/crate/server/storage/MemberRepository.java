@@ -35,6 +35,12 @@ public class MemberRepository implements PanacheRepositoryBase<MemberRecord, UUI
         return find("orgId = ?1 and id = ?2", orgId, id).firstResult();
     }
 
+    /** Admin members bound to a user (a membership still addressed to an email may never be claimed). */
+    public Uni<Long> countBoundAdmins(UUID orgId) {
+        return count("orgId = ?1 and role = 'admin' and subject is not null", orgId);
+    }
+
+    /** Any admin membership, bound or still addressed to an email. */
     public Uni<Long> countAdmins(UUID orgId) {
         return count("orgId = ?1 and role = 'admin'", orgId);
     }

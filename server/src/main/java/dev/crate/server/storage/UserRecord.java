@@ -14,6 +14,7 @@ public class UserRecord {
     public UUID id;
     public String subject;
     public String email;
+    public boolean emailVerified;
     public String name;
     public OffsetDateTime createdAt;
     public OffsetDateTime lastSeenAt;

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
@@ -55,6 +56,40 @@ class MembersTest {
     }
 
     @Test
+    void anUnverifiedEmailSeenBeforeIsNotBoundWhenAMemberIsAddedByThatEmail() {
+        String mallory = KeycloakResource.passwordToken("mallory", "mallory-password");
+        as(mallory).get("/me").then().statusCode(200);
+        Org org = Api.newOrg();
+        as(org.adminKey()).body(Map.of("email", "carol@example.com", "role", "viewer")).post(members(org)).then().statusCode(201)
+                .body("subject", nullValue());
+        as(mallory).get("/organization/" + org.id() + "/secrets").then().statusCode(404);
+    }
+
+    @Test
+    void aRoleWithoutGrantsDropsTheOldGrants() {
+        Org org = Api.newOrg();
+        String id = as(org.adminKey()).body(Map.of("email", "dave@example.com", "role", "member", "grants", Map.of("dev", List.of("read"))))
+                .post(members(org)).then().statusCode(201).extract().path("id");
+        as(org.adminKey()).body(Map.of("role", "viewer")).patch(members(org) + "/" + id).then().statusCode(200)
+                .body("role", equalTo("viewer")).body("grants.size()", equalTo(0));
+    }
+
+    @Test
+    void aReadOnlyOrScopedAdminKeyDoesNotCountAsTheOrganizationsAdmin() {
+        String alice = KeycloakResource.passwordToken("alice", "alice-password");
+        String orgId = as(alice).body(Map.of("name", "ro-" + System.nanoTime())).post("/organizations").then().statusCode(201)
+                .extract().path("id");
+        Org org = new Org(orgId, alice);
+        as(alice).body(Map.of("name", "ro", "role", "admin", "read_only", true)).post("/organization/" + orgId + "/api-keys")
+                .then().statusCode(201);
+        as(alice).body(Map.of("name", "dev only", "role", "admin", "environments", List.of("dev")))
+                .post("/organization/" + orgId + "/api-keys").then().statusCode(201);
+        String self = as(alice).get(members(org)).path("members[0].id");
+        as(alice).body(Map.of("role", "viewer")).patch(members(org) + "/" + self).then().statusCode(409)
+                .body("code", equalTo("last_admin"));
+    }
+
+    @Test
     void aRoleChangeTakesEffectOnTheNextRequest() {
         Org org = Api.newOrg();
         String id = as(org.adminKey()).body(Map.of("email", "alice@example.com", "role", "admin")).post(members(org))
@@ -80,6 +115,9 @@ class MembersTest {
                 .body("code", equalTo("last_admin"));
         as(alice).delete(members(org) + "/" + aliceMember).then().statusCode(409).body("code", equalTo("last_admin"));
         as(alice).body(Map.of("email", "bob@example.com", "role", "admin")).post(members(org)).then().statusCode(201);
+        // bob's membership waits for his first verified login: until then it does not count
+        as(alice).delete(members(org) + "/" + aliceMember).then().statusCode(409);
+        as(KeycloakResource.passwordToken("bob", "bob-password")).get("/organization/" + org.id()).then().statusCode(200);
         as(alice).delete(members(org) + "/" + aliceMember).then().statusCode(204);
     }
 

@@ -86,6 +86,12 @@ public class ProblemMapper {
         if (e instanceof JsonProcessingException json) {
             return json(json);
         }
+        if (e instanceof io.quarkus.oidc.OIDCException) {
+            // The identity provider cannot be reached to check a token: the caller's problem is ours, not theirs.
+            LOG.warnf("CRATE-0022 the identity provider could not verify a token (request %s): %s", requestId(),
+                    e.getClass().getSimpleName());
+            return respond(ErrorCode.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again, or use an API key");
+        }
         if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
             // a body sent without Content-Length ran past quarkus.http.limits.max-body-size (if the
             // HTTP layer has not already answered 413 itself)
@@ -102,7 +108,7 @@ public class ProblemMapper {
 
     private Response withChallenge() {
         return Response.fromResponse(respond(ErrorCode.UNAUTHENTICATED,
-                        "a valid bearer token is required (Authorization: Bearer <API key>)"))
+                        "a valid bearer token is required: an API key or an access token from the identity provider"))
                 .header("WWW-Authenticate", "Bearer realm=\"crate\"")
                 .build();
     }

@@ -39,11 +39,18 @@ public class ApiContract implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
+        // quarkus-oidc adds an openIdConnect scheme naming the configured issuer: deployment detail, not
+        // contract (and it would differ between every run). The one bearer scheme covers both kinds of token.
+        if (openAPI.getComponents().getSecuritySchemes() != null) {
+            new java.util.ArrayList<>(openAPI.getComponents().getSecuritySchemes().keySet())
+                    .forEach(openAPI.getComponents()::removeSecurityScheme);
+        }
         openAPI.getComponents()
                 .addSecurityScheme(SCHEME, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                        .bearerFormat("crate_ API key")
+                        .bearerFormat("crate_ API key or OIDC access token")
                         .description("An API key (`Authorization: Bearer crate_...`), created with the organization or by "
-                                + "POST /organization/{id}/api-keys."))
+                                + "POST /organization/{id}/api-keys, or an access token from the configured identity "
+                                + "provider (see GET /auth/config)."))
                 .addSchema("Problem", problemSchema());
         ERRORS.forEach((status, error) -> openAPI.getComponents().addResponse(error.component(), errorResponse(error)));
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) ->
@@ -139,7 +146,7 @@ public class ApiContract implements OASFilter {
         errors.put("400", new ErrorAnswer("BadRequest", ErrorCode.INVALID_NAME,
                 "a secret name is a valid environment variable name: ^[A-Za-z_][A-Za-z0-9_]{0,127}$"));
         errors.put("401", new ErrorAnswer("Unauthorized", ErrorCode.UNAUTHENTICATED,
-                "a valid bearer token is required (Authorization: Bearer <API key>)"));
+                "a valid bearer token is required: an API key or an access token from the identity provider"));
         errors.put("403", new ErrorAnswer("Forbidden", ErrorCode.FORBIDDEN, "this operation needs the admin role in the organization"));
         errors.put("404", new ErrorAnswer("NotFound", ErrorCode.ORGANIZATION_NOT_FOUND, "no such organization"));
         errors.put("409", new ErrorAnswer("Conflict", ErrorCode.TAG_IN_USE, "the tag is still carried by a secret"));
