@@ -24,7 +24,10 @@ public final class ConfigDir {
 
     public static ConfigDir fromEnvironment(Map<String, String> env) {
         String xdg = env.get("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        // $HOME first, like every other command line tool: Java's user.home comes from the password file.
+        String home = env.get("HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
         return new ConfigDir(base.resolve("crate"));
     }
 
