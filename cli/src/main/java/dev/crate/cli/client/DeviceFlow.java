@@ -1,5 +1,7 @@
 package dev.crate.cli.client;
 
+import dev.crate.protocol.wire.AuthConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.cli.session.StoredToken;
 import java.io.IOException;
@@ -35,7 +37,7 @@ public final class DeviceFlow {
 
     public Authorization start() {
         JsonNode answer = post(config.deviceAuthorizationEndpoint(),
-                Map.of("client_id", config.clientId(), "scope", String.join(" ", config.scopes())));
+                Map.of("client_id", config.clientId(), "scope", String.join(" ", scopes(config))));
         if (!answer.hasNonNull("device_code")) {
             throw new CliException("the identity provider refused the device login: " + error(answer));
         }
@@ -114,5 +116,11 @@ public final class DeviceFlow {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         }
+    }
+
+    /** The scopes the server asks for; the usual ones when it names none. */
+    static java.util.List<String> scopes(AuthConfig config) {
+        return config.scopes() == null || config.scopes().isEmpty()
+                ? java.util.List.of("openid", "profile", "email", "offline_access") : config.scopes();
     }
 }

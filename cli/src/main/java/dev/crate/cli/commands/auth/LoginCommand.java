@@ -2,7 +2,7 @@ package dev.crate.cli.commands.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.cli.client.ApiException;
-import dev.crate.cli.client.AuthConfig;
+import dev.crate.protocol.wire.AuthConfig;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.CrateClient;
 import dev.crate.cli.client.DeviceFlow;
