@@ -37,7 +37,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         RetrieveRequest.class, RetrieveResponse.class, RetrievedPayload.class, RetrievedSecret.class, SecretList.class,
         SecretMetadata.class, StoreSecretRequest.class, Tag.class, TagList.class, TagMetadata.class,
         dev.crate.protocol.wire.AddMemberRequest.class, dev.crate.protocol.wire.AuthConfig.class,
-        dev.crate.protocol.wire.Me.class, dev.crate.protocol.wire.Me.Membership.class, dev.crate.protocol.wire.Member.class,
+        dev.crate.protocol.wire.Me.class, dev.crate.protocol.wire.Membership.class, dev.crate.protocol.wire.Member.class,
         dev.crate.protocol.wire.MemberList.class, dev.crate.protocol.wire.UpdateMemberRequest.class})
 final class NativeReflection {
     private NativeReflection() {

@@ -44,13 +44,13 @@ public class IdentityService {
         if (caller.apiKey().isPresent()) {
             var key = caller.apiKey().get();
             return Panache.withSession(() -> organizations.findById(key.orgId())).map(org -> new Me("api_key", caller.subject(),
-                    null, key.name(), List.of(new Me.Membership(org.id, org.name, key.role().wire()))));
+                    null, key.name(), List.of(new dev.crate.protocol.wire.Membership(org.id, org.name, key.role().wire()))));
         }
         return Panache.withSession(() -> members.listFor(caller.subject(), caller.verifiedEmail()).chain(rows -> {
             Map<UUID, String> roles = new HashMap<>();
             rows.forEach(m -> roles.put(m.orgId, m.role));
             return organizations.listByIds(roles.keySet()).map(orgs -> new Me("user", caller.subject(), caller.email(),
-                    caller.name(), orgs.stream().map(o -> new Me.Membership(o.id, o.name, roles.get(o.id))).toList()));
+                    caller.name(), orgs.stream().map(o -> new dev.crate.protocol.wire.Membership(o.id, o.name, roles.get(o.id))).toList()));
         }));
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 /** /q/metrics: the domain counters move with what happens, and nothing in it names an org or a secret. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KeycloakResource.class)
 class MetricsTest {
 
     @Test
@@ -34,7 +36,8 @@ class MetricsTest {
         as("crate_unknownKeyForMetricsTest0000000000000000000000").get("/organization/" + org.id() + "/secrets")
                 .then().statusCode(401);
         given().get("/organization/" + org.id() + "/secrets").then().statusCode(401);
-        as(Api.apiKey(org, "viewer")).get("/organization/" + org.id() + "/secrets/public-key").then().statusCode(403);
+        as(Api.apiKey(org, "viewer")).body(java.util.Map.of("name", "qa")).post("/organization/" + org.id() + "/environments")
+                .then().statusCode(403);
         // refused by the body-size filter before any route matched: its path must not become a label either
         given().header("Content-Type", "application/json").body("{\"pad\": \"" + "x".repeat(300 * 1024) + "\"}")
                 .put("/organization/" + org.id() + "/secrets/" + name).then().statusCode(413);
