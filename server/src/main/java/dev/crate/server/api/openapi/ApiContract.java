@@ -71,9 +71,9 @@ public class ApiContract implements OASFilter {
         // Quarkus has already answered 401 for the operations that need authentication; public ones
         // (a discovery endpoint, say) get neither the scheme nor the authentication errors.
         boolean secured = operation.getResponses().hasAPIResponse("401");
-        if (secured) {
-            operation.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme(SCHEME)));
-        }
+        // an empty requirement says "no credential needed" explicitly
+        operation.setSecurity(List.of(secured ? OASFactory.createSecurityRequirement().addScheme(SCHEME)
+                : OASFactory.createSecurityRequirement()));
         OperationExamples.of(id).ifPresent(example -> {
             example.request().ifPresent(json -> operation.getRequestBody().getContent().getMediaTypes().values()
                     .forEach(media -> media.setExample(parse(json))));
@@ -105,6 +105,9 @@ public class ApiContract implements OASFilter {
         }
         if (hasBody) {
             addError(operation, "413");
+        }
+        if ("getAuthConfig".equals(id)) {
+            addError(operation, "503");
         }
         operation.getResponses().setAPIResponses(new TreeMap<>(operation.getResponses().getAPIResponses()));
     }
@@ -151,6 +154,8 @@ public class ApiContract implements OASFilter {
         errors.put("404", new ErrorAnswer("NotFound", ErrorCode.ORGANIZATION_NOT_FOUND, "no such organization"));
         errors.put("409", new ErrorAnswer("Conflict", ErrorCode.TAG_IN_USE, "the tag is still carried by a secret"));
         errors.put("413", new ErrorAnswer("ContentTooLarge", ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB"));
+        errors.put("503", new ErrorAnswer("ServiceUnavailable", ErrorCode.SERVICE_UNAVAILABLE,
+                "the identity provider cannot be reached"));
         return errors;
     }
 

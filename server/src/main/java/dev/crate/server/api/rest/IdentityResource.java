@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "identity")
+@Tag(name = "identity", description = "Who the caller is, and how a client logs in (OAuth 2.0 device flow)")
 public class IdentityResource {
     private final IdentityService identityService;
     private final SecurityIdentity identity;

@@ -25,7 +25,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "members")
+@Tag(name = "members", description = "People of an organization: roles and per-environment grants")
 public class MembersResource {
     private final MemberService members;
     private final SecurityIdentity identity;
