@@ -33,7 +33,8 @@ public final class CrateMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        // Keeps the JVM alive on SIGTERM until Quarkus has closed its connections, then stops PostgreSQL.
+        // On SIGTERM the JVM runs Quarkus's shutdown hook and this one together: this one waits until
+        // Quarkus has stopped (its exit handler below ran), then stops PostgreSQL.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 stopped.await(20, TimeUnit.SECONDS);
@@ -42,12 +43,21 @@ public final class CrateMain {
             }
             database.close();
         }, "crate-embedded-db-stop"));
-        try {
-            settings.applyEmbedded(database);
-            Quarkus.run(args);
-        } finally {
+        settings.applyEmbedded(database);
+        // Quarkus ends its run through the exit handler (System.exit by default), never by returning.
+        Quarkus.run(WaitForExit.class, (code, failure) -> {
             database.close();
             stopped.countDown();
+            System.exit(code);
+        }, args);
+    }
+
+    /** The default Quarkus application: serve until asked to stop. */
+    public static final class WaitForExit implements io.quarkus.runtime.QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            Quarkus.waitForExit();
+            return 0;
         }
     }
 }

@@ -233,9 +233,10 @@ class LauncherIT {
             return process.exitValue();
         }
 
+        /** SIGTERM; the server (and its embedded PostgreSQL) must be gone within 15 s. */
         int stop() throws Exception {
             process.destroy();
-            return awaitExit(60) == 143 ? 0 : process.exitValue();
+            return awaitExit(15) == 143 ? 0 : process.exitValue();
         }
 
         String output() throws IOException {
