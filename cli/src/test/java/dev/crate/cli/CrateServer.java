@@ -28,6 +28,7 @@ final class CrateServer implements AutoCloseable {
     final String adminKey;
     private final Process process;
     private final Path log;
+    private String database;
 
     private CrateServer(Process process, Path log, String url, String adminKey) {
         this.process = process;
@@ -59,6 +60,7 @@ final class CrateServer implements AutoCloseable {
             env.put("CRATE_ROOT_KEY", Base64.getEncoder().encodeToString(random(32)));
         }
         CrateServer server = new CrateServer(builder.start(), log, "http://127.0.0.1:" + port, adminKey);
+        server.database = database;
         server.awaitReady();
         return server;
     }
@@ -118,6 +120,11 @@ final class CrateServer implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (database != null) {
+            new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
+                    "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
         }
     }
 }
