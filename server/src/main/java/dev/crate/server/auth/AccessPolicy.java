@@ -44,19 +44,21 @@ public class AccessPolicy {
                     .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
                     .map(org -> new Access(org, key.role(), key.grants(), key.environments(), key.tags(), key.readOnly()));
         }
-        return Panache.withTransaction(() -> organizations.findById(id)
+        return Panache.withSession(() -> organizations.findById(id)
                 .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
                 .chain(org -> members.findFor(org.id, caller.subject(), caller.verifiedEmail())
                         .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
-                        .invoke(member -> bind(member, caller))
+                        .call(member -> member.subject == null ? bind(member, caller) : Uni.createFrom().voidItem())
                         .map(member -> userAccess(org, member))));
     }
 
-    /** A membership addressed to a verified email belongs to that user's subject from first use on. */
-    private static void bind(MemberRecord member, Caller caller) {
-        if (member.subject == null) {
-            member.subject = caller.subject();
-        }
+    /**
+     * A membership addressed to a verified email belongs to that user's subject from first use on. The
+     * only write on this path, so only this step runs in a transaction.
+     */
+    private Uni<Void> bind(MemberRecord member, Caller caller) {
+        return Panache.withTransaction(() -> members.update("subject = ?1 where id = ?2 and subject is null",
+                caller.subject(), member.id)).replaceWithVoid();
     }
 
     private static Access userAccess(OrganizationRecord org, MemberRecord member) {
