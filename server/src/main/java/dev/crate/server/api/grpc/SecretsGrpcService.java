@@ -1,0 +1,65 @@
+package dev.crate.server.api.grpc;
+
+import dev.crate.server.api.grpc.v1.DeleteSecretRequest;
+import dev.crate.server.api.grpc.v1.DeleteSecretResponse;
+import dev.crate.server.api.grpc.v1.GetPublicKeyRequest;
+import dev.crate.server.api.grpc.v1.ListSecretsRequest;
+import dev.crate.server.api.grpc.v1.ListSecretsResponse;
+import dev.crate.server.api.grpc.v1.PublicKey;
+import dev.crate.server.api.grpc.v1.RetrieveSecretsRequest;
+import dev.crate.server.api.grpc.v1.RetrieveSecretsResponse;
+import dev.crate.server.api.grpc.v1.SecretMetadata;
+import dev.crate.server.api.grpc.v1.SecretsService;
+import dev.crate.server.api.grpc.v1.StoreSecretRequest;
+import dev.crate.server.service.SecretService;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/** {@code crate.secrets.v1.SecretsService}: a thin adapter over {@link SecretService}, like {@code SecretsResource}. */
+@GrpcService
+public class SecretsGrpcService implements SecretsService {
+    private final SecretService secrets;
+    private final GrpcCallers callers;
+
+    SecretsGrpcService(SecretService secrets, GrpcCallers callers) {
+        this.secrets = secrets;
+        this.callers = callers;
+    }
+
+    @Override
+    public Uni<SecretMetadata> storeSecret(StoreSecretRequest request) {
+        return callers.current()
+                .chain(caller -> secrets.store(caller, request.getOrganizationId(), GrpcMessages.store(request)))
+                .map(GrpcMessages::metadata);
+    }
+
+    @Override
+    public Uni<ListSecretsResponse> listSecrets(ListSecretsRequest request) {
+        return callers.current()
+                .chain(caller -> secrets.list(caller, request.getOrganizationId(), GrpcMessages.optional(request.getEnvironment()),
+                        GrpcMessages.tagFilter(request.getTagsList())))
+                .map(list -> ListSecretsResponse.newBuilder()
+                        .addAllSecrets(list.secrets().stream().map(GrpcMessages::metadata).toList()).build());
+    }
+
+    @Override
+    public Uni<PublicKey> getPublicKey(GetPublicKeyRequest request) {
+        return callers.current().chain(caller -> secrets.publicKey(caller, request.getOrganizationId()))
+                .map(GrpcMessages::publicKey);
+    }
+
+    @Override
+    public Uni<RetrieveSecretsResponse> retrieveSecrets(RetrieveSecretsRequest request) {
+        return callers.current()
+                .chain(caller -> secrets.retrieve(caller, request.getOrganizationId(), GrpcMessages.retrieve(request)))
+                .map(sealed -> RetrieveSecretsResponse.newBuilder().setSealedPayload(sealed.sealedPayload()).build());
+    }
+
+    @Override
+    public Uni<DeleteSecretResponse> deleteSecret(DeleteSecretRequest request) {
+        return callers.current()
+                .chain(caller -> secrets.delete(caller, request.getOrganizationId(), request.getName(),
+                        GrpcMessages.optional(request.getEnvironment())))
+                .replaceWith(DeleteSecretResponse.getDefaultInstance());
+    }
+}
