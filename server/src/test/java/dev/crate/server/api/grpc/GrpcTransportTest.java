@@ -1,0 +1,116 @@
+package dev.crate.server.api.grpc;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import dev.crate.server.api.grpc.v1.GetPublicKeyRequest;
+import dev.crate.server.api.grpc.v1.ListSecretsRequest;
+import dev.crate.server.testing.Api;
+import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.Grpc;
+import dev.crate.server.testing.KeycloakResource;
+import dev.crate.server.testing.PostgresResource;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * gRPC shares the HTTP port with REST: reflection for generic tools, and metrics that name no org or
+ * secret (grpc_server_* by service, method and status; the HTTP series label gRPC paths UNMATCHED).
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KeycloakResource.class)
+class GrpcTransportTest {
+
+    private static List<ServerReflectionResponse> reflect(ServerReflectionRequest request) throws Exception {
+        CompletableFuture<List<ServerReflectionResponse>> done = new CompletableFuture<>();
+        List<ServerReflectionResponse> responses = new ArrayList<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(Grpc.channel())
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        responses.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(responses);
+                    }
+                });
+        requests.onNext(request);
+        requests.onCompleted();
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void reflectionListsTheCrateServicesWithoutCredentials() throws Exception {
+        List<ServerReflectionResponse> answer = reflect(ServerReflectionRequest.newBuilder().setListServices("").build());
+        List<String> services = answer.get(0).getListServicesResponse().getServiceList().stream().map(s -> s.getName()).toList();
+        assertTrue(services.containsAll(List.of("crate.secrets.v1.SecretsService", "crate.secrets.v1.TagsService",
+                "crate.secrets.v1.EnvironmentsService")), services.toString());
+    }
+
+    @Test
+    void reflectionDescribesTheMessagesAToolNeedsToCallARpc() throws Exception {
+        List<ServerReflectionResponse> answer = reflect(ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("crate.secrets.v1.SecretsService").build());
+        List<String> files = new ArrayList<>();
+        List<String> messages = new ArrayList<>();
+        for (var bytes : answer.get(0).getFileDescriptorResponse().getFileDescriptorProtoList()) {
+            FileDescriptorProto file = FileDescriptorProto.parseFrom(bytes);
+            files.add(file.getName());
+            file.getMessageTypeList().forEach(m -> messages.add(m.getName()));
+        }
+        assertTrue(files.contains("crate/secrets/v1/secrets.proto"), files.toString());
+        assertTrue(messages.containsAll(List.of("StoreSecretRequest", "RetrieveSecretsRequest", "SecretMetadata")), messages.toString());
+    }
+
+    @Test
+    void restKeepsWorkingOnTheSamePortBesideGrpc() {
+        Org org = Api.newOrg();
+        String overGrpc = Grpc.publicKey(org.adminKey(), org.id()).getPublicKeyPem();
+        String overRest = Api.as(org.adminKey()).get("/organization/" + org.id() + "/secrets/public-key").then().statusCode(200)
+                .extract().path("public_key_pem");
+        assertEquals(overRest, overGrpc);
+        // an HTTP/1.1 request to a gRPC path is no gRPC call: it gets the usual problem+json
+        given().header("Content-Type", "application/grpc").body(new byte[] {0, 0, 0, 0, 0})
+                .post("/crate.secrets.v1.SecretsService/ListSecrets").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void grpcCallsAreMeasuredWithoutOrgIdsOrSecretNamesInLabels() {
+        Org org = Api.newOrg();
+        String name = "GRPC_METRICS_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Grpc.store(org.adminKey(), org.id(), "dev", name, "metric value", List.of("grpc-metric-tag"));
+        Grpc.secrets(org.adminKey()).listSecrets(ListSecretsRequest.newBuilder().setOrganizationId(org.id()).build());
+        Grpc.failure(() -> Grpc.secrets(org.adminKey()).getPublicKey(GetPublicKeyRequest.newBuilder()
+                .setOrganizationId(UUID.randomUUID().toString()).build()));
+        String scrape = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(scrape.contains("grpc_server_processing_duration_seconds_count{method=\"StoreSecret\",methodType=\"UNARY\","
+                + "service=\"crate.secrets.v1.SecretsService\",statusCode=\"OK\""), "gRPC calls are measured by method and status");
+        assertTrue(scrape.contains("service=\"crate.secrets.v1.SecretsService\",statusCode=\"NOT_FOUND\""), "failed calls too");
+        for (String secretish : List.of(org.id(), name, org.adminKey(), "grpc-metric-tag")) {
+            assertFalse(scrape.contains(secretish), "/q/metrics names " + secretish);
+        }
+    }
+}
