@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A non-Java gRPC client against the packaged server (server/target/quarkus-app, built by `mvn verify`)
+# on a private embedded database: clients/node/grpc-smoke.mjs with @grpc/grpc-js and
+# @grpc/proto-loader stores and retrieves secrets over h2c on the HTTP port, sealing with Node's crypto.
+# The npm packages go to a scratch directory: nothing is installed in the repository, no lockfile kept.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$root/server/target/quarkus-app/quarkus-run.jar"
+[ -f "$jar" ] || { echo "grpc-node-check: $jar missing; run mvn verify (or mvn -DskipTests package) first" >&2; exit 1; }
+
+scratch="$(mktemp -d -t crate-grpc-node.XXXXXX)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+started=$(date +%s)
+
+echo "grpc-node-check: installing clients/node's dependencies into $scratch"
+cp "$root/clients/node/package.json" "$root/clients/node/grpc-smoke.mjs" "$scratch/"
+(cd "$scratch" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >/dev/null)
+
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+token="crate_grpcNodeCheck$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+echo "grpc-node-check: starting the packaged server on 127.0.0.1:$port (embedded PostgreSQL in $scratch/data)"
+env -u CRATE_DB_URL -u QUARKUS_DATASOURCE_REACTIVE_URL CRATE_DATA_DIR="$scratch/data" QUARKUS_HTTP_PORT="$port" \
+  CRATE_BOOTSTRAP_TOKEN="$token" java -jar "$jar" >"$scratch/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 900); do
+  if curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; then break; fi
+  kill -0 "$server_pid" 2>/dev/null || { cat "$scratch/server.log" >&2; echo "grpc-node-check: server exited" >&2; exit 1; }
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null || { echo "grpc-node-check: server not ready" >&2; exit 1; }
+
+CRATE_GRPC_TARGET="127.0.0.1:$port" CRATE_SERVER="http://127.0.0.1:$port" CRATE_TOKEN="$token" \
+  CRATE_PROTO_DIR="$root/server/src/main/proto" node "$scratch/grpc-smoke.mjs"
+# The token and the values must not reach the server's log.
+if grep -q "$token" "$scratch/server.log" || grep -q "node raw value\|node jwe value" "$scratch/server.log"; then
+  echo "grpc-node-check: the server log holds the token or a secret value" >&2
+  exit 1
+fi
+echo "grpc-node-check: passed in $(( $(date +%s) - started )) s"
