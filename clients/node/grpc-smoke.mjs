@@ -156,6 +156,43 @@ function openJwe(compact, privateKey) {
   return JSON.parse(plaintext.toString('utf8'));
 }
 
+// ---- server reflection, as generic tools (grpcurl, Postman) use it: grpc.reflection.v1 by hand
+function reflect(request) {
+  const client = new grpc.Client(target, credentials);
+  return new Promise((resolve, reject) => {
+    const responses = [];
+    const call = client.makeBidiStreamRequest('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+      (buf) => buf, (buf) => buf, new grpc.Metadata(), { deadline: Date.now() + 30_000 });
+    call.on('data', (buf) => responses.push(buf));
+    call.on('error', reject);
+    call.on('end', () => {
+      client.close();
+      resolve(responses);
+    });
+    call.write(request);
+    call.end();
+  });
+}
+
+const stringField = (number, text) => {
+  const bytes = Buffer.from(text, 'utf8');
+  return Buffer.concat([Buffer.from([number * 8 + 2, bytes.length]), bytes]);
+};
+
+async function reflectedServices() {
+  // ServerReflectionRequest.list_services = 7
+  const [response] = await reflect(stringField(7, ''));
+  const list = fields(response).find(([n]) => n === 6)[1]; // ListServiceResponse
+  return fields(list).map(([, service]) => fields(service).find(([n]) => n === 1)[1].toString());
+}
+
+async function reflectedFiles(symbol) {
+  // ServerReflectionRequest.file_containing_symbol = 4
+  const [response] = await reflect(stringField(4, symbol));
+  const files = fields(response).find(([n]) => n === 4)[1]; // FileDescriptorResponse
+  return fields(files).map(([, file]) => fields(file).find(([n]) => n === 1)[1].toString());
+}
+
 // google.protobuf.Struct as @grpc/proto-loader expects it
 function struct(object) {
   const value = (v) => (typeof v === 'string' ? { stringValue: v } : typeof v === 'number' ? { numberValue: v }
@@ -169,6 +206,12 @@ async function main() {
   // The one REST call: which org the token belongs to (the gRPC API is org-scoped, like REST's paths).
   const orgs = await fetch(`${server}/organizations`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
   const orgId = orgs.organizations[0].id;
+
+  const services = await reflectedServices();
+  check(['SecretsService', 'TagsService', 'EnvironmentsService'].every((s) => services.includes(`crate.secrets.v1.${s}`)),
+    `reflection lists the Crate services (got ${services.join(', ')})`);
+  const files = await reflectedFiles('crate.secrets.v1.SecretsService');
+  check(files.includes('crate/secrets/v1/secrets.proto'), `reflection serves secrets.proto (got ${files.join(', ')})`);
 
   const key = await call(secrets, 'GetPublicKey', { organization_id: orgId });
   check(key.public_key_pem.startsWith('-----BEGIN PUBLIC KEY-----') && key.kid && key.algorithm === 'RSA-OAEP-256',
@@ -240,7 +283,7 @@ async function main() {
 
   secrets.close();
   tags.close();
-  console.log(`grpc-node: GetPublicKey, StoreSecret (raw OAEP and JWE), ListSecrets, RetrieveSecrets (RSA and EC keys), `
+  console.log(`grpc-node: reflection, GetPublicKey, StoreSecret (raw OAEP and JWE), ListSecrets, RetrieveSecrets (RSA and EC keys), `
     + `error details, UNAUTHENTICATED, NOT_FOUND, ListTags and DeleteSecret answered as documented in ${Date.now() - started} ms`);
 }
 
