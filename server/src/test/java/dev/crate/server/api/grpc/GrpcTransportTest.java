@@ -98,6 +98,40 @@ class GrpcTransportTest {
     }
 
     @Test
+    void theCallsOriginIsKnownWhileTheServiceRuns() {
+        Org org = Api.newOrg();
+        io.grpc.Metadata outgoing = new io.grpc.Metadata();
+        outgoing.put(io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "origin-test-0001");
+        Grpc.secrets(org.adminKey()).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing))
+                .getPublicKey(GetPublicKeyRequest.newBuilder().setOrganizationId(org.id()).build());
+        GrpcOrigin origin = OriginRecorder.LAST.get();
+        assertEquals("127.0.0.1", origin.clientIp());
+        assertTrue(origin.userAgent() != null && origin.userAgent().startsWith("grpc-java"), origin.userAgent());
+        assertEquals("origin-test-0001", origin.requestId());
+    }
+
+    @Test
+    void grpcAuthFailuresAreCountedLikeRestOnes() {
+        Org org = Api.newOrg();
+        String viewer = Api.apiKey(org, "viewer");
+        String before = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        Grpc.failure(() -> Grpc.secrets(null).listSecrets(ListSecretsRequest.newBuilder().setOrganizationId(org.id()).build()));
+        Grpc.failure(() -> Grpc.secrets("crate_unknownGrpcMetricsKey00000000000000000000000").listSecrets(
+                ListSecretsRequest.newBuilder().setOrganizationId(org.id()).build()));
+        Grpc.failure(() -> Grpc.secrets(viewer).deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder()
+                .setOrganizationId(org.id()).setName("NOPE").build()));
+        String after = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String kind : List.of("missing_credential", "unknown_key", "forbidden")) {
+            assertEquals(1.0, counter(after, kind) - counter(before, kind), kind);
+        }
+    }
+
+    private static double counter(String scrape, String kind) {
+        return scrape.lines().filter(l -> l.startsWith("crate_auth_failures_total{") && l.contains("kind=\"" + kind + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void grpcCallsAreMeasuredWithoutOrgIdsOrSecretNamesInLabels() {
         Org org = Api.newOrg();
         String name = "GRPC_METRICS_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
