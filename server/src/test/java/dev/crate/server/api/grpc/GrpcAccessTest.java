@@ -97,11 +97,11 @@ class GrpcAccessTest {
     @Test
     void anIdentityProviderUserWorksWithTheirMembership() {
         Org org = Api.newOrg();
-        as(org.adminKey()).body(Map.of("email", "alice@example.com", "role", "admin")).post("/organization/" + org.id() + "/members")
+        as(org.adminKey()).body(Map.of("email", "dave@example.com", "role", "admin")).post("/organization/" + org.id() + "/members")
                 .then().statusCode(201);
-        String alice = KeycloakResource.passwordToken("alice", "alice-password");
-        Grpc.store(alice, org.id(), "dev", "ALICE_SECRET", "alices value", null);
-        assertEquals("alices value", Api.value(Grpc.retrieve(alice, org.id(), "dev", null, null), "ALICE_SECRET"));
+        String dave = KeycloakResource.passwordToken("dave", "dave-password");
+        Grpc.store(dave, org.id(), "dev", "DAVE_SECRET", "daves value", null);
+        assertEquals("daves value", Api.value(Grpc.retrieve(dave, org.id(), "dev", null, null), "DAVE_SECRET"));
     }
 
     @Test
@@ -141,10 +141,10 @@ class GrpcAccessTest {
 
     @Test
     void usersOfEachRoleGetExactlyTheirCells() {
-        // Only alice logs in here: MembersTest expects bob never to have logged in before it runs.
+        // dave is the gRPC tests' own user: other tests expect alice and bob to have no memberships but theirs.
         Org org = Api.newOrg();
-        String alice = KeycloakResource.passwordToken("alice", "alice-password");
-        String aliceId = as(org.adminKey()).body(Map.of("email", "alice@example.com", "role", "viewer"))
+        String dave = KeycloakResource.passwordToken("dave", "dave-password");
+        String daveId = as(org.adminKey()).body(Map.of("email", "dave@example.com", "role", "viewer"))
                 .post("/organization/" + org.id() + "/members").then().statusCode(201).extract().path("id");
         Map<String, Map<String, Object>> roles = Map.of(
                 "admin", Map.of("role", "admin"),
@@ -152,8 +152,8 @@ class GrpcAccessTest {
                 "member-none", Map.of("role", "member", "grants", Map.of()),
                 "viewer", Map.of("role", "viewer"));
         roles.forEach((role, change) -> {
-            as(org.adminKey()).body(change).patch("/organization/" + org.id() + "/members/" + aliceId).then().statusCode(200);
-            check(role, alice, org);
+            as(org.adminKey()).body(change).patch("/organization/" + org.id() + "/members/" + daveId).then().statusCode(200);
+            check(role, dave, org);
         });
     }
 
@@ -163,8 +163,8 @@ class GrpcAccessTest {
         Org bob = Api.newOrg();
         Api.storeOk(alice, "dev", "ALICE_ONLY", "alice-value", List.of("alice-tag"));
         String missingOrg = UUID.randomUUID().toString();
-        String bobsUser = KeycloakResource.passwordToken("alice", "alice-password");
-        as(bob.adminKey()).body(Map.of("email", "alice@example.com", "role", "admin")).post("/organization/" + bob.id() + "/members")
+        String bobsUser = KeycloakResource.passwordToken("dave", "dave-password");
+        as(bob.adminKey()).body(Map.of("email", "dave@example.com", "role", "admin")).post("/organization/" + bob.id() + "/members")
                 .then().statusCode(201);
         for (Rpc rpc : Rpcs.ALL) {
             String name = rpc.method().contains("Tag") ? "alice-tag" : "ALICE_ONLY";
