@@ -14,6 +14,16 @@ public class OrgKeyRepository implements PanacheRepositoryBase<OrgKeyRecord, UUI
         return find("orgId = ?1 and state = ?2", orgId, OrgKeyRecord.ACTIVE).firstResult();
     }
 
+    /** The active version with its row locked until the transaction ends (writers take it; a rotation waits). */
+    public Uni<OrgKeyRecord> lockActive(UUID orgId) {
+        return find("orgId = ?1 and state = ?2", orgId, OrgKeyRecord.ACTIVE)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    public Uni<List<OrgKeyRecord>> listForOrg(UUID orgId) {
+        return list("orgId = ?1 order by version desc", orgId);
+    }
+
     public Uni<OrgKeyRecord> findVersion(UUID orgId, int version) {
         return find("orgId = ?1 and version = ?2", orgId, version).firstResult();
     }
