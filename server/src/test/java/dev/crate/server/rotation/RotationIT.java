@@ -302,6 +302,16 @@ class RotationIT {
         Map<String, String> hsm = new HashMap<>(Map.of("SOFTHSM2_CONF", conf.toString(), "CRATE_PKCS11_LIBRARY", SoftHsm.MODULE,
                 "CRATE_PKCS11_SLOT", String.valueOf(hsmToken.slot()), "CRATE_PKCS11_PIN_FILE", pinFile.toString(),
                 "CRATE_PKCS11_KEY_LABEL", "crate-root-1", "CRATE_PKCS11_GENERATE_KEY", "true"));
+        // A wrong PIN: refused at start, saying which module and slot, never the PIN.
+        Path wrongPin = Files.createTempFile("crate-it-pin", ".txt");
+        Files.writeString(wrongPin, "97531\n");
+        Map<String, String> wrong = new HashMap<>(hsm);
+        wrong.put("CRATE_PKCS11_PIN_FILE", wrongPin.toString());
+        ServerProcess refused = start(wrong);
+        assertNotEquals(0, refused.awaitExit(120));
+        assertTrue(refused.output().contains("PKCS#11") && refused.output().contains("CKR_PIN_INCORRECT"), refused.output());
+        assertFalse(refused.output().contains("97531"), "the PIN is never printed");
+
         Map<String, String> migrating = new HashMap<>(hsm);
         migrating.put("CRATE_ROOT_KEY", envKey); // beside an HSM key, an env key is a previous key
         ServerProcess both = start(migrating).awaitReady();

@@ -16,7 +16,7 @@ public final class RootKeyring implements RootKeyProvider {
     private final RootKeyProvider active;
     private final List<RootKeyProvider> previous;
 
-    public RootKeyring(RootKeyProvider active, List<RootKeyProvider> previous) {
+    public RootKeyring(RootKeyProvider active, List<? extends RootKeyProvider> previous) {
         this.active = active;
         List<RootKeyProvider> kept = new ArrayList<>();
         for (RootKeyProvider p : previous) {
