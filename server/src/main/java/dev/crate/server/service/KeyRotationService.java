@@ -9,6 +9,8 @@ import dev.crate.server.auth.Access;
 import dev.crate.server.auth.AccessPolicy;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
+import dev.crate.server.rotation.KeyStatusQueries;
+import dev.crate.server.rotation.RewrapJob;
 import dev.crate.server.rotation.RotationEngine;
 import dev.crate.server.storage.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -30,19 +32,24 @@ public class KeyRotationService {
 
     private final AccessPolicy access;
     private final RotationEngine engine;
+    private final RewrapJob job;
+    private final KeyStatusQueries queries;
     private final KeyService keys;
     private final OrganizationRepository organizations;
 
-    KeyRotationService(AccessPolicy access, RotationEngine engine, KeyService keys, OrganizationRepository organizations) {
+    KeyRotationService(AccessPolicy access, RotationEngine engine, RewrapJob job, KeyStatusQueries queries, KeyService keys,
+            OrganizationRepository organizations) {
         this.access = access;
         this.engine = engine;
+        this.job = job;
+        this.queries = queries;
         this.keys = keys;
         this.organizations = organizations;
     }
 
     public Uni<KeyStatus> status(Caller caller, String orgId) {
         return access.resolve(caller, orgId).invoke(Access::requireAdmin)
-                .chain(a -> Offload.cpu(() -> engine.orgStatus(a.org().id)));
+                .chain(a -> Offload.cpu(() -> queries.orgStatus(a.org().id)));
     }
 
     public Uni<KeyRotation> rotate(Caller caller, String orgId, RotateKeysRequest request) {
@@ -55,7 +62,7 @@ public class KeyRotationService {
         return access.resolve(caller, orgId).invoke(Access::requireAdmin).chain(a -> {
             UUID id = a.org().id;
             if (tier.equals("org")) {
-                return Offload.cpu(() -> engine.rotateOrgKey(id, "api")).invoke(r -> engine.kick());
+                return Offload.cpu(() -> engine.rotateOrgKey(id, "api")).invoke(r -> job.kick());
             }
             return keys.newTransportKeyPair()
                     .chain(pair -> Offload.cpu(() -> engine.rotateTransportKey(id, "api", pair)))
@@ -64,12 +71,12 @@ public class KeyRotationService {
     }
 
     public Uni<RootKeyStatus> rootStatus(Caller caller) {
-        return requireOperator(caller).chain(() -> Offload.cpu(engine::rootStatus));
+        return requireOperator(caller).chain(() -> Offload.cpu(queries::rootStatus));
     }
 
     public Uni<KeyRotation> rotateRoot(Caller caller) {
         return requireOperator(caller).chain(() -> Offload.cpu(() -> engine.startRootRotation("operator")))
-                .invoke(r -> engine.kick());
+                .invoke(r -> job.kick());
     }
 
     /** An admin (full, unscoped) of org {@code default}; anyone else: 403. */

@@ -271,6 +271,14 @@ class KeyRotationTest {
         sql("update transport_keys set grace_until = now() - interval '1 second' where kid = ?", old.kid());
         await("old key disabled", () -> as(org.adminKey()).get(keys(org))
                 .path("transport_keys.find { it.kid == '" + old.kid() + "' }.state").equals("disabled"));
+        try (Connection c = PostgresResource.connect();
+                PreparedStatement s = c.prepareStatement("select length(wrapped_private_key) from transport_keys where kid = ?")) {
+            s.setString(1, old.kid());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "a disabled key's private half is destroyed");
+            }
+        }
         Api.storeSealed(org, "dev", "G4", Sealing.sealJwe(old.key(), old.kid(), "late".getBytes(StandardCharsets.UTF_8)), null)
                 .then().statusCode(400).body("code", equalTo("transport_key_expired"))
                 .body("detail", Matchers.containsString("public-key"));
