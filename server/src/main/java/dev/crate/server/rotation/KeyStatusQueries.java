@@ -38,7 +38,7 @@ public class KeyStatusQueries {
         this.config = config.rotation();
     }
 
-        /** An org's key versions, transport keys, schedules, re-wrap progress and recent rotations. */
+    /** An org's key versions, transport keys, schedules, re-wrap progress and recent rotations. */
     public KeyStatus orgStatus(UUID orgId) {
         return Sql.withConnection(pool, conn -> {
             List<OrgKeyVersion> versions = new ArrayList<>();

@@ -70,7 +70,7 @@ public class RewrapJob {
         this.starter = starter;
     }
 
-        @Scheduled(identity = "crate-key-rotation", every = "${crate.rotation.check-interval:1m}",
+    @Scheduled(identity = "crate-key-rotation", every = "${crate.rotation.check-interval:1m}",
             delayed = "${crate.rotation.check-delay:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         runJob();

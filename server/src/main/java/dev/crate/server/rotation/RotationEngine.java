@@ -53,7 +53,7 @@ public class RotationEngine {
         this.metrics = metrics;
     }
 
-        /** Makes a new org key version active at once; the job then re-wraps under it. */
+    /** Makes a new org key version active at once; the job then re-wraps under it. */
     public KeyRotation rotateOrgKey(UUID orgId, String trigger) {
         return inTransaction(pool, conn -> rotateOrgKey(conn, orgId, trigger, false)).orElseThrow();
     }

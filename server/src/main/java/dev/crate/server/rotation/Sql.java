@@ -21,7 +21,6 @@ final class Sql {
     private Sql() {
     }
 
-    
     /** Runs {@code work} on a connection of its own, closed afterwards. */
     static <T> T withConnection(Pool pool, Function<SqlConnection, T> work) {
         SqlConnection conn = pool.getConnection().await().atMost(AWAIT);
