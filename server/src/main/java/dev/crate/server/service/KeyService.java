@@ -114,6 +114,7 @@ public class KeyService {
         return orgKeys.persist(key).chain(() -> transportKeys.persist(transport)).replaceWithVoid();
     }
 
+    /** The active org key, read without a lock: for reads only; writes use {@link #claimActiveOrgKey}. */
     public Uni<OrgKey> activeOrgKey(UUID orgId) {
         return Panache.withSession(() -> orgKeys.findActive(orgId))
                 .onItem().ifNull().failWith(() -> new IllegalStateException("org has no active org key"))

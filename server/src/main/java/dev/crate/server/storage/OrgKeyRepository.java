@@ -33,9 +33,4 @@ public class OrgKeyRepository implements PanacheRepositoryBase<OrgKeyRecord, UUI
         return list("from OrgKeyRecord k where k.state <> 'retired' and k.createdAt = "
                 + "(select max(k2.createdAt) from OrgKeyRecord k2 where k2.rootKid = k.rootKid and k2.state <> 'retired')");
     }
-
-    /** Counts a data key wrapped by the org key, for the usage limit on org keys. */
-    public Uni<Integer> countWrap(UUID orgId, int version) {
-        return update("wrapCount = wrapCount + 1 where orgId = ?1 and version = ?2", orgId, version);
-    }
 }
