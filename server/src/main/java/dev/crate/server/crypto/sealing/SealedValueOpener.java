@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.security.interfaces.RSAKey;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.function.Function;
 import javax.crypto.Cipher;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
@@ -51,7 +50,7 @@ public final class SealedValueOpener {
     }
 
     /** Opens with the org's active key alone (no key in a grace period). */
-    public static byte[] open(String encoded, PrivateKey active, Function<String, Optional<PrivateKey>> byKid) {
+    public static byte[] open(String encoded, PrivateKey active) {
         return open(encoded, new TransportKeyring("", active, java.util.Map.of(), java.util.Set.of()));
     }
 
