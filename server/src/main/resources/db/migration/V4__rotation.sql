@@ -21,5 +21,3 @@ create table key_rotations (
 );
 create index key_rotations_org on key_rotations (org_id, tier, started_at desc);
 create index key_rotations_running on key_rotations (state) where state = 'running';
--- The re-wrap job looks up data keys by the org key version that wraps them.
-create index secret_versions_org_key on secret_versions (org_key_version);
