@@ -180,6 +180,29 @@ class CliIT {
     }
 
     @Test
+    @Order(8)
+    void keysRotateThenStatusShowsTheNewVersionAndSecretsStillDecrypt() throws Exception {
+        Launcher.Result rotate = crate.run("keys", "rotate", "--tier", "org");
+        assertEquals(0, rotate.exit(), rotate.all());
+        assertTrue(rotate.out().contains("v1") && rotate.out().contains("v2"), rotate.out());
+        Launcher.Result transport = crate.run("keys", "rotate", "--tier", "transport");
+        assertEquals(0, transport.exit(), transport.all());
+        Launcher.Result status = crate.run("keys", "status", "-o", "json");
+        assertEquals(0, status.exit(), status.all());
+        JsonNode keys = Json.MAPPER.readTree(status.out());
+        assertEquals(2, keys.get("org_keys").get(0).get("version").asInt());
+        assertEquals("active", keys.get("org_keys").get(0).get("state").asText());
+        assertEquals(2, keys.get("transport_keys").size());
+        Launcher.Result table = crate.run("keys", "status");
+        assertEquals(0, table.exit(), table.all());
+        assertTrue(table.out().contains("org v2"), table.out());
+        Launcher.Result bad = crate.run("keys", "rotate", "--tier", "root");
+        assertTrue(bad.exit() != 0, bad.all());
+        assertEquals(CANARY_PAIR + "\n", crate.run("secrets", "get", "PAIR_ONE", "--plain").out());
+        assertNoCanary(status);
+    }
+
+    @Test
     @Order(9)
     void aViewerKeyIsToldItLacksPermission() throws Exception {
         Launcher.Result created = crate.run("api-keys", "create", "viewer bot", "--role", "viewer", "-o", "json");

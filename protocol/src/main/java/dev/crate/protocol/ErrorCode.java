@@ -23,6 +23,9 @@ public enum ErrorCode {
     INVALID_TAG_METADATA("invalid_tag_metadata", 400, "Invalid tag metadata"),
     UNSEALED_VALUE_REJECTED("unsealed_value_rejected", 400, "Unsealed value rejected"),
     INVALID_SEALED_VALUE("invalid_sealed_value", 400, "Sealed value cannot be opened"),
+    /** The value was sealed to a transport key whose grace period is over: fetch the public key again. */
+    TRANSPORT_KEY_EXPIRED("transport_key_expired", 400, "Transport key expired"),
+    INVALID_ROTATION_REQUEST("invalid_rotation_request", 400, "Invalid rotation request"),
     INVALID_VALUE("invalid_value", 400, "Invalid secret value"),
     VALUE_TOO_LARGE("value_too_large", 413, "Secret value too large"),
     BODY_TOO_LARGE("body_too_large", 413, "Request body too large"),

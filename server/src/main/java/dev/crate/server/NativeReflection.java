@@ -36,6 +36,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Environment.class, EnvironmentList.class, Organization.class, OrganizationList.class, PublicKeyResponse.class,
         RetrieveRequest.class, RetrieveResponse.class, RetrievedPayload.class, RetrievedSecret.class, SecretList.class,
         SecretMetadata.class, StoreSecretRequest.class, Tag.class, TagList.class, TagMetadata.class,
+        dev.crate.protocol.wire.KeyRotation.class, dev.crate.protocol.wire.KeyStatus.class,
+        dev.crate.protocol.wire.OrgKeyVersion.class, dev.crate.protocol.wire.RewrapProgress.class,
+        dev.crate.protocol.wire.RootKeyInfo.class, dev.crate.protocol.wire.RootKeyStatus.class,
+        dev.crate.protocol.wire.RotateKeysRequest.class, dev.crate.protocol.wire.RotationSchedule.class,
+        dev.crate.protocol.wire.TransportKeyInfo.class,
         dev.crate.protocol.wire.AddMemberRequest.class, dev.crate.protocol.wire.AuthConfig.class,
         dev.crate.protocol.wire.Me.class, dev.crate.protocol.wire.Membership.class, dev.crate.protocol.wire.Member.class,
         dev.crate.protocol.wire.MemberList.class, dev.crate.protocol.wire.UpdateMemberRequest.class})

@@ -20,6 +20,47 @@ public interface CrateConfig {
     /** A file holding the base64 root key. */
     Optional<Path> rootKeyFile();
 
+    /**
+     * Older root keys, kept only to unwrap org keys until a root-key rotation has re-wrapped them
+     * (comma-separated base64, {@code CRATE_ROOT_KEY_PREVIOUS}). Never used to wrap.
+     */
+    Optional<java.util.List<String>> rootKeyPrevious();
+
+    /** A file with older root keys, one base64 key per line ({@code CRATE_ROOT_KEY_PREVIOUS_FILE}). */
+    Optional<Path> rootKeyPreviousFile();
+
+    /** A root key inside a PKCS#11 token (HSM), used instead of CRATE_ROOT_KEY when {@code library} is set. */
+    Pkcs11 pkcs11();
+
+    /** PKCS#11 settings ({@code CRATE_PKCS11_*}). */
+    interface Pkcs11 {
+        /** Path of the vendor's PKCS#11 module (.so); setting it selects the HSM root key provider. */
+        Optional<String> library();
+
+        /** Slot id of the token (as {@code softhsm2-util --show-slots} or the vendor's tool prints it). */
+        Optional<Integer> slot();
+
+        /** Index in the module's slot list, when no slot id is given (default 0). */
+        Optional<Integer> slotListIndex();
+
+        /** User PIN. Prefer {@link #pinFile()}. */
+        Optional<String> pin();
+
+        /** File holding the user PIN. */
+        Optional<Path> pinFile();
+
+        /** Label (CKA_LABEL) of the active AES-256 root key object in the token. */
+        @WithDefault("crate-root-key")
+        String keyLabel();
+
+        /** Labels of older root keys in the same token, unwrap only. */
+        Optional<java.util.List<String>> previousKeyLabels();
+
+        /** Generate the key inside the token (non-extractable) when no object has {@link #keyLabel()}. */
+        @WithDefault("false")
+        boolean generateKey();
+    }
+
     /** Set by the launcher when it started the embedded PostgreSQL. */
     @WithDefault("false")
     boolean embeddedDatabase();
@@ -61,6 +102,48 @@ public interface CrateConfig {
     /** How long unwrapped org keys and transport private keys stay cached. */
     @WithDefault("5m")
     Duration keyCacheTtl();
+
+    /** Key rotation ({@code CRATE_ROTATION_*}). */
+    Rotation rotation();
+
+    /** Schedules and limits of the rotation jobs. */
+    interface Rotation {
+        /** How often the job looks for due rotations, ended grace periods and unfinished re-wraps ({@code off} disables). */
+        @WithDefault("1m")
+        String checkInterval();
+
+        /** Delay of the first check after start. */
+        @WithDefault("5s")
+        String checkDelay();
+
+        /** Rotate each org key this often (0: never by schedule). */
+        @WithDefault("90d")
+        Duration orgKeyPeriod();
+
+        /** Rotate an org key once it has wrapped this many keys (AES-GCM random nonces stay well below 2^32 uses). */
+        @WithDefault("4000000000")
+        long orgKeyMaxWraps();
+
+        /** Rotate each transport key pair this often (0: never by schedule). */
+        @WithDefault("30d")
+        Duration transportKeyPeriod();
+
+        /** How long a replaced transport key still opens sealed values. */
+        @WithDefault("24h")
+        Duration transportKeyGrace();
+
+        /** Wrapped keys re-wrapped per transaction. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Pause inside each re-wrap transaction, before it commits. For crash tests only. */
+        @WithDefault("0s")
+        Duration batchDelay();
+
+        /** How long a replica keeps using its view of an org's transport keys before it looks again. */
+        @WithDefault("10s")
+        Duration keyRefresh();
+    }
 
     /** How often readiness proves again that the root key opens the stored org keys (0: on every probe). */
     @WithDefault("30s")

@@ -2,6 +2,8 @@ package dev.crate.server.config;
 
 import dev.crate.server.crypto.aead.Aead;
 import dev.crate.server.crypto.rootkey.InvalidRootKeyException;
+import dev.crate.server.crypto.rootkey.Pkcs11RootKeyProvider;
+import dev.crate.server.crypto.rootkey.RootKeyring;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
 import dev.crate.server.crypto.rootkey.StaticRootKeyProvider;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,6 +31,60 @@ public class RootKeyProducer {
     @Produces
     @ApplicationScoped
     RootKeyProvider rootKeyProvider(CrateConfig config) {
+        List<RootKeyProvider> previous = new ArrayList<>();
+        RootKeyProvider active;
+        if (config.pkcs11().library().isPresent()) {
+            List<Pkcs11RootKeyProvider> keys = pkcs11(config.pkcs11());
+            active = keys.get(0);
+            previous.addAll(keys.subList(1, keys.size()));
+            // An env or file key beside an HSM key is a previous key: moving into the HSM is a root-key rotation.
+            staticKey(config).ifPresent(previous::add);
+        } else {
+            active = single(config);
+        }
+        for (String key : config.rootKeyPrevious().orElse(List.of())) {
+            if (!key.isBlank()) {
+                previous.add(StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY_PREVIOUS", key));
+            }
+        }
+        if (config.rootKeyPreviousFile().isPresent()) {
+            for (String line : read(config.rootKeyPreviousFile().get()).split("\\R")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    previous.add(StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY_PREVIOUS_FILE", line));
+                }
+            }
+        }
+        return previous.isEmpty() ? active : new RootKeyring(active, previous);
+    }
+
+    private static List<Pkcs11RootKeyProvider> pkcs11(CrateConfig.Pkcs11 config) {
+        char[] pin;
+        if (config.pinFile().isPresent()) {
+            pin = read(config.pinFile().get()).strip().toCharArray();
+        } else if (config.pin().isPresent()) {
+            pin = config.pin().get().toCharArray();
+        } else {
+            throw new InvalidRootKeyException("CRATE_PKCS11_LIBRARY is set but no PIN: set CRATE_PKCS11_PIN_FILE (or CRATE_PKCS11_PIN)");
+        }
+        try {
+            return Pkcs11RootKeyProvider.open(new Pkcs11RootKeyProvider.TokenConfig(config.library().get(), config.slot(),
+                    config.slotListIndex(), pin), config.keyLabel(), config.previousKeyLabels().orElse(List.of()), config.generateKey());
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
+        }
+    }
+
+    private static java.util.Optional<RootKeyProvider> staticKey(CrateConfig config) {
+        if (config.rootKey().isPresent()) {
+            return java.util.Optional.of(StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY", config.rootKey().get()));
+        }
+        if (config.rootKeyFile().isPresent()) {
+            return java.util.Optional.of(StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY_FILE", read(config.rootKeyFile().get())));
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static RootKeyProvider single(CrateConfig config) {
         if (config.rootKey().isPresent()) {
             return StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY", config.rootKey().get());
         }

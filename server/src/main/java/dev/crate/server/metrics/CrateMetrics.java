@@ -47,6 +47,9 @@ public class CrateMetrics {
     private final Counter auditWriteFailures;
     private final Map<AuthFailure, Counter> authFailures = new EnumMap<>(AuthFailure.class);
     private final Map<Rotation, Counter> rotations = new EnumMap<>(Rotation.class);
+    private final Map<Rotation, Counter> rotationFailures = new EnumMap<>(Rotation.class);
+    private final Map<Rotation, Counter> rewrapped = new EnumMap<>(Rotation.class);
+    private final Map<Rotation, Timer> rotationDurations = new EnumMap<>(Rotation.class);
     private final Timer storeOk;
     private final Timer storeFailed;
     private final Timer retrieveOk;
@@ -67,6 +70,15 @@ public class CrateMetrics {
         for (Rotation key : Rotation.values()) {
             rotations.put(key, Counter.builder("crate.rotations").description("Completed key rotations, by key tier")
                     .tag("key", key.label()).register(registry));
+            rotationFailures.put(key, Counter.builder("crate.rotation.failures")
+                    .description("Rotation job steps that failed (the next run resumes), by key tier").tag("key", key.label())
+                    .register(registry));
+            rewrapped.put(key, Counter.builder("crate.rotation.rewrapped")
+                    .description("Wrapped keys re-wrapped by rotation jobs: data and transport keys (org), org keys (root)")
+                    .tag("key", key.label()).register(registry));
+            rotationDurations.put(key, Timer.builder("crate.rotation.duration")
+                    .description("Time from starting a rotation to its last re-wrap and retirement").tag("key", key.label())
+                    .register(registry));
         }
         storeOk = timer(registry, "crate.secrets.store", "Time to open, encrypt and store one secret version", "success");
         storeFailed = timer(registry, "crate.secrets.store", "Time to open, encrypt and store one secret version", "failure");
@@ -96,6 +108,18 @@ public class CrateMetrics {
 
     public void rotation(Rotation key) {
         rotations.get(key).increment();
+    }
+
+    public void rotationFailure(Rotation key) {
+        rotationFailures.get(key).increment();
+    }
+
+    public void keysRewrapped(Rotation key, int count) {
+        rewrapped.get(key).increment(count);
+    }
+
+    public void rotationDuration(Rotation key, java.time.Duration duration) {
+        rotationDurations.get(key).record(duration.isNegative() ? java.time.Duration.ZERO : duration);
     }
 
     public void auditWriteFailure() {

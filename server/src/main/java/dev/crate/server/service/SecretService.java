@@ -120,7 +120,7 @@ public class SecretService {
                 .invoke(secret -> requireTagScope(access, secret, newTags))
                 // Kept tags go back into the catalog too: it may have dropped them while the secret was deleted.
                 .call(secret -> tags.ensureExist(orgId, newTags != null ? newTags : Validation.sorted(secret.tags)))
-                .chain(secret -> keys.activeOrgKey(orgId).chain(orgKey -> {
+                .chain(secret -> keys.claimActiveOrgKey(orgId).chain(orgKey -> {
                     int version = secret.currentVersion + 1;
                     SecretCipher.Encrypted encrypted = SecretCipher.encrypt(orgKey, secret.id, environment, name, version, plaintext);
                     OffsetDateTime now = Times.now();
@@ -139,9 +139,7 @@ public class SecretService {
                     if (newTags != null) {
                         secret.tags = newTags.toArray(String[]::new);
                     }
-                    return versions.persist(row)
-                            .chain(() -> orgKeys.countWrap(orgId, orgKey.version()))
-                            .replaceWith(() -> metadata(secret));
+                    return versions.persist(row).replaceWith(() -> metadata(secret));
                 }));
     }
 
@@ -174,7 +172,9 @@ public class SecretService {
                         .chain(rows -> versions.currentOf(rows.stream().map(s -> s.id).toList())
                                 .chain(rowVersions -> orgKeysFor(a.org().id, rowVersions)
                                         .chain(orgKeyMap -> Offload.cpu(() -> seal(clientKey, enc, environment, names,
-                                                rows, rowVersions, orgKeyMap))))))));
+                                                rows, rowVersions, orgKeyMap)))))))
+                // A key rotation retired an org key between reading the rows and loading the key: read again.
+                .onFailure(RetiredOrgKeyException.class).retry().atMost(3));
     }
 
     public Uni<Void> delete(Caller caller, String orgId, String rawName, String env) {

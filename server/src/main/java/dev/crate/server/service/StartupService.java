@@ -60,7 +60,8 @@ public class StartupService {
 
     void onStart(@Observes StartupEvent event) throws Throwable {
         try {
-            VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(orgKeys::onePerRootKid).invoke(this::checkRootKey));
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(orgKeys::onePerRootKid).invoke(this::checkRootKey)
+                    .invoke(this::reportUnneededRootKeys));
         } catch (StartupRefusedException e) {
             LOG.error(e.getMessage());
             throw e;
@@ -99,6 +100,23 @@ public class StartupService {
                 return Optional.of(e.getMessage());
             }
         });
+    }
+
+    /** Previous root keys that no stored org key needs any more can go from the configuration. */
+    private void reportUnneededRootKeys(List<OrgKeyRecord> samples) {
+        if (rootKey instanceof dev.crate.server.crypto.rootkey.RootKeyring ring) {
+            java.util.Set<String> used = new java.util.HashSet<>();
+            samples.forEach(s -> used.add(s.rootKid));
+            List<String> unneeded = ring.previousKids().stream().filter(kid -> !used.contains(kid)).toList();
+            if (!unneeded.isEmpty()) {
+                LOG.infof("CRATE-0015 previous root key(s) %s wrap no org key any more: remove them from the configuration", unneeded);
+            }
+            List<String> needed = ring.previousKids().stream().filter(used::contains).toList();
+            if (!needed.isEmpty()) {
+                LOG.infof("CRATE-0016 previous root key(s) %s still wrap org keys: run the root-key rotation "
+                        + "(POST /operator/keys/root/rotate) to re-wrap them under %s", needed, rootKey.activeKid());
+            }
+        }
     }
 
     private void checkRootKey(List<OrgKeyRecord> samples) {

@@ -11,6 +11,8 @@ import java.util.UUID;
 @Table(name = "org_keys")
 public class OrgKeyRecord {
     public static final String ACTIVE = "active";
+    public static final String RETIRING = "retiring";
+    public static final String RETIRED = "retired";
 
     @Id
     public UUID id;
@@ -21,4 +23,5 @@ public class OrgKeyRecord {
     public String state;
     public long wrapCount;
     public OffsetDateTime createdAt;
+    public OffsetDateTime retiredAt;
 }

@@ -14,6 +14,16 @@ public class OrgKeyRepository implements PanacheRepositoryBase<OrgKeyRecord, UUI
         return find("orgId = ?1 and state = ?2", orgId, OrgKeyRecord.ACTIVE).firstResult();
     }
 
+    /** The active version with its row locked until the transaction ends (writers take it; a rotation waits). */
+    public Uni<OrgKeyRecord> lockActive(UUID orgId) {
+        return find("orgId = ?1 and state = ?2", orgId, OrgKeyRecord.ACTIVE)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    public Uni<List<OrgKeyRecord>> listForOrg(UUID orgId) {
+        return list("orgId = ?1 order by version desc", orgId);
+    }
+
     public Uni<OrgKeyRecord> findVersion(UUID orgId, int version) {
         return find("orgId = ?1 and version = ?2", orgId, version).firstResult();
     }
@@ -22,10 +32,5 @@ public class OrgKeyRepository implements PanacheRepositoryBase<OrgKeyRecord, UUI
     public Uni<List<OrgKeyRecord>> onePerRootKid() {
         return list("from OrgKeyRecord k where k.state <> 'retired' and k.createdAt = "
                 + "(select max(k2.createdAt) from OrgKeyRecord k2 where k2.rootKid = k.rootKid and k2.state <> 'retired')");
-    }
-
-    /** Counts a data key wrapped by the org key, for the usage limit on org keys. */
-    public Uni<Integer> countWrap(UUID orgId, int version) {
-        return update("wrapCount = wrapCount + 1 where orgId = ?1 and version = ?2", orgId, version);
     }
 }

@@ -11,6 +11,8 @@ import java.util.UUID;
 @Table(name = "transport_keys")
 public class TransportKeyRecord {
     public static final String ACTIVE = "active";
+    public static final String GRACE = "grace";
+    public static final String DISABLED = "disabled";
 
     @Id
     public UUID id;
@@ -21,4 +23,6 @@ public class TransportKeyRecord {
     public byte[] wrappedPrivateKey;
     public String state;
     public OffsetDateTime createdAt;
+    public OffsetDateTime graceUntil;
+    public OffsetDateTime disabledAt;
 }

@@ -13,6 +13,11 @@ public class TransportKeyRepository implements PanacheRepositoryBase<TransportKe
         return find("orgId = ?1 and state = ?2", orgId, TransportKeyRecord.ACTIVE).firstResult();
     }
 
+    /** Every transport key of an org, newest first. */
+    public Uni<java.util.List<TransportKeyRecord>> listForOrg(UUID orgId) {
+        return list("orgId = ?1 order by createdAt desc", orgId);
+    }
+
     /** A key by kid that still opens sealed values (active or in its grace period). */
     public Uni<TransportKeyRecord> findUsable(UUID orgId, String kid) {
         return find("orgId = ?1 and kid = ?2 and state <> 'disabled'", orgId, kid).firstResult();

@@ -45,6 +45,16 @@ class LeakTest {
         Api.as(org.adminKey()).get("/organization/" + org.id() + "/secrets").then().statusCode(200);
         Api.storeSealed(org, "dev", "1_INVALID", Sealing.sealRaw(key.key(), rawCanary.getBytes(StandardCharsets.UTF_8)), null)
                 .then().statusCode(400);
+        // Key rotations re-wrap the data keys of these values and log what they do: never a value.
+        Api.as(org.adminKey()).body(java.util.Map.of("tier", "org")).post("/organization/" + org.id() + "/keys/rotate")
+                .then().statusCode(202);
+        Api.as(org.adminKey()).body(java.util.Map.of("tier", "transport")).post("/organization/" + org.id() + "/keys/rotate")
+                .then().statusCode(202);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (Api.as(org.adminKey()).get("/organization/" + org.id() + "/keys").asString().contains("\"retiring\"")) {
+            assertTrue(System.nanoTime() < deadline, "the re-wrap finishes");
+            Thread.sleep(100);
+        }
         Api.as(org.adminKey()).delete("/organization/" + org.id() + "/secrets/CANARY_JWE").then().statusCode(204);
 
         String dump = dumpDatabase();

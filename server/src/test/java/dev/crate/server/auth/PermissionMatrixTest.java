@@ -55,9 +55,13 @@ class PermissionMatrixTest {
             Map.entry("GET /organization/{id}/members", Rule.ADMIN),
             Map.entry("POST /organization/{id}/members", Rule.ADMIN),
             Map.entry("PATCH /organization/{id}/members/{memberId}", Rule.ADMIN),
-            Map.entry("DELETE /organization/{id}/members/{memberId}", Rule.ADMIN));
+            Map.entry("DELETE /organization/{id}/members/{memberId}", Rule.ADMIN),
+            Map.entry("GET /organization/{id}/keys", Rule.ADMIN),
+            Map.entry("POST /organization/{id}/keys/rotate", Rule.ADMIN));
 
-    static final List<String> UNSCOPED = List.of("GET /organizations", "POST /organizations", "GET /me", "GET /auth/config");
+    /** Operator routes (admins of org {@code default} only) are checked by {@code KeyRotationTest}. */
+    static final List<String> UNSCOPED = List.of("GET /organizations", "POST /organizations", "GET /me", "GET /auth/config",
+            "GET /operator/keys/root", "POST /operator/keys/root/rotate");
 
     /** Every route the application serves, as "METHOD /path", from /q/openapi. */
     static List<String> routes() throws Exception {
@@ -93,6 +97,7 @@ class PermissionMatrixTest {
             case "POST /organization/{id}/api-keys" -> Map.of("name", "matrix " + unique, "role", "viewer");
             case "POST /organization/{id}/members" -> Map.of("email", "m-" + unique + "@example.com", "role", "viewer");
             case "PATCH /organization/{id}/members/{memberId}" -> Map.of("role", "viewer");
+            case "POST /organization/{id}/keys/rotate" -> Map.of("tier", "org");
             default -> null;
         };
         var request = as(token).queryParam("env", env);

@@ -9,6 +9,8 @@ import dev.crate.protocol.sealing.TemporaryKey;
 import dev.crate.server.crypto.sealing.ClientKey;
 import dev.crate.server.crypto.sealing.InvalidSealedValueException;
 import dev.crate.server.crypto.sealing.SealedValueOpener;
+import dev.crate.server.crypto.sealing.StaleTransportKeyException;
+import dev.crate.server.crypto.sealing.TransportKeyring;
 import dev.crate.server.crypto.sealing.TransportKeyPair;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -19,7 +21,35 @@ class SealingTest {
     private static final byte[] VALUE = "sk_test_12345".getBytes(StandardCharsets.UTF_8);
 
     private static byte[] open(String sealed) {
-        return SealedValueOpener.open(sealed, PAIR.privateKey(), kid -> Optional.empty());
+        return SealedValueOpener.open(sealed, PAIR.privateKey());
+    }
+
+    private static final TransportKeyPair OLD = TransportKeyPair.generate();
+    private static final TransportKeyPair GONE = TransportKeyPair.generate();
+
+    /** PAIR active, OLD in its grace period, GONE disabled. */
+    private static byte[] openWithGrace(String sealed) {
+        return SealedValueOpener.open(sealed, new TransportKeyring(PAIR.kid(), PAIR.privateKey(),
+                java.util.Map.of(OLD.kid(), OLD.privateKey()), java.util.Set.of(GONE.kid())));
+    }
+
+    @Test
+    void aKeyInItsGracePeriodOpensJweByKidAndRawOaepByTrying() {
+        assertArrayEquals(VALUE, openWithGrace(Sealing.sealJwe(OLD.publicKey(), OLD.kid(), VALUE)));
+        assertArrayEquals(VALUE, openWithGrace(Sealing.sealRaw(OLD.publicKey(), VALUE)));
+        assertArrayEquals(VALUE, openWithGrace(Sealing.sealRaw(PAIR.publicKey(), VALUE)));
+        assertArrayEquals(VALUE, openWithGrace(Sealing.sealJwe(PAIR.publicKey(), PAIR.kid(), VALUE)));
+    }
+
+    @Test
+    void aJweNamingADisabledKeyIsToldSoAndOtherFailuresLookAlike() {
+        assertThrows(StaleTransportKeyException.class, () -> openWithGrace(Sealing.sealJwe(GONE.publicKey(), GONE.kid(), VALUE)));
+        assertThrows(InvalidSealedValueException.class, () -> openWithGrace(Sealing.sealRaw(GONE.publicKey(), VALUE)));
+        assertThrows(InvalidSealedValueException.class, () -> openWithGrace(Sealing.sealJwe(GONE.publicKey(), "tk-unknown", VALUE)));
+        // A JWE sealed to the old key but labelled with the active kid is not rescued by trying other keys.
+        assertThrows(InvalidSealedValueException.class, () -> openWithGrace(Sealing.sealJwe(OLD.publicKey(), PAIR.kid(), VALUE)));
+        assertEquals(Optional.of(OLD.kid()), SealedValueOpener.kidOf(Sealing.sealJwe(OLD.publicKey(), OLD.kid(), VALUE)));
+        assertEquals(Optional.empty(), SealedValueOpener.kidOf(Sealing.sealRaw(OLD.publicKey(), VALUE)));
     }
 
     @Test

@@ -53,7 +53,15 @@ class MetricsTest {
         assertEquals(1, delta(before, after, "crate_auth_failures_total", "kind=\"forbidden\""));
         assertTrue(delta(before, after, "crate_secrets_store_seconds_count", "outcome=\"success\"") >= 2);
         assertEquals(1, delta(before, after, "crate_secrets_retrieve_seconds_count", "outcome=\"success\""));
-        assertTrue(after.contains("crate_rotations_total{key=\"org_key\",} 0.0"), "rotation counters exist before any rotation");
+        for (String meter : List.of("crate_rotations_total{key=\"org_key\",}", "crate_rotations_total{key=\"root_key\",}",
+                "crate_rotation_rewrapped_total{key=\"org_key\",}", "crate_rotation_failures_total{key=\"org_key\",}",
+                "crate_rotation_duration_seconds_count{key=\"org_key\",}")) {
+            assertTrue(after.contains(meter), "rotation meters exist from the start: " + meter);
+        }
+        // A transport key rotation completes in its request: one more, labelled by tier only.
+        as(org.adminKey()).body(java.util.Map.of("tier", "transport")).post("/organization/" + org.id() + "/keys/rotate")
+                .then().statusCode(202);
+        assertEquals(1, delta(after, scrape(), "crate_rotations_total", "key=\"transport_key\""));
         assertTrue(after.contains("crate_audit_write_failures_total 0.0"));
         assertTrue(after.contains("uri=\"UNMATCHED\""), "requests refused before routing get a fixed label");
         assertTrue(after.contains("uri=\"/organization/{id}/secrets\""), "HTTP series are labelled with route templates");

@@ -26,6 +26,37 @@ final class OperationExamples {
             answer("listOrganizations", """
                     {"organizations": [{"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}]}"""
                     .formatted(ORG)),
+            answer("getKeyStatus", """
+                    {"org_keys": [{"version": 2, "state": "active", "root_kid": "rk-1a2b3c4d5e6f", "wrap_count": 12,
+                      "created_at": "2026-11-29T21:00:00Z"},
+                     {"version": 1, "state": "retiring", "root_kid": "rk-1a2b3c4d5e6f", "wrap_count": 340,
+                      "created_at": "2026-08-31T09:00:00Z"}],
+                     "transport_keys": [{"kid": "tk-9f8e7d6c5b4a3921", "state": "active", "created_at": "2026-11-20T09:00:00Z"},
+                      {"kid": "tk-0a1b2c3d4e5f6071", "state": "grace", "created_at": "2026-10-21T09:00:00Z",
+                       "grace_until": "2026-11-21T09:00:00Z"}],
+                     "org_key_rotation": {"last_rotation": "2026-11-29T21:00:00Z", "next_rotation": "2027-02-27T21:00:00Z",
+                      "period": "PT2160H"},
+                     "transport_key_rotation": {"last_rotation": "2026-11-20T09:00:00Z", "next_rotation": "2026-12-20T09:00:00Z",
+                      "period": "PT720H"},
+                     "rewrap": {"running": true, "rewrapped": 200, "remaining": 140},
+                     "rotations": [{"tier": "org", "from_key": "v1", "to_key": "v2", "trigger": "api", "state": "running",
+                       "rewrapped": 200, "started_at": "2026-11-29T21:00:00Z"}]}"""),
+            both("rotateKeys", """
+                    {"tier": "org"}""", """
+                    {"tier": "org", "from_key": "v1", "to_key": "v2", "trigger": "api", "state": "running", "rewrapped": 0,
+                     "started_at": "2026-11-29T21:00:00Z"}"""),
+            answer("getRootKeyStatus", """
+                    {"active_kid": "rk-7c6b5a493827", "source": "CRATE_ROOT_KEY (previous: CRATE_ROOT_KEY_PREVIOUS)",
+                     "keys": [{"kid": "rk-1a2b3c4d5e6f", "configured": true, "active": false, "org_keys": 0, "needed": false},
+                      {"kid": "rk-7c6b5a493827", "configured": true, "active": true, "org_keys": 42, "needed": true}],
+                     "no_longer_needed": ["rk-1a2b3c4d5e6f"],
+                     "rewrap": {"running": false, "rewrapped": 0, "remaining": 0},
+                     "rotations": [{"tier": "root", "from_key": "rk-1a2b3c4d5e6f", "to_key": "rk-7c6b5a493827",
+                       "trigger": "operator", "state": "done", "rewrapped": 42, "started_at": "2026-11-29T21:00:00Z",
+                       "finished_at": "2026-11-29T21:00:01Z"}]}"""),
+            answer("rotateRootKey", """
+                    {"tier": "root", "from_key": "rk-1a2b3c4d5e6f", "to_key": "rk-7c6b5a493827", "trigger": "operator",
+                     "state": "running", "rewrapped": 0, "started_at": "2026-11-29T21:00:00Z"}"""),
             answer("getOrganization", """
                     {"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}""".formatted(ORG)),
             both("storeSecret", """

@@ -67,6 +67,42 @@ public final class Aead {
         }
     }
 
+    /**
+     * AES-GCM with a key that stays inside a security provider (a PKCS#11 token): same layout and
+     * nonce rule as {@link #seal(byte[], byte[], byte[])}; the key material is never seen here.
+     */
+    public static byte[] seal(java.security.Provider provider, java.security.Key key, byte[] plaintext, byte[] aad) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding", provider);
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(aad);
+            byte[] body = cipher.doFinal(plaintext);
+            byte[] out = new byte[NONCE_BYTES + body.length];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            System.arraycopy(body, 0, out, NONCE_BYTES, body.length);
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM in the security provider failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Opens what {@link #seal(java.security.Provider, java.security.Key, byte[], byte[])} made. */
+    public static byte[] open(java.security.Provider provider, java.security.Key key, byte[] sealed, byte[] aad) {
+        if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
+            throw new DecryptionException();
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding", provider);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOf(sealed, NONCE_BYTES)));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new DecryptionException();
+        }
+    }
+
     private static void requireKey(byte[] key) {
         if (key == null || key.length != KEY_BYTES) {
             throw new IllegalArgumentException("AES-256-GCM needs a 32-byte key");

@@ -33,6 +33,22 @@ public final class Envelope {
         return Aead.open(key, body, aad(header, context));
     }
 
+    /** Seals with an AEAD the caller supplies (a key inside an HSM): same layout and AAD binding as {@link #seal}. */
+    public static byte[] sealWith(String keyId, byte[] plaintext, byte[] context,
+            java.util.function.BiFunction<byte[], byte[], byte[]> aead) {
+        byte[] header = header(keyId);
+        byte[] body = aead.apply(plaintext, aad(header, context));
+        return ByteBuffer.allocate(header.length + body.length).put(header).put(body).array();
+    }
+
+    /** Opens with an AEAD the caller supplies, given (body, aad). */
+    public static byte[] openWith(byte[] blob, byte[] context, java.util.function.BiFunction<byte[], byte[], byte[]> aead) {
+        int headerLength = headerLength(blob);
+        byte[] header = java.util.Arrays.copyOf(blob, headerLength);
+        byte[] body = java.util.Arrays.copyOfRange(blob, headerLength, blob.length);
+        return aead.apply(body, aad(header, context));
+    }
+
     /** The id of the key that wrapped this blob, read from its header (not authenticated until opened). */
     public static String keyId(byte[] blob) {
         int headerLength = headerLength(blob);

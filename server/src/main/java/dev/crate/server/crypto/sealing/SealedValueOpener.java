@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.security.interfaces.RSAKey;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.function.Function;
 import javax.crypto.Cipher;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
@@ -15,10 +14,20 @@ import org.jose4j.jwe.JsonWebEncryption;
 import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
 
 /**
- * Opens values sealed to an org's transport key: base64 RSA-OAEP-256 (no kid: the active key) or a
- * JWE compact serialization ({@code RSA-OAEP-256} + {@code A256GCM}, kid selects the key).
- * Every failure, early or late, costs one RSA private operation and ends in the same
- * {@link InvalidSealedValueException}, so neither the answer nor its timing tells why.
+ * Opens values sealed to an org's transport keys: base64 RSA-OAEP-256 (no kid) or a JWE compact
+ * serialization ({@code RSA-OAEP-256} + {@code A256GCM}) whose kid selects the key.
+ *
+ * <p>A JWE naming the active key or a key in its grace period is opened with that key; one naming a
+ * disabled key of the org fails with {@link StaleTransportKeyException} (the client must fetch the new
+ * public key); an unknown kid is tried with the active key. A kid-less base64 blob is tried with the
+ * active key, then each grace key.
+ *
+ * <p>Timing: a failing JWE costs one RSA private operation, whatever went wrong; a failing base64 blob
+ * costs one per candidate key (one when no key is in its grace period, the usual case). Both end in the same
+ * {@link InvalidSealedValueException}; so the time tells neither why a value failed nor which padding
+ * check rejected it. The trade-off: during a grace period a failing base64 blob costs one RSA operation
+ * per accepted key, and a success under a grace key takes longer than one under the active key
+ * (which says only which public key the client used: public information).
  */
 public final class SealedValueOpener {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,12 +35,29 @@ public final class SealedValueOpener {
     private SealedValueOpener() {
     }
 
-    /**
-     * @param active the org's active transport private key
-     * @param byKid  other keys the org still accepts (grace period), looked up by a JWE's kid
-     */
-    public static byte[] open(String encoded, PrivateKey active, Function<String, Optional<PrivateKey>> byKid) {
-        boolean rsaDone = false;
+    /** The kid of a JWE compact serialization, if the value is one and names a kid; no cryptography. */
+    public static Optional<String> kidOf(String encoded) {
+        if (encoded == null || encoded.chars().filter(c -> c == '.').count() != 4) {
+            return Optional.empty();
+        }
+        try {
+            JsonWebEncryption jwe = new JsonWebEncryption();
+            jwe.setCompactSerialization(encoded);
+            return Optional.ofNullable(jwe.getKeyIdHeaderValue());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Opens with the org's active key alone (no key in a grace period). */
+    public static byte[] open(String encoded, PrivateKey active) {
+        return open(encoded, new TransportKeyring("", active, java.util.Map.of(), java.util.Set.of()));
+    }
+
+    public static byte[] open(String encoded, TransportKeyring keys) {
+        java.util.List<PrivateKey> candidates = keys.candidates();
+        int rsaDone = 0;
+        int budget = 1;
         try {
             if (encoded == null || encoded.isEmpty()) {
                 throw new InvalidSealedValueException();
@@ -44,24 +70,36 @@ public final class SealedValueOpener {
                         AlgorithmConstraints.ConstraintType.PERMIT, ContentEncryptionAlgorithmIdentifiers.AES_256_GCM));
                 jwe.setCompactSerialization(encoded);
                 String kid = jwe.getKeyIdHeaderValue();
-                PrivateKey key = kid == null ? active : byKid.apply(kid).orElse(active);
+                if (kid != null && keys.disabled().contains(kid)) {
+                    throw new StaleTransportKeyException();
+                }
+                PrivateKey key = kid == null ? keys.active() : keys.grace().getOrDefault(kid, keys.active());
                 jwe.setKey(key);
-                rsaDone = true;
+                rsaDone = 1;
                 return jwe.getPlaintextBytes();
             }
+            budget = candidates.size();
             byte[] ciphertext = Base64.getDecoder().decode(encoded.trim());
-            Cipher cipher = Cipher.getInstance(Sealing.OAEP_TRANSFORMATION);
-            cipher.init(Cipher.DECRYPT_MODE, active, Sealing.OAEP_SHA256);
-            rsaDone = true;
-            return cipher.doFinal(ciphertext);
+            for (PrivateKey key : candidates) {
+                Cipher cipher = Cipher.getInstance(Sealing.OAEP_TRANSFORMATION);
+                cipher.init(Cipher.DECRYPT_MODE, key, Sealing.OAEP_SHA256);
+                rsaDone++;
+                try {
+                    return cipher.doFinal(ciphertext);
+                } catch (GeneralSecurityException wrongKey) {
+                    // the next candidate
+                }
+            }
+            throw new InvalidSealedValueException();
+        } catch (StaleTransportKeyException e) {
+            throw e;
         } catch (Exception e) {
-            if (!rsaDone) {
-                burnOneRsaOperation(active);
+            for (int i = rsaDone; i < budget; i++) {
+                burnOneRsaOperation(keys.active());
             }
             throw new InvalidSealedValueException();
         }
     }
-
     /** Spends the time of the RSA decryption an early failure skipped. */
     private static void burnOneRsaOperation(PrivateKey key) {
         try {
