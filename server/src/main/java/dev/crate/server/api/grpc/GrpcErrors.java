@@ -51,7 +51,8 @@ public class GrpcErrors implements ExceptionHandlerProvider {
                 ErrorCode.INVALID_ORGANIZATION_NAME, ErrorCode.INVALID_API_KEY_REQUEST, ErrorCode.INVALID_GRANTS,
                 ErrorCode.INVALID_MEMBER_REQUEST, ErrorCode.INVALID_TAG_METADATA, ErrorCode.UNSEALED_VALUE_REJECTED,
                 ErrorCode.INVALID_SEALED_VALUE, ErrorCode.INVALID_VALUE, ErrorCode.INVALID_CLIENT_KEY,
-                ErrorCode.WEAK_CLIENT_KEY, ErrorCode.NOT_ACCEPTABLE, ErrorCode.UNSUPPORTED_MEDIA_TYPE}) {
+                ErrorCode.WEAK_CLIENT_KEY, ErrorCode.NOT_ACCEPTABLE, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode.INVALID_ROTATION_REQUEST}) {
             table.put(code, Status.Code.INVALID_ARGUMENT);
         }
         table.put(ErrorCode.VALUE_TOO_LARGE, Status.Code.RESOURCE_EXHAUSTED);
@@ -70,6 +71,8 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         table.put(ErrorCode.ORGANIZATION_EXISTS, Status.Code.ALREADY_EXISTS);
         table.put(ErrorCode.LAST_ADMIN, Status.Code.FAILED_PRECONDITION);
         table.put(ErrorCode.TAG_IN_USE, Status.Code.FAILED_PRECONDITION);
+        // The sealed value names a transport key past its grace period: fetch the public key again.
+        table.put(ErrorCode.TRANSPORT_KEY_EXPIRED, Status.Code.FAILED_PRECONDITION);
         table.put(ErrorCode.INTERNAL_ERROR, Status.Code.INTERNAL);
         table.put(ErrorCode.SERVICE_UNAVAILABLE, Status.Code.UNAVAILABLE);
         return Map.copyOf(table);
