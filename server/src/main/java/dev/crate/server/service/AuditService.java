@@ -142,6 +142,7 @@ public class AuditService {
         metrics.auditWriteFailure();
         LOG.errorf("CRATE-0600 an audit record could not be written (%s); the operation was refused",
                 failure.getClass().getSimpleName());
+        LOG.debugf(failure, "CRATE-0600 cause");
         return new CrateException(ErrorCode.AUDIT_UNAVAILABLE,
                 "the audit trail cannot be written right now; nothing was read or changed");
     }

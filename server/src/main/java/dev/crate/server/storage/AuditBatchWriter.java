@@ -4,7 +4,7 @@ import dev.crate.server.audit.AuditChain;
 import dev.crate.server.audit.AuditEntry;
 import dev.crate.server.audit.ChainedEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -71,7 +71,7 @@ public class AuditBatchWriter {
                 .addOffsetDateTime(e.occurredAt()).addString(e.actorType()).addString(e.actorId()).addString(e.actorName())
                 .addString(e.action()).addString(e.environment()).addString(e.name()).addInteger(e.version())
                 .addString(e.detail()).addString(e.outcome()).addString(e.reason()).addString(e.clientIp())
-                .addString(e.userAgent()).addString(e.requestId()).addBuffer(Buffer.buffer(event.prevHash()))
-                .addBuffer(Buffer.buffer(event.hash()));
+                .addString(e.userAgent()).addString(e.requestId()).addValue(Buffer.buffer(event.prevHash()))
+                .addValue(Buffer.buffer(event.hash()));
     }
 }
