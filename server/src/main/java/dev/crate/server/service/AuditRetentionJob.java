@@ -56,7 +56,7 @@ public class AuditRetentionJob {
 
     private Uni<Boolean> trim(UUID orgId, OffsetDateTime cutoff) {
         return Panache.withTransaction(() -> records.getSession()
-                .chain(session -> session.createNativeQuery("select pg_try_advisory_xact_lock(" + LOCK + ", hashtext(cast(:org as text)))",
+                .chain(session -> session.createNativeQuery("select pg_try_advisory_xact_lock(hashtextextended(cast(:org as text), " + LOCK + "))",
                         Boolean.class).setParameter("org", orgId.toString()).getSingleResult())
                 .chain(locked -> !locked ? Uni.createFrom().item(false) : records.lastOlderThan(orgId, cutoff).chain(last -> {
                     if (last == null) {

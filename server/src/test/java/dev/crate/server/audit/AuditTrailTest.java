@@ -304,6 +304,27 @@ class AuditTrailTest {
         as(org.adminKey()).get("/organization/" + org.id() + "/audit/export?format=xml").then().statusCode(400);
     }
 
+    @Test
+    void retentionRemovesOldRecordsAndTheRestVerifiesFromAnAuthenticatedCheckpoint() throws Throwable {
+        Org org = orgWithHistory();
+        sql("update audit_events set occurred_at = now() - interval '100 days' where org_id = '" + org.id() + "' and seq <= 3");
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> io.quarkus.arc.Arc.container()
+                .instance(dev.crate.server.service.AuditRetentionJob.class).get()
+                .run(java.time.OffsetDateTime.now().minusDays(90)));
+        JsonNode events = events(org, "");
+        assertEquals("audit.retention", events.get(0).get("action").asText());
+        assertEquals(4, events.get(events.size() - 1).get("seq").asInt());
+        JsonNode result = verify(org);
+        assertTrue(result.get("intact").asBoolean(), result.toString());
+        assertEquals(3, result.get("anchor_seq").asInt());
+        assertEquals(3, result.get("checked").asInt());
+
+        sql("update audit_checkpoints set seq = 4 where org_id = '" + org.id() + "'");
+        JsonNode forged = verify(org);
+        assertFalse(forged.get("intact").asBoolean(), forged.toString());
+        assertEquals("checkpoint_invalid", forged.get("first_broken").get("reason").asText());
+    }
+
     static String sealed(Org org, String value) {
         Api.PublicKey key = Api.publicKey(org);
         return dev.crate.protocol.sealing.Sealing.sealJwe(key.key(), key.kid(), value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
