@@ -209,12 +209,17 @@ public class SecretService {
                 requireEnvironment(a.org().id, environment)
                         .chain(() -> secrets.listLive(a.org().id, environment, filter, names))
                         .map(rows -> rows.stream().filter(s -> a.sees(s.tags)).toList())
-                        .chain(rows -> versionsToRead(rows, pinned)
-                                // the read is on record before anything is decrypted
-                                .call(rowVersions -> audit.commitRead(readEntry(caller, a, environment, rows, rowVersions)))
-                                .chain(rowVersions -> orgKeysFor(a.org().id, rowVersions)
-                                        .chain(orgKeyMap -> Offload.cpu(() -> seal(clientKey, enc, environment, names,
-                                                rows, rowVersions, orgKeyMap)))))))));
+                        .chain(rows -> versionsToRead(rows, pinned).map(rowVersions -> new ToRead(rows, rowVersions))))
+                        // the read is on record before anything is decrypted; the wait for that commit holds no
+                        // session, so readers never sit on the connections the audit writer needs
+                        .call(read -> audit.commitRead(readEntry(caller, a, environment, read.rows(), read.versions())))
+                        .chain(read -> orgKeysFor(a.org().id, read.versions())
+                                .chain(orgKeyMap -> Offload.cpu(() -> seal(clientKey, enc, environment, names,
+                                        read.rows(), read.versions(), orgKeyMap)))))));
+    }
+
+    /** The secrets a retrieve returns and the version rows to decrypt. */
+    private record ToRead(List<SecretRecord> rows, List<SecretVersionRecord> versions) {
     }
 
     /** The current versions of {@code rows}, or the pinned one where asked; destroyed versions are left out. */

@@ -16,6 +16,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
@@ -47,6 +51,9 @@ public class AuditResource {
     @Produces("text/csv")
     @Operation(operationId = "exportAuditEvents", summary = "Export audit records", description = "Oldest first, streamed: JSON lines "
             + "(format=jsonl, default; each line is a record with its hashes) or CSV (format=csv). Same filters as the listing.")
+    @APIResponse(responseCode = "200", description = "The records, oldest first, one per line (JSON lines) or row (CSV with a header)",
+            content = {@Content(mediaType = "application/x-ndjson", schema = @Schema(type = SchemaType.STRING)),
+                    @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING))})
     public RestMulti<String> export(@PathParam("id") String orgId, @QueryParam("format") String format,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("actor") String actor,
             @QueryParam("action") String action, @QueryParam("env") String env) {
