@@ -45,6 +45,10 @@ public class AuditService {
         this.json = json;
         this.metrics = metrics;
         this.auditReads = config.audit().reads();
+        if (!auditReads) {
+            LOG.warn("CRATE-0602 crate.audit.reads=false: reads of secret values are NOT recorded in the audit trail. "
+                    + "This switch exists for bench/audit-reads.sh only; never run a real installation with it");
+        }
     }
 
     /** A successful {@code action} by {@code caller} in org {@code orgId} on a target (each part may be null). */
