@@ -247,7 +247,56 @@ class CliIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
+    void historyListsVersionsAndRollbackRestoresAnOlderValue() throws Exception {
+        assertEquals(0, crate.run("secrets", "set", "ROLLED", "history-one").exit());
+        assertEquals(0, crate.run("secrets", "set", "ROLLED", "history-two").exit());
+        Launcher.Result history = crate.run("secrets", "history", "ROLLED");
+        assertEquals(0, history.exit(), history.all());
+        assertTrue(history.out().contains("VERSION") && history.out().contains("current"), history.out());
+        assertFalse(history.out().contains("history-"), "history never shows values");
+        Launcher.Result rollback = crate.run("secrets", "rollback", "ROLLED", "1");
+        assertEquals(0, rollback.exit(), rollback.all());
+        assertTrue(rollback.err().contains("now version 3"), rollback.err());
+        assertEquals("history-one\n", crate.run("secrets", "get", "ROLLED", "--plain").out());
+        JsonNode versions = Json.MAPPER.readTree(crate.run("secrets", "history", "ROLLED", "-o", "json").out());
+        assertEquals(3, versions.get("versions").size());
+        Launcher.Result missing = crate.run("secrets", "rollback", "ROLLED", "42");
+        assertEquals(1, missing.exit(), missing.all());
+        Launcher.Result usage = crate.run("secrets", "rollback", "ROLLED");
+        assertEquals(2, usage.exit(), usage.all());
+    }
+
+    @Test
+    @Order(14)
+    void auditListsExportsAndVerifiesTheTrail() throws Exception {
+        Launcher.Result list = crate.run("audit", "list", "--action", "secret.");
+        assertEquals(0, list.exit(), list.all());
+        assertTrue(list.out().contains("secret.rollback") && list.out().contains("ROLLED"), list.out());
+        assertNoCanary(list);
+        Launcher.Result export = crate.run("audit", "export");
+        assertEquals(0, export.exit(), export.all());
+        String[] lines = export.out().strip().split("\n");
+        assertTrue(lines.length > 10, export.out());
+        assertEquals(1, Json.MAPPER.readTree(lines[0]).get("seq").asInt());
+        assertNoCanary(export);
+        Launcher.Result csv = crate.run("audit", "export", "--format", "csv");
+        assertEquals(0, csv.exit(), csv.all());
+        assertTrue(csv.out().startsWith("id,seq,occurred_at"), csv.out());
+        Launcher.Result verify = crate.run("audit", "verify");
+        assertEquals(0, verify.exit(), verify.all());
+        assertTrue(verify.out().startsWith("intact:"), verify.out());
+        Assumptions.assumeTrue(server.database() != null, "tampering needs the machine's PostgreSQL");
+        Process psql = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", server.database(), "-c",
+                "update audit_events set actor_name = 'mallory' where seq = 2").redirectErrorStream(true).start();
+        assertTrue(psql.waitFor(30, TimeUnit.SECONDS) && psql.exitValue() == 0, new String(psql.getInputStream().readAllBytes()));
+        Launcher.Result broken = crate.run("audit", "verify");
+        assertEquals(1, broken.exit(), broken.all());
+        assertTrue(broken.out().contains("BROKEN at seq 2: hash_mismatch"), broken.out());
+    }
+
+    @Test
+    @Order(99)
     void logoutForgetsTheKey() throws Exception {
         assertEquals(0, crate.run("logout").exit());
         Launcher.Result after = crate.run("secrets", "list");

@@ -30,6 +30,11 @@ final class CrateServer implements AutoCloseable {
     private final Path log;
     private String database;
 
+    /** The database on the machine's PostgreSQL, or null when the server runs its embedded one. */
+    String database() {
+        return database;
+    }
+
     private CrateServer(Process process, Path log, String url, String adminKey) {
         this.process = process;
         this.log = log;

@@ -47,6 +47,12 @@ public enum ErrorCode {
     ENVIRONMENT_EXISTS("environment_exists", 409, "Environment already exists"),
     ORGANIZATION_EXISTS("organization_exists", 409, "Organization already exists"),
     TAG_IN_USE("tag_in_use", 409, "Tag in use"),
+    VERSION_CONFLICT("version_conflict", 409, "Version conflict"),
+    VERSION_NOT_FOUND("version_not_found", 404, "Version not found"),
+    VERSION_DESTROYED("version_destroyed", 409, "Version destroyed"),
+    INVALID_VERSION("invalid_version", 400, "Invalid version"),
+    INVALID_AUDIT_QUERY("invalid_audit_query", 400, "Invalid audit query"),
+    AUDIT_UNAVAILABLE("audit_unavailable", 503, "Audit trail unavailable"),
     INTERNAL_ERROR("internal_error", 500, "Internal error"),
     SERVICE_UNAVAILABLE("service_unavailable", 503, "Service unavailable");
 

@@ -43,7 +43,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.crate.protocol.wire.TransportKeyInfo.class,
         dev.crate.protocol.wire.AddMemberRequest.class, dev.crate.protocol.wire.AuthConfig.class,
         dev.crate.protocol.wire.Me.class, dev.crate.protocol.wire.Membership.class, dev.crate.protocol.wire.Member.class,
-        dev.crate.protocol.wire.MemberList.class, dev.crate.protocol.wire.UpdateMemberRequest.class})
+        dev.crate.protocol.wire.MemberList.class, dev.crate.protocol.wire.UpdateMemberRequest.class,
+        dev.crate.protocol.wire.SecretVersion.class, dev.crate.protocol.wire.SecretVersionList.class,
+        dev.crate.protocol.wire.RollbackRequest.class, dev.crate.protocol.wire.AuditEvent.class,
+        dev.crate.protocol.wire.AuditEventList.class, dev.crate.protocol.wire.AuditVerification.class,
+        dev.crate.protocol.wire.AuditChainBreak.class})
 final class NativeReflection {
     private NativeReflection() {
     }

@@ -44,6 +44,32 @@ public final class CrateClient {
         return send("GET", path, null, true);
     }
 
+    /**
+     * Streams a GET's body to {@code out} as it arrives (audit exports); a refusal still becomes the typed
+     * exception of its error code.
+     */
+    public void download(String path, java.io.OutputStream out) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).header("User-Agent", "crate-cli")
+                .header("Authorization", "Bearer " + token.get()).GET().build();
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                if (response.statusCode() >= 300) {
+                    throw ErrorTable.from(response.statusCode(), readTree(body.readAllBytes()));
+                }
+                body.transferTo(out);
+                out.flush();
+            }
+        } catch (ConnectException e) {
+            throw unreachable("connection refused");
+        } catch (IOException e) {
+            throw unreachable(e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
     /** An unauthenticated GET, for discovery endpoints. */
     public JsonNode getAnonymous(String path) {
         return send("GET", path, null, false);

@@ -59,6 +59,16 @@ public final class SecretsClient {
         }
     }
 
+    public dev.crate.protocol.wire.SecretVersionList history(String name, String environment) {
+        return client.get(orgPath + "/secrets/" + CrateClient.query(name) + "/versions?env=" + CrateClient.query(environment),
+                dev.crate.protocol.wire.SecretVersionList.class);
+    }
+
+    public SecretMetadata rollback(String name, String environment, int version) {
+        return client.send("POST", orgPath + "/secrets/" + CrateClient.query(name) + "/rollback?env=" + CrateClient.query(environment),
+                new dev.crate.protocol.wire.RollbackRequest(version), SecretMetadata.class);
+    }
+
     public void delete(String name, String environment) {
         client.send("DELETE", orgPath + "/secrets/" + CrateClient.query(name) + "?env=" + CrateClient.query(environment), null);
     }

@@ -18,11 +18,13 @@ import org.aesh.command.CommandDefinition;
 @CommandDefinition(name = "crate", description = "Crate secrets vault command line",
         groupCommands = {LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, SessionCommand.class, OrgsCommand.class,
                 SecretsCommand.class, TagsCommand.class, EnvsCommand.class, ApiKeysCommand.class, MembersCommand.class,
-                dev.crate.cli.commands.keys.KeysCommand.class, RunCommand.class, ShellCommand.class})
+                dev.crate.cli.commands.keys.KeysCommand.class,
+                dev.crate.cli.commands.audit.AuditCommand.class, RunCommand.class, ShellCommand.class})
 public class RootCommand extends GroupCommand {
     /** What the interactive shell offers: everything but the shell itself. */
     @SuppressWarnings("unchecked")
     public static final Class<? extends Command>[] SHELL_COMMANDS = new Class[] {LoginCommand.class, LogoutCommand.class,
             WhoamiCommand.class, SessionCommand.class, OrgsCommand.class, SecretsCommand.class, TagsCommand.class, EnvsCommand.class,
-            ApiKeysCommand.class, MembersCommand.class, dev.crate.cli.commands.keys.KeysCommand.class, RunCommand.class};
+            ApiKeysCommand.class, MembersCommand.class, dev.crate.cli.commands.keys.KeysCommand.class,
+            dev.crate.cli.commands.audit.AuditCommand.class, RunCommand.class};
 }

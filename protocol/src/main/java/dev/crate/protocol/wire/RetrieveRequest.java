@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code POST /organization/{id}/secrets/retrieve}: which secrets, and exactly one temporary client
  * key ({@code client_public_key_pem}: RSA SPKI PEM, or {@code client_public_jwk}: RSA or EC P-256).
  * {@code enc} picks the JWE content encryption: {@code A256GCM} (default) or {@code A256CBC-HS512}
- * for tools without AES-GCM (the {@code openssl} command line).
+ * for tools without AES-GCM (the {@code openssl} command line). {@code versions} asks for specific
+ * versions by name ({@code {"DATABASE_URL": 3}}); without {@code names}, its keys are the names.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RetrieveRequest(
@@ -18,10 +19,16 @@ public record RetrieveRequest(
         List<String> tags,
         @JsonProperty("client_public_key_pem") String clientPublicKeyPem,
         @JsonProperty("client_public_jwk") Map<String, Object> clientPublicJwk,
-        String enc) {
+        String enc,
+        Map<String, Integer> versions) {
 
     public RetrieveRequest(String environment, List<String> names, List<String> tags, String clientPublicKeyPem,
             Map<String, Object> clientPublicJwk) {
-        this(environment, names, tags, clientPublicKeyPem, clientPublicJwk, null);
+        this(environment, names, tags, clientPublicKeyPem, clientPublicJwk, null, null);
+    }
+
+    public RetrieveRequest(String environment, List<String> names, List<String> tags, String clientPublicKeyPem,
+            Map<String, Object> clientPublicJwk, String enc) {
+        this(environment, names, tags, clientPublicKeyPem, clientPublicJwk, enc, null);
     }
 }

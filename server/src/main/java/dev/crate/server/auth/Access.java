@@ -28,6 +28,20 @@ public record Access(OrganizationRecord org, Role role, Grants grants, Optional<
         return this;
     }
 
+    /**
+     * Reading the org's audit trail: the admin role, unrestricted by environment or tag (a read-only admin
+     * key, as a log shipper would hold, may).
+     */
+    public Access requireAuditRead() {
+        if (role != Role.ADMIN) {
+            throw forbidden("reading the audit trail needs the admin role in the organization");
+        }
+        if (environments.isPresent() || tags.isPresent()) {
+            throw forbidden("an API key restricted to environments or tags cannot read the audit trail");
+        }
+        return this;
+    }
+
     /** Names, tags and versions of an environment's secrets; any role. */
     public Access requireMetadata(String environment) {
         requireEnvironmentInScope(environment);

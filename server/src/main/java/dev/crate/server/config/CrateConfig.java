@@ -148,4 +148,31 @@ public interface CrateConfig {
     /** How often readiness proves again that the root key opens the stored org keys (0: on every probe). */
     @WithDefault("30s")
     Duration readinessKeyCheckInterval();
+
+    /** The audit trail ({@code CRATE_AUDIT_*}). */
+    Audit audit();
+
+    /** Audit trail settings. */
+    interface Audit {
+        /**
+         * Record reads of values. Only the audit on/off benchmark turns this off; a vault that does not
+         * record who read what is not doing its job.
+         */
+        @WithDefault("true")
+        boolean reads();
+
+        /** How long records are kept; older ones are removed, leaving a checkpoint the chain verifies from. */
+        @WithDefault("90d")
+        Duration retention();
+    }
+
+    /** Secret history ({@code CRATE_SECRETS_*}). */
+    Secrets secrets();
+
+    /** Secret history settings. */
+    interface Secrets {
+        /** Versions kept per secret; older ones are pruned by a scheduled job. */
+        @WithDefault("100")
+        int maxVersions();
+    }
 }

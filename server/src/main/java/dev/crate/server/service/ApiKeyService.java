@@ -6,6 +6,7 @@ import dev.crate.protocol.wire.ApiKey;
 import dev.crate.protocol.wire.ApiKeyList;
 import dev.crate.protocol.wire.CreateApiKeyRequest;
 import dev.crate.protocol.wire.CreatedApiKey;
+import dev.crate.server.audit.AuditAction;
 import dev.crate.server.auth.Access;
 import dev.crate.server.auth.AccessPolicy;
 import dev.crate.server.auth.ApiKeyFormat;
@@ -33,8 +34,10 @@ public class ApiKeyService {
     private final AccessPolicy access;
     private final ApiKeyRepository keys;
     private final MemberRepository members;
+    private final AuditService audit;
 
-    ApiKeyService(AccessPolicy access, ApiKeyRepository keys, MemberRepository members) {
+    ApiKeyService(AccessPolicy access, ApiKeyRepository keys, MemberRepository members, AuditService audit) {
+        this.audit = audit;
         this.access = access;
         this.keys = keys;
         this.members = members;
@@ -50,8 +53,10 @@ public class ApiKeyService {
 
     public Uni<CreatedApiKey> create(Caller caller, String orgId, CreateApiKeyRequest request) {
         Scope scope = validate(request);
-        return resolveUnrestrictedAdmin(caller, orgId).chain(a -> Panache.withTransaction(() ->
-                issue(a.org().id, scope, ApiKeyFormat.generate(), caller.actor())));
+        return audit.guard(caller, orgId, AuditAction.API_KEY_CREATE, null, null, () -> resolveUnrestrictedAdmin(caller, orgId)
+                .chain(a -> Panache.withTransaction(() -> issue(a.org().id, scope, ApiKeyFormat.generate(), caller.actor())
+                        .call(created -> audit.append(keyEntry(caller, a.org().id, AuditAction.API_KEY_CREATE,
+                                created.id(), created.name(), created.role()))))));
     }
 
     private static Scope validate(CreateApiKeyRequest request) {
@@ -104,19 +109,28 @@ public class ApiKeyService {
     }
 
     public Uni<ApiKeyList> list(Caller caller, String orgId) {
-        return resolveUnrestrictedAdmin(caller, orgId)
+        return audit.guard(caller, orgId, AuditAction.ACCESS, null, null, () -> resolveUnrestrictedAdmin(caller, orgId)
                 .chain(a -> Panache.withSession(() -> keys.listActive(a.org().id)))
-                .map(rows -> new ApiKeyList(rows.stream().map(ApiKeyService::toWire).toList()));
+                .map(rows -> new ApiKeyList(rows.stream().map(ApiKeyService::toWire).toList())));
     }
 
     public Uni<Void> revoke(Caller caller, String orgId, String keyId) {
         UUID id = parseId(keyId);
-        return resolveUnrestrictedAdmin(caller, orgId).chain(a -> Panache.withTransaction(() ->
+        return audit.guard(caller, orgId, AuditAction.API_KEY_REVOKE, null, null, () -> resolveUnrestrictedAdmin(caller, orgId)
+                .chain(a -> Panache.withTransaction(() ->
                 (id == null ? Uni.createFrom().<ApiKeyRecord>nullItem() : keys.findActive(a.org().id, id))
                         .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.API_KEY_NOT_FOUND, "no such API key"))
                         .call(row -> Role.ADMIN.wire().equals(row.role) ? requireAnotherAdmin(a.org().id, row.id) : Uni.createFrom().voidItem())
                         .invoke(row -> row.revokedAt = Times.now())
-                        .replaceWithVoid()));
+                        .call(row -> audit.append(keyEntry(caller, a.org().id, AuditAction.API_KEY_REVOKE, row.id, row.name, row.role)))
+                        .replaceWithVoid())));
+    }
+
+    /** Names the key by id, name and role: never its secret, hash or prefix. */
+    private dev.crate.server.audit.AuditEntry keyEntry(Caller caller, UUID orgId, AuditAction action, UUID keyId, String name,
+            String role) {
+        return audit.entry(caller, orgId, action, null, null, null)
+                .withDetail(audit.detail(java.util.Map.of("api_key_id", keyId.toString(), "api_key_name", name, "role", role)));
     }
 
     /** An org keeps at least one way in: an admin member or a working admin key other than the one going away. */

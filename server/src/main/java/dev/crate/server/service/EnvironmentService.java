@@ -4,6 +4,7 @@ import dev.crate.protocol.ErrorCode;
 import dev.crate.protocol.wire.CreateEnvironmentRequest;
 import dev.crate.protocol.wire.Environment;
 import dev.crate.protocol.wire.EnvironmentList;
+import dev.crate.server.audit.AuditAction;
 import dev.crate.server.auth.AccessPolicy;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
@@ -24,16 +25,18 @@ public class EnvironmentService {
 
     private final AccessPolicy access;
     private final EnvironmentRepository environments;
+    private final AuditService audit;
 
-    EnvironmentService(AccessPolicy access, EnvironmentRepository environments) {
+    EnvironmentService(AccessPolicy access, EnvironmentRepository environments, AuditService audit) {
+        this.audit = audit;
         this.access = access;
         this.environments = environments;
     }
 
     public Uni<EnvironmentList> list(Caller caller, String orgId) {
-        return access.resolve(caller, orgId)
+        return audit.guard(caller, orgId, AuditAction.ACCESS, null, null, () -> access.resolve(caller, orgId)
                 .chain(a -> Panache.withSession(() -> environments.listForOrg(a.org().id)))
-                .map(rows -> new EnvironmentList(rows.stream().map(EnvironmentService::toWire).toList()));
+                .map(rows -> new EnvironmentList(rows.stream().map(EnvironmentService::toWire).toList())));
     }
 
     public Uni<Environment> create(Caller caller, String orgId, CreateEnvironmentRequest request) {
@@ -41,14 +44,16 @@ public class EnvironmentService {
             throw new CrateException(ErrorCode.INVALID_ENVIRONMENT, "name is required");
         }
         String name = Validation.environment(request.name());
-        return access.resolve(caller, orgId).map(a -> a.requireAdmin().org()).chain(org -> Panache.withTransaction(() ->
+        return audit.guard(caller, orgId, AuditAction.ENVIRONMENT_CREATE, name, null, () -> access.resolve(caller, orgId)
+                .map(a -> a.requireAdmin().org()).chain(org -> Panache.withTransaction(() ->
                 environments.findByName(org.id, name).chain(existing -> {
                     if (existing != null) {
                         throw new CrateException(ErrorCode.ENVIRONMENT_EXISTS, "environment '" + name + "' already exists");
                     }
                     EnvironmentRecord row = record(org.id, name, false);
-                    return environments.persist(row).map(EnvironmentService::toWire);
-                })));
+                    return environments.persist(row).map(EnvironmentService::toWire).call(created -> audit.append(
+                            audit.entry(caller, org.id, AuditAction.ENVIRONMENT_CREATE, name, null, null)));
+                }))));
     }
 
     /** Inside the caller's transaction: the built-in environments of a new org. */

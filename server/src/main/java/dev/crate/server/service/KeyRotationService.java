@@ -5,6 +5,7 @@ import dev.crate.protocol.wire.KeyRotation;
 import dev.crate.protocol.wire.KeyStatus;
 import dev.crate.protocol.wire.RootKeyStatus;
 import dev.crate.protocol.wire.RotateKeysRequest;
+import dev.crate.server.audit.AuditAction;
 import dev.crate.server.auth.Access;
 import dev.crate.server.auth.AccessPolicy;
 import dev.crate.server.domain.Caller;
@@ -16,17 +17,24 @@ import dev.crate.server.storage.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Key status and on-demand rotation. Org and transport keys: an org's admins. The root key: the
  * installation's operator, i.e. an admin of the bootstrap organization {@code default}.
  *
- * <p>Each method is a seam for the audit trail: wrapping {@link #rotate} and {@link #rotateRoot}
- * records who rotated what (the returned {@link KeyRotation} says which keys).
+ * <p>Rotations on demand are on the audit trail (who rotated which keys; root rotations in the chain of
+ * {@code default}), denied attempts too. The rotation itself commits in the rotation engine's own
+ * transaction, so its record follows it: a record that cannot be written is logged ({@code CRATE-0602})
+ * and counted, and the rotation stands (refusing it afterwards would only invite a second rotation).
  */
 @ApplicationScoped
 public class KeyRotationService {
+    private static final Logger LOG = Logger.getLogger(KeyRotationService.class);
+
     /** The organization whose admins operate the installation (root key). */
     public static final String OPERATOR_ORG = "default";
 
@@ -36,9 +44,11 @@ public class KeyRotationService {
     private final KeyStatusQueries queries;
     private final KeyService keys;
     private final OrganizationRepository organizations;
+    private final AuditService audit;
 
     KeyRotationService(AccessPolicy access, RotationEngine engine, RewrapJob job, KeyStatusQueries queries, KeyService keys,
-            OrganizationRepository organizations) {
+            OrganizationRepository organizations, AuditService audit) {
+        this.audit = audit;
         this.access = access;
         this.engine = engine;
         this.job = job;
@@ -59,15 +69,35 @@ public class KeyRotationService {
                     "tier must be \"org\" (org key: new data keys at once, existing ones re-wrapped) or \"transport\" "
                             + "(new public key; the old one works for the grace period); the root key is rotated by the operator");
         }
-        return access.resolve(caller, orgId).invoke(Access::requireAdmin).chain(a -> {
-            UUID id = a.org().id;
-            if (tier.equals("org")) {
-                return Offload.cpu(() -> engine.rotateOrgKey(id, "api")).invoke(r -> job.kick());
-            }
-            return keys.newTransportKeyPair()
-                    .chain(pair -> Offload.cpu(() -> engine.rotateTransportKey(id, "api", pair)))
-                    .invoke(r -> keys.forgetTransportKeys(id));
-        });
+        AuditAction action = tier.equals("org") ? AuditAction.KEY_ROTATE : AuditAction.TRANSPORT_KEY_ROTATE;
+        return audit.guard(caller, orgId, action, null, null, () -> access.resolve(caller, orgId).invoke(Access::requireAdmin)
+                .chain(a -> {
+                    UUID id = a.org().id;
+                    Uni<KeyRotation> rotation = tier.equals("org")
+                            ? Offload.cpu(() -> engine.rotateOrgKey(id, "api")).invoke(r -> job.kick())
+                            : keys.newTransportKeyPair()
+                                    .chain(pair -> Offload.cpu(() -> engine.rotateTransportKey(id, "api", pair)))
+                                    .invoke(r -> keys.forgetTransportKeys(id));
+                    return rotation.call(r -> record(caller, id, action, r));
+                }));
+    }
+
+    /** The rotation's record, after the rotation committed (see the class comment). */
+    private Uni<Void> record(Caller caller, UUID orgId, AuditAction action, KeyRotation rotation) {
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("tier", rotation.tier());
+        if (rotation.fromKey() != null) {
+            detail.put("from_key", rotation.fromKey());
+        }
+        if (rotation.toKey() != null) {
+            detail.put("to_key", rotation.toKey());
+        }
+        return audit.commit(audit.entry(caller, orgId, action, null, null, null).withDetail(audit.detail(detail)))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("CRATE-0602 the %s rotation of org %s is done but could not be recorded in the audit trail "
+                            + "(request %s)", rotation.tier(), orgId, caller.origin().requestId());
+                    return null;
+                });
     }
 
     public Uni<RootKeyStatus> rootStatus(Caller caller) {
@@ -75,8 +105,13 @@ public class KeyRotationService {
     }
 
     public Uni<KeyRotation> rotateRoot(Caller caller) {
-        return requireOperator(caller).chain(() -> Offload.cpu(() -> engine.startRootRotation("operator")))
-                .invoke(r -> job.kick());
+        return Panache.withSession(() -> organizations.findByName(OPERATOR_ORG)).chain(operatorOrg -> {
+            String operatorOrgId = operatorOrg == null ? null : operatorOrg.id.toString();
+            return audit.guard(caller, operatorOrgId, AuditAction.ROOT_KEY_ROTATE, null, null, () -> requireOperator(caller)
+                    .chain(() -> Offload.cpu(() -> engine.startRootRotation("operator")))
+                    .invoke(r -> job.kick())
+                    .call(r -> record(caller, operatorOrg.id, AuditAction.ROOT_KEY_ROTATE, r)));
+        });
     }
 
     /** An admin (full, unscoped) of org {@code default}; anyone else: 403. */

@@ -5,6 +5,7 @@ import dev.crate.protocol.wire.AddMemberRequest;
 import dev.crate.protocol.wire.Member;
 import dev.crate.protocol.wire.MemberList;
 import dev.crate.protocol.wire.UpdateMemberRequest;
+import dev.crate.server.audit.AuditAction;
 import dev.crate.server.auth.Access;
 import dev.crate.server.auth.AccessPolicy;
 import dev.crate.server.domain.Caller;
@@ -31,9 +32,11 @@ public class MemberService {
     private final MemberRepository members;
     private final UserRepository users;
     private final dev.crate.server.storage.ApiKeyRepository apiKeys;
+    private final AuditService audit;
 
     MemberService(AccessPolicy access, MemberRepository members, UserRepository users,
-            dev.crate.server.storage.ApiKeyRepository apiKeys) {
+            dev.crate.server.storage.ApiKeyRepository apiKeys, AuditService audit) {
+        this.audit = audit;
         this.apiKeys = apiKeys;
         this.access = access;
         this.members = members;
@@ -41,7 +44,8 @@ public class MemberService {
     }
 
     public Uni<MemberList> list(Caller caller, String orgId) {
-        return admin(caller, orgId).chain(a -> Panache.withSession(() -> members.listForOrg(a.org().id)
+        return audit.guard(caller, orgId, AuditAction.ACCESS, null, null, () -> admin(caller, orgId)
+                .chain(a -> Panache.withSession(() -> members.listForOrg(a.org().id)
                 .chain(rows -> {
                     List<String> subjects = rows.stream().map(r -> r.subject).filter(java.util.Objects::nonNull).toList();
                     Uni<List<UserRecord>> known = subjects.isEmpty() ? Uni.createFrom().item(List.of())
@@ -51,7 +55,7 @@ public class MemberService {
                         found.forEach(u -> bySubject.put(u.subject, u));
                         return new MemberList(rows.stream().map(r -> toWire(r, bySubject.get(r.subject))).toList());
                     });
-                })));
+                }))));
     }
 
     public Uni<Member> add(Caller caller, String orgId, AddMemberRequest request) {
@@ -66,8 +70,8 @@ public class MemberService {
         }
         Role role = parseRole(request.role());
         Grants grants = grantsFor(role, Grants.fromWire(request.grants()));
-        return admin(caller, orgId).chain(a -> Panache.withTransaction(() ->
-                resolveSubject(request).chain(subject -> members.findByEmailOrSubject(a.org().id, subject, request.email())
+        return audit.guard(caller, orgId, AuditAction.MEMBER_ADD, null, null, () -> admin(caller, orgId)
+                .chain(a -> Panache.withTransaction(() -> resolveSubject(request).chain(subject -> members.findByEmailOrSubject(a.org().id, subject, request.email())
                         .chain(existing -> {
                             if (existing != null) {
                                 throw new CrateException(ErrorCode.MEMBER_EXISTS, "already a member of this organization");
@@ -81,15 +85,17 @@ public class MemberService {
                             row.grants = grants.toStored();
                             row.createdAt = Times.now();
                             row.createdBy = caller.actor();
-                            return members.persist(row).chain(this::toWire);
-                        }))));
+                            return members.persist(row).chain(this::toWire).call(member -> audit.append(
+                                    memberEntry(caller, a, AuditAction.MEMBER_ADD, row)));
+                        })))));
     }
 
     public Uni<Member> update(Caller caller, String orgId, String memberId, UpdateMemberRequest request) {
         if (request == null) {
             throw new CrateException(ErrorCode.INVALID_MEMBER_REQUEST, "a JSON body with role and/or grants is required");
         }
-        return admin(caller, orgId).chain(a -> Panache.withTransaction(() -> find(a, memberId).chain(row -> {
+        return audit.guard(caller, orgId, AuditAction.MEMBER_UPDATE, null, null, () -> admin(caller, orgId)
+                .chain(a -> Panache.withTransaction(() -> find(a, memberId).chain(row -> {
             Role role = request.role() == null ? Role.parse(row.role) : parseRole(request.role());
             Grants grants = request.grants() != null ? Grants.fromWire(request.grants())
                     : role == Role.MEMBER ? Grants.fromStored(row.grants) : Grants.NONE;
@@ -98,14 +104,30 @@ public class MemberService {
             return guard.invoke(() -> {
                 row.role = role.wire();
                 row.grants = grantsFor(role, grants).toStored();
-            }).chain(() -> toWire(row));
-        })));
+            }).chain(() -> toWire(row)).call(member -> audit.append(memberEntry(caller, a, AuditAction.MEMBER_UPDATE, row)));
+        }))));
     }
 
     public Uni<Void> remove(Caller caller, String orgId, String memberId) {
-        return admin(caller, orgId).chain(a -> Panache.withTransaction(() -> find(a, memberId).chain(row ->
+        return audit.guard(caller, orgId, AuditAction.MEMBER_REMOVE, null, null, () -> admin(caller, orgId)
+                .chain(a -> Panache.withTransaction(() -> find(a, memberId).chain(row ->
                 (Role.ADMIN.wire().equals(row.role) ? requireAnotherAdmin(a.org().id) : Uni.createFrom().voidItem())
-                        .chain(() -> members.delete(row)))));
+                        .chain(() -> members.delete(row))
+                        .chain(() -> audit.append(memberEntry(caller, a, AuditAction.MEMBER_REMOVE, row)))))));
+    }
+
+    private dev.crate.server.audit.AuditEntry memberEntry(Caller caller, Access a, AuditAction action, MemberRecord row) {
+        java.util.Map<String, Object> detail = new java.util.HashMap<>();
+        detail.put("member_id", row.id.toString());
+        detail.put("role", row.role);
+        detail.put("grants", Grants.fromStored(row.grants).toWire());
+        if (row.subject != null) {
+            detail.put("subject", row.subject);
+        }
+        if (row.email != null) {
+            detail.put("email", row.email);
+        }
+        return audit.entry(caller, a.org().id, action, null, null, null).withDetail(audit.detail(detail));
     }
 
     /** Inside the caller's transaction: the user who created an org becomes its admin. */

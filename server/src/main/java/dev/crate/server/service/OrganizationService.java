@@ -33,9 +33,11 @@ public class OrganizationService {
     private final KeyService keys;
     private final ApiKeyService apiKeys;
     private final MemberService members;
+    private final AuditService audit;
 
     OrganizationService(AccessPolicy access, OrganizationRepository organizations, EnvironmentService environments,
-            KeyService keys, ApiKeyService apiKeys, MemberService members) {
+            KeyService keys, ApiKeyService apiKeys, MemberService members, AuditService audit) {
+        this.audit = audit;
         this.members = members;
         this.access = access;
         this.organizations = organizations;
@@ -60,10 +62,13 @@ public class OrganizationService {
                     if (existing != null) {
                         throw new CrateException(ErrorCode.ORGANIZATION_EXISTS, "an organization named '" + name + "' exists");
                     }
-                    if (caller.kind() == Caller.Kind.USER) {
-                        return provision(name, pair).call(org -> members.addCreator(org.id(), caller));
-                    }
-                    return provision(name, pair, null, caller.actor());
+                    Uni<CreatedOrganization> created = caller.kind() == Caller.Kind.USER
+                            ? provision(name, pair).call(org -> members.addCreator(org.id(), caller))
+                            : provision(name, pair, null, caller.actor());
+                    // the new org's chain starts with its creation
+                    return created.call(org -> audit.append(audit.entry(caller, org.id(),
+                            dev.crate.server.audit.AuditAction.ORGANIZATION_CREATE, null, null, null)
+                            .withDetail(audit.detail(java.util.Map.of("name", name)))));
                 })));
     }
 
@@ -95,7 +100,8 @@ public class OrganizationService {
     }
 
     public Uni<Organization> get(Caller caller, String orgId) {
-        return access.resolve(caller, orgId).map(a -> toWire(a.org()));
+        return audit.guard(caller, orgId, dev.crate.server.audit.AuditAction.ACCESS, null, null,
+                () -> access.resolve(caller, orgId).map(a -> toWire(a.org())));
     }
 
     static Organization toWire(OrganizationRecord row) {

@@ -25,4 +25,6 @@ public class SecretRecord {
     public OffsetDateTime createdAt;
     public OffsetDateTime updatedAt;
     public OffsetDateTime deletedAt;
+    /** When a purge destroyed the keys of every version (the secret is deleted too). */
+    public OffsetDateTime purgedAt;
 }

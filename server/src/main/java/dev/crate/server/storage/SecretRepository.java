@@ -31,6 +31,12 @@ public class SecretRepository implements PanacheRepositoryBase<SecretRecord, UUI
                 .replaceWithVoid();
     }
 
+    /** The secret, deleted or not, once it has a version; null otherwise. */
+    public Uni<SecretRecord> findStored(UUID orgId, String environment, String name) {
+        return find("orgId = ?1 and environment = ?2 and name = ?3 and currentVersion > 0", orgId, environment, name)
+                .firstResult();
+    }
+
     public Uni<SecretRecord> findLive(UUID orgId, String environment, String name) {
         return find("orgId = ?1 and environment = ?2 and name = ?3 and deletedAt is null", orgId, environment, name)
                 .firstResult();

@@ -57,6 +57,21 @@ class LeakTest {
         }
         Api.as(org.adminKey()).delete("/organization/" + org.id() + "/secrets/CANARY_JWE").then().statusCode(204);
 
+        Api.as(org.adminKey()).body(java.util.Map.of("version", 1))
+                .post("/organization/" + org.id() + "/secrets/CANARY_JWE/rollback?env=prod").then().statusCode(200);
+        Api.as(org.adminKey()).delete("/organization/" + org.id() + "/secrets/CANARY_JWE?env=prod&purge=true").then().statusCode(204);
+        String exports = Api.as(org.adminKey()).get("/organization/" + org.id() + "/audit/export").asString()
+                + Api.as(org.adminKey()).get("/organization/" + org.id() + "/audit/export?format=csv").asString()
+                + Api.as(org.adminKey()).get("/organization/" + org.id() + "/audit?limit=1000").asString();
+        assertTrue(exports.contains("secret.purge") && exports.contains("secret.read"), "the exports hold the records");
+        for (String value : List.of(canary, rawCanary)) {
+            for (String form : forms(value)) {
+                assertFalse(exports.contains(form), "audit export contains a canary");
+            }
+        }
+        assertFalse(exports.contains(org.adminKey()), "audit export contains an API key");
+        assertFalse(exports.contains(PostgresResource.ADMIN_TOKEN), "audit export contains an API key");
+
         String dump = dumpDatabase();
         assertTrue(dump.contains("CANARY_JWE"), "the dump must hold the rows it is checked against");
         String log = Files.exists(PostgresResource.LOG_FILE) ? Files.readString(PostgresResource.LOG_FILE) : "";

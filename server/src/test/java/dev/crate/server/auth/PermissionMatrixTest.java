@@ -44,6 +44,12 @@ class PermissionMatrixTest {
             Map.entry("PUT /organization/{id}/secrets", Rule.WRITE),
             Map.entry("POST /organization/{id}/secrets/retrieve", Rule.READ),
             Map.entry("DELETE /organization/{id}/secrets/{name}", Rule.WRITE),
+            Map.entry("GET /organization/{id}/secrets/{name}/versions", Rule.ANY),
+            Map.entry("POST /organization/{id}/secrets/{name}/rollback", Rule.WRITE),
+            Map.entry("POST /organization/{id}/secrets/{name}/restore", Rule.WRITE),
+            Map.entry("GET /organization/{id}/audit", Rule.ADMIN),
+            Map.entry("GET /organization/{id}/audit/export", Rule.ADMIN),
+            Map.entry("GET /organization/{id}/audit/verify", Rule.ADMIN),
             Map.entry("GET /organization/{id}/tags", Rule.ANY),
             Map.entry("PUT /organization/{id}/tags/{name}", Rule.ADMIN),
             Map.entry("DELETE /organization/{id}/tags/{name}", Rule.ADMIN),
@@ -93,6 +99,7 @@ class PermissionMatrixTest {
             case "POST /organization/{id}/secrets/retrieve" -> Map.of("environment", env,
                     "client_public_jwk", TemporaryKey.generate().publicJwk());
             case "PUT /organization/{id}/tags/{name}" -> Map.of("color", "#00ff00");
+            case "POST /organization/{id}/secrets/{name}/rollback" -> Map.of("version", 1);
             case "POST /organization/{id}/environments" -> Map.of("name", "m-" + unique);
             case "POST /organization/{id}/api-keys" -> Map.of("name", "matrix " + unique, "role", "viewer");
             case "POST /organization/{id}/members" -> Map.of("email", "m-" + unique + "@example.com", "role", "viewer");

@@ -332,4 +332,22 @@ class KeyRotationTest {
         as(PostgresResource.ADMIN_TOKEN).post("/operator/keys/root/rotate").then().statusCode(202)
                 .body("tier", equalTo("root")).body("state", equalTo("done"));
     }
+
+    @Test
+    void rotationsOnDemandAndDeniedAttemptsAreOnTheAuditTrail() throws Exception {
+        Org org = Api.newOrg();
+        rotate(org, "transport").then().statusCode(202);
+        as(Api.apiKey(org, "viewer")).body(Map.of("tier", "org")).post(keys(org) + "/rotate").then().statusCode(403);
+        var events = dev.crate.server.audit.AuditTrailTest.events(org, "");
+        List<String> seen = new ArrayList<>();
+        events.forEach(e -> seen.add(e.get("action").asText() + ":" + e.get("outcome").asText()));
+        assertTrue(seen.contains("transport_key.rotate:success"), seen.toString());
+        assertTrue(seen.contains("key.rotate:denied"), seen.toString());
+        events.forEach(e -> {
+            if (e.get("action").asText().equals("transport_key.rotate")) {
+                assertTrue(e.get("detail").asText().contains("\"tier\":\"transport\""), e.toString());
+            }
+        });
+        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+    }
 }

@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * The {@link Caller} behind a gRPC call: the one place gRPC services get it, as REST resources get
  * theirs from {@code api/rest/Callers}. The bearer token in the {@code authorization} metadata went
  * through the same HTTP authentication mechanisms as a REST request (API keys, then OIDC); an
- * anonymous call fails with UNAUTHENTICATED. {@link GrpcOrigins#current()} tells where the call
- * comes from, for whoever needs it beside the caller.
+ * anonymous call fails with UNAUTHENTICATED. The caller carries the call's origin
+ * ({@link GrpcOrigins#current()}: peer, user agent, request id) for the audit trail.
  */
 @ApplicationScoped
 public class GrpcCallers {
@@ -29,6 +29,7 @@ public class GrpcCallers {
     /** Must be called while the service method runs (it reads the call's context). */
     public Uni<Caller> current() {
         boolean presented = GrpcOrigins.credentialPresented();
+        GrpcOrigin origin = GrpcOrigins.current();
         return identities.getDeferredIdentity().map(identity -> {
             Caller caller = identity.getAttribute(ApiKeyIdentityProvider.CALLER_ATTRIBUTE);
             if (caller == null) {
@@ -38,7 +39,8 @@ public class GrpcCallers {
                 }
                 throw new UnauthorizedException();
             }
-            return caller;
+            // The same origin a REST request carries, so the audit trail records gRPC calls alike.
+            return caller.withOrigin(new Caller.Origin(origin.clientIp(), origin.userAgent(), origin.requestId()));
         });
     }
 

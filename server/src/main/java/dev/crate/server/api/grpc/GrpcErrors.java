@@ -52,7 +52,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
                 ErrorCode.INVALID_MEMBER_REQUEST, ErrorCode.INVALID_TAG_METADATA, ErrorCode.UNSEALED_VALUE_REJECTED,
                 ErrorCode.INVALID_SEALED_VALUE, ErrorCode.INVALID_VALUE, ErrorCode.INVALID_CLIENT_KEY,
                 ErrorCode.WEAK_CLIENT_KEY, ErrorCode.NOT_ACCEPTABLE, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                ErrorCode.INVALID_ROTATION_REQUEST}) {
+                ErrorCode.INVALID_ROTATION_REQUEST, ErrorCode.INVALID_VERSION, ErrorCode.INVALID_AUDIT_QUERY}) {
             table.put(code, Status.Code.INVALID_ARGUMENT);
         }
         table.put(ErrorCode.VALUE_TOO_LARGE, Status.Code.RESOURCE_EXHAUSTED);
@@ -61,11 +61,15 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         table.put(ErrorCode.FORBIDDEN, Status.Code.PERMISSION_DENIED);
         for (ErrorCode code : new ErrorCode[] {ErrorCode.NOT_FOUND, ErrorCode.ORGANIZATION_NOT_FOUND,
                 ErrorCode.SECRET_NOT_FOUND, ErrorCode.ENVIRONMENT_NOT_FOUND, ErrorCode.TAG_NOT_FOUND,
-                ErrorCode.API_KEY_NOT_FOUND, ErrorCode.MEMBER_NOT_FOUND}) {
+                ErrorCode.API_KEY_NOT_FOUND, ErrorCode.MEMBER_NOT_FOUND, ErrorCode.VERSION_NOT_FOUND}) {
             table.put(code, Status.Code.NOT_FOUND);
         }
         table.put(ErrorCode.METHOD_NOT_ALLOWED, Status.Code.UNIMPLEMENTED);
         table.put(ErrorCode.CONFLICT, Status.Code.ABORTED);
+        // Check-and-set lost against another writer: read again and retry.
+        table.put(ErrorCode.VERSION_CONFLICT, Status.Code.ABORTED);
+        // A purged version: no retry can bring it back.
+        table.put(ErrorCode.VERSION_DESTROYED, Status.Code.FAILED_PRECONDITION);
         table.put(ErrorCode.MEMBER_EXISTS, Status.Code.ALREADY_EXISTS);
         table.put(ErrorCode.ENVIRONMENT_EXISTS, Status.Code.ALREADY_EXISTS);
         table.put(ErrorCode.ORGANIZATION_EXISTS, Status.Code.ALREADY_EXISTS);
@@ -75,6 +79,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         table.put(ErrorCode.TRANSPORT_KEY_EXPIRED, Status.Code.FAILED_PRECONDITION);
         table.put(ErrorCode.INTERNAL_ERROR, Status.Code.INTERNAL);
         table.put(ErrorCode.SERVICE_UNAVAILABLE, Status.Code.UNAVAILABLE);
+        table.put(ErrorCode.AUDIT_UNAVAILABLE, Status.Code.UNAVAILABLE);
         return Map.copyOf(table);
     }
 

@@ -30,7 +30,7 @@ public class ApiContract implements OASFilter {
     /** Error answers by status: component name and the example's error code. */
     private static final Map<String, ErrorAnswer> ERRORS = errors();
     private static final Set<String> CONFLICTS = Set.of("createOrganization", "createEnvironment", "deleteTag", "revokeApiKey",
-            "addMember", "updateMember", "removeMember");
+            "addMember", "updateMember", "removeMember", "storeSecret", "rollbackSecret", "restoreSecret");
     private static final Map<String, String> PARAMETER_EXAMPLES = Map.of("id", "3f0c1a52-8d4e-4c1b-9a57-2f6f1e0b7c11",
             "name", "DATABASE_URL", "keyId", "8b1e6f0a-2c3d-4e5f-8a9b-0c1d2e3f4a5b", "env", "prod", "tags", "backend,payments");
 

@@ -77,6 +77,33 @@ final class OperationExamples {
                       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}}""", """
                     {"sealed_payload": "eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSJ9..aXY.Y2lwaGVydGV4dA.dGFn"}"""),
             none("deleteSecret"),
+            answer("listSecretVersions", """
+                    {"name": "DATABASE_URL", "environment": "prod", "current_version": 3, "deleted": false, "purged": false,
+                     "versions": [{"version": 3, "created_at": "2026-11-29T20:31:02.118250Z", "created_by": "user:5c1e2d3f-aaaa-bbbb-cccc-0123456789ab",
+                      "tags": ["backend"], "destroyed": false},
+                      {"version": 2, "created_at": "2026-11-28T09:12:40.000000Z", "created_by": "api-key:%s",
+                      "tags": ["backend"], "destroyed": false}]}""".formatted(KEY_ID)),
+            both("rollbackSecret", """
+                    {"version": 2}""", """
+                    {"name": "DATABASE_URL", "environment": "prod", "version": 4, "tags": ["backend"],
+                     "updated_at": "2026-11-29T21:02:11.000000Z"}"""),
+            answer("restoreSecret", """
+                    {"name": "DATABASE_URL", "environment": "prod", "version": 4, "tags": ["backend"],
+                     "updated_at": "2026-11-29T21:05:00.000000Z"}"""),
+            answer("listAuditEvents", """
+                    {"events": [{"id": "0b6c2f1e-5d4a-4f3b-9e8d-7c6b5a4f3e2d", "seq": 42, "occurred_at": "2026-11-29T21:05:00.000000Z",
+                      "actor_type": "api_key", "actor_id": "%s", "actor_name": "ci deploy", "action": "secret.read",
+                      "environment": "prod", "name": "DATABASE_URL", "version": 4,
+                      "detail": "{\\"secrets\\":[{\\"name\\":\\"DATABASE_URL\\",\\"version\\":4}]}", "outcome": "success",
+                      "client_ip": "10.0.3.7", "user_agent": "crate-cli/0.1.0", "request_id": "5d2c7b7e-1f0a-4f3e-9d61-2b8f0f6a9c42",
+                      "prev_hash": "9f2b5c0d1e3a4b6c8d7e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e",
+                      "hash": "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809"}],
+                     "next_cursor": "42"}""".formatted(KEY_ID)),
+            none("exportAuditEvents"),
+            answer("verifyAuditChain", """
+                    {"intact": false, "checked": 41, "anchor_seq": 0, "last_seq": 41,
+                     "last_hash": "9f2b5c0d1e3a4b6c8d7e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e",
+                     "first_broken": {"seq": 42, "id": "0b6c2f1e-5d4a-4f3b-9e8d-7c6b5a4f3e2d", "reason": "hash_mismatch"}}"""),
             answer("listTags", """
                     {"tags": [{"name": "backend", "metadata": {"color": "#3b82f6", "description": "Server-side services"}}]}"""),
             both("putTag", """

@@ -111,6 +111,34 @@ class GrpcTransportTest {
     }
 
     @Test
+    void grpcCallsLeaveTheSameAuditRecordsAsRestWithTheCallsOrigin() throws Exception {
+        Org org = Api.newOrg();
+        io.grpc.Metadata outgoing = new io.grpc.Metadata();
+        String requestId = "grpc-audit-" + UUID.randomUUID();
+        outgoing.put(io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), requestId);
+        var stub = Grpc.secrets(org.adminKey()).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing));
+        String pem = stub.getPublicKey(GetPublicKeyRequest.newBuilder().setOrganizationId(org.id()).build()).getPublicKeyPem();
+        stub.storeSecret(dev.crate.server.api.grpc.v1.StoreSecretRequest.newBuilder().setOrganizationId(org.id())
+                .setName("GRPC_AUDITED").setEnvironment("prod").setSealed(true)
+                .setEncryptedValue(dev.crate.protocol.sealing.Sealing.sealRaw(dev.crate.protocol.sealing.Pem.decode(pem, "RSA"),
+                        "grpc-audit-value".getBytes(java.nio.charset.StandardCharsets.UTF_8))).build());
+        assertEquals("grpc-audit-value", Api.value(Grpc.retrieve(org.adminKey(), org.id(), "prod", null, null), "GRPC_AUDITED"));
+
+        com.fasterxml.jackson.databind.JsonNode events = dev.crate.server.audit.AuditTrailTest.events(org, "&env=prod");
+        List<String> actions = new ArrayList<>();
+        events.forEach(e -> actions.add(e.get("action").asText()));
+        assertEquals(List.of("secret.read", "secret.write"), actions, events.toString());
+        com.fasterxml.jackson.databind.JsonNode write = events.get(1);
+        assertEquals("GRPC_AUDITED", write.get("name").asText());
+        assertEquals("api_key", write.get("actor_type").asText());
+        assertEquals(requestId, write.get("request_id").asText());
+        assertTrue(write.get("user_agent").asText().startsWith("grpc-java"), write.toString());
+        assertEquals("127.0.0.1", write.get("client_ip").asText());
+        assertFalse(events.toString().contains("grpc-audit-value"), "no value in the audit trail");
+        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+    }
+
+    @Test
     void grpcAuthFailuresAreCountedLikeRestOnes() {
         Org org = Api.newOrg();
         String viewer = Api.apiKey(org, "viewer");
