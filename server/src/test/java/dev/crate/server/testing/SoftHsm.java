@@ -28,6 +28,25 @@ public final class SoftHsm {
         return "/usr/lib/softhsm/libsofthsm2.so";
     }
 
+    /**
+     * SoftHSM2 is a test dependency beside the JDK: {@code .ci/run} installs it (Debian package
+     * {@code softhsm2}). Without it the HSM tests are skipped on a developer machine and fail in CI.
+     */
+    public static void requireInstalled() {
+        boolean utility = false;
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+            utility |= Files.isExecutable(Path.of(entry.isEmpty() ? "." : entry, "softhsm2-util"));
+        }
+        if (utility && Files.isRegularFile(Path.of(MODULE))) {
+            return;
+        }
+        String missing = "SoftHSM2 is not installed (softhsm2-util and " + MODULE + "; Debian: apt-get install softhsm2)";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException(missing + ": .ci/run installs it");
+        }
+        org.junit.jupiter.api.Assumptions.abort(missing + "; the HSM tests are skipped");
+    }
+
     /** A token: the configuration file that points at its directory, and its slot id. */
     public record Token(Path conf, long slot) {
     }
@@ -37,6 +56,7 @@ public final class SoftHsm {
      * {@code label} in the first free slot, with user PIN {@link #USER_PIN}.
      */
     public static Token initToken(Path conf, String label) throws IOException, InterruptedException {
+        requireInstalled();
         Files.createDirectories(conf.getParent());
         Path tokens = Files.createTempDirectory(conf.getParent(), "tokens");
         Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n",
