@@ -130,7 +130,15 @@ public class RewrapJob {
                         e.getClass().getSimpleName());
             }
         }
-        if (oneOrNull(conn, "select id from key_rotations where tier = 'root' and state = 'running' limit 1", Tuple.tuple()) != null) {
+        Row rootRotation = oneOrNull(conn, "select to_key from key_rotations where tier = 'root' and state = 'running' limit 1",
+                Tuple.tuple());
+        if (rootRotation != null && !rootKey.activeKid().equals(rootRotation.getString("to_key"))) {
+            // A replica whose configuration is not (yet) the one the rotation was started with: re-wrapping
+            // under its own active key would undo the rotation. A replica configured like the starter does it.
+            LOG.warnf("CRATE-0038 a root key rotation to %s is running, but this replica's active root key is %s: it leaves "
+                    + "the re-wrap to a replica configured with %s (docs/SECURITY.md 2.3)", rootRotation.getString("to_key"),
+                    rootKey.activeKid(), rootRotation.getString("to_key"));
+        } else if (rootRotation != null) {
             try {
                 rewrapRoot(conn);
             } catch (RuntimeException e) {

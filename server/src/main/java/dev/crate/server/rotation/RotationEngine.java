@@ -153,6 +153,13 @@ public class RotationEngine {
         return inTransaction(pool, conn -> {
             run(conn, "select pg_advisory_xact_lock($1)", Tuple.of(RewrapJob.JOB_LOCK + 1));
             Row running = oneOrNull(conn, "select * from key_rotations where tier = 'root' and state = 'running'", Tuple.tuple());
+            if (running != null && !rootKey.activeKid().equals(running.getString("to_key"))) {
+                // Started with another active root key, which the operator has since replaced: the rotation now
+                // goes to this configuration's key (the job re-wraps only on replicas whose active key it is).
+                running = one(conn, "update key_rotations set to_key = $2 where id = $1 returning *",
+                        Tuple.of(running.getUUID("id"), rootKey.activeKid()));
+                LOG.infof("CRATE-0039 the running root key rotation now goes to %s", rootKey.activeKid());
+            }
             if (running != null) {
                 return Optional.of(rotation(running));
             }

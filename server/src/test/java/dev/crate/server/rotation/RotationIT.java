@@ -274,11 +274,23 @@ class RotationIT {
         JsonNode before = both.getJson("/operator/keys/root");
         assertNotEquals(oldKid, before.get("active_kid").asText());
         assertEquals(0, before.get("no_longer_needed").size());
+        // A replica not yet rolled to the new configuration (old key only, no key caching): it must not re-wrap
+        // under its own key while the rotation runs, and afterwards it answers 503, not 500.
+        ServerProcess stale = start(Map.of("CRATE_ROOT_KEY", oldKey, "CRATE_KEY_CACHE_TTL", "0s",
+                "CRATE_ROTATION_KEY_REFRESH", "0s")).awaitReady();
         assertEquals(202, both.post("/operator/keys/root/rotate", Map.of()).statusCode());
         await("old root key no longer needed", Duration.ofSeconds(60),
                 () -> both.getJson("/operator/keys/root").get("no_longer_needed").toString().contains(oldKid));
         await("the log says so", Duration.ofSeconds(10), () -> both.output().contains("CRATE-0032"));
         assertEquals(0, count("select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"));
+        HttpResponse<String> unavailable = stale.get("/organization/" + org + "/secrets/public-key");
+        assertEquals(503, unavailable.statusCode(), unavailable.body());
+        assertTrue(unavailable.body().contains("service_unavailable"), unavailable.body());
+        await("the stale replica names the root key it lacks", Duration.ofSeconds(10),
+                () -> stale.output().contains("CRATE-0005") && stale.output().contains(before.get("active_kid").asText()));
+        assertEquals(0, count("select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"),
+                "the stale replica's job never re-wraps under the old key");
+        stale.close();
         both.close();
 
         // The old key removed from the configuration: starts, and every secret decrypts.

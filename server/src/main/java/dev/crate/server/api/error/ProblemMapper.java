@@ -2,6 +2,7 @@ package dev.crate.server.api.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.crate.protocol.ErrorCode;
+import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
 import dev.crate.protocol.Problem;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.metrics.CrateMetrics;
@@ -91,6 +92,11 @@ public class ProblemMapper {
             LOG.warnf("CRATE-0022 the identity provider could not verify a token (request %s): %s", requestId(),
                     e.getClass().getSimpleName());
             return respond(ErrorCode.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again, or use an API key");
+        }
+        UnknownRootKeyException missingRootKey = RootKeyMissing.in(e);
+        if (missingRootKey != null) {
+            RootKeyMissing.log(missingRootKey, requestId());
+            return respond(ErrorCode.SERVICE_UNAVAILABLE, RootKeyMissing.DETAIL);
         }
         if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
             // a body sent without Content-Length ran past quarkus.http.limits.max-body-size (if the

@@ -144,6 +144,11 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             LOG.warnf("CRATE-0022 the identity provider could not verify a token (gRPC request %s)", GrpcOrigins.current().requestId());
             return status(ErrorCode.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again, or use an API key");
         }
+        dev.crate.server.crypto.rootkey.UnknownRootKeyException missingRootKey = dev.crate.server.api.error.RootKeyMissing.in(t);
+        if (missingRootKey != null) {
+            dev.crate.server.api.error.RootKeyMissing.log(missingRootKey, GrpcOrigins.current().requestId());
+            return status(ErrorCode.SERVICE_UNAVAILABLE, dev.crate.server.api.error.RootKeyMissing.DETAIL);
+        }
         if (t instanceof AuthenticationException || t instanceof UnauthorizedException) {
             return status(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_DETAIL);
         }

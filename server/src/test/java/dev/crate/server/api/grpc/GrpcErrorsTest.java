@@ -80,6 +80,16 @@ class GrpcErrorsTest {
         assertEquals("unauthenticated", reason(e));
     }
 
+    @Test
+    void aRootKeyThisReplicaLacksIsUnavailableNotInternal() {
+        GrpcErrors errors = new GrpcErrors(null);
+        StatusException e = errors.toStatus(new IllegalStateException("wrapped",
+                new dev.crate.server.crypto.rootkey.UnknownRootKeyException("rk-0123456789ab")));
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+        assertEquals("service_unavailable", reason(e));
+        assertFalse(e.getStatus().getDescription().contains("rk-0123456789ab"), "the kid is for the operator's log");
+    }
+
     private static String reason(StatusException e) {
         try {
             return StatusProto.fromThrowable(e).getDetails(0).unpack(ErrorInfo.class).getReason();
