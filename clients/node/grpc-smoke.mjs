@@ -237,18 +237,43 @@ async function main() {
   });
   check(again.version === 2 && again.tags.join() === 'node,smoke', 'a second store is version 2 and keeps the tags');
 
+  const history = await call(secrets, 'ListSecretVersions', { organization_id: orgId, name: rawName, environment: 'dev' });
+  check(history.name === rawName && history.current_version === 2 && !history.deleted && !history.purged
+    && history.versions.map((v) => v.version).join() === '2,1'
+    && history.versions.every((v) => v.created_by.includes(':') && Number(v.created_at.seconds) > 0 && !v.destroyed
+      && v.tags.join() === 'node,smoke'),
+  `ListSecretVersions lists versions 2 and 1, newest first, with who and when (got ${JSON.stringify(history)})`);
+  const stale = await failure(call(secrets, 'StoreSecret', {
+    organization_id: orgId, name: rawName, environment: 'dev', encrypted_value: sealRaw(key.public_key_pem, 'stale'),
+    sealed: true, expected_version: 1,
+  }));
+  check(stale.code === grpc.status.ABORTED && errorInfo(stale).reason === 'version_conflict',
+    `a store with a stale expected_version is ABORTED version_conflict (got ${stale.code} ${errorInfo(stale).reason})`);
+
   const listed = await call(secrets, 'ListSecrets', { organization_id: orgId, environment: 'dev', tags: ['node', 'smoke'] });
   check(listed.secrets.map((s) => s.name).join() === rawName, 'ListSecrets filters by all tags');
 
   const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const viaRsa = await call(secrets, 'RetrieveSecrets', {
-    organization_id: orgId, environment: 'dev', names: [rawName, jweName, 'NODE_MISSING'],
+    organization_id: orgId, environment: 'dev', names: { names: [rawName, jweName, 'NODE_MISSING'] },
     client_public_key_pem: rsa.publicKey.export({ type: 'spki', format: 'pem' }),
   });
   const rsaPayload = openJwe(viaRsa.sealed_payload, rsa.privateKey);
   const byName = Object.fromEntries(rsaPayload.secrets.map((s) => [s.name, s.value]));
   check(byName[rawName] === rawValue && byName[jweName] === jweValue, 'RetrieveSecrets (RSA) returns the stored values');
   check(rsaPayload.missing.join() === 'NODE_MISSING', 'RetrieveSecrets names the missing secret');
+
+  const pinned = openJwe((await call(secrets, 'RetrieveSecrets', {
+    organization_id: orgId, environment: 'dev', versions: { [rawName]: 1 },
+    client_public_key_pem: rsa.publicKey.export({ type: 'spki', format: 'pem' }),
+  })).sealed_payload, rsa.privateKey);
+  check(pinned.secrets.length === 1 && pinned.secrets[0].name === rawName && pinned.secrets[0].version === 1,
+    'RetrieveSecrets with versions pins version 1');
+  const none = openJwe((await call(secrets, 'RetrieveSecrets', {
+    organization_id: orgId, environment: 'dev', names: { names: [] },
+    client_public_key_pem: rsa.publicKey.export({ type: 'spki', format: 'pem' }),
+  })).sealed_payload, rsa.privateKey);
+  check(none.secrets.length === 0 && none.missing.length === 0, 'RetrieveSecrets with an empty names list retrieves nothing');
 
   const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const viaEc = await call(secrets, 'RetrieveSecrets', {
@@ -283,8 +308,8 @@ async function main() {
 
   secrets.close();
   tags.close();
-  console.log(`grpc-node: reflection, GetPublicKey, StoreSecret (raw OAEP and JWE), ListSecrets, RetrieveSecrets (RSA and EC keys), `
-    + `error details, UNAUTHENTICATED, NOT_FOUND, ListTags and DeleteSecret answered as documented in ${Date.now() - started} ms`);
+  console.log(`grpc-node: reflection, GetPublicKey, StoreSecret (raw OAEP and JWE, stale expected_version), ListSecrets, `
+    + `ListSecretVersions, RetrieveSecrets (RSA and EC keys, pinned version, empty names), error details, UNAUTHENTICATED, NOT_FOUND, ListTags and DeleteSecret answered as documented in ${Date.now() - started} ms`);
 }
 
 main().catch((err) => {

@@ -12,6 +12,7 @@ import dev.crate.server.api.grpc.v1.GetPublicKeyRequest;
 import dev.crate.server.api.grpc.v1.PublicKey;
 import dev.crate.server.api.grpc.v1.RetrieveSecretsRequest;
 import dev.crate.server.api.grpc.v1.SecretMetadata;
+import dev.crate.server.api.grpc.v1.SecretNames;
 import dev.crate.server.api.grpc.v1.SecretsServiceGrpc;
 import dev.crate.server.api.grpc.v1.StoreSecretRequest;
 import dev.crate.server.api.grpc.v1.TagNames;
@@ -27,6 +28,7 @@ import io.grpc.stub.MetadataUtils;
 import io.restassured.RestAssured;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.function.Executable;
@@ -142,16 +144,25 @@ public final class Grpc {
         }
     }
 
-    /** Retrieves with a temporary EC key (as a JWK Struct) and opens the answer. */
+    /** Retrieves with a temporary EC key (as a JWK Struct) and opens the answer; null names: not given. */
     public static RetrievedPayload retrieve(String token, String orgId, String env, List<String> names, List<String> tags) {
+        return retrieve(token, orgId, env, names, tags, null);
+    }
+
+    /** As {@link #retrieve(String, String, String, List, List)}, with pinned versions by name. */
+    public static RetrievedPayload retrieve(String token, String orgId, String env, List<String> names, List<String> tags,
+            Map<String, Integer> versions) {
         TemporaryKey key = TemporaryKey.generate();
         RetrieveSecretsRequest.Builder request = RetrieveSecretsRequest.newBuilder().setOrganizationId(orgId)
                 .setEnvironment(env).setClientPublicJwk(struct(key.publicJwk()));
         if (names != null) {
-            request.addAllNames(names);
+            request.setNames(SecretNames.newBuilder().addAllNames(names));
         }
         if (tags != null) {
             request.addAllTags(tags);
+        }
+        if (versions != null) {
+            request.putAllVersions(versions);
         }
         String sealed = secrets(token).retrieveSecrets(request.build()).getSealedPayload();
         try {

@@ -11,6 +11,8 @@ import dev.crate.server.api.grpc.v1.Environment;
 import dev.crate.server.api.grpc.v1.PublicKey;
 import dev.crate.server.api.grpc.v1.RetrieveSecretsRequest;
 import dev.crate.server.api.grpc.v1.SecretMetadata;
+import dev.crate.server.api.grpc.v1.SecretVersion;
+import dev.crate.server.api.grpc.v1.SecretVersionList;
 import dev.crate.server.api.grpc.v1.Tag;
 import dev.crate.server.api.grpc.v1.TagMetadata;
 import dev.crate.server.domain.CrateException;
@@ -36,7 +38,8 @@ final class GrpcMessages {
     static StoreSecretRequest store(dev.crate.server.api.grpc.v1.StoreSecretRequest request) {
         return new StoreSecretRequest(request.getName(), optional(request.getEnvironment()),
                 request.getEncryptedValue(), request.getSealed(),
-                request.hasTags() ? List.copyOf(request.getTags().getNamesList()) : null);
+                request.hasTags() ? List.copyOf(request.getTags().getNamesList()) : null,
+                request.hasExpectedVersion() ? request.getExpectedVersion() : null);
     }
 
     /** REST takes the filter as "a,b"; a name holding a comma is no valid tag there either. */
@@ -49,14 +52,23 @@ final class GrpcMessages {
         return tags.isEmpty() ? null : String.join(",", tags);
     }
 
+    /** The field number of the former {@code repeated string names}, now reserved. */
+    private static final int FORMER_NAMES_FIELD = 3;
+
     static RetrieveRequest retrieve(RetrieveSecretsRequest request) {
+        if (request.getUnknownFields().hasField(FORMER_NAMES_FIELD)) {
+            // An older client's name filter would otherwise be dropped silently and widen the retrieve to every secret.
+            throw new CrateException(ErrorCode.MALFORMED_REQUEST,
+                    "field 3 (repeated names) is no longer read: give the names as names (field 9, SecretNames)");
+        }
         String pem = request.getClientKeyCase() == RetrieveSecretsRequest.ClientKeyCase.CLIENT_PUBLIC_KEY_PEM
                 ? request.getClientPublicKeyPem() : null;
         Map<String, Object> jwk = request.hasClientPublicJwk() ? jwk(request.getClientPublicJwk()) : null;
         return new RetrieveRequest(optional(request.getEnvironment()),
-                request.getNamesCount() == 0 ? null : List.copyOf(request.getNamesList()),
+                request.hasNames() ? List.copyOf(request.getNames().getNamesList()) : null,
                 request.getTagsCount() == 0 ? null : List.copyOf(request.getTagsList()),
-                pem, jwk, optional(request.getEnc()));
+                pem, jwk, optional(request.getEnc()),
+                request.getVersionsCount() == 0 ? null : Map.copyOf(request.getVersionsMap()));
     }
 
     /** The JWK as the JSON object REST would have parsed. */
@@ -77,6 +89,29 @@ final class GrpcMessages {
                 .addAllTags(metadata.tags())
                 .setUpdatedAt(timestamp(metadata.updatedAt()))
                 .build();
+    }
+
+    static SecretVersionList versions(dev.crate.protocol.wire.SecretVersionList list) {
+        SecretVersionList.Builder builder = SecretVersionList.newBuilder()
+                .setName(list.name())
+                .setEnvironment(list.environment())
+                .setCurrentVersion(list.currentVersion())
+                .setDeleted(list.deleted())
+                .setPurged(list.purged());
+        for (dev.crate.protocol.wire.SecretVersion version : list.versions()) {
+            SecretVersion.Builder row = SecretVersion.newBuilder()
+                    .setVersion(version.version())
+                    .addAllTags(version.tags())
+                    .setDestroyed(version.destroyed());
+            if (version.createdAt() != null) {
+                row.setCreatedAt(timestamp(version.createdAt()));
+            }
+            if (version.createdBy() != null) {
+                row.setCreatedBy(version.createdBy());
+            }
+            builder.addVersions(row);
+        }
+        return builder.build();
     }
 
     static PublicKey publicKey(dev.crate.protocol.wire.PublicKeyResponse key) {

@@ -1,28 +1,39 @@
 package dev.crate.server.api.grpc;
 
+import dev.crate.protocol.wire.RollbackRequest;
 import dev.crate.server.api.grpc.v1.DeleteSecretRequest;
 import dev.crate.server.api.grpc.v1.DeleteSecretResponse;
 import dev.crate.server.api.grpc.v1.GetPublicKeyRequest;
+import dev.crate.server.api.grpc.v1.ListSecretVersionsRequest;
 import dev.crate.server.api.grpc.v1.ListSecretsRequest;
 import dev.crate.server.api.grpc.v1.ListSecretsResponse;
 import dev.crate.server.api.grpc.v1.PublicKey;
+import dev.crate.server.api.grpc.v1.RestoreSecretRequest;
 import dev.crate.server.api.grpc.v1.RetrieveSecretsRequest;
 import dev.crate.server.api.grpc.v1.RetrieveSecretsResponse;
+import dev.crate.server.api.grpc.v1.RollbackSecretRequest;
 import dev.crate.server.api.grpc.v1.SecretMetadata;
+import dev.crate.server.api.grpc.v1.SecretVersionList;
 import dev.crate.server.api.grpc.v1.SecretsService;
 import dev.crate.server.api.grpc.v1.StoreSecretRequest;
+import dev.crate.server.service.SecretHistoryService;
 import dev.crate.server.service.SecretService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
-/** {@code crate.secrets.v1.SecretsService}: a thin adapter over {@link SecretService}, like {@code SecretsResource}. */
+/**
+ * {@code crate.secrets.v1.SecretsService}: a thin adapter over {@link SecretService} and
+ * {@link SecretHistoryService}, like {@code SecretsResource}.
+ */
 @GrpcService
 public class SecretsGrpcService implements SecretsService {
     private final SecretService secrets;
+    private final SecretHistoryService history;
     private final GrpcCallers callers;
 
-    SecretsGrpcService(SecretService secrets, GrpcCallers callers) {
+    SecretsGrpcService(SecretService secrets, SecretHistoryService history, GrpcCallers callers) {
         this.secrets = secrets;
+        this.history = history;
         this.callers = callers;
     }
 
@@ -57,9 +68,35 @@ public class SecretsGrpcService implements SecretsService {
 
     @Override
     public Uni<DeleteSecretResponse> deleteSecret(DeleteSecretRequest request) {
+        String env = GrpcMessages.optional(request.getEnvironment());
         return callers.current()
-                .chain(caller -> secrets.delete(caller, request.getOrganizationId(), request.getName(),
-                        GrpcMessages.optional(request.getEnvironment())))
+                .chain(caller -> request.getPurge()
+                        ? history.purge(caller, request.getOrganizationId(), request.getName(), env)
+                        : secrets.delete(caller, request.getOrganizationId(), request.getName(), env))
                 .replaceWith(DeleteSecretResponse.getDefaultInstance());
+    }
+
+    @Override
+    public Uni<SecretVersionList> listSecretVersions(ListSecretVersionsRequest request) {
+        return callers.current()
+                .chain(caller -> history.versions(caller, request.getOrganizationId(), request.getName(),
+                        GrpcMessages.optional(request.getEnvironment())))
+                .map(GrpcMessages::versions);
+    }
+
+    @Override
+    public Uni<SecretMetadata> rollbackSecret(RollbackSecretRequest request) {
+        return callers.current()
+                .chain(caller -> history.rollback(caller, request.getOrganizationId(), request.getName(),
+                        GrpcMessages.optional(request.getEnvironment()), new RollbackRequest(request.getVersion())))
+                .map(GrpcMessages::metadata);
+    }
+
+    @Override
+    public Uni<SecretMetadata> restoreSecret(RestoreSecretRequest request) {
+        return callers.current()
+                .chain(caller -> history.restore(caller, request.getOrganizationId(), request.getName(),
+                        GrpcMessages.optional(request.getEnvironment())))
+                .map(GrpcMessages::metadata);
     }
 }

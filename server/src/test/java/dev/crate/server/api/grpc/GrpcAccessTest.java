@@ -175,7 +175,8 @@ class GrpcAccessTest {
                 assertEquals("organization_not_found", cross.code(), rpc.method());
                 assertEquals(missing, cross, rpc.method());
             }
-            if (rpc.method().endsWith("DeleteSecret") || rpc.method().endsWith("DeleteTag")) {
+            if (rpc.method().endsWith("DeleteSecret") || rpc.method().endsWith("DeleteTag") || rpc.method().endsWith("SecretVersions")
+                    || rpc.method().endsWith("RollbackSecret") || rpc.method().endsWith("RestoreSecret")) {
                 Outcome foreignObject = rpc.outcome(bob.adminKey(), bob.id(), "dev", name);
                 Outcome missingObject = rpc.outcome(bob.adminKey(), bob.id(), "dev", rpc.method().contains("Tag") ? "no-such-tag" : "NO_SUCH");
                 assertEquals(missingObject.status(), foreignObject.status(), rpc.method());

@@ -7,16 +7,22 @@ import dev.crate.protocol.ErrorCode;
 import dev.crate.protocol.sealing.Pem;
 import dev.crate.protocol.sealing.TemporaryKey;
 import dev.crate.protocol.wire.RetrieveRequest;
+import dev.crate.protocol.wire.RetrievedPayload;
 import dev.crate.server.api.grpc.v1.CreateEnvironmentRequest;
 import dev.crate.server.api.grpc.v1.DeleteSecretRequest;
 import dev.crate.server.api.grpc.v1.DeleteTagRequest;
 import dev.crate.server.api.grpc.v1.ListEnvironmentsRequest;
+import dev.crate.server.api.grpc.v1.ListSecretVersionsRequest;
 import dev.crate.server.api.grpc.v1.ListSecretsRequest;
 import dev.crate.server.api.grpc.v1.ListTagsRequest;
 import dev.crate.server.api.grpc.v1.PublicKey;
 import dev.crate.server.api.grpc.v1.PutTagRequest;
+import dev.crate.server.api.grpc.v1.RestoreSecretRequest;
 import dev.crate.server.api.grpc.v1.RetrieveSecretsRequest;
+import dev.crate.server.api.grpc.v1.RollbackSecretRequest;
 import dev.crate.server.api.grpc.v1.SecretMetadata;
+import dev.crate.server.api.grpc.v1.SecretVersion;
+import dev.crate.server.api.grpc.v1.SecretVersionList;
 import dev.crate.server.api.grpc.v1.TagMetadata;
 import dev.crate.server.api.grpc.v1.TagNames;
 import dev.crate.server.testing.Api;
@@ -87,6 +93,128 @@ class GrpcParityTest {
     }
 
     @Test
+    void anEmptyNamesListRetrievesNothingOverBothAndNoNamesRetrievesEverything() {
+        Org org = Api.newOrg();
+        Api.storeOk(org, "dev", "ONE", "1", null);
+        Api.storeOk(org, "dev", "TWO", "2", List.of("t"));
+        RetrievedPayload restNone = Api.retrieve(org, "dev", List.of(), null);
+        RetrievedPayload grpcNone = Grpc.retrieve(org.adminKey(), org.id(), "dev", List.of(), null);
+        assertEquals(List.of(), restNone.secrets(), "REST \"names\": [] names no secret");
+        assertEquals(restNone, grpcNone, "gRPC names present but empty: as REST");
+        RetrievedPayload restAll = Api.retrieve(org, "dev", null, null);
+        assertEquals(2, restAll.secrets().size());
+        assertEquals(restAll, Grpc.retrieve(org.adminKey(), org.id(), "dev", null, null), "names not given: every secret");
+        // An empty tags filter is no filter over REST, so over gRPC too (repeated tags need no wrapper).
+        assertEquals(Api.retrieve(org, "dev", null, List.of()), Grpc.retrieve(org.adminKey(), org.id(), "dev", null, List.of()));
+        assertEquals(restAll, Api.retrieve(org, "dev", null, List.of()));
+    }
+
+    @Test
+    void aClientStillSendingTheFormerNamesFieldIsRefusedNotWidenedToEverySecret() throws Exception {
+        Org org = Api.newOrg();
+        Api.storeOk(org, "dev", "ONE", "1", null);
+        Api.storeOk(org, "dev", "TWO", "2", null);
+        RetrieveSecretsRequest request = RetrieveSecretsRequest.newBuilder().setOrganizationId(org.id()).setEnvironment("dev")
+                .setClientPublicJwk(Grpc.struct(TemporaryKey.generate().publicJwk()))
+                .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder().addField(3,
+                        com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                                .addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("ONE")).build()).build())
+                .build();
+        Failure refused = Grpc.failure(() -> Grpc.secrets(org.adminKey()).retrieveSecrets(request));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, refused.status());
+        assertEquals("malformed_request", refused.code());
+    }
+
+    @Test
+    void restAndGrpcAgreeOnVersionsRollbackPinnedRetrieveAndPurge() {
+        Org org = Api.newOrg();
+        String token = org.adminKey();
+        String id = org.id();
+        for (String name : List.of("ROLL_A", "ROLL_B")) {
+            Api.storeOk(org, "dev", name, "first", List.of("one"));
+            Grpc.store(token, id, "dev", name, "second", null);
+            Api.storeOk(org, "dev", name, "third", List.of("two"));
+        }
+        assertVersionsEqual(org, "ROLL_A");
+
+        // pinned retrieve: the same payload over both
+        Map<String, Integer> pinned = Map.of("ROLL_A", 1, "ROLL_B", 2);
+        RetrievedPayload restPinned = restRetrieve(org, null, pinned);
+        assertEquals(restPinned, Grpc.retrieve(token, id, "dev", null, null, pinned));
+        assertEquals("first", Api.value(restPinned, "ROLL_A"));
+        assertEquals("second", Api.value(restPinned, "ROLL_B"));
+        assertEquals(restRetrieve(org, List.of("ROLL_A"), Map.of("ROLL_B", 9)),
+                Grpc.retrieve(token, id, "dev", List.of("ROLL_A"), null, Map.of("ROLL_B", 9)), "an unknown version is missing over both");
+
+        // rollback: REST on A, gRPC on B, to the same version: the same result
+        Response restRollback = as(token).queryParam("env", "dev").body(Map.of("version", 1))
+                .post("/organization/" + id + "/secrets/ROLL_A/rollback");
+        restRollback.then().statusCode(200);
+        SecretMetadata grpcRollback = Grpc.secrets(token).rollbackSecret(RollbackSecretRequest.newBuilder().setOrganizationId(id)
+                .setEnvironment("dev").setName("ROLL_B").setVersion(1).build());
+        assertEquals(4, grpcRollback.getVersion());
+        assertEquals((Integer) restRollback.path("version"), grpcRollback.getVersion());
+        assertEquals(restRollback.path("tags"), grpcRollback.getTagsList());
+        assertEquals((String) restRollback.path("environment"), grpcRollback.getEnvironment());
+        RetrievedPayload now = Grpc.retrieve(token, id, "dev", null, null);
+        assertEquals("first", Api.value(now, "ROLL_A"));
+        assertEquals("first", Api.value(now, "ROLL_B"));
+        assertVersionsEqual(org, "ROLL_B");
+
+        // soft delete over gRPC, restore over gRPC: REST sees it back
+        Grpc.secrets(token).deleteSecret(DeleteSecretRequest.newBuilder().setOrganizationId(id).setName("ROLL_A").build());
+        assertVersionsEqual(org, "ROLL_A");
+        SecretMetadata restored = Grpc.secrets(token).restoreSecret(RestoreSecretRequest.newBuilder().setOrganizationId(id)
+                .setName("ROLL_A").build());
+        assertEquals(4, restored.getVersion());
+        assertEquals("first", Api.value(Api.retrieve(org, "dev", List.of("ROLL_A"), null), "ROLL_A"));
+
+        // purge over gRPC: every version destroyed, as REST reports it
+        Grpc.secrets(token).deleteSecret(DeleteSecretRequest.newBuilder().setOrganizationId(id).setName("ROLL_B").setPurge(true).build());
+        Response restVersions = as(token).get("/organization/" + id + "/secrets/ROLL_B/versions");
+        assertEquals(true, restVersions.path("purged"));
+        assertEquals(List.of(true, true, true, true), restVersions.path("versions.destroyed"));
+        assertVersionsEqual(org, "ROLL_B");
+        assertEquals(List.of("ROLL_B"), Grpc.retrieve(token, id, "dev", List.of("ROLL_B"), null, Map.of("ROLL_B", 1)).missing());
+    }
+
+    private static RetrievedPayload restRetrieve(Org org, List<String> names, Map<String, Integer> versions) {
+        TemporaryKey key = TemporaryKey.generate();
+        Response response = as(org.adminKey()).body(new RetrieveRequest("dev", names, null, null, key.publicJwk(), null, versions))
+                .post("/organization/" + org.id() + "/secrets/retrieve");
+        response.then().statusCode(200);
+        try {
+            return Api.JSON.readValue(key.open(response.path("sealed_payload")), RetrievedPayload.class);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertVersionsEqual(Org org, String name) {
+        Response rest = as(org.adminKey()).queryParam("env", "dev").get("/organization/" + org.id() + "/secrets/" + name + "/versions");
+        rest.then().statusCode(200);
+        SecretVersionList grpc = Grpc.secrets(org.adminKey()).listSecretVersions(ListSecretVersionsRequest.newBuilder()
+                .setOrganizationId(org.id()).setEnvironment("dev").setName(name).build());
+        assertEquals((String) rest.path("name"), grpc.getName());
+        assertEquals((String) rest.path("environment"), grpc.getEnvironment());
+        assertEquals((Integer) rest.path("current_version"), grpc.getCurrentVersion());
+        assertEquals((Boolean) rest.path("deleted"), grpc.getDeleted());
+        assertEquals((Boolean) rest.path("purged"), grpc.getPurged());
+        List<Map<String, Object>> restRows = rest.path("versions");
+        assertEquals(restRows.size(), grpc.getVersionsCount());
+        for (int i = 0; i < restRows.size(); i++) {
+            Map<String, Object> r = restRows.get(i);
+            SecretVersion g = grpc.getVersions(i);
+            assertEquals(r.get("version"), g.getVersion());
+            assertEquals(Instant.parse((String) r.get("created_at")),
+                    Instant.ofEpochSecond(g.getCreatedAt().getSeconds(), g.getCreatedAt().getNanos()));
+            assertEquals(r.get("created_by"), g.getCreatedBy());
+            assertEquals(r.get("tags"), g.getTagsList());
+            assertEquals(r.get("destroyed"), g.getDestroyed());
+        }
+    }
+
+    @Test
     void restAndGrpcSeeTheSameTagsAndEnvironments() {
         Org org = Api.newOrg();
         as(org.adminKey()).body(Map.of("color", "#112233", "description", "from rest"))
@@ -126,6 +254,8 @@ class GrpcParityTest {
         String viewer = Api.apiKey(org, "viewer");
         String id = org.id();
         Api.storeOk(org, "dev", "IN_USE", "v", List.of("busy"));
+        Api.storeOk(org, "dev", "PURGED", "v", null);
+        as(token).queryParam("purge", true).delete("/organization/" + id + "/secrets/PURGED").then().statusCode(204);
         KeyPairGenerator weak = KeyPairGenerator.getInstance("RSA");
         weak.initialize(1024);
         String weakPem = Pem.encode(weak.generateKeyPair().getPublic());
@@ -175,6 +305,35 @@ class GrpcParityTest {
                                 .setClientPublicJwk(Grpc.struct(TemporaryKey.generate().publicJwk())).build())),
                 new Case("delete a missing secret", () -> as(token).delete("/organization/" + id + "/secrets/NO_SUCH"),
                         () -> Grpc.secrets(token).deleteSecret(DeleteSecretRequest.newBuilder().setOrganizationId(id).setName("NO_SUCH").build())),
+                new Case("stale expected_version", () -> as(token).body(Map.of("name", "IN_USE", "encrypted_value", goodSealed,
+                        "sealed", true, "expected_version", 7)).put("/organization/" + id + "/secrets"),
+                        () -> Grpc.secrets(token).storeSecret(Grpc.storeRequest(token, id, "dev", "IN_USE", "v", null)
+                                .setExpectedVersion(7).build())),
+                new Case("expected_version 0 of a stored secret", () -> as(token).body(Map.of("name", "IN_USE", "encrypted_value",
+                        goodSealed, "sealed", true, "expected_version", 0)).put("/organization/" + id + "/secrets"),
+                        () -> Grpc.secrets(token).storeSecret(Grpc.storeRequest(token, id, "dev", "IN_USE", "v", null)
+                                .setExpectedVersion(0).build())),
+                new Case("versions of a missing secret", () -> as(token).get("/organization/" + id + "/secrets/NO_SUCH/versions"),
+                        () -> Grpc.secrets(token).listSecretVersions(ListSecretVersionsRequest.newBuilder().setOrganizationId(id)
+                                .setName("NO_SUCH").build())),
+                new Case("rollback to a missing version", () -> as(token).body(Map.of("version", 5))
+                        .post("/organization/" + id + "/secrets/IN_USE/rollback"),
+                        () -> Grpc.secrets(token).rollbackSecret(RollbackSecretRequest.newBuilder().setOrganizationId(id)
+                                .setName("IN_USE").setVersion(5).build())),
+                new Case("rollback without a version", () -> as(token).body(Map.of()).post("/organization/" + id + "/secrets/IN_USE/rollback"),
+                        () -> Grpc.secrets(token).rollbackSecret(RollbackSecretRequest.newBuilder().setOrganizationId(id)
+                                .setName("IN_USE").build())),
+                new Case("restore a purged secret", () -> as(token).post("/organization/" + id + "/secrets/PURGED/restore"),
+                        () -> Grpc.secrets(token).restoreSecret(RestoreSecretRequest.newBuilder().setOrganizationId(id)
+                                .setName("PURGED").build())),
+                new Case("rollback a purged secret", () -> as(token).body(Map.of("version", 1))
+                        .post("/organization/" + id + "/secrets/PURGED/rollback"),
+                        () -> Grpc.secrets(token).rollbackSecret(RollbackSecretRequest.newBuilder().setOrganizationId(id)
+                                .setName("PURGED").setVersion(1).build())),
+                new Case("pinned version 0", () -> as(token).body(new RetrieveRequest("dev", null, null, null,
+                        TemporaryKey.generate().publicJwk(), null, Map.of("IN_USE", 0))).post("/organization/" + id + "/secrets/retrieve"),
+                        () -> Grpc.secrets(token).retrieveSecrets(RetrieveSecretsRequest.newBuilder().setOrganizationId(id)
+                                .setClientPublicJwk(Grpc.struct(TemporaryKey.generate().publicJwk())).putVersions("IN_USE", 0).build())),
                 new Case("delete a tag in use", () -> as(token).delete("/organization/" + id + "/tags/busy"),
                         () -> Grpc.tags(token).deleteTag(DeleteTagRequest.newBuilder().setOrganizationId(id).setName("busy").build())),
                 new Case("bad tag colour", () -> as(token).body(Map.of("color", "red")).put("/organization/" + id + "/tags/colour"),

@@ -139,6 +139,38 @@ class GrpcTransportTest {
     }
 
     @Test
+    void historyRpcsLeaveTheirAuditRecordsWithTheCallsOrigin() throws Exception {
+        Org org = Api.newOrg();
+        Api.storeOk(org, "prod", "GRPC_HISTORY", "one", null);
+        Api.storeOk(org, "prod", "GRPC_HISTORY", "two", null);
+        io.grpc.Metadata outgoing = new io.grpc.Metadata();
+        String requestId = "grpc-history-" + UUID.randomUUID();
+        outgoing.put(io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), requestId);
+        var stub = Grpc.secrets(org.adminKey()).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing));
+        stub.rollbackSecret(dev.crate.server.api.grpc.v1.RollbackSecretRequest.newBuilder().setOrganizationId(org.id())
+                .setEnvironment("prod").setName("GRPC_HISTORY").setVersion(1).build());
+        stub.deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder().setOrganizationId(org.id())
+                .setEnvironment("prod").setName("GRPC_HISTORY").build());
+        stub.restoreSecret(dev.crate.server.api.grpc.v1.RestoreSecretRequest.newBuilder().setOrganizationId(org.id())
+                .setEnvironment("prod").setName("GRPC_HISTORY").build());
+        stub.deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder().setOrganizationId(org.id())
+                .setEnvironment("prod").setName("GRPC_HISTORY").setPurge(true).build());
+
+        com.fasterxml.jackson.databind.JsonNode events = dev.crate.server.audit.AuditTrailTest.events(org, "&env=prod");
+        List<String> actions = new ArrayList<>();
+        events.forEach(e -> {
+            if (requestId.equals(e.path("request_id").asText())) {
+                actions.add(e.get("action").asText());
+                assertEquals("GRPC_HISTORY", e.get("name").asText());
+                assertTrue(e.get("user_agent").asText().startsWith("grpc-java"), e.toString());
+            }
+        });
+        assertEquals(List.of("secret.purge", "secret.restore", "secret.delete", "secret.rollback"), actions, events.toString());
+        assertFalse(events.toString().contains("\"one\""), "no value in the audit trail");
+        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+    }
+
+    @Test
     void grpcAuthFailuresAreCountedLikeRestOnes() {
         Org org = Api.newOrg();
         String viewer = Api.apiKey(org, "viewer");

@@ -7,10 +7,13 @@ import dev.crate.server.api.grpc.v1.DeleteTagRequest;
 import dev.crate.server.api.grpc.v1.EnvironmentsServiceGrpc;
 import dev.crate.server.api.grpc.v1.GetPublicKeyRequest;
 import dev.crate.server.api.grpc.v1.ListEnvironmentsRequest;
+import dev.crate.server.api.grpc.v1.ListSecretVersionsRequest;
 import dev.crate.server.api.grpc.v1.ListSecretsRequest;
 import dev.crate.server.api.grpc.v1.ListTagsRequest;
 import dev.crate.server.api.grpc.v1.PutTagRequest;
+import dev.crate.server.api.grpc.v1.RestoreSecretRequest;
 import dev.crate.server.api.grpc.v1.RetrieveSecretsRequest;
+import dev.crate.server.api.grpc.v1.RollbackSecretRequest;
 import dev.crate.server.api.grpc.v1.SecretsServiceGrpc;
 import dev.crate.server.api.grpc.v1.StoreSecretRequest;
 import dev.crate.server.api.grpc.v1.TagMetadata;
@@ -94,6 +97,15 @@ final class Rpcs {
                             .setClientPublicJwk(Grpc.struct(TemporaryKey.generate().publicJwk())).build())),
             new Rpc("crate.secrets.v1.SecretsService/DeleteSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).deleteSecret(
                     DeleteSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).build())),
+            // purge: the same RPC, the same rule
+            new Rpc("crate.secrets.v1.SecretsService/DeleteSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).deleteSecret(
+                    DeleteSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).setPurge(true).build())),
+            new Rpc("crate.secrets.v1.SecretsService/ListSecretVersions", Rule.ANY, (t, o, e, n) -> Grpc.secrets(t).listSecretVersions(
+                    ListSecretVersionsRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).build())),
+            new Rpc("crate.secrets.v1.SecretsService/RollbackSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).rollbackSecret(
+                    RollbackSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).setVersion(1).build())),
+            new Rpc("crate.secrets.v1.SecretsService/RestoreSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).restoreSecret(
+                    RestoreSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).build())),
             new Rpc("crate.secrets.v1.TagsService/ListTags", Rule.ANY, (t, o, e, n) -> Grpc.tags(t).listTags(
                     ListTagsRequest.newBuilder().setOrganizationId(o).build())),
             new Rpc("crate.secrets.v1.TagsService/PutTag", Rule.ADMIN, (t, o, e, n) -> Grpc.tags(t).putTag(
