@@ -155,7 +155,7 @@ public class RewrapJob {
                 Tuple.of(cutoff, config.orgKeyMaxWraps()))) {
             String trigger = due.getLong("wrap_count") >= config.orgKeyMaxWraps() ? "usage-limit" : "schedule";
             try {
-                inTransaction(conn, c -> starter.rotateOrgKey(c, due.getUUID("org_id"), trigger, true));
+                inTransaction(conn, c -> starter.rotateOrgKey(c, due.getUUID("org_id"), trigger, true, null));
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.ORG_KEY);
                 LOG.errorf("CRATE-0036 rotating the org key of org %s failed (%s)", due.getUUID("org_id"), e.getClass().getSimpleName());
@@ -171,7 +171,7 @@ public class RewrapJob {
         for (Row due : all(conn, "select org_id from transport_keys where state = 'active' and created_at < $1", Tuple.of(cutoff))) {
             try {
                 TransportKeyPair pair = TransportKeyPair.generate();
-                inTransaction(conn, c -> starter.rotateTransportKey(c, due.getUUID("org_id"), "schedule", pair, cutoff));
+                inTransaction(conn, c -> starter.rotateTransportKey(c, due.getUUID("org_id"), "schedule", pair, cutoff, null));
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.TRANSPORT_KEY);
                 LOG.errorf("CRATE-0036 rotating the transport key of org %s failed (%s)", due.getUUID("org_id"),

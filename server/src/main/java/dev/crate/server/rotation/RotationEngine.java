@@ -10,6 +10,13 @@ import static dev.crate.server.rotation.Sql.oneOrNull;
 import static dev.crate.server.rotation.Sql.run;
 
 import dev.crate.protocol.wire.KeyRotation;
+import dev.crate.server.audit.AuditAction;
+import dev.crate.server.audit.AuditEntry;
+import dev.crate.protocol.ErrorCode;
+import dev.crate.server.domain.Caller;
+import dev.crate.server.domain.CrateException;
+import dev.crate.server.service.AuditService;
+import dev.crate.server.storage.AuditBatchWriter;
 import dev.crate.server.config.CrateConfig;
 import dev.crate.server.crypto.aead.Aead;
 import dev.crate.server.crypto.envelope.Contexts;
@@ -45,8 +52,10 @@ public class RotationEngine {
     private final RootKeyProvider rootKey;
     private final CrateConfig.Rotation config;
     private final CrateMetrics metrics;
+    private final AuditService audit;
 
-    RotationEngine(Pool pool, RootKeyProvider rootKey, CrateConfig config, CrateMetrics metrics) {
+    RotationEngine(Pool pool, RootKeyProvider rootKey, CrateConfig config, CrateMetrics metrics, AuditService audit) {
+        this.audit = audit;
         this.pool = pool;
         this.rootKey = rootKey;
         this.config = config.rotation();
@@ -54,12 +63,15 @@ public class RotationEngine {
     }
 
     /** Makes a new org key version active at once; the job then re-wraps under it. */
-    public KeyRotation rotateOrgKey(UUID orgId, String trigger) {
-        return inTransaction(pool, conn -> rotateOrgKey(conn, orgId, trigger, false)).orElseThrow();
+    public KeyRotation rotateOrgKey(UUID orgId, String trigger, Caller caller) {
+        return inTransaction(pool, conn -> rotateOrgKey(conn, orgId, trigger, false, caller)).orElseThrow();
     }
 
-    /** @param onlyIfDue re-checks, under the row lock, that the active version is due (period or usage limit) */
-    Optional<KeyRotation> rotateOrgKey(SqlConnection conn, UUID orgId, String trigger, boolean onlyIfDue) {
+    /**
+     * @param onlyIfDue re-checks, under the row lock, that the active version is due (period or usage limit)
+     * @param caller who asked, for the audit record; null for the server's own schedule
+     */
+    Optional<KeyRotation> rotateOrgKey(SqlConnection conn, UUID orgId, String trigger, boolean onlyIfDue, Caller caller) {
         Row active = lockActiveOrgKey(conn, orgId);
         if (active == null) {
             throw new IllegalStateException("org has no active org key");
@@ -83,6 +95,7 @@ public class RotationEngine {
                 Tuple.from(List.of(UUID.randomUUID(), orgId, to, rootKey.activeKid(), buffer(wrapped), now)));
         KeyRotation rotation = new KeyRotation("org", "v" + from, "v" + to, trigger, "running", 0, now, null);
         record(conn, orgId, rotation);
+        audit(conn, orgId, AuditAction.KEY_ROTATE, caller, rotation);
         LOG.infof("CRATE-0030 org %s: org key v%d is active (was v%d, %s); re-wrapping data keys under it", orgId, to, from, trigger);
         return Optional.of(rotation);
     }
@@ -102,12 +115,12 @@ public class RotationEngine {
     }
 
     /** Publishes a new transport key pair; the previous one stays usable for the grace period. */
-    public KeyRotation rotateTransportKey(UUID orgId, String trigger, TransportKeyPair pair) {
-        return inTransaction(pool, conn -> rotateTransportKey(conn, orgId, trigger, pair, null)).orElseThrow();
+    public KeyRotation rotateTransportKey(UUID orgId, String trigger, TransportKeyPair pair, Caller caller) {
+        return inTransaction(pool, conn -> rotateTransportKey(conn, orgId, trigger, pair, null, caller)).orElseThrow();
     }
 
     Optional<KeyRotation> rotateTransportKey(SqlConnection conn, UUID orgId, String trigger, TransportKeyPair pair,
-            OffsetDateTime onlyIfCreatedBefore) {
+            OffsetDateTime onlyIfCreatedBefore, Caller caller) {
         // Share lock on the active org key: an org-key rotation waits until this private key is stored
         // under the version we wrap it with, so its re-wrap job will find it.
         Row orgKey = one(conn, "select version, wrapped_key from org_keys where org_id = $1 and state = 'active' for share",
@@ -139,6 +152,7 @@ public class RotationEngine {
                         buffer(wrapped), now)));
         KeyRotation rotation = new KeyRotation("transport", old.getString("kid"), pair.kid(), trigger, "done", 0, now, now);
         record(conn, orgId, rotation);
+        audit(conn, orgId, AuditAction.TRANSPORT_KEY_ROTATE, caller, rotation);
         metrics.rotation(Rotation.TRANSPORT_KEY);
         LOG.infof("CRATE-0033 org %s: transport key %s is published; %s stays usable until %s", orgId, pair.kid(),
                 old.getString("kid"), now.plus(config.transportKeyGrace()));
@@ -173,6 +187,27 @@ public class RotationEngine {
             LOG.infof("CRATE-0034 root key rotation to %s started (%d org keys to re-wrap)", rootKey.activeKid(), old.getLong("n"));
             return Optional.of(rotation);
         }).orElseThrow();
+    }
+
+    /**
+     * The rotation's audit record, in the rotation's own transaction (the head of the org's chain stays
+     * locked until it commits): by the caller, or by the server for scheduled and usage-limit rotations.
+     */
+    private void audit(SqlConnection conn, UUID orgId, AuditAction action, Caller caller, KeyRotation r) {
+        AuditEntry entry = caller == null ? audit.systemEntry(orgId, action, null, null, null)
+                : audit.entry(caller, orgId, action, null, null, null);
+        entry = entry.withDetail(audit.detail(java.util.Map.of("tier", r.tier(), "from_key", r.fromKey(), "to_key", r.toKey(),
+                "trigger", r.trigger())));
+        try {
+            AuditBatchWriter.append(conn, orgId, List.of(entry)).await().atMost(Sql.AWAIT);
+        } catch (RuntimeException e) {
+            // the rotation's transaction rolls back with it: nothing rotated without its record
+            metrics.auditWriteFailure();
+            LOG.errorf("CRATE-0600 an audit record could not be written (%s); the %s rotation of org %s was refused",
+                    e.getClass().getSimpleName(), r.tier(), orgId);
+            throw new CrateException(ErrorCode.AUDIT_UNAVAILABLE,
+                    "the audit trail cannot be written right now; nothing was rotated");
+        }
     }
 
     private static void record(SqlConnection conn, UUID orgId, KeyRotation r) {

@@ -26,10 +26,11 @@ import org.jboss.logging.Logger;
  * Key status and on-demand rotation. Org and transport keys: an org's admins. The root key: the
  * installation's operator, i.e. an admin of the bootstrap organization {@code default}.
  *
- * <p>Rotations on demand are on the audit trail (who rotated which keys; root rotations in the chain of
- * {@code default}), denied attempts too. The rotation itself commits in the rotation engine's own
- * transaction, so its record follows it: a record that cannot be written is logged ({@code CRATE-0602})
- * and counted, and the rotation stands (refusing it afterwards would only invite a second rotation).
+ * <p>Rotations are on the audit trail, denied attempts too. Org and transport key rotations (on demand
+ * and scheduled) are recorded by the rotation engine in the rotation's own transaction. A root
+ * rotation belongs to no org: it is recorded in the chain of {@code default} right after it committed;
+ * a record that cannot be written there is logged ({@code CRATE-0602}) and counted, and the rotation
+ * stands (refusing it afterwards would only invite a second rotation).
  */
 @ApplicationScoped
 public class KeyRotationService {
@@ -73,16 +74,16 @@ public class KeyRotationService {
         return audit.guard(caller, orgId, action, null, null, () -> access.resolve(caller, orgId).invoke(Access::requireAdmin)
                 .chain(a -> {
                     UUID id = a.org().id;
-                    Uni<KeyRotation> rotation = tier.equals("org")
-                            ? Offload.cpu(() -> engine.rotateOrgKey(id, "api")).invoke(r -> job.kick())
+                    // The engine writes the audit record in the rotation's own transaction.
+                    return tier.equals("org")
+                            ? Offload.cpu(() -> engine.rotateOrgKey(id, "api", caller)).invoke(r -> job.kick())
                             : keys.newTransportKeyPair()
-                                    .chain(pair -> Offload.cpu(() -> engine.rotateTransportKey(id, "api", pair)))
+                                    .chain(pair -> Offload.cpu(() -> engine.rotateTransportKey(id, "api", pair, caller)))
                                     .invoke(r -> keys.forgetTransportKeys(id));
-                    return rotation.call(r -> record(caller, id, action, r));
                 }));
     }
 
-    /** The rotation's record, after the rotation committed (see the class comment). */
+    /** A root rotation's record, after the rotation committed (see the class comment). */
     private Uni<Void> record(Caller caller, UUID orgId, AuditAction action, KeyRotation rotation) {
         Map<String, Object> detail = new HashMap<>();
         detail.put("tier", rotation.tier());

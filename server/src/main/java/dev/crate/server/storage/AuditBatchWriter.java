@@ -43,7 +43,8 @@ public class AuditBatchWriter {
         return pool.withTransaction(connection -> append(connection, orgId, entries));
     }
 
-    private static Uni<List<ChainedEvent>> append(SqlConnection connection, UUID orgId, List<AuditEntry> entries) {
+    /** Inside a transaction the caller holds on {@code connection}: the records commit or fail with it. */
+    public static Uni<List<ChainedEvent>> append(SqlConnection connection, UUID orgId, List<AuditEntry> entries) {
         return connection.preparedQuery(LOCK_HEAD).execute(Tuple.of(orgId, Buffer.buffer(AuditChain.GENESIS)))
                 .chain(rows -> {
                     Row head = rows.iterator().next();

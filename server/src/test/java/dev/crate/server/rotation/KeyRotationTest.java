@@ -307,6 +307,16 @@ class KeyRotationTest {
         assertEquals(2, (int) as(org.adminKey()).get(keys(org)).path("transport_keys.size()"));
         as(org.adminKey()).get(keys(org)).then().body("rotations[0].trigger", equalTo("schedule"));
         assertEquals("u", Api.value(Api.retrieve(org, "dev", null, null), "U"));
+        // The server's own rotations are on the org's audit trail, by the system, once each.
+        List<String> system = new ArrayList<>();
+        dev.crate.server.audit.AuditTrailTest.events(org, "").forEach(e -> {
+            if (e.get("actor_type").asText().equals("system") && e.get("action").asText().endsWith(".rotate")) {
+                system.add(e.get("action").asText() + ":" + e.get("detail").asText().replaceAll(".*\"trigger\":\"([a-z-]+)\".*", "$1"));
+            }
+        });
+        system.sort(null);
+        assertEquals(List.of("key.rotate:schedule", "key.rotate:usage-limit", "transport_key.rotate:schedule"), system);
+        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
     }
 
     @Test
