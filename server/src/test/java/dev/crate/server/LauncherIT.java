@@ -85,6 +85,32 @@ class LauncherIT {
 
     @Test
     @Order(3)
+    void anUnreachableIdentityProviderMakesTokensA503AndLeavesApiKeysWorking() throws Exception {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        try (Server server = Server.start(dataDir, Map.of("CRATE_OIDC_ISSUER", "http://127.0.0.1:" + deadPort + "/realms/gone"))) {
+            server.awaitReady();
+            HttpResponse<String> jwt = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/me"))
+                    .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, jwt.statusCode(), jwt.body());
+            assertEquals("service_unavailable", JSON.readTree(jwt.body()).get("code").asText());
+            HttpResponse<String> config = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port
+                    + "/auth/config")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, config.statusCode(), config.body());
+            assertEquals("survives restarts", retrieve(server, "LAUNCHER_SECRET"), "API keys do not need the identity provider");
+            String output = server.output();
+            assertTrue(output.contains("CRATE-0022"), "the operator is told why tokens fail");
+            assertFalse(output.contains(" ERROR "), output);
+            assertEquals(0, server.stop());
+        }
+        assertFalse(postgresRunningOn(dataDir));
+    }
+
+    @Test
+    @Order(4)
     void losingTheDatabaseAtRuntimeMakesTheServerNotReady() throws Exception {
         try (Server server = Server.start(dataDir, Map.of())) {
             server.awaitReady();
@@ -99,7 +125,7 @@ class LauncherIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anotherRootKeyRefusesToStartAndNamesTheMissingKid() throws Exception {
         String otherKey = Base64.getEncoder().encodeToString(new byte[32]);
         try (Server server = Server.start(dataDir, Map.of("CRATE_ROOT_KEY", otherKey))) {
