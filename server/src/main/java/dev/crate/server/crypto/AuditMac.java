@@ -32,6 +32,11 @@ public final class AuditMac {
         }
     }
 
+    /** How {@code removed_before} enters the MAC: microseconds since the epoch. */
+    public static long micros(java.time.OffsetDateTime time) {
+        return java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, time.toInstant());
+    }
+
     public static boolean verify(byte[] orgKeyMaterial, UUID orgId, long seq, byte[] hash, long removedBeforeMicros, byte[] mac) {
         return MessageDigest.isEqual(mac(orgKeyMaterial, orgId, seq, hash, removedBeforeMicros), mac);
     }

@@ -10,6 +10,7 @@ import static dev.crate.server.rotation.Sql.oneOrNull;
 import static dev.crate.server.rotation.Sql.run;
 
 import dev.crate.server.config.CrateConfig;
+import dev.crate.server.crypto.AuditMac;
 import dev.crate.server.crypto.envelope.Contexts;
 import dev.crate.server.crypto.envelope.Envelope;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
@@ -189,7 +190,7 @@ public class RewrapJob {
                 do {
                     moved = inTransaction(conn, c -> Optional.of(rewrapDataKeyBatch(c, orgId, material))).orElseThrow();
                 } while (moved > 0);
-                inTransaction(conn, c -> Optional.of(rewrapTransportKeys(c, orgId, material)));
+                inTransaction(conn, c -> Optional.of(rewrapTransportKeys(c, orgId, material) + remacCheckpoint(c, orgId, material)));
                 if (inTransaction(conn, c -> Optional.of(retire(c, orgId))).orElseThrow()) {
                     return;
                 }
@@ -269,6 +270,31 @@ public class RewrapJob {
     }
 
     /**
+     * The org's audit checkpoint (retention) is authenticated by a MAC under a key derived from an org key
+     * version ({@link AuditMac}): moves it to the active version. A checkpoint whose MAC does not verify is
+     * never laundered: it gets an empty MAC, so verification keeps reporting it.
+     */
+    private long remacCheckpoint(SqlConnection conn, UUID orgId, Map<Integer, byte[]> material) {
+        int active = one(conn, "select version from org_keys where org_id = $1 and state = 'active' for share", Tuple.of(orgId))
+                .getInteger("version");
+        Row row = oneOrNull(conn, "select seq, hash, removed_before, org_key_version, mac from audit_checkpoints "
+                + "where org_id = $1 and org_key_version <> $2 for update", Tuple.of(orgId, active));
+        if (row == null) {
+            return 0;
+        }
+        long seq = row.getLong("seq");
+        byte[] hash = bytes(row, "hash");
+        long removedBefore = AuditMac.micros(row.getOffsetDateTime("removed_before"));
+        boolean valid = AuditMac.verify(orgKeyMaterial(conn, orgId, row.getInteger("org_key_version"), material), orgId, seq,
+                hash, removedBefore, bytes(row, "mac"));
+        byte[] mac = valid ? AuditMac.mac(orgKeyMaterial(conn, orgId, active, material), orgId, seq, hash, removedBefore)
+                : new byte[0];
+        run(conn, "update audit_checkpoints set org_key_version = $2, mac = $3 where org_id = $1",
+                Tuple.of(orgId, active, buffer(mac)));
+        return 0;
+    }
+
+    /**
      * Retires the org's retiring versions that nothing names any more. The version's row is locked
      * first, so a writer that claimed it before the rotation has committed (or we wait for it); then
      * a fresh count sees every row that names it.
@@ -281,7 +307,8 @@ public class RewrapJob {
             int version = row.getInteger("version");
             long refs = one(conn, "select (select count(*) from secret_versions v join secrets s on s.id = v.secret_id "
                     + "where s.org_id = $1 and v.org_key_version = $2) + (select count(*) from transport_keys "
-                    + "where org_id = $1 and org_key_version = $2 and state <> 'disabled') as n", Tuple.of(orgId, version)).getLong("n");
+                    + "where org_id = $1 and org_key_version = $2 and state <> 'disabled') + (select count(*) "
+                    + "from audit_checkpoints where org_id = $1 and org_key_version = $2) as n", Tuple.of(orgId, version)).getLong("n");
             if (refs > 0) {
                 all = false;
                 continue;

@@ -62,7 +62,7 @@ public class AuditRetentionJob {
                     if (last == null) {
                         return Uni.createFrom().item(false);
                     }
-                    return keys.activeOrgKey(orgId).chain(orgKey -> records.checkpoint(orgId).chain(existing -> {
+                    return keys.lockActiveOrgKey(orgId).chain(orgKey -> records.checkpoint(orgId).chain(existing -> {
                         AuditCheckpointRecord checkpoint = existing != null ? existing : new AuditCheckpointRecord();
                         checkpoint.orgId = orgId;
                         checkpoint.seq = last.seq;

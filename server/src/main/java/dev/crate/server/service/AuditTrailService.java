@@ -155,7 +155,7 @@ public class AuditTrailService {
     }
 
     static long micros(OffsetDateTime time) {
-        return ChronoUnit.MICROS.between(java.time.Instant.EPOCH, time.toInstant());
+        return AuditMac.micros(time);
     }
 
     private Uni<Access> resolve(Caller caller, String orgId, AuditAction action) {

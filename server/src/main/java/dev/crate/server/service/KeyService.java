@@ -114,13 +114,6 @@ public class KeyService {
         return orgKeys.persist(key).chain(() -> transportKeys.persist(transport)).replaceWithVoid();
     }
 
-    /** The active org key, read without a lock: for reads only; writes use {@link #claimActiveOrgKey}. */
-    public Uni<OrgKey> activeOrgKey(UUID orgId) {
-        return Panache.withSession(() -> orgKeys.findActive(orgId))
-                .onItem().ifNull().failWith(() -> new IllegalStateException("org has no active org key"))
-                .map(this::unwrap);
-    }
-
     /**
      * Inside the caller's transaction: the org key new data keys are wrapped under, with its row locked
      * and its wrap count raised by one. The lock makes a rotation wait until this transaction is over,
@@ -128,14 +121,25 @@ public class KeyService {
      * for such keys; once a rotation has committed, this reads the new version.
      */
     public Uni<OrgKey> claimActiveOrgKey(UUID orgId) {
+        return lockedActiveRecord(orgId).map(record -> {
+            record.wrapCount++;
+            return unwrap(record);
+        });
+    }
+
+    /**
+     * Inside the caller's transaction: the active org key with its row locked, for other material keyed
+     * by its version (the audit checkpoint's MAC); a rotation waits, and its job then moves that material.
+     */
+    public Uni<OrgKey> lockActiveOrgKey(UUID orgId) {
+        return lockedActiveRecord(orgId).map(this::unwrap);
+    }
+
+    private Uni<OrgKeyRecord> lockedActiveRecord(UUID orgId) {
         return orgKeys.lockActive(orgId)
                 // A rotation that committed while we waited for the lock: the active row is another one now.
                 .chain(found -> found != null ? Uni.createFrom().item(found) : orgKeys.lockActive(orgId))
-                .onItem().ifNull().failWith(() -> new IllegalStateException("org has no active org key"))
-                .map(record -> {
-                    record.wrapCount++;
-                    return unwrap(record);
-                });
+                .onItem().ifNull().failWith(() -> new IllegalStateException("org has no active org key"));
     }
 
     /** A specific org key version, from cache when fresh. */

@@ -10,10 +10,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class OrgKeyRepository implements PanacheRepositoryBase<OrgKeyRecord, UUID> {
 
-    public Uni<OrgKeyRecord> findActive(UUID orgId) {
-        return find("orgId = ?1 and state = ?2", orgId, OrgKeyRecord.ACTIVE).firstResult();
-    }
-
     /** The active version with its row locked until the transaction ends (writers take it; a rotation waits). */
     public Uni<OrgKeyRecord> lockActive(UUID orgId) {
         return find("orgId = ?1 and state = ?2", orgId, OrgKeyRecord.ACTIVE)

@@ -360,4 +360,32 @@ class KeyRotationTest {
         });
         assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
     }
+
+    @Test
+    void theAuditCheckpointFollowsTheOrgKeyAndABadOneIsNeverLaundered() throws Throwable {
+        Org org = Api.newOrg();
+        for (String name : List.of("A", "B", "C")) {
+            Api.storeOk(org, "dev", name, "v-" + name, null);
+        }
+        UUID id = UUID.fromString(org.id());
+        sql("update audit_events set occurred_at = now() - interval '100 days' where org_id = ? and seq <= 2", id);
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> io.quarkus.arc.Arc.container()
+                .instance(dev.crate.server.service.AuditRetentionJob.class).get()
+                .run(java.time.OffsetDateTime.now().minusDays(90)));
+        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+
+        // The checkpoint's MAC is keyed by org key v1: the rotation moves it before v1 is retired and destroyed.
+        rotate(org, "org").then().statusCode(202);
+        await("v1 retired", () -> "retired".equals(states(org).get(1)));
+        var afterRotation = dev.crate.server.audit.AuditTrailTest.verify(org);
+        assertTrue(afterRotation.get("intact").asBoolean(), afterRotation.toString());
+
+        // A forged checkpoint stays detected through the next rotation.
+        sql("update audit_checkpoints set seq = seq + 1 where org_id = ?", id);
+        rotate(org, "org").then().statusCode(202);
+        await("v2 retired", () -> "retired".equals(states(org).get(2)));
+        var forged = dev.crate.server.audit.AuditTrailTest.verify(org);
+        assertTrue(!forged.get("intact").asBoolean(), forged.toString());
+        assertEquals("checkpoint_invalid", forged.get("first_broken").get("reason").asText());
+    }
 }
