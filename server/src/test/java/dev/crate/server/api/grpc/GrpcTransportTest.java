@@ -3,6 +3,7 @@ package dev.crate.server.api.grpc;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
@@ -13,9 +14,12 @@ import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.Grpc;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,12 +32,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * gRPC shares the HTTP port with REST: reflection for generic tools, and metrics that name no org or
- * secret (grpc_server_* by service, method and status; the HTTP series label gRPC paths UNMATCHED).
+ * secret (grpc_server_* by service, method and status; the HTTP series by served method, anything else UNMATCHED).
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 class GrpcTransportTest {
+    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
 
     private static List<ServerReflectionResponse> reflect(ServerReflectionRequest request) throws Exception {
         CompletableFuture<List<ServerReflectionResponse>> done = new CompletableFuture<>();
@@ -199,7 +218,18 @@ class GrpcTransportTest {
         Grpc.secrets(org.adminKey()).listSecrets(ListSecretsRequest.newBuilder().setOrganizationId(org.id()).build());
         Grpc.failure(() -> Grpc.secrets(org.adminKey()).getPublicKey(GetPublicKeyRequest.newBuilder()
                 .setOrganizationId(UUID.randomUUID().toString()).build()));
+        // A method nobody serves: its path must not become a label value.
+        MethodDescriptor<byte[], byte[]> unknown = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("crate.secrets.v1.SecretsService/MintedMethod" + name)
+                .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
+        io.grpc.StatusRuntimeException refused = assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(Grpc.channel(), unknown, CallOptions.DEFAULT, new byte[0]));
+        assertEquals(io.grpc.Status.Code.UNIMPLEMENTED, refused.getStatus().getCode());
         String scrape = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(scrape.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
+                && l.contains("uri=\"/crate.secrets.v1.SecretsService/StoreSecret\"")), "the HTTP series name served gRPC methods");
+        assertFalse(scrape.contains("MintedMethod"), "an unknown gRPC path is no label value");
         assertTrue(scrape.contains("grpc_server_processing_duration_seconds_count{method=\"StoreSecret\",methodType=\"UNARY\","
                 + "service=\"crate.secrets.v1.SecretsService\",statusCode=\"OK\""), "gRPC calls are measured by method and status");
         assertTrue(scrape.contains("service=\"crate.secrets.v1.SecretsService\",statusCode=\"NOT_FOUND\""), "failed calls too");
