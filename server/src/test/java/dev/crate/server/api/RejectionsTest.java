@@ -140,6 +140,136 @@ class RejectionsTest {
     }
 
     @Test
+    void rejectsChunkedBodiesOver256KiBLikeAnnouncedOnes() throws Exception {
+        int limit = dev.crate.protocol.Limits.MAX_BODY_BYTES;
+        // Exactly the limit, sent chunked: a valid store, its padding JSON whitespace inside the object.
+        var exact = sendWithoutLength(padded(body("EXACT", sealed("fine"), true), limit));
+        assertEquals(200, exact.statusCode(), exact.body());
+        // One byte more; a small document followed by the rest of 300 KiB of whitespace (a reader stops
+        // at the end of the value, the limit does not); and a body of 16 MiB streamed as it is generated.
+        assertTooLarge(sendWithoutLength(padded(body("OVER", sealed("v"), true), limit + 1)));
+        String small = Api.JSON.writeValueAsString(body("TRAILING", sealed("v"), true));
+        assertTooLarge(sendWithoutLength((small + " ".repeat(300 * 1024)).getBytes(StandardCharsets.UTF_8)));
+        assertTooLarge(sendWithoutLength(() -> new Generated(
+                "{\"name\":\"STREAMED\",\"sealed\":true,\"encrypted_value\":\"", 16 << 20, "\"}")));
+        as(org.adminKey()).get(secrets()).then().body("secrets.name", equalTo(List.of("EXACT")));
+    }
+
+    @Test
+    void closesTheConnectionInsteadOfReadingTheRestOfAnOversizedChunkedBody() throws Exception {
+        long total = 256L << 20;
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            var sent = new java.util.concurrent.atomic.AtomicLong();
+            Thread writer = new Thread(() -> {
+                try {
+                    var out = socket.getOutputStream();
+                    out.write(("PUT /organization/" + org.id() + "/secrets HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    byte[] start = "{\"name\":\"X\",\"sealed\":true,\"encrypted_value\":\"".getBytes(StandardCharsets.US_ASCII);
+                    out.write((Integer.toHexString(start.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(start);
+                    // each chunk first ends the one before it
+                    byte[] chunk = ("\r\n10000\r\n" + "A".repeat(0x10000)).getBytes(StandardCharsets.US_ASCII);
+                    while (sent.get() < total) {
+                        out.write(chunk);
+                        sent.addAndGet(0x10000);
+                    }
+                } catch (java.io.IOException expected) {
+                    // the server closed the connection
+                }
+            });
+            writer.start();
+            var answer = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(answer); // returns once the server closes
+            } catch (java.net.SocketException reset) {
+                // closed with the unread body still in the socket buffer: a reset, after the answer
+            }
+            writer.join(30_000);
+            String text = answer.toString(StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("HTTP/1.1 413"), text);
+            assertTrue(text.toLowerCase().contains("content-type: application/problem+json"), text);
+            assertTrue(text.toLowerCase().contains("connection: close"), text);
+            assertTrue(text.contains("\"code\":\"body_too_large\""), text);
+            assertTrue(sent.get() < total, "the server read the whole body: " + sent.get());
+        }
+        assertNothingStored();
+    }
+
+    private java.net.http.HttpResponse<String> sendWithoutLength(byte[] body) throws Exception {
+        return sendWithoutLength(() -> new java.io.ByteArrayInputStream(body));
+    }
+
+    /** BodyPublishers.ofInputStream has no length: HTTP/1.1 sends it chunked. */
+    private java.net.http.HttpResponse<String> sendWithoutLength(java.util.function.Supplier<java.io.InputStream> body)
+            throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "organization/" + org.id() + "/secrets"))
+                .header("Authorization", "Bearer " + org.adminKey()).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(body)).build();
+        var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void assertTooLarge(java.net.http.HttpResponse<String> response) throws Exception {
+        assertEquals(413, response.statusCode(), response.body());
+        assertEquals(java.util.Optional.of("application/problem+json"), response.headers().firstValue("Content-Type"));
+        assertEquals(java.util.Optional.of("close"), response.headers().firstValue("Connection"));
+        Map<?, ?> problem = Api.JSON.readValue(response.body(), Map.class);
+        assertEquals("body_too_large", problem.get("code"));
+        assertEquals(413, problem.get("status"));
+        assertEquals(response.headers().firstValue("X-Request-Id").orElseThrow(), problem.get("request_id"));
+    }
+
+    /** The JSON document of {@code body}, padded with whitespace after its opening brace to exactly {@code size} bytes. */
+    private static byte[] padded(Map<String, Object> body, int size) throws Exception {
+        String json = Api.JSON.writeValueAsString(body);
+        byte[] padded = ("{" + " ".repeat(size - json.length()) + json.substring(1)).getBytes(StandardCharsets.UTF_8);
+        assertEquals(size, padded.length);
+        return padded;
+    }
+
+    /** {@code head}, {@code count} times 'A', {@code tail}: made as it is read, never held in memory. */
+    private static final class Generated extends java.io.InputStream {
+        private final byte[] head;
+        private final byte[] tail;
+        private final long end;
+        private long position;
+
+        Generated(String head, long count, String tail) {
+            this.head = head.getBytes(StandardCharsets.US_ASCII);
+            this.tail = tail.getBytes(StandardCharsets.US_ASCII);
+            this.end = this.head.length + count + this.tail.length;
+        }
+
+        @Override
+        public int read() {
+            if (position >= end) {
+                return -1;
+            }
+            long at = position++;
+            if (at < head.length) {
+                return head[(int) at];
+            }
+            long fromTail = at - (end - tail.length);
+            return fromTail >= 0 ? tail[(int) fromTail] : 'A';
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position >= end) {
+                return -1;
+            }
+            int n = (int) Math.min(len, end - position);
+            for (int i = 0; i < n; i++) {
+                b[off + i] = (byte) read();
+            }
+            return n;
+        }
+    }
+
+    @Test
     void rejectsFieldsOfTheWrongTypeAsMalformed() {
         for (String body : List.of("{\"name\":\"X\",\"encrypted_value\":\"abc\",\"sealed\":\"yes\"}", "[1,2]",
                 "{\"name\":\"X\",\"tags\":\"backend\"}")) {

@@ -66,6 +66,12 @@ public class ProblemMapper {
         return respond(ErrorCode.MALFORMED_REQUEST, "the request body is not valid JSON of the expected shape");
     }
 
+    /** A body without Content-Length ran past the limit while it was read (BodyLimit closes the connection after this). */
+    @ServerExceptionMapper
+    public Response bodyTooLarge(BodyLimit.TooLarge e) {
+        return respond(ErrorCode.BODY_TOO_LARGE, BodyLimit.DETAIL);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
@@ -99,8 +105,8 @@ public class ProblemMapper {
             return respond(ErrorCode.SERVICE_UNAVAILABLE, RootKeyMissing.DETAIL);
         }
         if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
-            // a body sent without Content-Length ran past quarkus.http.limits.max-body-size (if the
-            // HTTP layer has not already answered 413 itself)
+            // a body sent without Content-Length ran past Quarkus's own ceiling (BodyLimit.BACKSTOP in
+            // REST requests), if the HTTP layer has not already answered 413 itself; BodyLimit answers first
             return respond(ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB");
         }
         return internal(e);
