@@ -157,6 +157,62 @@ class RejectionsTest {
 
     @Test
     void closesTheConnectionInsteadOfReadingTheRestOfAnOversizedChunkedBody() throws Exception {
+        oversizedBodyIsAnsweredAndTheConnectionClosed(true);
+    }
+
+    @Test
+    void closesTheConnectionInsteadOfReadingTheRestOfAnOversizedAnnouncedBody() throws Exception {
+        oversizedBodyIsAnsweredAndTheConnectionClosed(false);
+    }
+
+    /** HTTP/2 (h2c, as gRPC clients speak it): no Connection header there; the one stream is answered, then reset. */
+    @Test
+    void oversizedBodiesOverHttp2GetTheProblemAndTheConnectionLives() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()));
+            byte[] big = ("{\"name\":\"X\",\"encrypted_value\":\"" + "A".repeat(300 * 1024) + "\"}").getBytes(StandardCharsets.US_ASCII);
+            for (boolean chunked : List.of(false, true)) {
+                io.vertx.core.http.HttpClientResponse[] head = new io.vertx.core.http.HttpClientResponse[1];
+                String body = client.request(io.vertx.core.http.HttpMethod.PUT, "/organization/" + org.id() + "/secrets")
+                        .compose(request -> {
+                            request.putHeader("Authorization", "Bearer " + org.adminKey()).putHeader("Content-Type", "application/json");
+                            if (chunked) {
+                                request.setChunked(true); // HTTP/2: DATA frames without a content-length
+                            } else {
+                                request.putHeader("Content-Length", Integer.toString(big.length));
+                            }
+                            request.end(io.vertx.core.buffer.Buffer.buffer(big));
+                            return request.response();
+                        })
+                        .compose(response -> {
+                            head[0] = response;
+                            return response.body();
+                        })
+                        .map(buffer -> buffer.toString(StandardCharsets.UTF_8))
+                        .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                String what = chunked ? "without content-length" : "with content-length";
+                assertEquals(io.vertx.core.http.HttpVersion.HTTP_2, head[0].version(), what);
+                assertEquals(413, head[0].statusCode(), what + ": " + body);
+                assertEquals("application/problem+json", head[0].getHeader("Content-Type"), what);
+                assertTrue(body.contains("\"code\":\"body_too_large\""), what + ": " + body);
+            }
+            // The connection those streams were on still serves requests.
+            int status = client.request(io.vertx.core.http.HttpMethod.GET, "/organization/" + org.id() + "/secrets")
+                    .compose(request -> request.putHeader("Authorization", "Bearer " + org.adminKey()).send())
+                    .map(io.vertx.core.http.HttpClientResponse::statusCode)
+                    .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, status);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertNothingStored();
+    }
+
+    /** A raw HTTP/1.1 client that tries to send 256 MiB, chunked or with its Content-Length, and reads the answer. */
+    private void oversizedBodyIsAnsweredAndTheConnectionClosed(boolean chunked) throws Exception {
         long total = 256L << 20;
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
@@ -166,12 +222,15 @@ class RejectionsTest {
                     var out = socket.getOutputStream();
                     out.write(("PUT /organization/" + org.id() + "/secrets HTTP/1.1\r\nHost: localhost\r\n"
                             + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
-                            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + total) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
                     byte[] start = "{\"name\":\"X\",\"sealed\":true,\"encrypted_value\":\"".getBytes(StandardCharsets.US_ASCII);
-                    out.write((Integer.toHexString(start.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    if (chunked) {
+                        out.write((Integer.toHexString(start.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    }
                     out.write(start);
-                    // each chunk first ends the one before it
-                    byte[] chunk = ("\r\n10000\r\n" + "A".repeat(0x10000)).getBytes(StandardCharsets.US_ASCII);
+                    // chunked: each chunk first ends the one before it
+                    byte[] chunk = ((chunked ? "\r\n10000\r\n" : "") + "A".repeat(0x10000)).getBytes(StandardCharsets.US_ASCII);
                     while (sent.get() < total) {
                         out.write(chunk);
                         sent.addAndGet(0x10000);

@@ -79,11 +79,19 @@ public class BodyLimit implements ReaderInterceptor {
     /** The body ran past the limit and is left unread: once the answer is out, the client must stop sending. */
     private void closeAfterAnswer() {
         RoutingContext context = request.getCurrent();
-        if (context == null) {
-            return;
+        if (context != null) {
+            closeAfterAnswer(context);
         }
+    }
+
+    /**
+     * Ends the exchange once the answer has been written, without reading the rest of the body. HTTP/1.x:
+     * {@code Connection: close}, then the connection is closed (the header alone closes nothing in
+     * Vert.x). HTTP/2 forbids that header; there only this request's stream is reset (RST_STREAM
+     * NO_ERROR, RFC 9113 §8.1) and the connection's other streams go on.
+     */
+    static void closeAfterAnswer(RoutingContext context) {
         if (context.request().version() == HttpVersion.HTTP_2) {
-            // One stream of a shared connection: end just that one (RST_STREAM NO_ERROR, RFC 9113 §8.1).
             context.addEndHandler(ended -> context.response().reset(0));
         } else {
             context.response().putHeader("Connection", "close");

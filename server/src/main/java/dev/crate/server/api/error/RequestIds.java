@@ -64,8 +64,8 @@ public class RequestIds {
         context.response().putHeader("Cache-Control", "no-store");
         String length = context.request().getHeader("Content-Length");
         if (length != null && tooLong(length)) {
+            BodyLimit.closeAfterAnswer(context);
             context.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .putHeader("Connection", "close")
                     .end(Json.encode(Problem.of(ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB", id)));
             return;
         }
