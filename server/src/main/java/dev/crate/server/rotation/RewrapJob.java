@@ -17,6 +17,7 @@ import dev.crate.server.crypto.rootkey.RootKeyProvider;
 import dev.crate.server.crypto.sealing.TransportKeyPair;
 import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.metrics.CrateMetrics.Rotation;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -25,6 +26,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -62,6 +64,7 @@ public class RewrapJob {
     private final RotationEngine starter;
     private final AtomicBoolean again = new AtomicBoolean();
     private final Object localRun = new Object();
+    private volatile boolean stopping;
 
     RewrapJob(Pool pool, RootKeyProvider rootKey, CrateConfig config, CrateMetrics metrics, RotationEngine starter) {
         this.pool = pool;
@@ -74,13 +77,30 @@ public class RewrapJob {
     @Scheduled(identity = "crate-key-rotation", every = "${crate.rotation.check-interval:1m}",
             delayed = "${crate.rotation.check-delay:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        runJob();
+        if (stopping) {
+            return;
+        }
+        try {
+            runJob();
+        } catch (RuntimeException e) {
+            if (stopping) {
+                // the database pool closed under a run that had started: nothing was half-done (batches are transactions)
+                LOG.debugf("the key rotation job stopped with the server (%s)", e.getClass().getSimpleName());
+                return;
+            }
+            // the database is unreachable or the like; the job keeps no progress of its own, so the next run resumes
+            LOG.warnf("CRATE-0040 the key rotation job could not run (%s); the next check tries again", e.getClass().getSimpleName());
+        }
+    }
+
+    void stopping(@Observes ShutdownEvent event) {
+        stopping = true;
     }
 
     /** Runs the job soon on a worker thread (after an on-demand rotation). */
     public void kick() {
         again.set(true);
-        Infrastructure.getDefaultWorkerPool().execute(this::runJob);
+        Infrastructure.getDefaultWorkerPool().execute(this::tick);
     }
 
     /**
