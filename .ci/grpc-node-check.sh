@@ -5,46 +5,22 @@
 # HTTPS port (a throwaway self-signed certificate), sealing with Node's crypto.
 # The npm packages go to a scratch directory: nothing is installed in the repository, no lockfile kept.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/server/target/quarkus-app/quarkus-run.jar"
-[ -f "$jar" ] || { echo "grpc-node-check: $jar missing; run mvn verify (or mvn -DskipTests package) first" >&2; exit 1; }
-
-scratch="$(mktemp -d -t crate-grpc-node.XXXXXX)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-started=$(date +%s)
+name=grpc-node-check
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 echo "grpc-node-check: installing clients/node's dependencies into $scratch"
 cp "$root/clients/node/package.json" "$root/clients/node/grpc-smoke.mjs" "$scratch/"
 (cd "$scratch" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >/dev/null)
 
-free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
 port=$(free_port)
 tls_port=$(free_port)
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$scratch/tls.key" -out "$scratch/tls.crt" -days 1 \
   -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
 token="crate_grpcNodeCheck$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 echo "grpc-node-check: starting the packaged server on 127.0.0.1:$port and TLS port $tls_port (embedded PostgreSQL in $scratch/data)"
-env -u CRATE_DB_URL -u QUARKUS_DATASOURCE_REACTIVE_URL CRATE_DATA_DIR="$scratch/data" QUARKUS_HTTP_PORT="$port" \
-  QUARKUS_HTTP_SSL_PORT="$tls_port" QUARKUS_HTTP_SSL_CERTIFICATE_FILES="$scratch/tls.crt" \
-  QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES="$scratch/tls.key" \
-  CRATE_BOOTSTRAP_TOKEN="$token" java -jar "$jar" >"$scratch/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 900); do
-  if curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; then break; fi
-  kill -0 "$server_pid" 2>/dev/null || { cat "$scratch/server.log" >&2; echo "grpc-node-check: server exited" >&2; exit 1; }
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null || { echo "grpc-node-check: server not ready" >&2; exit 1; }
+start_server "$port" QUARKUS_HTTP_SSL_PORT="$tls_port" QUARKUS_HTTP_SSL_CERTIFICATE_FILES="$scratch/tls.crt" \
+  QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES="$scratch/tls.key" CRATE_BOOTSTRAP_TOKEN="$token"
 
 echo "grpc-node-check: h2c on the HTTP port"
 CRATE_GRPC_TARGET="127.0.0.1:$port" CRATE_SERVER="http://127.0.0.1:$port" CRATE_TOKEN="$token" \
@@ -58,4 +34,4 @@ if grep -q "$token" "$scratch/server.log" || grep -q "node raw value\|node jwe v
   echo "grpc-node-check: the server log holds the token or a secret value" >&2
   exit 1
 fi
-echo "grpc-node-check: passed in $(( $(date +%s) - started )) s"
+passed

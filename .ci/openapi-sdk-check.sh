@@ -4,21 +4,9 @@
 # server (server/target/quarkus-app, built by `mvn verify`) on a private embedded database.
 # The npm tools go to a scratch directory: nothing is installed in the repository, no lockfile kept.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/server/target/quarkus-app/quarkus-run.jar"
-[ -f "$jar" ] || { echo "sdk-check: $jar missing; run mvn verify (or mvn -DskipTests package) first" >&2; exit 1; }
-
-scratch="$(mktemp -d -t crate-sdk-check.XXXXXX)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-started=$(date +%s)
+name=sdk-check
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 echo "sdk-check: installing @redocly/cli, @hey-api/openapi-ts and typescript into $scratch"
 (cd "$scratch" && echo '{"private": true}' > package.json \
@@ -40,21 +28,13 @@ cp "$root/.ci/sdk-check/smoke.ts" "$root/.ci/sdk-check/tsconfig.json" "$scratch/
 "$bin/openapi-ts" -i "$root/openapi.yaml" -o "$scratch/sdk/client" >/dev/null
 (cd "$scratch/sdk" && "$bin/tsc" -p tsconfig.json)
 
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+port=$(free_port)
 token="crate_sdkCheck$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 echo "sdk-check: starting the packaged server on 127.0.0.1:$port (embedded PostgreSQL in $scratch/data)"
-env -u CRATE_DB_URL -u QUARKUS_DATASOURCE_REACTIVE_URL CRATE_DATA_DIR="$scratch/data" QUARKUS_HTTP_PORT="$port" \
-  CRATE_BOOTSTRAP_TOKEN="$token" java -jar "$jar" >"$scratch/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 900); do
-  if curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; then break; fi
-  kill -0 "$server_pid" 2>/dev/null || { cat "$scratch/server.log" >&2; echo "sdk-check: server exited" >&2; exit 1; }
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null || { echo "sdk-check: server not ready" >&2; exit 1; }
+start_server "$port" CRATE_BOOTSTRAP_TOKEN="$token"
 # the other probes the Kubernetes manifests use
 curl -fsS "http://127.0.0.1:$port/q/health/live" >/dev/null && curl -fsS "http://127.0.0.1:$port/q/health/started" >/dev/null \
   || { echo "sdk-check: a probe endpoint of k8s/deployment.yaml does not answer" >&2; exit 1; }
 
 CRATE_SERVER="http://127.0.0.1:$port" CRATE_TOKEN="$token" node "$scratch/sdk/dist/smoke.js"
-echo "sdk-check: passed in $(( $(date +%s) - started )) s"
+passed
