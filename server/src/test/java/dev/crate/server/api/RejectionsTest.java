@@ -211,6 +211,43 @@ class RejectionsTest {
         assertNothingStored();
     }
 
+    /** Clients that write the whole body before reading (most simple ones do) must still get to read the answer. */
+    @Test
+    void aClientThatWritesItsWholeOversizedBodyFirstStillReadsTheAnswer() throws Exception {
+        for (int size : List.of(300 * 1024, 1024 * 1024)) {
+            for (boolean chunked : List.of(false, true)) {
+                String what = size + " bytes " + (chunked ? "chunked" : "with Content-Length");
+                try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                    socket.setSoTimeout(30_000);
+                    byte[] body = ("{\"name\":\"X\",\"encrypted_value\":\"" + "A".repeat(size) + "\"}").getBytes(StandardCharsets.US_ASCII);
+                    var out = new java.io.ByteArrayOutputStream();
+                    out.write(("PUT /organization/" + org.id() + "/secrets HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
+                            + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    if (chunked) {
+                        out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(body);
+                        out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } else {
+                        out.write(body);
+                    }
+                    // in pieces, as over a network: the answer may come while the client still writes
+                    byte[] request = out.toByteArray();
+                    for (int at = 0; at < request.length; at += 16 * 1024) {
+                        socket.getOutputStream().write(request, at, Math.min(16 * 1024, request.length - at));
+                        socket.getOutputStream().flush();
+                        Thread.sleep(2);
+                    }
+                    String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(text.startsWith("HTTP/1.1 413"), what + ": " + text);
+                    assertTrue(text.contains("\"code\":\"body_too_large\""), what + ": " + text);
+                }
+            }
+        }
+        assertNothingStored();
+    }
+
     /** A raw HTTP/1.1 client that tries to send 256 MiB, chunked or with its Content-Length, and reads the answer. */
     private void oversizedBodyIsAnsweredAndTheConnectionClosed(boolean chunked) throws Exception {
         long total = 256L << 20;

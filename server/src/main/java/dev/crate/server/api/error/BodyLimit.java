@@ -2,6 +2,9 @@ package dev.crate.server.api.error;
 
 import dev.crate.protocol.Limits;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.ext.Provider;
@@ -10,6 +13,8 @@ import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -19,7 +24,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * but its answer is an empty 413 written from inside the stream, before any mapper can speak. So the
  * REST layer raises Quarkus's ceiling to {@link #BACKSTOP} for such requests, and this interceptor counts
  * what the entity reader consumes: one byte over the limit stops the reading and becomes the
- * {@code body_too_large} problem, after which the connection is closed instead of reading the rest.
+ * {@code body_too_large} problem, after which the connection is closed instead of reading the rest
+ * (after a short, bounded lingering read: see {@link #closeAfterAnswer}).
  */
 @Provider
 public class BodyLimit implements ReaderInterceptor {
@@ -32,6 +38,9 @@ public class BodyLimit implements ReaderInterceptor {
     /** The routing-context key Quarkus's upload-limit handler puts its limit under, for requests without Content-Length. */
     static final String QUARKUS_LIMIT_KEY = "io.quarkus.max-request-size";
     static final String DETAIL = "request bodies are limited to 256 KiB";
+    /** How much of a refused body is read and discarded after the answer, at most, before the connection is closed. */
+    static final long LINGER_BYTES = 16L * Limits.MAX_BODY_BYTES;
+    static final Duration LINGER = Duration.ofSeconds(2);
 
     private final CurrentVertxRequest request;
 
@@ -85,17 +94,50 @@ public class BodyLimit implements ReaderInterceptor {
     }
 
     /**
-     * Ends the exchange once the answer has been written, without reading the rest of the body. HTTP/1.x:
-     * {@code Connection: close}, then the connection is closed (the header alone closes nothing in
-     * Vert.x). HTTP/2 forbids that header; there only this request's stream is reset (RST_STREAM
-     * NO_ERROR, RFC 9113 §8.1) and the connection's other streams go on.
+     * Ends the exchange once the answer has been written, without reading the rest of the body. HTTP/2:
+     * only this request's stream is reset (RST_STREAM NO_ERROR, RFC 9113 §8.1; the {@code Connection}
+     * header is forbidden there) and the connection's other streams go on. HTTP/1.x: {@code Connection:
+     * close}, then a lingering close (the header alone closes nothing in Vert.x).
      */
     static void closeAfterAnswer(RoutingContext context) {
-        if (context.request().version() == HttpVersion.HTTP_2) {
+        HttpServerRequest request = context.request();
+        if (request.version() == HttpVersion.HTTP_2) {
             context.addEndHandler(ended -> context.response().reset(0));
         } else {
             context.response().putHeader("Connection", "close");
-            context.addEndHandler(ended -> context.request().connection().close());
+            context.addEndHandler(ended -> lingerThenClose(context.vertx(), request));
+        }
+    }
+
+    /**
+     * Many clients write their whole body before they read anything; closing at once, with their bytes
+     * still unread, resets the connection and they never see the answer ("broken pipe"). So, like a web
+     * server's lingering close, the rest of the body is read and discarded, but only up to
+     * {@link #LINGER_BYTES} or {@link #LINGER} (whichever comes first), then the connection is closed.
+     */
+    private static void lingerThenClose(Vertx vertx, HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        AtomicLong discarded = new AtomicLong();
+        long timer = vertx.setTimer(LINGER.toMillis(), id -> connection.close());
+        Runnable close = () -> {
+            vertx.cancelTimer(timer);
+            connection.close();
+        };
+        try {
+            request.handler(data -> {
+                if (discarded.addAndGet(data.length()) > LINGER_BYTES) {
+                    close.run();
+                }
+            });
+            request.endHandler(end -> close.run());
+            request.exceptionHandler(failure -> close.run());
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            close.run();
         }
     }
 
