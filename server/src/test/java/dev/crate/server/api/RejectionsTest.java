@@ -221,10 +221,7 @@ class RejectionsTest {
                     socket.setSoTimeout(30_000);
                     byte[] body = ("{\"name\":\"X\",\"encrypted_value\":\"" + "A".repeat(size) + "\"}").getBytes(StandardCharsets.US_ASCII);
                     var out = new java.io.ByteArrayOutputStream();
-                    out.write(("PUT /organization/" + org.id() + "/secrets HTTP/1.1\r\nHost: localhost\r\n"
-                            + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
-                            + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length) + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(rawStoreHead(chunked, body.length));
                     if (chunked) {
                         out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                         out.write(body);
@@ -257,10 +254,7 @@ class RejectionsTest {
             Thread writer = new Thread(() -> {
                 try {
                     var out = socket.getOutputStream();
-                    out.write(("PUT /organization/" + org.id() + "/secrets HTTP/1.1\r\nHost: localhost\r\n"
-                            + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
-                            + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + total) + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(rawStoreHead(chunked, total));
                     byte[] start = "{\"name\":\"X\",\"sealed\":true,\"encrypted_value\":\"".getBytes(StandardCharsets.US_ASCII);
                     if (chunked) {
                         out.write((Integer.toHexString(start.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -292,6 +286,14 @@ class RejectionsTest {
             assertTrue(sent.get() < total, "the server read the whole body: " + sent.get());
         }
         assertNothingStored();
+    }
+
+    /** The head of a raw HTTP/1.1 store request whose body is chunked or announced with its length. */
+    private byte[] rawStoreHead(boolean chunked, long length) {
+        return ("PUT /organization/" + org.id() + "/secrets HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
+                + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + length) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private java.net.http.HttpResponse<String> sendWithoutLength(byte[] body) throws Exception {

@@ -4,23 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.interfaces.RSAPublicKey;
-import java.util.Base64;
 import java.util.function.Consumer;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -37,18 +29,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 class TokenForgeryTest {
-
-    private static String realmKid() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(KeycloakResource.issuer() + "/protocol/openid-connect/certs")).build(), HttpResponse.BodyHandlers.ofString());
-        BigInteger modulus = ((RSAPublicKey) KeycloakResource.realmKey().getPublic()).getModulus();
-        for (JsonNode key : Api.JSON.readTree(response.body()).get("keys")) {
-            if (key.has("n") && new BigInteger(1, Base64.getUrlDecoder().decode(key.get("n").asText())).equals(modulus)) {
-                return key.get("kid").asText();
-            }
-        }
-        throw new AssertionError("the test-held key is not in the realm's JWKS");
-    }
 
     private static JwtClaims claims() {
         JwtClaims claims = new JwtClaims();
@@ -75,7 +55,7 @@ class TokenForgeryTest {
     private static String valid(Consumer<JwtClaims> change) throws Exception {
         JwtClaims claims = claims();
         change.accept(claims);
-        return sign(claims, realmKid(), KeycloakResource.realmKey().getPrivate());
+        return sign(claims, KeycloakResource.realmKid(), KeycloakResource.realmKey().getPrivate());
     }
 
     private static void refused(String token) {
@@ -123,7 +103,7 @@ class TokenForgeryTest {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims().toJson());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setKeyIdHeaderValue(realmKid());
+        jws.setKeyIdHeaderValue(KeycloakResource.realmKid());
         jws.setKey(new HmacKey(KeycloakResource.realmKey().getPublic().getEncoded()));
         jws.setDoKeyValidation(false);
         refused(jws.getCompactSerialization());
@@ -138,7 +118,7 @@ class TokenForgeryTest {
     void refusesATokenSignedByAnotherKey() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        refused(sign(claims(), realmKid(), generator.generateKeyPair().getPrivate()));
+        refused(sign(claims(), KeycloakResource.realmKid(), generator.generateKeyPair().getPrivate()));
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.crate.server.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -205,5 +208,18 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
                 Files.delete(p);
             }
         }
+    }
+
+    /** The kid under which the realm publishes {@link #realmKey()} in its JWKS, for tokens forged with the realm's own key. */
+    public static String realmKid() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(issuer() + "/protocol/openid-connect/certs")).build(), HttpResponse.BodyHandlers.ofString());
+        BigInteger modulus = ((RSAPublicKey) realmKey().getPublic()).getModulus();
+        for (JsonNode key : Api.JSON.readTree(response.body()).get("keys")) {
+            if (key.has("n") && new BigInteger(1, Base64.getUrlDecoder().decode(key.get("n").asText())).equals(modulus)) {
+                return key.get("kid").asText();
+            }
+        }
+        throw new AssertionError("the test-held key is not in the realm's JWKS");
     }
 }
