@@ -7,9 +7,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.crate.server.auth.ApiKeyFormat;
-import dev.crate.server.testing.Api;
+import dev.crate.server.identity.ApiKeyFormat;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.Api;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;

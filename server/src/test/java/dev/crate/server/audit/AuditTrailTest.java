@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.protocol.sealing.TemporaryKey;
 import dev.crate.protocol.wire.RetrieveRequest;
-import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.Api;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -312,7 +312,7 @@ public class AuditTrailTest {
         Org org = orgWithHistory();
         sql("update audit_events set occurred_at = now() - interval '100 days' where org_id = '" + org.id() + "' and seq <= 3");
         io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> io.quarkus.arc.Arc.container()
-                .instance(dev.crate.server.service.AuditRetentionJob.class).get()
+                .instance(dev.crate.server.audit.trail.AuditRetentionJob.class).get()
                 .run(java.time.OffsetDateTime.now().minusDays(90)));
         JsonNode events = events(org, "");
         assertEquals("audit.retention", events.get(0).get("action").asText());

@@ -2,11 +2,13 @@ package dev.crate.server.api.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.crate.protocol.ErrorCode;
-import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
 import dev.crate.protocol.Problem;
+import dev.crate.server.api.http.BodyLimit;
+import dev.crate.server.api.http.RequestIds;
+import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
 import dev.crate.server.domain.CrateException;
-import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.metrics.CrateMetrics.AuthFailure;
+import dev.crate.server.metrics.CrateMetrics;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;

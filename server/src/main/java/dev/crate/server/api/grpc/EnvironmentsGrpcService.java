@@ -5,7 +5,7 @@ import dev.crate.server.api.grpc.v1.Environment;
 import dev.crate.server.api.grpc.v1.EnvironmentsService;
 import dev.crate.server.api.grpc.v1.ListEnvironmentsRequest;
 import dev.crate.server.api.grpc.v1.ListEnvironmentsResponse;
-import dev.crate.server.service.EnvironmentService;
+import dev.crate.server.organizations.EnvironmentService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 

@@ -42,14 +42,14 @@ final class GrpcMessages {
                 request.hasExpectedVersion() ? request.getExpectedVersion() : null);
     }
 
-    /** REST takes the filter as "a,b"; a name holding a comma is no valid tag there either. */
-    static String tagFilter(List<String> tags) {
+    /** Each tag is its own entry: one holding a comma is refused, as REST's "a,b" filter could not carry it. */
+    static List<String> tagFilter(List<String> tags) {
         for (String tag : tags) {
             if (tag.contains(",")) {
                 throw new CrateException(ErrorCode.INVALID_TAG, "a tag holds no ','; give each tag as its own entry");
             }
         }
-        return tags.isEmpty() ? null : String.join(",", tags);
+        return List.copyOf(tags);
     }
 
     /** The field number of the former {@code repeated string names}, now reserved. */

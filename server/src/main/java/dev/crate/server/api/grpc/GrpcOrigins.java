@@ -1,6 +1,6 @@
 package dev.crate.server.api.grpc;
 
-import dev.crate.server.api.error.RequestIds;
+import dev.crate.server.api.http.RequestIds;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;

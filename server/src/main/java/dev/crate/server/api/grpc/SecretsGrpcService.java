@@ -16,8 +16,8 @@ import dev.crate.server.api.grpc.v1.SecretMetadata;
 import dev.crate.server.api.grpc.v1.SecretVersionList;
 import dev.crate.server.api.grpc.v1.SecretsService;
 import dev.crate.server.api.grpc.v1.StoreSecretRequest;
-import dev.crate.server.service.SecretHistoryService;
-import dev.crate.server.service.SecretService;
+import dev.crate.server.secrets.SecretHistoryService;
+import dev.crate.server.secrets.SecretService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 

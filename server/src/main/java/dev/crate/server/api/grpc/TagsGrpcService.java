@@ -7,7 +7,7 @@ import dev.crate.server.api.grpc.v1.ListTagsResponse;
 import dev.crate.server.api.grpc.v1.PutTagRequest;
 import dev.crate.server.api.grpc.v1.Tag;
 import dev.crate.server.api.grpc.v1.TagsService;
-import dev.crate.server.service.TagService;
+import dev.crate.server.secrets.TagService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 

@@ -1,7 +1,7 @@
 package dev.crate.server.api.health;
 
 import dev.crate.server.config.CrateConfig;
-import dev.crate.server.service.StartupService;
+import dev.crate.server.keys.RootKeyCheck;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -23,14 +23,14 @@ import org.eclipse.microprofile.health.Readiness;
 public class ReadinessCheck implements AsyncHealthCheck {
     private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(3);
     private final Pool pool;
-    private final StartupService startup;
+    private final RootKeyCheck startup;
     private final long intervalNanos;
     private volatile KeyCheck lastKeyCheck;
 
     private record KeyCheck(Optional<String> problem, long at) {
     }
 
-    ReadinessCheck(Pool pool, StartupService startup, CrateConfig config) {
+    ReadinessCheck(Pool pool, RootKeyCheck startup, CrateConfig config) {
         this.pool = pool;
         this.startup = startup;
         this.intervalNanos = config.readinessKeyCheckInterval().toNanos();

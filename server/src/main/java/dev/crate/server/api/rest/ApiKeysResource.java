@@ -3,7 +3,7 @@ package dev.crate.server.api.rest;
 import dev.crate.protocol.wire.ApiKeyList;
 import dev.crate.protocol.wire.CreateApiKeyRequest;
 import dev.crate.protocol.wire.CreatedApiKey;
-import dev.crate.server.service.ApiKeyService;
+import dev.crate.server.identity.ApiKeyService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -2,8 +2,8 @@ package dev.crate.server.api.rest;
 
 import dev.crate.protocol.wire.AuditEventList;
 import dev.crate.protocol.wire.AuditVerification;
-import dev.crate.server.service.AuditTrailService;
-import dev.crate.server.service.AuditTrailService.Query;
+import dev.crate.server.audit.trail.AuditTrailService.Query;
+import dev.crate.server.audit.trail.AuditTrailService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -1,8 +1,8 @@
 package dev.crate.server.api.rest;
 
-import dev.crate.server.api.error.RequestIds;
-import dev.crate.server.auth.ApiKeyIdentityProvider;
+import dev.crate.server.api.http.RequestIds;
 import dev.crate.server.domain.Caller;
+import dev.crate.server.identity.ApiKeyIdentityProvider;
 import io.quarkus.arc.Arc;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -3,7 +3,7 @@ package dev.crate.server.api.rest;
 import dev.crate.protocol.wire.CreateEnvironmentRequest;
 import dev.crate.protocol.wire.Environment;
 import dev.crate.protocol.wire.EnvironmentList;
-import dev.crate.server.service.EnvironmentService;
+import dev.crate.server.organizations.EnvironmentService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

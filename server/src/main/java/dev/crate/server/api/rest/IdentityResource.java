@@ -2,7 +2,7 @@ package dev.crate.server.api.rest;
 
 import dev.crate.protocol.wire.AuthConfig;
 import dev.crate.protocol.wire.Me;
-import dev.crate.server.service.IdentityService;
+import dev.crate.server.identity.IdentityService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

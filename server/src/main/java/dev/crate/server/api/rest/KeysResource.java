@@ -3,7 +3,7 @@ package dev.crate.server.api.rest;
 import dev.crate.protocol.wire.KeyRotation;
 import dev.crate.protocol.wire.KeyStatus;
 import dev.crate.protocol.wire.RotateKeysRequest;
-import dev.crate.server.service.KeyRotationService;
+import dev.crate.server.keys.rotation.KeyRotationService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -4,7 +4,7 @@ import dev.crate.protocol.wire.AddMemberRequest;
 import dev.crate.protocol.wire.Member;
 import dev.crate.protocol.wire.MemberList;
 import dev.crate.protocol.wire.UpdateMemberRequest;
-import dev.crate.server.service.MemberService;
+import dev.crate.server.identity.MemberService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

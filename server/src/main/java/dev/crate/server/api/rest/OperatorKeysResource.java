@@ -2,7 +2,7 @@ package dev.crate.server.api.rest;
 
 import dev.crate.protocol.wire.KeyRotation;
 import dev.crate.protocol.wire.RootKeyStatus;
-import dev.crate.server.service.KeyRotationService;
+import dev.crate.server.keys.rotation.KeyRotationService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -4,7 +4,7 @@ import dev.crate.protocol.wire.CreateOrganizationRequest;
 import dev.crate.protocol.wire.CreatedOrganization;
 import dev.crate.protocol.wire.Organization;
 import dev.crate.protocol.wire.OrganizationList;
-import dev.crate.server.service.OrganizationService;
+import dev.crate.server.organizations.OrganizationService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -3,26 +3,27 @@ package dev.crate.server.api.rest;
 import dev.crate.protocol.wire.PublicKeyResponse;
 import dev.crate.protocol.wire.RetrieveRequest;
 import dev.crate.protocol.wire.RetrieveResponse;
+import dev.crate.protocol.wire.RollbackRequest;
 import dev.crate.protocol.wire.SecretList;
 import dev.crate.protocol.wire.SecretMetadata;
-import dev.crate.protocol.wire.RollbackRequest;
 import dev.crate.protocol.wire.SecretVersionList;
 import dev.crate.protocol.wire.StoreSecretRequest;
-import dev.crate.server.service.SecretHistoryService;
-import dev.crate.server.service.SecretService;
+import dev.crate.server.secrets.SecretHistoryService;
+import dev.crate.server.secrets.SecretService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.Produces;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -54,7 +55,7 @@ public class SecretsResource {
     @Operation(operationId = "listSecrets", summary = "List secrets", description = "Metadata of the secrets of one environment (default dev) that carry all given tags, "
             + "sorted by name. Never values.")
     public Uni<SecretList> list(@PathParam("id") String orgId, @QueryParam("env") String env, @QueryParam("tags") String tags) {
-        return secrets.list(Callers.of(identity), orgId, env, tags);
+        return secrets.list(Callers.of(identity), orgId, env, tags == null ? List.of() : List.of(tags.split(",")));
     }
 
     @GET

@@ -2,7 +2,7 @@ package dev.crate.server.api.rest;
 
 import dev.crate.protocol.wire.TagList;
 import dev.crate.protocol.wire.TagMetadata;
-import dev.crate.server.service.TagService;
+import dev.crate.server.secrets.TagService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -1,0 +1,151 @@
+package dev.crate.server.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crate.protocol.ErrorCode;
+import dev.crate.server.config.CrateConfig;
+import dev.crate.server.domain.Caller;
+import dev.crate.server.domain.CrateException;
+import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.support.Times;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes the audit trail. Every service calls it: REST and gRPC get the same records. A change and its
+ * record commit together ({@link #append}, inside the change's transaction); a read's record commits
+ * in a transaction of its own before any value leaves ({@link #commit}); an attempt the access checks
+ * deny is recorded by {@link #guard}. When a record cannot be written, the operation fails with 503
+ * {@code audit_unavailable}: nothing is read or changed unaudited.
+ */
+@ApplicationScoped
+public class AuditService {
+    private static final Logger LOG = Logger.getLogger(AuditService.class);
+    private final AuditRepository records;
+    private final AuditWriter writer;
+    private final AuditGroupCommit groupCommit;
+    private final ObjectMapper json;
+    private final CrateMetrics metrics;
+    private final boolean auditReads;
+
+    AuditService(AuditRepository records, AuditWriter writer, ObjectMapper json, CrateMetrics metrics, CrateConfig config) {
+        this.records = records;
+        this.writer = writer;
+        this.groupCommit = new AuditGroupCommit(writer);
+        this.json = json;
+        this.metrics = metrics;
+        this.auditReads = config.audit().reads();
+        if (!auditReads) {
+            LOG.warn("CRATE-0602 crate.audit.reads=false: reads of secret values are NOT recorded in the audit trail. "
+                    + "This switch exists for bench/audit-reads.sh only; never run a real installation with it");
+        }
+    }
+
+    /** A successful {@code action} by {@code caller} in org {@code orgId} on a target (each part may be null). */
+    public AuditEntry entry(Caller caller, UUID orgId, AuditAction action, String environment, String name, Integer version) {
+        return entry(caller, orgId, action, environment, name, version, AuditEntry.SUCCESS, null);
+    }
+
+    private static AuditEntry entry(Caller caller, UUID orgId, AuditAction action, String environment, String name,
+            Integer version, String outcome, String reason) {
+        Caller.Origin origin = caller.origin();
+        boolean foreignKey = caller.apiKeyOrg().isPresent() && !caller.apiKeyOrg().get().equals(orgId);
+        String actorType = caller.kind() == Caller.Kind.USER ? "user" : "api_key";
+        String actorId = caller.kind() == Caller.Kind.USER ? caller.subject() : caller.apiKey().get().keyId().toString();
+        // another org's key is named by id only: its name belongs to that org
+        String actorName = caller.kind() == Caller.Kind.USER ? caller.email() : foreignKey ? null : caller.name();
+        return new AuditEntry(orgId, Times.now(), actorType, actorId, actorName, action.wire(), environment, name, version, null,
+                outcome, reason, origin.ip(), origin.userAgent(), origin.requestId());
+    }
+
+    /** A record by the server itself (scheduled jobs). */
+    public AuditEntry systemEntry(UUID orgId, AuditAction action, String environment, String name, Integer version) {
+        return new AuditEntry(orgId, Times.now(), "system", null, "crate", action.wire(), environment, name, version, null,
+                AuditEntry.SUCCESS, null, null, null, null);
+    }
+
+    /** A small JSON object for an entry's {@code detail}: ids, roles, counts; never a value or a token. */
+    public String detail(Map<String, ?> fields) {
+        try {
+            return json.writeValueAsString(new TreeMap<>(fields));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("audit detail is not serializable", e);
+        }
+    }
+
+    /**
+     * Inside the caller's current transaction: appends {@code entry} to its org's chain (locking the chain
+     * head until the transaction ends, so call it last). The change and the record commit or fail together.
+     */
+    public Uni<Void> append(AuditEntry entry) {
+        // the change's own statements first, so that their failures stay theirs
+        return records.flush().chain(() -> records.getSession().chain(session -> writer.append(session, entry))
+                .replaceWithVoid()
+                .onFailure().transform(this::unavailable));
+    }
+
+    /** In a transaction of its own (shared with concurrent records of the org): done once committed. */
+    public Uni<Void> commit(AuditEntry entry) {
+        return groupCommit.submit(entry).onFailure().transform(this::unavailable);
+    }
+
+    /** A read of values: committed before the caller may go on to decrypt anything. */
+    public Uni<Void> commitRead(AuditEntry entry) {
+        return auditReads ? commit(entry) : Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Runs {@code work}; when the access checks deny it (403 {@code forbidden}, or 404
+     * {@code organization_not_found} for an org that exists), records the denied attempt in that org's
+     * chain before the denial goes back. A caller without any credential never gets this far (401 is
+     * counted in the metrics and not recorded: it names no actor).
+     */
+    public <T> Uni<T> guard(Caller caller, String orgId, AuditAction action, String environment, String name,
+            Supplier<Uni<? extends T>> work) {
+        return Uni.createFrom().<T>deferred(work).onFailure(AuditService::isDenial).call(failure -> {
+            UUID org = parse(orgId);
+            if (org == null) {
+                return Uni.createFrom().voidItem();
+            }
+            CrateException denial = (CrateException) failure;
+            AuditEntry entry = entry(caller, org, action, environment, name, null, AuditEntry.DENIED, denial.code().code());
+            return writer.orgExists(org).chain(exists -> exists ? commit(entry) : Uni.createFrom().voidItem())
+                    .onFailure().recoverWithItem(e -> {
+                        // the denial stands either way; it only goes unrecorded
+                        LOG.warnf("CRATE-0601 a denied %s could not be recorded in the audit trail (request %s)",
+                                action.wire(), caller.origin().requestId());
+                        return null;
+                    });
+        });
+    }
+
+    private static boolean isDenial(Throwable failure) {
+        return failure instanceof CrateException e
+                && (e.code() == ErrorCode.FORBIDDEN || e.code() == ErrorCode.ORGANIZATION_NOT_FOUND);
+    }
+
+    private Throwable unavailable(Throwable failure) {
+        if (failure instanceof CrateException) {
+            return failure;
+        }
+        metrics.auditWriteFailure();
+        LOG.errorf("CRATE-0600 an audit record could not be written (%s); the operation was refused",
+                failure.getClass().getSimpleName());
+        LOG.debugf(failure, "CRATE-0600 cause");
+        return new CrateException(ErrorCode.AUDIT_UNAVAILABLE,
+                "the audit trail cannot be written right now; nothing was read or changed");
+    }
+
+    private static UUID parse(String text) {
+        try {
+            return text == null ? null : UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

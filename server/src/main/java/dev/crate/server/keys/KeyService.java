@@ -1,0 +1,269 @@
+package dev.crate.server.keys;
+
+import dev.crate.protocol.ErrorCode;
+import dev.crate.protocol.sealing.Pem;
+import dev.crate.protocol.sealing.Sealing;
+import dev.crate.protocol.wire.PublicKeyResponse;
+import dev.crate.server.config.CrateConfig;
+import dev.crate.server.crypto.KeyHierarchy;
+import dev.crate.server.crypto.aead.Aead;
+import dev.crate.server.crypto.rootkey.RootKeyProvider;
+import dev.crate.server.crypto.sealing.SealedValueOpener;
+import dev.crate.server.crypto.sealing.StaleTransportKeyException;
+import dev.crate.server.crypto.sealing.TransportKeyPair;
+import dev.crate.server.crypto.sealing.TransportKeyring;
+import dev.crate.server.domain.CrateException;
+import dev.crate.server.domain.OrgKey;
+import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.support.Offload;
+import dev.crate.server.support.Times;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.PrivateKey;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The keyring of each org: creates its org key and transport key pair, hands out unwrapped org keys
+ * and opens sealed values. Unwrapped material is cached for {@code crate.key-cache-ttl}, keyed by
+ * version or kid, so a rotation never makes a cached key wrong. Which org key is active is read
+ * (and locked) in each write's transaction; which transport keys an org accepts is looked up again
+ * every {@code crate.rotation.key-refresh}, or at once when a client names a kid not seen yet.
+ */
+@ApplicationScoped
+public class KeyService {
+    private final RootKeyProvider rootKey;
+    private final OrgKeyRepository orgKeys;
+    private final TransportKeyRepository transportKeys;
+    private final long ttlNanos;
+    private final CrateMetrics metrics;
+    private final Map<String, Cached<OrgKey>> orgKeyCache = new ConcurrentHashMap<>();
+    private final Map<String, Cached<Transport>> transportCache = new ConcurrentHashMap<>();
+    private final Map<UUID, Cached<Keyring>> keyringCache = new ConcurrentHashMap<>();
+    private final long refreshNanos;
+
+    KeyService(RootKeyProvider rootKey, OrgKeyRepository orgKeys, TransportKeyRepository transportKeys, CrateConfig config,
+            CrateMetrics metrics) {
+        this.rootKey = rootKey;
+        this.orgKeys = orgKeys;
+        this.transportKeys = transportKeys;
+        this.ttlNanos = config.keyCacheTtl().toNanos();
+        this.refreshNanos = Math.min(ttlNanos, config.rotation().keyRefresh().toNanos());
+        this.metrics = metrics;
+    }
+
+    /** An org's active transport key with its unwrapped private half. */
+    record Transport(String kid, byte[] publicKeyDer, PrivateKey privateKey) {
+        @Override
+        public String toString() {
+            return "Transport[kid=" + kid + "]";
+        }
+    }
+
+    private record Cached<T>(T value, long expiresAt) {
+        boolean fresh() {
+            return System.nanoTime() < expiresAt;
+        }
+    }
+
+    /** Generates an RSA-3072 transport pair on a worker thread. */
+    public Uni<TransportKeyPair> newTransportKeyPair() {
+        return Offload.cpu(TransportKeyPair::generate);
+    }
+
+    /** Inside the caller's transaction: org key version 1 and the given transport pair for a new org. */
+    public Uni<Void> provision(UUID orgId, TransportKeyPair pair) {
+        OffsetDateTime now = Times.now();
+        byte[] material = Aead.newKey();
+        OrgKeyRecord key = new OrgKeyRecord();
+        key.id = UUID.randomUUID();
+        key.orgId = orgId;
+        key.version = 1;
+        key.rootKid = rootKey.activeKid();
+        key.wrappedKey = KeyHierarchy.wrapOrgKey(rootKey, orgId, 1, material);
+        key.state = OrgKeyState.ACTIVE;
+        key.wrapCount = 1;
+        key.createdAt = now;
+
+        TransportKeyRecord transport = new TransportKeyRecord();
+        transport.id = UUID.randomUUID();
+        transport.orgId = orgId;
+        transport.kid = pair.kid();
+        transport.publicKey = pair.publicKey().getEncoded();
+        transport.orgKeyVersion = 1;
+        byte[] pkcs8 = pair.privateKey().getEncoded();
+        transport.wrappedPrivateKey = KeyHierarchy.wrapTransportKey(new OrgKey(orgId, 1, material), pair.kid(), pkcs8);
+        Arrays.fill(pkcs8, (byte) 0);
+        transport.state = TransportKeyState.ACTIVE;
+        transport.createdAt = now;
+        Arrays.fill(material, (byte) 0);
+        return orgKeys.persist(key).chain(() -> transportKeys.persist(transport)).replaceWithVoid();
+    }
+
+    /**
+     * Inside the caller's transaction: the org key new data keys are wrapped under, with its row locked
+     * and its wrap count raised by one. The lock makes a rotation wait until this transaction is over,
+     * so a key wrapped here under the old version is committed before the re-wrap job starts looking
+     * for such keys; once a rotation has committed, this reads the new version.
+     */
+    public Uni<OrgKey> claimActiveOrgKey(UUID orgId) {
+        return lockedActiveRecord(orgId).map(record -> {
+            record.wrapCount++;
+            return unwrap(record);
+        });
+    }
+
+    /**
+     * Inside the caller's transaction: the active org key with its row locked, for other material keyed
+     * by its version (the audit checkpoint's MAC); a rotation waits, and its job then moves that material.
+     */
+    public Uni<OrgKey> lockActiveOrgKey(UUID orgId) {
+        return lockedActiveRecord(orgId).map(this::unwrap);
+    }
+
+    private Uni<OrgKeyRecord> lockedActiveRecord(UUID orgId) {
+        return orgKeys.lockActive(orgId)
+                // A rotation that committed while we waited for the lock: the active row is another one now.
+                .chain(found -> found != null ? Uni.createFrom().item(found) : orgKeys.lockActive(orgId))
+                .onItem().ifNull().failWith(() -> new IllegalStateException("org has no active org key"));
+    }
+
+    /** A specific org key version, from cache when fresh. */
+    public Uni<OrgKey> orgKey(UUID orgId, int version) {
+        Cached<OrgKey> cached = orgKeyCache.get(orgId + ":" + version);
+        if (cached != null && cached.fresh()) {
+            return Uni.createFrom().item(cached.value());
+        }
+        return Panache.withSession(() -> orgKeys.findVersion(orgId, version))
+                .onItem().ifNull().failWith(() -> new IllegalStateException("org key version is missing"))
+                .map(this::unwrap);
+    }
+
+    private OrgKey unwrap(OrgKeyRecord record) {
+        String cacheKey = record.orgId + ":" + record.version;
+        Cached<OrgKey> cached = orgKeyCache.get(cacheKey);
+        if (cached != null && cached.fresh()) {
+            return cached.value();
+        }
+        if (record.state == OrgKeyState.RETIRED) {
+            // Re-wrapped and destroyed between reading a row that named it and getting here: read again.
+            throw new RetiredOrgKeyException();
+        }
+        OrgKey key = KeyHierarchy.unwrapOrgKey(rootKey, record.orgId, record.version, record.wrappedKey);
+        orgKeyCache.put(cacheKey, new Cached<>(key, System.nanoTime() + ttlNanos));
+        return key;
+    }
+
+    public Uni<PublicKeyResponse> publicKey(UUID orgId) {
+        return keyring(orgId, false).map(k -> {
+            Transport active = k.active();
+            return new PublicKeyResponse(Pem.encode(TransportKeyPair.publicKeyFromDer(active.publicKeyDer())), active.kid(),
+                    Sealing.TRANSPORT_ALGORITHM);
+        });
+    }
+
+    /**
+     * Opens a value sealed to one of the org's transport keys, on a worker thread: the active key, or a
+     * key in its grace period. A JWE naming a disabled key answers {@code transport_key_expired}.
+     */
+    public Uni<byte[]> openSealed(UUID orgId, String encryptedValue) {
+        Optional<String> kid = SealedValueOpener.kidOf(encryptedValue);
+        return keyring(orgId, false)
+                // A kid this replica has not seen yet: another replica may just have rotated; look again.
+                .chain(k -> kid.isPresent() && !k.ring().knows(kid.get()) ? keyring(orgId, true) : Uni.createFrom().item(k))
+                .chain(k -> Offload.cpu(() -> {
+                    try {
+                        return SealedValueOpener.open(encryptedValue, k.ring());
+                    } catch (StaleTransportKeyException e) {
+                        metrics.sealedValueFailure();
+                        throw new CrateException(ErrorCode.TRANSPORT_KEY_EXPIRED,
+                                "the value was sealed to a transport key whose grace period is over: fetch the organization's "
+                                        + "public key again (GET /organization/{id}/secrets/public-key) and seal with it");
+                    } catch (RuntimeException e) {
+                        metrics.sealedValueFailure();
+                        throw new CrateException(ErrorCode.INVALID_SEALED_VALUE,
+                                "encrypted_value cannot be opened: seal it with the organization's current public key "
+                                        + "(RSA-OAEP with SHA-256 and MGF1-SHA-256, base64; or a JWE RSA-OAEP-256/A256GCM with its kid)");
+                    }
+                }));
+    }
+
+    /** Forgets this replica's view of an org's transport keys (after a rotation it ran itself). */
+    public void forgetTransportKeys(UUID orgId) {
+        keyringCache.remove(orgId);
+    }
+
+    private record Keyring(Transport active, TransportKeyring ring) {
+    }
+
+    private Uni<Keyring> keyring(UUID orgId, boolean reload) {
+        Cached<Keyring> cached = keyringCache.get(orgId);
+        if (!reload && cached != null && cached.fresh()) {
+            return Uni.createFrom().item(cached.value());
+        }
+        return Panache.withSession(() -> transportKeys.listForOrg(orgId))
+                .chain(rows -> loadKeyring(orgId, rows))
+                .onFailure(RetiredOrgKeyException.class).retry().atMost(2)
+                .invoke(k -> keyringCache.put(orgId, new Cached<>(k, System.nanoTime() + refreshNanos)));
+    }
+
+    private Uni<Keyring> loadKeyring(UUID orgId, List<TransportKeyRecord> rows) {
+        OffsetDateTime now = Times.now();
+        TransportKeyRecord active = null;
+        List<TransportKeyRecord> usable = new ArrayList<>();
+        Set<String> disabled = new HashSet<>();
+        for (TransportKeyRecord row : rows) {
+            if (row.state == TransportKeyState.ACTIVE) {
+                active = row;
+                usable.add(row);
+            } else if (row.state == TransportKeyState.GRACE && row.graceUntil != null && row.graceUntil.isAfter(now)) {
+                usable.add(row);
+            } else {
+                disabled.add(row.kid);
+            }
+        }
+        if (active == null) {
+            return Uni.createFrom().failure(new IllegalStateException("org has no active transport key"));
+        }
+        TransportKeyRecord activeRow = active;
+        List<Uni<Transport>> loads = usable.stream().map(row -> transport(orgId, row)).toList();
+        return Uni.join().all(loads).andFailFast().map(transports -> {
+            Transport activeTransport = null;
+            Map<String, PrivateKey> grace = new LinkedHashMap<>();
+            for (Transport t : transports) {
+                if (t.kid().equals(activeRow.kid)) {
+                    activeTransport = t;
+                } else {
+                    grace.put(t.kid(), t.privateKey());
+                }
+            }
+            return new Keyring(activeTransport, new TransportKeyring(activeRow.kid, activeTransport.privateKey(), grace, disabled));
+        });
+    }
+
+    /** One transport key with its private half, unwrapped once per {@code crate.key-cache-ttl}. */
+    private Uni<Transport> transport(UUID orgId, TransportKeyRecord record) {
+        Cached<Transport> cached = transportCache.get(record.kid);
+        if (cached != null && cached.fresh()) {
+            return Uni.createFrom().item(cached.value());
+        }
+        return orgKey(orgId, record.orgKeyVersion).map(orgKey -> {
+            byte[] pkcs8 = KeyHierarchy.unwrapTransportKey(orgKey, record.kid, record.wrappedPrivateKey);
+            Transport transport = new Transport(record.kid, record.publicKey, TransportKeyPair.privateKeyFromDer(pkcs8));
+            Arrays.fill(pkcs8, (byte) 0);
+            transportCache.put(record.kid, new Cached<>(transport, System.nanoTime() + ttlNanos));
+            return transport;
+        });
+    }
+}

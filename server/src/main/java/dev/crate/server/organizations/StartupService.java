@@ -1,0 +1,155 @@
+package dev.crate.server.organizations;
+
+import dev.crate.server.config.CrateConfig;
+import dev.crate.server.crypto.rootkey.RootKeyProvider;
+import dev.crate.server.identity.MemberService;
+import dev.crate.server.identity.OrganizationRepository;
+import dev.crate.server.keys.KeyService;
+import dev.crate.server.keys.RootKeyCheck;
+import dev.crate.server.keys.StartupRefusedException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs once at start, after the migrations: has {@link RootKeyCheck} prove the root key opens the stored
+ * org keys (else the server refuses to start rather than make new keys), then bootstraps org
+ * {@code default} on an empty database.
+ */
+@ApplicationScoped
+public class StartupService {
+    private static final Logger LOG = Logger.getLogger(StartupService.class);
+    private static final long BOOTSTRAP_LOCK = 0x43524154450001L;
+
+    private final RootKeyProvider rootKey;
+    private final RootKeyCheck rootKeyCheck;
+    private final OrganizationRepository organizations;
+    private final OrganizationService organizationService;
+    private final KeyService keys;
+    private final CrateConfig config;
+    private final MemberService members;
+    private final dev.crate.server.identity.MemberRepository memberRecords;
+
+    StartupService(RootKeyProvider rootKey, RootKeyCheck rootKeyCheck, OrganizationRepository organizations,
+            OrganizationService organizationService, KeyService keys, CrateConfig config, MemberService members,
+            dev.crate.server.identity.MemberRepository memberRecords) {
+        this.members = members;
+        this.memberRecords = memberRecords;
+        this.rootKey = rootKey;
+        this.rootKeyCheck = rootKeyCheck;
+        this.organizations = organizations;
+        this.organizationService = organizationService;
+        this.keys = keys;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) throws Throwable {
+        rootKeyCheck.verifyAtStart();
+        if (config.bootstrapEnabled()) {
+            VertxContextSupport.subscribeAndAwait(this::bootstrap);
+        }
+        if (config.bootstrapAdmins().isPresent()) {
+            VertxContextSupport.subscribeAndAwait(this::bootstrapAdmins);
+        }
+        if (config.oidc().issuer().isEmpty()) {
+            LOG.info("CRATE-0020 no identity provider configured (CRATE_OIDC_ISSUER): API keys only");
+        } else {
+            LOG.infof("CRATE-0021 users log in through %s (audience %s)", config.oidc().issuer().get(), config.oidc().audience());
+        }
+        LOG.infof("CRATE-0010 root key %s (%s) opens the stored org keys", rootKey.activeKid(), rootKey.source());
+    }
+
+    /**
+     * Makes the configured emails admins of org {@code default}, once: only while that org has no admin
+     * member yet, so removing such a member later is not undone by a restart.
+     */
+    private Uni<Void> bootstrapAdmins() {
+        List<String> emails = config.bootstrapAdmins().orElse(List.of()).stream().map(String::trim).filter(e -> !e.isEmpty()).toList();
+        return Panache.withTransaction(() -> organizations.findByName("default").chain(org -> {
+            if (org == null) {
+                LOG.warn("CRATE-0014 CRATE_BOOTSTRAP_ADMINS is set but there is no organization 'default'");
+                return Uni.createFrom().voidItem();
+            }
+            return memberRecords.countAdmins(org.id).chain(admins -> {
+                if (admins > 0) {
+                    return Uni.createFrom().voidItem();
+                }
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (String email : emails) {
+                    chain = chain.chain(() -> members.ensureAdminByEmail(org.id, email));
+                }
+                return chain;
+            });
+        }));
+    }
+
+    private String presetToken() {
+        String preset = config.bootstrapToken().filter(t -> !t.isBlank()).orElse(null);
+        if (preset != null && !preset.matches("^[A-Za-z0-9_-]{32,256}$")) {
+            throw new StartupRefusedException("CRATE-0004 CRATE_BOOTSTRAP_TOKEN must be 32 to 256 characters of "
+                    + "A-Z a-z 0-9 _ - (a key from 'crate_' + 'openssl rand -hex 24' works); it is not used as given.");
+        }
+        return preset;
+    }
+
+    private Uni<Void> bootstrap() {
+        String preset;
+        try {
+            preset = presetToken();
+        } catch (StartupRefusedException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        return keys.newTransportKeyPair().chain(pair -> Panache.withTransaction(() ->
+                Panache.getSession().chain(s -> s.createNativeQuery("select pg_advisory_xact_lock(:lock)")
+                                .setParameter("lock", BOOTSTRAP_LOCK).getSingleResult())
+                        .chain(() -> organizations.count())
+                        .chain(count -> {
+                            if (count > 0) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            return organizationService.provision("default", pair, preset, "bootstrap")
+                                    .invoke(created -> announce(created.id().toString(), created.adminApiKey().key(), preset != null))
+                                    .replaceWithVoid();
+                        })));
+    }
+
+    private void announce(String orgId, String key, boolean preset) {
+        LOG.infof("CRATE-0011 created organization 'default' (%s) with a bootstrap admin API key", orgId);
+        if (preset) {
+            LOG.info("CRATE-0012 the bootstrap admin API key is the one given in CRATE_BOOTSTRAP_TOKEN");
+            return;
+        }
+        StringBuilder banner = new StringBuilder()
+                .append("\n==================================================================\n")
+                .append(" Crate: first start. Organization 'default': ").append(orgId).append('\n')
+                .append(" Admin API key (shown once):\n\n   ").append(key).append("\n\n");
+        if (config.embeddedDatabase() || config.devRootKey()) {
+            Path file = config.dataDir().resolve("bootstrap-token");
+            try {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, key + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                banner.append(" Also saved (mode 0600) in ").append(file).append('\n');
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.warnf("CRATE-0013 could not save the bootstrap key file %s: %s", file, e.getClass().getSimpleName());
+            }
+        }
+        banner.append("==================================================================\n");
+        // Straight to the console, never through the logging pipeline: log shippers must not see it.
+        System.out.print(banner);
+        System.out.flush();
+    }
+}

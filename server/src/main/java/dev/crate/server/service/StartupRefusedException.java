@@ -1,8 +1,0 @@
-package dev.crate.server.service;
-
-/** The server must not start; the message tells the operator why and what to do. */
-public final class StartupRefusedException extends RuntimeException {
-    public StartupRefusedException(String message) {
-        super(message, null, false, false);
-    }
-}
