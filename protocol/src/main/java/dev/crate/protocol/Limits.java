@@ -2,7 +2,7 @@ package dev.crate.protocol;
 
 import java.util.regex.Pattern;
 
-/** Names and sizes every part of Crate agrees on (DESIGN §2). */
+/** Names and sizes every part of Crate agrees on (docs/API.md, section 4). */
 public final class Limits {
     public static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
     public static final Pattern ENVIRONMENT = Pattern.compile("^[a-z0-9][a-z0-9-]{0,31}$");

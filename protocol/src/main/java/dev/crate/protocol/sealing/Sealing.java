@@ -14,7 +14,7 @@ import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
 import org.jose4j.lang.JoseException;
 
 /**
- * Sealing a value to an org's transport key, the client half of DESIGN §3. Two encodings:
+ * Sealing a value to an org's transport key, the client half of ARCHITECTURE.md, section 3.3. Two encodings:
  * raw base64 RSA-OAEP (SHA-256, MGF1-SHA-256) as the Crate docs describe, for values up to
  * 318 bytes, and a JWE ({@code RSA-OAEP-256} + {@code A256GCM}, {@code kid} set) for any size.
  */

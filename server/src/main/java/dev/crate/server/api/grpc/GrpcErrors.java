@@ -4,8 +4,8 @@ import com.google.protobuf.Any;
 import com.google.rpc.ErrorInfo;
 import dev.crate.protocol.ErrorCode;
 import dev.crate.server.domain.CrateException;
-import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.metrics.CrateMetrics.AuthFailure;
+import dev.crate.server.metrics.CrateMetrics;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
@@ -35,7 +35,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
     private static final String UNAUTHENTICATED_DETAIL =
             "a valid bearer token is required in the authorization metadata: an API key or an access token from the identity provider";
 
-    /** Every stable error code, explicitly; ErrorCodeMappingTest fails when a new code is missing here. */
+    /** Every stable error code, explicitly; GrpcErrorsTest#everyErrorCodeHasAnExplicitStatus fails when a new code is missing here. */
     static final Map<ErrorCode, Status.Code> STATUS = statusTable();
 
     private final CrateMetrics metrics;

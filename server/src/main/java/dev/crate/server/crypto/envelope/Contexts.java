@@ -3,7 +3,7 @@ package dev.crate.server.crypto.envelope;
 import java.util.UUID;
 
 /**
- * The associated-data context of each kind of blob (DESIGN §3). Each starts with a purpose label,
+ * The associated-data context of each kind of blob (ARCHITECTURE.md, section 3.2). Each starts with a purpose label,
  * so a blob of one kind can never be opened as another.
  */
 public final class Contexts {
