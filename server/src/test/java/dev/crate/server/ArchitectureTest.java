@@ -139,7 +139,7 @@ class ArchitectureTest {
         int end = doc.indexOf("\n## 3.", start);
         assertTrue(start >= 0 && end > start, "ARCHITECTURE.md has no section 2");
         Map<String, Set<String>> table = new LinkedHashMap<>();
-        Pattern rowPattern = Pattern.compile("^\\| (\\(root\\)|`[a-z.]+`) \\|.*\\| ([^|]+) \\|$", Pattern.MULTILINE);
+        Pattern rowPattern = Pattern.compile("^\\| (\\(root\\)|`[a-z0-9.]+`) \\|.*\\| ([^|]+) \\|$", Pattern.MULTILINE);
         Matcher m = rowPattern.matcher(doc.substring(start, end));
         while (m.find()) {
             String name = m.group(1).equals("(root)") ? "" : m.group(1).replace("`", "");
