@@ -1,5 +1,12 @@
 package dev.crate.server.embedded;
 
+import static dev.crate.server.embedded.FileOps.*;
+import static dev.crate.server.embedded.Messages.ALTERNATIVE;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+import static dev.crate.server.embedded.Messages.relevantLines;
+import static dev.crate.server.embedded.Processes.sleep;
+
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -103,10 +110,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final String DEFAULT_RUN_AS_USER = "nobody";
     private static final String HOST = "127.0.0.1";
-    private static final String ESCAPE_HATCH =
-            "or set CRATE_DB_URL to use an existing PostgreSQL server instead of the embedded one.";
-    private static final String ALTERNATIVE =
-            "Alternatively, set CRATE_DB_URL to use an existing PostgreSQL server instead of the embedded one.";
     private static final int START_TIMEOUT_SECONDS = 60;
     private static final int START_ATTEMPTS = 5;
     private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
@@ -1040,101 +1043,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------
     // processes
 
-    private static final class ProcessResult {
-        final int exitCode;
-        final String output;
-
-        ProcessResult(int exitCode, String output) {
-            this.exitCode = exitCode;
-            this.output = output;
-        }
-
-        /** ": <the relevant output lines>" or "" if there was no output. */
-        String summary() {
-            String s = relevantLines(output);
-            return s.isEmpty() ? " (exit code " + exitCode + ")" : " (exit code " + exitCode + "): " + s;
-        }
-    }
-
-    private static final class Processes {
-        private static final List<String> SYSTEM_DIRS =
-                List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/local/sbin");
-
-        static ProcessResult run(List<String> command, long timeoutSeconds) {
-            return run(command, timeoutSeconds, null);
-        }
-
-        /** Runs a program with the given standard input (null: none), its output kept for the result. */
-        static ProcessResult run(List<String> command, long timeoutSeconds, byte[] input) {
-            Path out = null;
-            try {
-                out = Files.createTempFile("crate-embedded-pg-", ".out");
-                ProcessBuilder pb = new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(out.toFile())
-                        .redirectInput(input == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-                                : ProcessBuilder.Redirect.PIPE);
-                Map<String, String> env = pb.environment();
-                env.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("LC_") || k.equals("LANG")
-                        || k.equals("LANGUAGE"));
-                env.put("LC_ALL", "C");
-                Process p = pb.start();
-                if (input != null) {
-                    try (OutputStream stdin = p.getOutputStream()) {
-                        stdin.write(input);
-                    } catch (IOException e) {
-                        LOG.debugf("could not write to the standard input of %s: %s", command.get(0), describe(e));
-                    }
-                }
-                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                    return new ProcessResult(-1, "timed out after " + timeoutSeconds + " s: "
-                            + Files.readString(out, StandardCharsets.UTF_8));
-                }
-                return new ProcessResult(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                return new ProcessResult(-1, "could not run " + command.get(0) + ": " + describe(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new ProcessResult(-1, "interrupted");
-            } finally {
-                if (out != null) {
-                    try {
-                        Files.deleteIfExists(out);
-                    } catch (IOException ignored) {
-                        // best effort
-                    }
-                }
-            }
-        }
-
-        /** An absolute path to the program, looked up in PATH and the usual system directories, or null. */
-        static String findExecutable(String name) {
-            List<String> dirs = new ArrayList<>();
-            String path = System.getenv("PATH");
-            if (path != null) {
-                dirs.addAll(Arrays.asList(path.split(":")));
-            }
-            dirs.addAll(SYSTEM_DIRS);
-            for (String dir : dirs) {
-                if (dir.isEmpty()) {
-                    continue;
-                }
-                Path candidate = Path.of(dir, name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate.toString();
-                }
-            }
-            return null;
-        }
-
-        static String findExecutableOr(String name) {
-            String found = findExecutable(name);
-            return found == null ? name : found;
-        }
-    }
-
     private enum ProcState {
         RUNNING, ZOMBIE, GONE;
 
@@ -1262,108 +1170,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    /** Creates file anew (removing what was there, without following a symbolic link) with mode 0600. */
-    private static void writePrivateFile(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")))) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.debugf("could not delete %s: %s", file, describe(e));
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // small helpers
-
-    private static long currentUid() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
-        } catch (IOException | RuntimeException e) {
-            return "root".equals(System.getProperty("user.name")) ? 0 : -1;
-        }
-    }
-
-    private static long uidOf(Path path) throws IOException {
-        return ((Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
-    }
-
-    private static void chownTree(Path root, UserPrincipal owner, GroupPrincipal group) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                chown(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                chown(dir); // children first: the top directory's owner flips last
-                return FileVisitResult.CONTINUE;
-            }
-
-            private void chown(Path p) throws IOException {
-                PosixFileAttributeView view =
-                        Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-                view.setOwner(owner);
-                view.setGroup(group);
-            }
-        });
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            LOG.debugf("could not delete %s: %s", root, describe(e));
-        }
-    }
-
-    private static List<String> readLines(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
 
     private static long parsePid(List<String> pidFileLines) {
         try {
@@ -1382,66 +1190,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static String readFrom(Path file, long offset) {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(offset, raf.length() - 64 * 1024);
-            byte[] buf = new byte[(int) Math.max(0, raf.length() - start)];
-            raf.seek(start);
-            raf.readFully(buf);
-            return new String(buf, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     private static String summarise(String serverLog, ProcessResult pgCtl) {
         String fromLog = relevantLines(serverLog);
         if (!fromLog.isEmpty()) {
             return ": PostgreSQL said: " + fromLog;
         }
         return pgCtl.summary();
-    }
-
-    /** The FATAL/ERROR/HINT-like lines of some program output, on one line; or its last lines. */
-    private static String relevantLines(String output) {
-        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty())
-                .collect(Collectors.toList());
-        List<String> relevant = lines.stream()
-                .filter(l -> l.matches("(?i).*\\b(FATAL|PANIC|ERROR|error|HINT|DETAIL|cannot|could not)\\b.*"))
-                .map(l -> l.replaceFirst("^\\d{4}-\\d\\d-\\d\\d [\\d:.]+ \\w+ \\[\\d+\\] ", ""))
-                .collect(Collectors.toList());
-        List<String> chosen = relevant.isEmpty() ? lines : relevant;
-        List<String> tail = chosen.subList(Math.max(0, chosen.size() - 4), chosen.size());
-        String joined = String.join(" / ", tail);
-        return joined.length() > 600 ? joined.substring(0, 600) + "..." : joined;
-    }
-
-    private static String describe(Throwable t) {
-        String message = t.getMessage();
-        if (t instanceof FileSystemException) {
-            FileSystemException f = (FileSystemException) t;
-            String reason = f.getReason();
-            message = (f.getFile() == null ? "" : f.getFile() + ": ")
-                    + (reason != null ? reason : t.getClass().getSimpleName());
-        }
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip()
-                .replaceAll("\\s*\\R\\s*", " ");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void closeQuietly(FileChannel channel) {
