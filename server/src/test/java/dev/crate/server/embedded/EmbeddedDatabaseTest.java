@@ -309,7 +309,7 @@ class EmbeddedDatabaseTest {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
         Path dataDir = tmp.resolve("data");
         String password;
-        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, EmbeddedDatabase.RunAs.OTHER_USER);
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, RunAs.OTHER_USER);
              Connection c = connect(db); Statement s = c.createStatement()) {
             password = db.password();
             s.execute("CREATE TABLE t (v text)");
@@ -324,7 +324,7 @@ class EmbeddedDatabaseTest {
         }
         // a lost password file: the new password is set in single-user mode, run as that account too
         Files.delete(dataDir.resolve("pg-password"));
-        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, EmbeddedDatabase.RunAs.OTHER_USER);
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, RunAs.OTHER_USER);
              Connection c = connect(db); Statement s = c.createStatement()) {
             assertNotEquals(password, db.password());
             password = db.password();
