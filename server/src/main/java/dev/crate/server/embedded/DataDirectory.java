@@ -1,8 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -11,6 +8,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
 
 /**
  * Crate's data directory as the embedded database uses it: the cluster in {@code pg/}, the server log

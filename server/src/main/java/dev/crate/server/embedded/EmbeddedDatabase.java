@@ -1,10 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.DataDirectory.closeQuietly;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-import static dev.crate.server.embedded.PostmasterProcess.stopPostmaster;
-
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.jboss.logging.Logger;
 
@@ -14,6 +9,11 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import static dev.crate.server.embedded.DataDirectory.closeQuietly;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+import static dev.crate.server.embedded.PostmasterProcess.stopPostmaster;
 
 /**
  * A private PostgreSQL server for Crate, used when no external database is configured.

@@ -1,7 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.Messages.describe;
-
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -23,6 +21,8 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+
+import static dev.crate.server.embedded.Messages.describe;
 
 /** Small file helpers: private files, owners, trees, and reads that never throw. */
 final class FileOps {

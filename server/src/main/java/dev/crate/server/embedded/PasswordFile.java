@@ -1,12 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.FileOps.currentUid;
-import static dev.crate.server.embedded.FileOps.deleteQuietly;
-import static dev.crate.server.embedded.FileOps.writePrivateFile;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-import static dev.crate.server.embedded.Passwords.isValidPassword;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +8,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+
+import static dev.crate.server.embedded.FileOps.currentUid;
+import static dev.crate.server.embedded.FileOps.deleteQuietly;
+import static dev.crate.server.embedded.FileOps.writePrivateFile;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+import static dev.crate.server.embedded.Passwords.isValidPassword;
 
 /**
  * The file {@code <dataDir>/pg-password} that keeps the superuser's password, mode 0600 and owned by the JVM's

@@ -1,7 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -12,6 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
+
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
 
 /** The superuser's password: making a random one, checking a kept one, and the SCRAM verifier PostgreSQL stores. */
 final class Passwords {

@@ -1,17 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.FileOps.readFrom;
-import static dev.crate.server.embedded.FileOps.readLines;
-import static dev.crate.server.embedded.FileOps.size;
-import static dev.crate.server.embedded.Messages.ALTERNATIVE;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-import static dev.crate.server.embedded.Messages.relevantLines;
-import static dev.crate.server.embedded.PostmasterProcess.isPostmasterOf;
-import static dev.crate.server.embedded.PostmasterProcess.sharedMemoryAttachments;
-import static dev.crate.server.embedded.PostmasterProcess.stopPostmaster;
-import static dev.crate.server.embedded.Processes.sleep;
-
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -23,6 +11,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static dev.crate.server.embedded.FileOps.readFrom;
+import static dev.crate.server.embedded.FileOps.readLines;
+import static dev.crate.server.embedded.FileOps.size;
+import static dev.crate.server.embedded.Messages.ALTERNATIVE;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+import static dev.crate.server.embedded.Messages.relevantLines;
+import static dev.crate.server.embedded.PostmasterProcess.isPostmasterOf;
+import static dev.crate.server.embedded.PostmasterProcess.sharedMemoryAttachments;
+import static dev.crate.server.embedded.PostmasterProcess.stopPostmaster;
+import static dev.crate.server.embedded.Processes.sleep;
 
 /**
  * The PostgreSQL server on a cluster, run through {@code pg_ctl}: started on a free port on 127.0.0.1 (no Unix

@@ -1,7 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.Processes.sleep;
-
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -12,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import static dev.crate.server.embedded.Processes.sleep;
 
 /**
  * A PostgreSQL server process seen from outside, through /proc and signals: whether a pid is the postmaster of a

@@ -1,7 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.Messages.describe;
-
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -14,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static dev.crate.server.embedded.Messages.describe;
 
 /** Runs the PostgreSQL programs and the few system tools Crate needs, in a clean C-locale environment. */
 final class Processes {

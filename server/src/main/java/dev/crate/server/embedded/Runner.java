@@ -1,12 +1,5 @@
 package dev.crate.server.embedded;
 
-import static dev.crate.server.embedded.FileOps.chownTree;
-import static dev.crate.server.embedded.FileOps.currentUid;
-import static dev.crate.server.embedded.FileOps.uidOf;
-import static dev.crate.server.embedded.Messages.ALTERNATIVE;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -19,6 +12,13 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import static dev.crate.server.embedded.FileOps.chownTree;
+import static dev.crate.server.embedded.FileOps.currentUid;
+import static dev.crate.server.embedded.FileOps.uidOf;
+import static dev.crate.server.embedded.Messages.ALTERNATIVE;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
 
 /**
  * Runs the PostgreSQL programs as a user PostgreSQL accepts. PostgreSQL refuses to run as root, so a root JVM runs
@@ -175,4 +175,3 @@ final class Runner {
                 + "another account).";
     }
 }
-
