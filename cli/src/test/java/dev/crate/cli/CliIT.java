@@ -296,6 +296,17 @@ class CliIT {
     }
 
     @Test
+    @Order(15)
+    void auditListWithoutFiltersShowsTheNewestRecords() throws Exception {
+        Launcher.Result list = crate.run("audit", "list", "-o", "json");
+        assertEquals(0, list.exit(), list.all());
+        JsonNode events = Json.MAPPER.readTree(list.out()).get("events");
+        assertTrue(events.size() > 10 && events.size() <= 50, list.out());
+        assertTrue(events.get(0).get("seq").asLong() > events.get(1).get("seq").asLong(), "newest first");
+        assertNoCanary(list);
+    }
+
+    @Test
     @Order(99)
     void logoutForgetsTheKey() throws Exception {
         assertEquals(0, crate.run("logout").exit());

@@ -51,6 +51,17 @@ public final class ErrorTable {
         return new ApiException.InvalidRequest(status, code, message);
     }
 
+    /**
+     * An endpoint an older server does not have answers 404 {@code not_found} for the path itself: say that the server
+     * lacks the feature rather than that the thing asked for is missing.
+     */
+    public static CliException missingEndpoint(ApiException.NotFound e, String feature) {
+        if (e.code().orElse("").equals(ErrorCode.NOT_FOUND.code())) {
+            return new CliException("this server does not manage " + feature + " yet (no such endpoint); upgrade the server");
+        }
+        return e;
+    }
+
     private static String message(int status, String code, String detail) {
         ErrorCode known = code == null ? null : ErrorCode.fromCode(code).orElse(null);
         String hint = known == null ? null : HINTS.get(known);

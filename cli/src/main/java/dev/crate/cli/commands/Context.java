@@ -1,8 +1,16 @@
 package dev.crate.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.crate.cli.client.ApiKeysClient;
+import dev.crate.cli.client.AuditClient;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.CrateClient;
+import dev.crate.cli.client.EnvironmentsClient;
+import dev.crate.cli.client.IdentityClient;
+import dev.crate.cli.client.KeysClient;
+import dev.crate.cli.client.MembersClient;
+import dev.crate.cli.client.OrganizationsClient;
+import dev.crate.cli.client.SecretsClient;
+import dev.crate.cli.client.TagsClient;
 import dev.crate.cli.client.DeviceFlow;
 import dev.crate.cli.output.Format;
 import dev.crate.cli.output.Printer;
@@ -108,17 +116,45 @@ public final class Context {
         return orgId;
     }
 
-    public String orgPath() {
-        return "/organization/" + orgId();
+    private String idOfName(String name) {
+        return organizations().list().stream().filter(o -> o.name().equals(name)).findFirst().map(o -> o.id().toString())
+                .orElseThrow(() -> new CliException("no organization named '" + name + "' among yours: see 'crate orgs list'"));
     }
 
-    public String idOfName(String name) {
-        for (JsonNode org : client().get("/organizations").path("organizations")) {
-            if (org.path("name").asText().equals(name)) {
-                return org.path("id").asText();
-            }
-        }
-        throw new CliException("no organization named '" + name + "' among yours: see 'crate orgs list'");
+    public OrganizationsClient organizations() {
+        return new OrganizationsClient(client());
+    }
+
+    public IdentityClient identity() {
+        return new IdentityClient(client());
+    }
+
+    public SecretsClient secrets() {
+        return new SecretsClient(client(), orgId());
+    }
+
+    public EnvironmentsClient environments() {
+        return new EnvironmentsClient(client(), orgId());
+    }
+
+    public TagsClient tags() {
+        return new TagsClient(client(), orgId());
+    }
+
+    public MembersClient members() {
+        return new MembersClient(client(), orgId());
+    }
+
+    public ApiKeysClient apiKeys() {
+        return new ApiKeysClient(client(), orgId());
+    }
+
+    public KeysClient keys() {
+        return new KeysClient(client(), orgId());
+    }
+
+    public AuditClient audit() {
+        return new AuditClient(client(), orgId());
     }
 
     public CrateClient client() {

@@ -1,5 +1,6 @@
 package dev.crate.cli.commands.audit;
 
+import dev.crate.cli.client.AuditClient;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
@@ -28,8 +29,7 @@ public class AuditExportCommand extends CrateCommand {
         if (!"jsonl".equals(format) && !"csv".equals(format)) {
             throw CliException.usage("--format is jsonl or csv");
         }
-        String query = AuditFilters.and(AuditFilters.query(from, to, actor, action, env), "format", format);
-        context.client().download(context.orgPath() + "/audit/export" + query, context.out());
+        context.audit().export(new AuditClient.Filter(from, to, actor, action, env), format, context.out());
         return 0;
     }
 }

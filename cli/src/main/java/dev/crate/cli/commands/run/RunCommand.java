@@ -1,7 +1,6 @@
 package dev.crate.cli.commands.run;
 
 import dev.crate.cli.client.CliException;
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.Lists;
@@ -42,7 +41,7 @@ public class RunCommand extends CrateCommand {
         List<String> argv = argv();
         List<String> tagList = tags == null ? context.projectTags() : Lists.split(tags);
         List<String> nameList = names == null ? null : Lists.split(names);
-        RetrievedPayload payload = new SecretsClient(context.client(), context.orgPath()).retrieve(context.env(), nameList, tagList);
+        RetrievedPayload payload = context.secrets().retrieve(context.env(), nameList, tagList);
         Map<String, String> secrets = new HashMap<>();
         payload.secrets().forEach(s -> secrets.put(s.name(), s.value()));
         if (payload.missing() != null && !payload.missing().isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.crate.cli.commands.secrets;
 
 import dev.crate.cli.client.CliException;
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.protocol.wire.SecretMetadata;
@@ -27,7 +26,7 @@ public class RollbackCommand extends CrateCommand {
         } catch (NumberFormatException e) {
             throw CliException.usage("VERSION is a version number, as `crate secrets history " + name + "` lists them");
         }
-        SecretMetadata stored = new SecretsClient(context.client(), context.orgPath()).rollback(name, context.env(), version);
+        SecretMetadata stored = context.secrets().rollback(name, context.env(), version);
         context.err().println("rolled " + name + " back to version " + version + " in " + stored.environment()
                 + ": now version " + stored.version());
         return 0;
