@@ -11,7 +11,6 @@ public final class ErrorTable {
 
     static {
         HINTS.put(ErrorCode.UNAUTHENTICATED, "not logged in, or the token was refused: run 'crate login' or set CRATE_TOKEN");
-        HINTS.put(ErrorCode.FORBIDDEN, "permission denied: your role in this organization does not allow this (ask an admin)");
         HINTS.put(ErrorCode.ORGANIZATION_NOT_FOUND,
                 "organization not found, or not visible to you: check --org / 'crate session org show'");
         HINTS.put(ErrorCode.SECRET_NOT_FOUND, "no such secret in this environment");
@@ -64,6 +63,9 @@ public final class ErrorTable {
 
     private static String message(int status, String code, String detail) {
         ErrorCode known = code == null ? null : ErrorCode.fromCode(code).orElse(null);
+        if (known == ErrorCode.FORBIDDEN || known == null && status == 403) {
+            return Permissions.denied(detail);
+        }
         String hint = known == null ? null : HINTS.get(known);
         if (hint != null) {
             return hint;

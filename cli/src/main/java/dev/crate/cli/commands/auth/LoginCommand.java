@@ -9,6 +9,7 @@ import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.session.StoredToken;
 import dev.crate.protocol.wire.AuthConfig;
+import dev.crate.protocol.wire.Me;
 import dev.crate.protocol.wire.Organization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,15 +30,30 @@ public class LoginCommand extends CrateCommand {
         String server = context.server();
         StoredToken credential = token ? new StoredToken(StoredToken.API_KEY, readKey(context), null, null, null, null)
                 : deviceLogin(context, server);
-        List<Organization> orgs = new OrganizationsClient(new CrateClient(server, credential::accessToken)).list();
+        CrateClient probe = new CrateClient(server, credential::accessToken);
+        List<Organization> orgs = new OrganizationsClient(probe).list();
         context.tokens().put(server, credential);
         context.session().setServer(server);
         if (orgs.size() == 1 && context.session().org().isEmpty()) {
             context.session().setOrg(orgs.get(0).id().toString(), orgs.get(0).name());
         }
-        context.err().println("logged in to " + server + (orgs.size() == 1 ? " (organization " + orgs.get(0).name() + ")"
+        context.err().println("logged in to " + server + who(probe) + (orgs.size() == 1 ? " (organization " + orgs.get(0).name() + ")"
                 : "; " + orgs.size() + " organizations: pick one with 'crate session org set <id|name>'"));
         return 0;
+    }
+
+    /** {@code as alice@example.com}, {@code as API key 'CI'}; nothing when the server cannot say. */
+    private static String who(CrateClient probe) {
+        try {
+            Me me = new IdentityClient(probe).me();
+            if ("api_key".equals(me.kind())) {
+                return me.name() == null ? " with an API key" : " as API key '" + me.name() + "'";
+            }
+            String who = me.email() != null ? me.email() : me.name() != null ? me.name() : me.subject();
+            return who == null ? "" : " as " + who;
+        } catch (CliException e) {
+            return "";
+        }
     }
 
     private static String readKey(Context context) {
@@ -67,12 +83,17 @@ public class LoginCommand extends CrateCommand {
         AuthConfig config = authConfig(server);
         DeviceFlow flow = new DeviceFlow(config);
         DeviceFlow.Authorization authorization = flow.start();
-        String url = authorization.verificationUriComplete() != null ? authorization.verificationUriComplete()
-                : authorization.verificationUri();
-        context.err().println("Open " + authorization.verificationUri() + " and enter the code " + authorization.userCode());
-        if (!noBrowser) {
-            Browser.open(url);
+        String complete = authorization.verificationUriComplete();
+        if (complete != null && !complete.isBlank()) {
+            context.err().println("Open this URL to approve the login: " + complete);
+            context.err().println("(or open " + authorization.verificationUri() + " and enter the code " + authorization.userCode() + ")");
+        } else {
+            context.err().println("Open " + authorization.verificationUri() + " and enter the code " + authorization.userCode());
         }
+        if (!noBrowser) {
+            Browser.open(complete != null && !complete.isBlank() ? complete : authorization.verificationUri());
+        }
+        context.err().println("waiting for approval…");
         return flow.await(authorization, progress -> { });
     }
 

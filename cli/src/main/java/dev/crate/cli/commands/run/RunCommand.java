@@ -1,6 +1,7 @@
 package dev.crate.cli.commands.run;
 
 import dev.crate.cli.client.CliException;
+import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.Lists;
@@ -8,9 +9,9 @@ import dev.crate.cli.run.ChildEnvironment;
 import dev.crate.cli.run.ChildProcess;
 import dev.crate.cli.run.DangerousNames;
 import dev.crate.protocol.wire.RetrievedPayload;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Arguments;
 import org.aesh.command.option.Option;
@@ -33,6 +34,15 @@ public class RunCommand extends CrateCommand {
     @Option(name = "allow-dangerous", hasValue = false, description = "allow names such as LD_PRELOAD or NODE_OPTIONS")
     boolean allowDangerous;
 
+    @Option(name = "quiet", shortName = 'q', hasValue = false, description = "do not say what was injected")
+    boolean quiet;
+
+    @Option(name = "require-secrets", hasValue = false, description = "exit 1 before starting the command when no secret matches")
+    boolean requireSecrets;
+
+    @Option(name = "fail-if-empty", hasValue = false, description = "the same as --require-secrets")
+    boolean failIfEmpty;
+
     @Arguments(description = "-- command and its arguments")
     List<String> args;
 
@@ -41,16 +51,29 @@ public class RunCommand extends CrateCommand {
         List<String> argv = argv();
         List<String> tagList = tags == null ? context.projectTags() : Lists.split(tags);
         List<String> nameList = names == null ? null : Lists.split(names);
-        RetrievedPayload payload = context.secrets().retrieve(context.env(), nameList, tagList);
-        Map<String, String> secrets = new HashMap<>();
+        String environment = context.env();
+        SecretsClient client = context.secrets();
+        RetrievedPayload payload = client.retrieve(environment, nameList, tagList);
+        Map<String, String> secrets = new TreeMap<>();
         payload.secrets().forEach(s -> secrets.put(s.name(), s.value()));
         if (payload.missing() != null && !payload.missing().isEmpty()) {
-            throw new CliException("not found in " + context.env() + ": " + String.join(", ", payload.missing()));
+            throw new CliException("not found in " + environment + ": " + String.join(", ", payload.missing()));
+        }
+        Injection injection = new Injection(environment, tagList, nameList, secrets.keySet(),
+                preserveEnv ? secrets.keySet().stream().filter(n -> context.host().env().containsKey(n)).toList() : List.of());
+        if (secrets.isEmpty() && (requireSecrets || failIfEmpty)) {
+            throw new CliException(injection.nothing() + "; not starting " + argv.get(0) + " (--require-secrets)");
         }
         List<String> dangerous = DangerousNames.among(secrets.keySet());
         if (!dangerous.isEmpty() && !allowDangerous) {
             throw new CliException("refusing to inject " + String.join(", ", dangerous)
                     + ": such variables can make the child run other code; pass --allow-dangerous if you mean it");
+        }
+        if (!quiet) {
+            context.err().println("crate: " + injection.summary());
+            if (!tagList.isEmpty() && nameList == null) {
+                injection.leftOut(client.list(environment, List.of())).ifPresent(line -> context.err().println("crate: " + line));
+            }
         }
         return ChildProcess.run(argv, ChildEnvironment.merge(context.host().env(), secrets, preserveEnv));
     }

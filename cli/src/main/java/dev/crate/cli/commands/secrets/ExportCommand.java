@@ -29,7 +29,8 @@ public class ExportCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        SecretFile.Kind kind = format == null && file != null ? SecretFile.kindOfFile(file) : SecretFile.kind(format);
+        String chosen = SecretValues.format(format, output);
+        SecretFile.Kind kind = chosen == null && file != null ? SecretFile.kindOfFile(file) : SecretFile.kind(chosen);
         Map<String, String> values = new LinkedHashMap<>();
         context.secrets().retrieve(context.env(), null, Lists.split(tags)).secrets()
                 .forEach(s -> values.put(s.name(), s.value()));

@@ -24,7 +24,7 @@ public class FetchCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        SecretFile.Kind kind = SecretFile.kind(format);
+        SecretFile.Kind kind = SecretFile.kind(SecretValues.format(format, output));
         List<String> nameList = names == null ? null : Lists.split(names);
         if (nameList != null) {
             nameList.forEach(SecretValues::checkName);

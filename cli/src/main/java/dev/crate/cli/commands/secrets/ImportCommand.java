@@ -46,6 +46,7 @@ public class ImportCommand extends CrateCommand {
             SecretValues.checkName(name);
             SecretValues.checkValue(name, value);
         });
+        SecretValues.warnIfDangerous(context, incoming.keySet());
         SecretsClient secrets = context.secrets();
         String environment = context.env();
         Map<String, String> current = new HashMap<>();

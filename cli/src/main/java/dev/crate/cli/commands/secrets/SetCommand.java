@@ -35,6 +35,7 @@ public class SetCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
         Map<String, String> values = values(context);
+        SecretValues.warnIfDangerous(context, values.keySet());
         List<String> tagList = tags == null ? null : Lists.split(tags);
         SecretsClient secrets = context.secrets();
         String environment = context.env();
