@@ -331,9 +331,10 @@ class CliIT {
         assertEquals(0, history.exit(), history.all());
         assertTrue(history.out().contains("VERSION") && history.out().contains("current"), history.out());
         assertFalse(history.out().contains("history-"), "history never shows values");
-        Launcher.Result rollback = crate.run("secrets", "rollback", "ROLLED", "1");
+        Launcher.Result rollback = crate.run("secrets", "rollback", "ROLLED", "1", "-o", "json");
         assertEquals(0, rollback.exit(), rollback.all());
         assertTrue(rollback.err().contains("now version 3"), rollback.err());
+        assertEquals(3, Json.MAPPER.readTree(rollback.out()).get("version").asInt(), rollback.out());
         assertEquals("history-one\n", crate.run("secrets", "get", "ROLLED", "--plain").out());
         JsonNode versions = Json.MAPPER.readTree(crate.run("secrets", "history", "ROLLED", "-o", "json").out());
         assertEquals(3, versions.get("versions").size());

@@ -146,6 +146,16 @@ class ConventionsTest {
     }
 
     @Test
+    void auditExportTakesOutputJsonAsJsonLines() {
+        Headless.Result yaml = run("audit", "export", "-o", "yaml");
+        assertEquals(2, yaml.exit());
+        assertTrue(yaml.err().contains("JSON lines"), yaml.err());
+        assertEquals(2, run("audit", "export", "-o", "json", "--format", "csv").exit());
+        Headless.Result json = run("audit", "export", "-o", "json");
+        assertEquals(1, json.exit(), "accepted, then the server cannot be reached: " + json.err());
+    }
+
+    @Test
     void completionScriptsNameCommandsAndOptions() {
         for (String shell : new String[] {"bash", "zsh", "fish"}) {
             Headless.Result r = run("completion", shell);

@@ -26,6 +26,12 @@ public class AuditExportCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
+        if (output != null) {
+            if (!output.equals("json") || "csv".equals(format)) {
+                throw CliException.usage("the audit export is JSON lines (-o json) or CSV (--format csv); not " + output + " or both");
+            }
+            format = "jsonl";
+        }
         if (!"jsonl".equals(format) && !"csv".equals(format)) {
             throw CliException.usage("--format is jsonl or csv");
         }

@@ -53,12 +53,7 @@ public class RunCommand extends CrateCommand {
         List<String> nameList = names == null ? null : Lists.split(names);
         String environment = context.env();
         SecretsClient client = context.secrets();
-        RetrievedPayload payload = client.retrieve(environment, nameList, tagList);
-        Map<String, String> secrets = new TreeMap<>();
-        payload.secrets().forEach(s -> secrets.put(s.name(), s.value()));
-        if (payload.missing() != null && !payload.missing().isEmpty()) {
-            throw new CliException("not found in " + environment + ": " + String.join(", ", payload.missing()));
-        }
+        Map<String, String> secrets = retrieve(client, environment, nameList, tagList);
         Injection injection = new Injection(environment, tagList, nameList, secrets.keySet(),
                 preserveEnv ? secrets.keySet().stream().filter(n -> context.host().env().containsKey(n)).toList() : List.of());
         if (secrets.isEmpty() && (requireSecrets || failIfEmpty)) {
@@ -69,13 +64,29 @@ public class RunCommand extends CrateCommand {
             throw new CliException("refusing to inject " + String.join(", ", dangerous)
                     + ": such variables can make the child run other code; pass --allow-dangerous if you mean it");
         }
-        if (!quiet) {
-            context.err().println("crate: " + injection.summary());
-            if (!tagList.isEmpty() && nameList == null) {
-                injection.leftOut(client.list(environment, List.of())).ifPresent(line -> context.err().println("crate: " + line));
-            }
-        }
+        tell(context, client, injection);
         return ChildProcess.run(argv, ChildEnvironment.merge(context.host().env(), secrets, preserveEnv));
+    }
+
+    /** What was injected and, when a tag filter chose, what it left out: names only, on stderr. */
+    private void tell(Context context, SecretsClient client, Injection injection) {
+        if (quiet) {
+            return;
+        }
+        context.err().println("crate: " + injection.summary());
+        if (!injection.tags().isEmpty() && injection.names() == null) {
+            injection.leftOut(client.list(injection.environment(), List.of())).ifPresent(line -> context.err().println("crate: " + line));
+        }
+    }
+
+    private static Map<String, String> retrieve(SecretsClient client, String environment, List<String> names, List<String> tags) {
+        RetrievedPayload payload = client.retrieve(environment, names, tags);
+        if (payload.missing() != null && !payload.missing().isEmpty()) {
+            throw new CliException("not found in " + environment + ": " + String.join(", ", payload.missing()));
+        }
+        Map<String, String> secrets = new TreeMap<>();
+        payload.secrets().forEach(s -> secrets.put(s.name(), s.value()));
+        return secrets;
     }
 
     private List<String> argv() {
