@@ -13,15 +13,18 @@ work="$(mktemp -d)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token="crate_$(openssl rand -hex 24)"
 server_pid=""
+bench_db=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$bench_db" ]; then psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $bench_db WITH (FORCE)" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 env_db=()
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE crate_bench_$$" >/dev/null 2>&1; then
-  env_db=(CRATE_DB_URL="postgresql://127.0.0.1:5432/crate_bench_$$" CRATE_DB_USER=postgres CRATE_ROOT_KEY="$(openssl rand -base64 32)")
+  bench_db="crate_bench_$$"
+  env_db=(CRATE_DB_URL="postgresql://127.0.0.1:5432/$bench_db" CRATE_DB_USER=postgres CRATE_ROOT_KEY="$(openssl rand -base64 32)")
 fi
 env -u CRATE_DB_URL "${env_db[@]}" CRATE_DATA_DIR="$work/data" QUARKUS_HTTP_PORT="$port" CRATE_BOOTSTRAP_TOKEN="$token" \
   java -jar "$root/server/target/quarkus-app/quarkus-run.jar" >"$work/server.log" 2>&1 &

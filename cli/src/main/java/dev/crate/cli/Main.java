@@ -1,8 +1,12 @@
 package dev.crate.cli;
 
+import dev.crate.cli.commands.Argv;
+import dev.crate.cli.commands.CommandTree;
+import dev.crate.cli.commands.Help;
 import dev.crate.cli.commands.RootCommand;
-import org.aesh.AeshRuntimeRunner;
+import dev.crate.cli.commands.Usage;
 import dev.crate.cli.session.Host;
+import org.aesh.AeshRuntimeRunner;
 import org.aesh.command.CommandResult;
 import org.aesh.command.parser.CommandLineParserException;
 import org.aesh.command.validator.CommandValidatorException;
@@ -23,22 +27,31 @@ public final class Main {
     }
 
     public static int execute(String... args) {
+        Argv.Outcome outcome = Argv.parse(args);
+        if (outcome instanceof Argv.ShowHelp help) {
+            Host.current().out().print(Help.of(help.command()));
+            Host.current().out().flush();
+            return 0;
+        }
+        if (outcome instanceof Argv.Usage usage) {
+            return Usage.print(usage.reason(), usage.command());
+        }
+        Argv.Execute execute = (Argv.Execute) outcome;
         try {
-            CommandResult result = AeshRuntimeRunner.builder().command(RootCommand.class).args(args).execute();
+            CommandResult result = AeshRuntimeRunner.builder().command(RootCommand.class).args(execute.args()).execute();
             System.out.flush();
             return result == null ? 1 : result.getResultValue();
         } catch (RuntimeException e) {
-            return failure(e);
+            return failure(e, execute.command());
         }
     }
 
     /** Aesh reports some parse and validation failures by throwing; they are usage errors, told in one line. */
-    private static int failure(RuntimeException e) {
+    private static int failure(RuntimeException e, CommandTree command) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof OptionValidatorException || cause instanceof CommandLineParserException
                     || cause instanceof CommandValidatorException) {
-                Host.current().err().println("crate: " + cause.getMessage());
-                return 2;
+                return Usage.print(cause.getMessage(), command);
             }
         }
         Host.current().err().println("crate: unexpected " + e.getClass().getSimpleName() + "; please report it");

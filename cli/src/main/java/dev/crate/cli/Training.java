@@ -43,7 +43,7 @@ public final class Training {
         Json.MAPPER.readValue(key.open(jwe.getCompactSerialization()), RetrievedPayload.class);
         Dotenv.read(Dotenv.write(Map.of("A", "b")));
         try {
-            new CrateClient("http://127.0.0.1:1", () -> "t").get("/organizations");
+            new CrateClient("http://127.0.0.1:1", () -> "t").get("/organizations", dev.crate.protocol.wire.OrganizationList.class);
         } catch (CliException expected) {
             // offline on purpose
         }

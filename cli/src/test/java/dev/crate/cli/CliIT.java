@@ -35,7 +35,8 @@ class CliIT {
     private static final String CANARY_BACKEND = "canary-backend-7f3a9c";
     private static final String CANARY_STDIN = "canary-stdin \"quoted\" #hash =eq\nline2 wörld 🔑";
     private static final String CANARY_PAIR = "canary-pair-41d2";
-    private static final List<String> CANARIES = List.of("canary-backend", "canary-stdin", "canary-pair", "canary-hist");
+    private static final String CANARY_STORY = "sk_test_canary-story-12345";
+    private static final List<String> CANARIES = List.of("canary-backend", "canary-stdin", "canary-pair", "canary-hist", "canary-story");
 
     private static CrateServer server;
     private static Launcher crate;
@@ -115,6 +116,67 @@ class CliIT {
     }
 
     @Test
+    @Order(3)
+    void runSaysWhatItInjectedAndWhichSecretsTheTagLeftOut() throws Exception {
+        assertEquals(0, crate.run("secrets", "set", "STRIPE_API_KEY", CANARY_STORY, "--env", "prod").exit());
+        assertEquals(0, crate.run("secrets", "set", "API_URL=https://canary-story.example", "--env", "prod", "--tags", "backend").exit());
+        Launcher.Result run = crate.run("run", "--env", "prod", "--tags", "backend", "--", "sh", "-c",
+                "test -n \"$API_URL\" && test -z \"$STRIPE_API_KEY\"");
+        assertEquals(0, run.exit(), run.all());
+        assertEquals("crate: injected 1 secret from prod tagged backend\n"
+                + "crate: 1 secret in prod has no tag 'backend': STRIPE_API_KEY\n", run.err());
+        assertNoCanary(run);
+    }
+
+    @Test
+    @Order(3)
+    void runQuietSaysNothing() throws Exception {
+        Launcher.Result run = crate.run("run", "--env", "prod", "--tags", "backend", "--quiet", "--", "true");
+        assertEquals(0, run.exit(), run.all());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    @Order(3)
+    void runRequireSecretsRefusesAnEmptyResultBeforeTheChildStarts() throws Exception {
+        Path started = crate.home.resolve("child-started");
+        Launcher.Result run = crate.run("run", "--env", "prod", "--tags", "nothing-has-this", "--require-secrets", "--",
+                "touch", started.toString());
+        assertEquals(1, run.exit(), run.all());
+        assertTrue(run.err().contains("no secrets in prod tagged nothing-has-this"), run.err());
+        assertFalse(Files.exists(started), "the child did not start");
+        assertEquals(1, crate.run("run", "--env", "prod", "--tags", "nothing-has-this", "--fail-if-empty", "--", "true").exit());
+    }
+
+    @Test
+    @Order(3)
+    void globalOptionsWorkBeforeTheCommand() throws Exception {
+        Launcher.Result list = crate.run("--env", "prod", "-o", "json", "secrets", "list");
+        assertEquals(0, list.exit(), list.all());
+        assertTrue(Json.MAPPER.readTree(list.out()).get("secrets").isArray(), list.out());
+    }
+
+    @Test
+    @Order(3)
+    void anApiKeyInCrateTokenNeedsNoOrganization() throws Exception {
+        Launcher ci = new Launcher(Files.createTempDirectory("crate-cli-it-ci"));
+        Launcher.Result list = ci.run(Map.of("CRATE_SERVER", server.url, "CRATE_TOKEN", server.adminKey), null,
+                "secrets", "list", "--env", "prod");
+        assertEquals(0, list.exit(), list.all());
+        assertTrue(list.out().startsWith("NAME"), list.out());
+    }
+
+    @Test
+    @Order(3)
+    void noAnsiEscapesWhenStdoutIsNotATerminal() throws Exception {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"secrets", "get"}, new String[] {"secrets", "list", "--bogus"},
+                new String[] {"run", "--help"}, new String[] {"secrets", "list"})) {
+            Launcher.Result r = crate.run(args);
+            assertFalse(r.all().contains("\u001b"), String.join(" ", args) + ": " + r.all());
+        }
+    }
+
+    @Test
     @Order(4)
     void runPassesTheChildsExitCode() throws Exception {
         assertEquals(7, crate.run("run", "--", "sh", "-c", "exit 7").exit());
@@ -124,7 +186,7 @@ class CliIT {
     @Test
     @Order(5)
     void runForwardsSigtermToTheChildAndReapsIt() throws Exception {
-        Process process = crate.builder(Map.of(), "run", "--", "sh", "-c",
+        Process process = crate.builder(Map.of(), "run", "--quiet", "--", "sh", "-c",
                 "trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.1; done").redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("ready", out.readLine());
@@ -137,7 +199,9 @@ class CliIT {
     @Test
     @Order(6)
     void runRefusesDangerousNamesUnlessAllowed() throws Exception {
-        assertEquals(0, crate.run(Map.of(), "--no-warnings", "secrets", "set", "NODE_OPTIONS", "-", "--env", "staging").exit());
+        Launcher.Result set = crate.run(Map.of(), "--no-warnings", "secrets", "set", "NODE_OPTIONS", "-", "--env", "staging");
+        assertEquals(0, set.exit(), set.all());
+        assertTrue(set.err().contains("refuses to inject NODE_OPTIONS") && set.err().contains("--allow-dangerous"), set.err());
         Launcher.Result refused = crate.run("run", "--env", "staging", "--", "true");
         assertEquals(1, refused.exit());
         assertTrue(refused.err().contains("NODE_OPTIONS") && refused.err().contains("--allow-dangerous"), refused.err());
@@ -210,8 +274,19 @@ class CliIT {
         String viewerKey = Json.MAPPER.readTree(created.out()).get("key").asText();
         Launcher.Result denied = crate.run(Map.of("CRATE_TOKEN", viewerKey), null, "secrets", "fetch");
         assertEquals(1, denied.exit());
-        assertTrue(denied.err().contains("permission denied"), denied.err());
+        assertTrue(denied.err().contains("permission denied: needs dev:read"), denied.err());
         assertNoCanary(denied);
+    }
+
+    @Test
+    @Order(9)
+    void whoamiListsRolesAndGrants() throws Exception {
+        Launcher.Result whoami = crate.run("whoami", "-o", "json");
+        assertEquals(0, whoami.exit(), whoami.all());
+        JsonNode org = Json.MAPPER.readTree(whoami.out()).get("organizations").get(0);
+        assertEquals("admin", org.get("role").asText());
+        assertEquals("all environments: read+write", org.get("grants").asText());
+        assertTrue(crate.run("whoami").out().contains("GRANTS"));
     }
 
     @Test
@@ -220,7 +295,7 @@ class CliIT {
         Assumptions.assumeTrue(new ProcessBuilder("sh", "-c", "command -v script").start().waitFor() == 0, "needs util-linux script");
         Process shell = crate.shellOnTerminal().redirectErrorStream(true).redirectOutput(crate.home.resolve("shell.log").toFile()).start();
         try (var in = shell.getOutputStream()) {
-            for (String line : List.of("secrets set HIST_SECRET=canary-hist-99", "secrets list", "exit")) {
+            for (String line : List.of("secrets set HIST_SECRET=canary-hist-99", "secrets list", "help secrets", "exit")) {
                 Thread.sleep(3000);
                 in.write((line + "\r").getBytes(StandardCharsets.UTF_8));
                 in.flush();
@@ -233,6 +308,7 @@ class CliIT {
         assertTrue(kept.contains("secrets list"), kept);
         assertFalse(kept.contains("canary-hist"), "history keeps no values");
         assertEquals(0, crate.run("secrets", "get", "HIST_SECRET").exit(), "the shell ran the command");
+        assertTrue(Files.readString(crate.home.resolve("shell.log")).contains("Usage: crate secrets <command>"), "help works in the shell");
     }
 
     @Test
@@ -255,9 +331,10 @@ class CliIT {
         assertEquals(0, history.exit(), history.all());
         assertTrue(history.out().contains("VERSION") && history.out().contains("current"), history.out());
         assertFalse(history.out().contains("history-"), "history never shows values");
-        Launcher.Result rollback = crate.run("secrets", "rollback", "ROLLED", "1");
+        Launcher.Result rollback = crate.run("secrets", "rollback", "ROLLED", "1", "-o", "json");
         assertEquals(0, rollback.exit(), rollback.all());
         assertTrue(rollback.err().contains("now version 3"), rollback.err());
+        assertEquals(3, Json.MAPPER.readTree(rollback.out()).get("version").asInt(), rollback.out());
         assertEquals("history-one\n", crate.run("secrets", "get", "ROLLED", "--plain").out());
         JsonNode versions = Json.MAPPER.readTree(crate.run("secrets", "history", "ROLLED", "-o", "json").out());
         assertEquals(3, versions.get("versions").size());
@@ -293,6 +370,17 @@ class CliIT {
         Launcher.Result broken = crate.run("audit", "verify");
         assertEquals(1, broken.exit(), broken.all());
         assertTrue(broken.out().contains("BROKEN at seq 2: hash_mismatch"), broken.out());
+    }
+
+    @Test
+    @Order(15)
+    void auditListWithoutFiltersShowsTheNewestRecords() throws Exception {
+        Launcher.Result list = crate.run("audit", "list", "-o", "json");
+        assertEquals(0, list.exit(), list.all());
+        JsonNode events = Json.MAPPER.readTree(list.out()).get("events");
+        assertTrue(events.size() > 10 && events.size() <= 50, list.out());
+        assertTrue(events.get(0).get("seq").asLong() > events.get(1).get("seq").asLong(), "newest first");
+        assertNoCanary(list);
     }
 
     @Test

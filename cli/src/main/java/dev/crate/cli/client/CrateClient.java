@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -36,19 +34,20 @@ public final class CrateClient {
         return server;
     }
 
-    public <T> T get(String path, Class<T> type) {
-        return convert(send("GET", path, null, true), type);
+    /** {@code /organization/{id}}, the root of every org-scoped endpoint. */
+    static String orgPath(String orgId) {
+        return "/organization/" + Query.segment(orgId);
     }
 
-    public JsonNode get(String path) {
-        return send("GET", path, null, true);
+    public <T> T get(String path, Class<T> type) {
+        return convert(send("GET", path, null, true), type);
     }
 
     /**
      * Streams a GET's body to {@code out} as it arrives (audit exports); a refusal still becomes the typed
      * exception of its error code.
      */
-    public void download(String path, java.io.OutputStream out) {
+    void download(String path, java.io.OutputStream out) {
         HttpRequest request = HttpRequest.newBuilder(uri(path)).header("User-Agent", "crate-cli")
                 .header("Authorization", "Bearer " + token.get()).GET().build();
         try {
@@ -71,20 +70,13 @@ public final class CrateClient {
     }
 
     /** An unauthenticated GET, for discovery endpoints. */
-    public JsonNode getAnonymous(String path) {
-        return send("GET", path, null, false);
+    public <T> T getAnonymous(String path, Class<T> type) {
+        return convert(send("GET", path, null, false), type);
     }
 
+    /** Sends {@code body} (null: none) as JSON; {@code Void.class} ignores the answer's body. */
     public <T> T send(String method, String path, Object body, Class<T> type) {
         return convert(send(method, path, body, true), type);
-    }
-
-    public JsonNode send(String method, String path, Object body) {
-        return send(method, path, body, true);
-    }
-
-    public static String query(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private JsonNode send(String method, String path, Object body, boolean authenticated) {
@@ -160,6 +152,9 @@ public final class CrateClient {
     }
 
     private static <T> T convert(JsonNode node, Class<T> type) {
+        if (type == Void.class) {
+            return null;
+        }
         try {
             return Json.MAPPER.treeToValue(node, type);
         } catch (IOException e) {

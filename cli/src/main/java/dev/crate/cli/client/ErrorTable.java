@@ -11,7 +11,6 @@ public final class ErrorTable {
 
     static {
         HINTS.put(ErrorCode.UNAUTHENTICATED, "not logged in, or the token was refused: run 'crate login' or set CRATE_TOKEN");
-        HINTS.put(ErrorCode.FORBIDDEN, "permission denied: your role in this organization does not allow this (ask an admin)");
         HINTS.put(ErrorCode.ORGANIZATION_NOT_FOUND,
                 "organization not found, or not visible to you: check --org / 'crate session org show'");
         HINTS.put(ErrorCode.SECRET_NOT_FOUND, "no such secret in this environment");
@@ -51,8 +50,22 @@ public final class ErrorTable {
         return new ApiException.InvalidRequest(status, code, message);
     }
 
+    /**
+     * An endpoint an older server does not have answers 404 {@code not_found} for the path itself: say that the server
+     * lacks the feature rather than that the thing asked for is missing.
+     */
+    public static CliException missingEndpoint(ApiException.NotFound e, String feature) {
+        if (e.code().orElse("").equals(ErrorCode.NOT_FOUND.code())) {
+            return new CliException("this server does not manage " + feature + " yet (no such endpoint); upgrade the server");
+        }
+        return e;
+    }
+
     private static String message(int status, String code, String detail) {
         ErrorCode known = code == null ? null : ErrorCode.fromCode(code).orElse(null);
+        if (known == ErrorCode.FORBIDDEN || known == null && status == 403) {
+            return Permissions.denied(detail);
+        }
         String hint = known == null ? null : HINTS.get(known);
         if (hint != null) {
             return hint;

@@ -7,8 +7,10 @@ import dev.crate.protocol.wire.PublicKeyResponse;
 import dev.crate.protocol.wire.RetrieveRequest;
 import dev.crate.protocol.wire.RetrieveResponse;
 import dev.crate.protocol.wire.RetrievedPayload;
+import dev.crate.protocol.wire.RollbackRequest;
 import dev.crate.protocol.wire.SecretList;
 import dev.crate.protocol.wire.SecretMetadata;
+import dev.crate.protocol.wire.SecretVersionList;
 import dev.crate.protocol.wire.StoreSecretRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,28 +23,24 @@ import java.util.List;
  */
 public final class SecretsClient {
     private final CrateClient client;
-    private final String orgPath;
+    private final String path;
     private PublicKey orgKey;
     private String kid;
 
-    public SecretsClient(CrateClient client, String orgPath) {
+    public SecretsClient(CrateClient client, String orgId) {
         this.client = client;
-        this.orgPath = orgPath;
+        this.path = CrateClient.orgPath(orgId) + "/secrets";
     }
 
     public SecretMetadata store(String name, String environment, String value, List<String> tags) {
         loadKey();
         String sealed = Sealing.sealJwe(orgKey, kid, value.getBytes(StandardCharsets.UTF_8));
-        return client.send("PUT", orgPath + "/secrets", new StoreSecretRequest(name, environment, sealed, true, tags),
+        return client.send("PUT", path, new StoreSecretRequest(name, environment, sealed, true, tags),
                 SecretMetadata.class);
     }
 
     public List<SecretMetadata> list(String environment, List<String> tags) {
-        String query = "?env=" + CrateClient.query(environment);
-        if (tags != null && !tags.isEmpty()) {
-            query += "&tags=" + CrateClient.query(String.join(",", tags));
-        }
-        SecretList list = client.get(orgPath + "/secrets" + query, SecretList.class);
+        SecretList list = client.get(Query.path(path).param("env", environment).param("tags", tags).toString(), SecretList.class);
         return list.secrets() == null ? List.of() : list.secrets();
     }
 
@@ -51,7 +49,7 @@ public final class SecretsClient {
         TemporaryKey key = TemporaryKey.generate();
         RetrieveRequest request = new RetrieveRequest(environment, names, tags == null || tags.isEmpty() ? null : tags, null,
                 key.publicJwk());
-        RetrieveResponse response = client.send("POST", orgPath + "/secrets/retrieve", request, RetrieveResponse.class);
+        RetrieveResponse response = client.send("POST", path + "/retrieve", request, RetrieveResponse.class);
         try {
             return Json.MAPPER.readValue(key.open(response.sealedPayload()), RetrievedPayload.class);
         } catch (IOException | IllegalArgumentException e) {
@@ -59,23 +57,26 @@ public final class SecretsClient {
         }
     }
 
-    public dev.crate.protocol.wire.SecretVersionList history(String name, String environment) {
-        return client.get(orgPath + "/secrets/" + CrateClient.query(name) + "/versions?env=" + CrateClient.query(environment),
-                dev.crate.protocol.wire.SecretVersionList.class);
+    public SecretVersionList history(String name, String environment) {
+        return client.get(Query.path(secret(name) + "/versions").param("env", environment).toString(), SecretVersionList.class);
     }
 
     public SecretMetadata rollback(String name, String environment, int version) {
-        return client.send("POST", orgPath + "/secrets/" + CrateClient.query(name) + "/rollback?env=" + CrateClient.query(environment),
-                new dev.crate.protocol.wire.RollbackRequest(version), SecretMetadata.class);
+        return client.send("POST", Query.path(secret(name) + "/rollback").param("env", environment).toString(),
+                new RollbackRequest(version), SecretMetadata.class);
     }
 
     public void delete(String name, String environment) {
-        client.send("DELETE", orgPath + "/secrets/" + CrateClient.query(name) + "?env=" + CrateClient.query(environment), null);
+        client.send("DELETE", Query.path(secret(name)).param("env", environment).toString(), null, Void.class);
+    }
+
+    private String secret(String name) {
+        return path + "/" + Query.segment(name);
     }
 
     private void loadKey() {
         if (orgKey == null) {
-            PublicKeyResponse answer = client.get(orgPath + "/secrets/public-key", PublicKeyResponse.class);
+            PublicKeyResponse answer = client.get(path + "/public-key", PublicKeyResponse.class);
             try {
                 orgKey = Pem.decode(answer.publicKeyPem(), "RSA");
             } catch (IllegalArgumentException e) {

@@ -1,8 +1,16 @@
 package dev.crate.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.crate.cli.client.ApiKeysClient;
+import dev.crate.cli.client.AuditClient;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.CrateClient;
+import dev.crate.cli.client.EnvironmentsClient;
+import dev.crate.cli.client.IdentityClient;
+import dev.crate.cli.client.KeysClient;
+import dev.crate.cli.client.MembersClient;
+import dev.crate.cli.client.OrganizationsClient;
+import dev.crate.cli.client.SecretsClient;
+import dev.crate.cli.client.TagsClient;
 import dev.crate.cli.client.DeviceFlow;
 import dev.crate.cli.output.Format;
 import dev.crate.cli.output.Printer;
@@ -13,6 +21,7 @@ import dev.crate.cli.session.SessionConfig;
 import dev.crate.cli.session.StoredToken;
 import dev.crate.cli.session.TokenStore;
 import dev.crate.protocol.Limits;
+import dev.crate.protocol.wire.Membership;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
@@ -75,13 +84,49 @@ public final class Context {
         return Format.parse(flags.output());
     }
 
+    /** A setting's value and where it came from ({@code --env}, {@code CRATE_ENV}, the project file, the session, the default). */
+    public record Setting(String value, String source) {
+    }
+
     public String server() {
-        return first(flags.server(), host.env("CRATE_SERVER"), project.flatMap(ProjectFile::server).orElse(null),
-                session().server().orElse(null), DEFAULT_SERVER);
+        return serverSetting().value();
+    }
+
+    public Setting serverSetting() {
+        return first(new Setting(flags.server(), "--server"), new Setting(host.env("CRATE_SERVER"), "CRATE_SERVER"),
+                new Setting(project.flatMap(ProjectFile::server).orElse(null), projectSource()),
+                new Setting(session().server().orElse(null), "session (" + dir.file("config.json") + ")"),
+                new Setting(DEFAULT_SERVER, "default")).orElseThrow();
+    }
+
+    public Setting envSetting() {
+        return first(new Setting(flags.env(), "--env"), new Setting(host.env("CRATE_ENV"), "CRATE_ENV"),
+                new Setting(project.flatMap(ProjectFile::env).orElse(null), projectSource()),
+                new Setting(Limits.DEFAULT_ENVIRONMENT, "default")).orElseThrow();
+    }
+
+    public Optional<Setting> orgSettingWithSource() {
+        return first(new Setting(flags.org(), "--org"), new Setting(host.env("CRATE_ORG"), "CRATE_ORG"),
+                new Setting(project.flatMap(ProjectFile::org).orElse(null), projectSource()),
+                new Setting(session().org().orElse(null), "session (" + dir.file("config.json") + ")"));
+    }
+
+    /** Tags from the project file, with where they come from. */
+    public Setting tagsSetting() {
+        return new Setting(String.join(",", projectTags()), projectTags().isEmpty() ? "none" : projectSource());
+    }
+
+    private String projectSource() {
+        return project.map(p -> p.path().toString()).orElse(ProjectFile.NAME);
+    }
+
+    /** Warns once per command about keys of {@code .crate.yaml} that mean nothing (a typo such as {@code envv}). */
+    public void warnAboutProjectFile() {
+        project.ifPresent(p -> p.warnings().forEach(w -> host.err().println("crate: warning: " + w)));
     }
 
     public String env() {
-        String env = first(flags.env(), host.env("CRATE_ENV"), project.flatMap(ProjectFile::env).orElse(null), Limits.DEFAULT_ENVIRONMENT);
+        String env = envSetting().value();
         if (!Limits.ENVIRONMENT.matcher(env).matches()) {
             throw CliException.usage("invalid environment '" + env + "': lower-case letters, digits and '-', at most 32");
         }
@@ -94,31 +139,74 @@ public final class Context {
     }
 
     public Optional<String> orgSetting() {
-        return Optional.ofNullable(first(flags.org(), host.env("CRATE_ORG"), project.flatMap(ProjectFile::org).orElse(null),
-                session().org().orElse(null), null));
+        return orgSettingWithSource().map(Setting::value);
     }
 
-    /** The organization's id; a name is looked up among the caller's organizations. */
+    /**
+     * The organization's id; a name is looked up among the caller's organizations. With none chosen, the
+     * credential's only organization (an API key belongs to exactly one), as {@code GET /me} tells.
+     */
     public String orgId() {
         if (orgId == null) {
-            String org = orgSetting().orElseThrow(() -> new CliException(
-                    "no organization selected: use --org, CRATE_ORG, .crate.yaml or 'crate session org set <id|name>'"));
-            orgId = UUID.matcher(org).matches() ? org.toLowerCase() : idOfName(org);
+            Optional<String> org = orgSetting();
+            orgId = org.isEmpty() ? inferredOrgId() : UUID.matcher(org.get()).matches() ? org.get().toLowerCase() : idOfName(org.get());
         }
         return orgId;
     }
 
-    public String orgPath() {
-        return "/organization/" + orgId();
+    private String inferredOrgId() {
+        List<Membership> orgs;
+        try {
+            orgs = identity().me().organizations();
+        } catch (CliException e) {
+            orgs = List.of();
+        }
+        if (orgs != null && orgs.size() == 1) {
+            return orgs.get(0).id().toString();
+        }
+        throw new CliException("no organization selected" + (orgs != null && orgs.size() > 1 ? " (you belong to " + orgs.size() + ")" : "")
+                + ": use --org, CRATE_ORG, .crate.yaml or 'crate session org set <id|name>'");
     }
 
-    public String idOfName(String name) {
-        for (JsonNode org : client().get("/organizations").path("organizations")) {
-            if (org.path("name").asText().equals(name)) {
-                return org.path("id").asText();
-            }
-        }
-        throw new CliException("no organization named '" + name + "' among yours: see 'crate orgs list'");
+    private String idOfName(String name) {
+        return organizations().list().stream().filter(o -> o.name().equals(name)).findFirst().map(o -> o.id().toString())
+                .orElseThrow(() -> new CliException("no organization named '" + name + "' among yours: see 'crate orgs list'"));
+    }
+
+    public OrganizationsClient organizations() {
+        return new OrganizationsClient(client());
+    }
+
+    public IdentityClient identity() {
+        return new IdentityClient(client());
+    }
+
+    public SecretsClient secrets() {
+        return new SecretsClient(client(), orgId());
+    }
+
+    public EnvironmentsClient environments() {
+        return new EnvironmentsClient(client(), orgId());
+    }
+
+    public TagsClient tags() {
+        return new TagsClient(client(), orgId());
+    }
+
+    public MembersClient members() {
+        return new MembersClient(client(), orgId());
+    }
+
+    public ApiKeysClient apiKeys() {
+        return new ApiKeysClient(client(), orgId());
+    }
+
+    public KeysClient keys() {
+        return new KeysClient(client(), orgId());
+    }
+
+    public AuditClient audit() {
+        return new AuditClient(client(), orgId());
     }
 
     public CrateClient client() {
@@ -147,12 +235,12 @@ public final class Context {
         return stored.accessToken();
     }
 
-    private static String first(String... values) {
-        for (String value : values) {
-            if (value != null && !value.isBlank()) {
-                return value.trim();
+    private static Optional<Setting> first(Setting... settings) {
+        for (Setting setting : settings) {
+            if (setting.value() != null && !setting.value().isBlank()) {
+                return Optional.of(new Setting(setting.value().trim(), setting.source()));
             }
         }
-        return null;
+        return Optional.empty();
     }
 }

@@ -31,8 +31,13 @@ public abstract class CrateCommand implements Command<CommandInvocation> {
         this.invocation = invocation;
         Host host = Host.current();
         try {
-            return CommandResult.valueOf(run(new Context(host, new GlobalOptions(server, org, env, output))));
+            Context context = new Context(host, new GlobalOptions(server, org, env, output));
+            context.warnAboutProjectFile();
+            return CommandResult.valueOf(run(context));
         } catch (CliException e) {
+            if (e.exitCode() == CliException.USAGE) {
+                return CommandResult.valueOf(Usage.print(e.getMessage(), CommandTree.find(getClass()).orElse(CommandTree.root())));
+            }
             host.err().println("crate: " + e.getMessage());
             return CommandResult.valueOf(e.exitCode());
         } catch (RuntimeException e) {

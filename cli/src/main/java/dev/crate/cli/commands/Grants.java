@@ -31,13 +31,11 @@ public final class Grants {
     }
 
     /** {@code {"dev":["read","write"]}} → {@code dev:read+write} for tables. */
-    public static String format(com.fasterxml.jackson.databind.JsonNode grants) {
+    public static String format(Map<String, List<String>> grants) {
         List<String> parts = new ArrayList<>();
-        grants.fields().forEachRemaining(e -> {
-            List<String> p = new ArrayList<>();
-            e.getValue().forEach(v -> p.add(v.asText()));
-            parts.add(e.getKey() + ":" + String.join("+", p));
-        });
+        if (grants != null) {
+            grants.forEach((env, permissions) -> parts.add(env + ":" + String.join("+", permissions)));
+        }
         return String.join(",", parts);
     }
 }

@@ -4,6 +4,7 @@ import dev.crate.cli.commands.apikeys.ApiKeysCommand;
 import dev.crate.cli.commands.auth.LoginCommand;
 import dev.crate.cli.commands.auth.LogoutCommand;
 import dev.crate.cli.commands.auth.WhoamiCommand;
+import dev.crate.cli.commands.completion.CompletionCommand;
 import dev.crate.cli.commands.envs.EnvsCommand;
 import dev.crate.cli.commands.members.MembersCommand;
 import dev.crate.cli.commands.orgs.OrgsCommand;
@@ -19,12 +20,13 @@ import org.aesh.command.CommandDefinition;
         groupCommands = {LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, SessionCommand.class, OrgsCommand.class,
                 SecretsCommand.class, TagsCommand.class, EnvsCommand.class, ApiKeysCommand.class, MembersCommand.class,
                 dev.crate.cli.commands.keys.KeysCommand.class,
-                dev.crate.cli.commands.audit.AuditCommand.class, RunCommand.class, ShellCommand.class})
+                dev.crate.cli.commands.audit.AuditCommand.class, RunCommand.class, ShellCommand.class, HelpCommand.class,
+                CompletionCommand.class})
 public class RootCommand extends GroupCommand {
     /** What the interactive shell offers: everything but the shell itself. */
     @SuppressWarnings("unchecked")
     public static final Class<? extends Command>[] SHELL_COMMANDS = new Class[] {LoginCommand.class, LogoutCommand.class,
             WhoamiCommand.class, SessionCommand.class, OrgsCommand.class, SecretsCommand.class, TagsCommand.class, EnvsCommand.class,
             ApiKeysCommand.class, MembersCommand.class, dev.crate.cli.commands.keys.KeysCommand.class,
-            dev.crate.cli.commands.audit.AuditCommand.class, RunCommand.class};
+            dev.crate.cli.commands.audit.AuditCommand.class, RunCommand.class, HelpCommand.class};
 }

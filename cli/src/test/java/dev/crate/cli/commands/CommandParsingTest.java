@@ -67,7 +67,7 @@ class CommandParsingTest {
     @Test
     void tableIsTheDefaultOutput() {
         Headless.Result r = Headless.run(env("CRATE_ORG", "acme"), home, "session", "org", "show");
-        assertTrue(r.out().startsWith("SERVER"), r.out());
+        assertTrue(r.out().startsWith("SETTING"), r.out());
     }
 
     @Test

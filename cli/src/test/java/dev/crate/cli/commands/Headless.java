@@ -12,6 +12,9 @@ import java.util.Map;
 /** Runs one command in this JVM against a fake host: given environment, directory and stdin; captured output. */
 final class Headless {
     record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
     }
 
     private Headless() {

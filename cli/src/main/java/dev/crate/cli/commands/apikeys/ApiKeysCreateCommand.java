@@ -1,6 +1,5 @@
 package dev.crate.cli.commands.apikeys;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
@@ -8,10 +7,11 @@ import dev.crate.cli.commands.Grants;
 import dev.crate.cli.commands.Lists;
 import dev.crate.cli.output.Format;
 import dev.crate.cli.output.Table;
+import dev.crate.protocol.wire.CreateApiKeyRequest;
+import dev.crate.protocol.wire.CreatedApiKey;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Objects;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 import org.aesh.command.option.Option;
@@ -41,44 +41,29 @@ public class ApiKeysCreateCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        JsonNode created = context.client().send("POST", context.orgPath() + "/api-keys", body());
+        CreatedApiKey created = context.apiKeys().create(request());
         Table table = new Table("ID", "NAME", "ROLE", "PREFIX", "EXPIRES");
-        table.row(created.path("id").asText(), created.path("name").asText(), created.path("role").asText(),
-                created.path("prefix").asText(), created.path("expires_at").asText(""));
+        table.row(created.id(), created.name(), created.role(), created.prefix(), Objects.toString(created.expiresAt(), ""));
         context.printer().print(created, table);
         if (context.format() == Format.TABLE) {
             context.out().println();
             context.out().println("Key (shown once, store it now):");
-            context.out().println(created.path("key").asText());
+            context.out().println(created.key());
         }
         return 0;
     }
 
-    private Map<String, Object> body() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        if (role != null) {
-            body.put("role", role);
-        }
+    private CreateApiKeyRequest request() {
+        OffsetDateTime expires = null;
         if (expiresAt != null) {
             try {
-                body.put("expires_at", OffsetDateTime.parse(expiresAt).toString());
+                expires = OffsetDateTime.parse(expiresAt);
             } catch (DateTimeParseException e) {
                 throw CliException.usage("--expires-at wants an RFC 3339 time, such as 2030-01-01T00:00:00Z");
             }
         }
-        if (environments != null) {
-            body.put("environments", Lists.split(environments));
-        }
-        if (tags != null) {
-            body.put("tags", Lists.split(tags));
-        }
-        if (readOnly) {
-            body.put("read_only", true);
-        }
-        if (grants != null) {
-            body.put("grants", Grants.parse(grants));
-        }
-        return body;
+        return new CreateApiKeyRequest(name, role, expires, grants == null ? null : Grants.parse(grants),
+                environments == null ? null : Lists.split(environments), tags == null ? null : Lists.split(tags),
+                readOnly ? Boolean.TRUE : null);
     }
 }

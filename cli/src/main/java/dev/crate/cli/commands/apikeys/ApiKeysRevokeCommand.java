@@ -1,6 +1,5 @@
 package dev.crate.cli.commands.apikeys;
 
-import dev.crate.cli.client.CrateClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import org.aesh.command.CommandDefinition;
@@ -13,7 +12,7 @@ public class ApiKeysRevokeCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        context.client().send("DELETE", context.orgPath() + "/api-keys/" + CrateClient.query(id), null);
+        context.apiKeys().revoke(id);
         context.err().println("revoked API key " + id);
         return 0;
     }

@@ -1,5 +1,6 @@
 package dev.crate.cli.commands.audit;
 
+import dev.crate.cli.client.AuditClient;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
@@ -25,11 +26,16 @@ public class AuditExportCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
+        if (output != null) {
+            if (!output.equals("json") || "csv".equals(format)) {
+                throw CliException.usage("the audit export is JSON lines (-o json) or CSV (--format csv); not " + output + " or both");
+            }
+            format = "jsonl";
+        }
         if (!"jsonl".equals(format) && !"csv".equals(format)) {
             throw CliException.usage("--format is jsonl or csv");
         }
-        String query = AuditFilters.and(AuditFilters.query(from, to, actor, action, env), "format", format);
-        context.client().download(context.orgPath() + "/audit/export" + query, context.out());
+        context.audit().export(new AuditClient.Filter(from, to, actor, action, env), format, context.out());
         return 0;
     }
 }

@@ -1,11 +1,13 @@
 package dev.crate.cli.commands.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.crate.cli.client.Json;
+import dev.crate.cli.client.AuditClient;
+import dev.crate.cli.client.CliException;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.output.Table;
+import dev.crate.protocol.wire.AuditEvent;
+import dev.crate.protocol.wire.AuditEventList;
+import java.util.Objects;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Option;
 
@@ -28,24 +30,17 @@ public class AuditListCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        String base = context.orgPath() + "/audit" + AuditFilters.query(from, to, actor, action, env);
-        ArrayNode events = Json.MAPPER.createArrayNode();
-        String cursor = null;
-        do {
-            String path = AuditFilters.and(base, "limit", Integer.toString(Math.min(1000, limit - events.size())));
-            JsonNode page = context.client().get(cursor == null ? path : AuditFilters.and(path, "cursor", cursor));
-            page.path("events").forEach(events::add);
-            cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
-        } while (cursor != null && events.size() < limit);
-        Table table = new Table("SEQ", "TIME", "ACTOR", "ACTION", "ENV", "NAME", "VERSION", "OUTCOME", "IP");
-        for (JsonNode e : events) {
-            String actorText = e.path("actor_name").asText(e.path("actor_id").asText(""));
-            table.row(e.path("seq").asLong(), e.path("occurred_at").asText(), actorText, e.path("action").asText(),
-                    e.path("environment").asText(""), e.path("name").asText(""), e.path("version").asText(""),
-                    e.path("outcome").asText() + (e.hasNonNull("reason") ? " (" + e.path("reason").asText() + ")" : ""),
-                    e.path("client_ip").asText(""));
+        if (limit < 1) {
+            throw CliException.usage("--limit is at least 1");
         }
-        context.printer().print(Json.MAPPER.createObjectNode().set("events", events), table);
+        AuditEventList events = new AuditEventList(context.audit().list(new AuditClient.Filter(from, to, actor, action, env), limit), null);
+        Table table = new Table("SEQ", "TIME", "ACTOR", "ACTION", "ENV", "NAME", "VERSION", "OUTCOME", "IP");
+        for (AuditEvent e : events.events()) {
+            table.row(e.seq(), e.occurredAt(), e.actorName() != null ? e.actorName() : Objects.toString(e.actorId(), ""), e.action(),
+                    Objects.toString(e.environment(), ""), Objects.toString(e.name(), ""), Objects.toString(e.version(), ""),
+                    e.outcome() + (e.reason() != null ? " (" + e.reason() + ")" : ""), Objects.toString(e.clientIp(), ""));
+        }
+        context.printer().print(events, table);
         return 0;
     }
 }

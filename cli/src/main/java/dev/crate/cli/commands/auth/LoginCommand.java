@@ -1,17 +1,19 @@
 package dev.crate.cli.commands.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.crate.cli.client.ApiException;
-import dev.crate.protocol.wire.AuthConfig;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.CrateClient;
 import dev.crate.cli.client.DeviceFlow;
-import dev.crate.cli.client.Json;
+import dev.crate.cli.client.IdentityClient;
+import dev.crate.cli.client.OrganizationsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.session.StoredToken;
+import dev.crate.protocol.wire.AuthConfig;
+import dev.crate.protocol.wire.Me;
+import dev.crate.protocol.wire.Organization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Option;
 
@@ -29,15 +31,29 @@ public class LoginCommand extends CrateCommand {
         StoredToken credential = token ? new StoredToken(StoredToken.API_KEY, readKey(context), null, null, null, null)
                 : deviceLogin(context, server);
         CrateClient probe = new CrateClient(server, credential::accessToken);
-        JsonNode orgs = probe.get("/organizations").path("organizations");
+        List<Organization> orgs = new OrganizationsClient(probe).list();
         context.tokens().put(server, credential);
         context.session().setServer(server);
         if (orgs.size() == 1 && context.session().org().isEmpty()) {
-            context.session().setOrg(orgs.get(0).path("id").asText(), orgs.get(0).path("name").asText());
+            context.session().setOrg(orgs.get(0).id().toString(), orgs.get(0).name());
         }
-        context.err().println("logged in to " + server + (orgs.size() == 1 ? " (organization " + orgs.get(0).path("name").asText() + ")"
+        context.err().println("logged in to " + server + who(probe) + (orgs.size() == 1 ? " (organization " + orgs.get(0).name() + ")"
                 : "; " + orgs.size() + " organizations: pick one with 'crate session org set <id|name>'"));
         return 0;
+    }
+
+    /** {@code as alice@example.com}, {@code as API key 'CI'}; nothing when the server cannot say. */
+    private static String who(CrateClient probe) {
+        try {
+            Me me = new IdentityClient(probe).me();
+            if ("api_key".equals(me.kind())) {
+                return me.name() == null ? " with an API key" : " as API key '" + me.name() + "'";
+            }
+            String who = me.email() != null ? me.email() : me.name() != null ? me.name() : me.subject();
+            return who == null ? "" : " as " + who;
+        } catch (CliException e) {
+            return "";
+        }
     }
 
     private static String readKey(Context context) {
@@ -64,31 +80,25 @@ public class LoginCommand extends CrateCommand {
     }
 
     private StoredToken deviceLogin(Context context, String server) {
-        AuthConfig config = authConfig(context, server);
+        AuthConfig config = authConfig(server);
         DeviceFlow flow = new DeviceFlow(config);
         DeviceFlow.Authorization authorization = flow.start();
-        String url = authorization.verificationUriComplete() != null ? authorization.verificationUriComplete()
-                : authorization.verificationUri();
-        context.err().println("Open " + authorization.verificationUri() + " and enter the code " + authorization.userCode());
-        if (!noBrowser) {
-            Browser.open(url);
+        String complete = authorization.verificationUriComplete();
+        if (complete != null && !complete.isBlank()) {
+            context.err().println("Open this URL to approve the login: " + complete);
+            context.err().println("(or open " + authorization.verificationUri() + " and enter the code " + authorization.userCode() + ")");
+        } else {
+            context.err().println("Open " + authorization.verificationUri() + " and enter the code " + authorization.userCode());
         }
+        if (!noBrowser) {
+            Browser.open(complete != null && !complete.isBlank() ? complete : authorization.verificationUri());
+        }
+        context.err().println("waiting for approval…");
         return flow.await(authorization, progress -> { });
     }
 
-    private static AuthConfig authConfig(Context context, String server) {
-        JsonNode answer;
-        try {
-            answer = new CrateClient(server, () -> "").getAnonymous("/auth/config");
-        } catch (ApiException.NotFound e) {
-            throw new CliException("this server offers no browser login (no /auth/config); use 'crate login --token' with an API key");
-        }
-        AuthConfig config;
-        try {
-            config = Json.MAPPER.treeToValue(answer, AuthConfig.class);
-        } catch (IOException e) {
-            throw new CliException("the server's /auth/config answer is not understood");
-        }
+    private static AuthConfig authConfig(String server) {
+        AuthConfig config = new IdentityClient(new CrateClient(server, () -> "")).authConfig();
         if (!config.oidcEnabled() || config.deviceAuthorizationEndpoint() == null || config.tokenEndpoint() == null) {
             throw new CliException("this server has no identity provider configured; use 'crate login --token' with an API key");
         }

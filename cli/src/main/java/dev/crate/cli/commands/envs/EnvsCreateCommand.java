@@ -5,7 +5,6 @@ import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.output.Table;
 import dev.crate.protocol.Limits;
-import dev.crate.protocol.wire.CreateEnvironmentRequest;
 import dev.crate.protocol.wire.Environment;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
@@ -20,8 +19,7 @@ public class EnvsCreateCommand extends CrateCommand {
         if (!Limits.ENVIRONMENT.matcher(name).matches()) {
             throw CliException.usage("invalid environment name '" + name + "': lower-case letters, digits and '-', at most 32");
         }
-        Environment created = context.client().send("POST", context.orgPath() + "/environments", new CreateEnvironmentRequest(name),
-                Environment.class);
+        Environment created = context.environments().create(name);
         context.printer().print(created, new Table("NAME", "BUILTIN", "CREATED").row(created.name(), created.builtin() ? "yes" : "",
                 created.createdAt()));
         return 0;

@@ -10,7 +10,7 @@ import org.aesh.command.CommandDefinition;
 public class EnvsListCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
-        EnvironmentList list = context.client().get(context.orgPath() + "/environments", EnvironmentList.class);
+        EnvironmentList list = new EnvironmentList(context.environments().list());
         Table table = new Table("NAME", "BUILTIN", "CREATED");
         list.environments().forEach(e -> table.row(e.name(), e.builtin() ? "yes" : "", e.createdAt()));
         context.printer().print(list, table);

@@ -5,7 +5,6 @@ import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.output.Table;
 import dev.crate.protocol.wire.KeyRotation;
-import dev.crate.protocol.wire.RotateKeysRequest;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Option;
 
@@ -20,8 +19,7 @@ public class KeysRotateCommand extends CrateCommand {
         if (!"org".equals(tier) && !"transport".equals(tier)) {
             throw CliException.usage("--tier must be org or transport");
         }
-        KeyRotation rotation = context.client().send("POST", context.orgPath() + "/keys/rotate", new RotateKeysRequest(tier),
-                KeyRotation.class);
+        KeyRotation rotation = context.keys().rotate(tier);
         context.printer().print(rotation, new Table("TIER", "FROM", "TO", "STATE")
                 .row(rotation.tier(), rotation.fromKey(), rotation.toKey(), rotation.state()));
         return 0;

@@ -10,7 +10,7 @@ import org.aesh.command.CommandDefinition;
 public class KeysStatusCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
-        KeyStatus status = context.client().get(context.orgPath() + "/keys", KeyStatus.class);
+        KeyStatus status = context.keys().status();
         Table table = new Table("KEY", "STATE", "WRAPS", "CREATED", "NOTE");
         status.orgKeys().forEach(k -> table.row("org v" + k.version(), k.state(), String.valueOf(k.wrapCount()), k.createdAt(),
                 "root " + k.rootKid()));

@@ -1,12 +1,10 @@
 package dev.crate.cli.commands.members;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.Grants;
-import dev.crate.cli.output.Table;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.crate.protocol.wire.AddMemberRequest;
+import dev.crate.protocol.wire.Member;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 import org.aesh.command.option.Option;
@@ -27,15 +25,9 @@ public class MembersAddCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put(subject ? "subject" : "email", who);
-        body.put("role", role == null ? "member" : role);
-        if (grants != null) {
-            body.put("grants", Grants.parse(grants));
-        }
-        JsonNode m = MembersApi.call(() -> context.client().send("POST", MembersApi.path(context), body));
-        context.printer().print(m, new Table("ID", "EMAIL", "ROLE", "GRANTS").row(m.path("id").asText(), m.path("email").asText(""),
-                m.path("role").asText(), Grants.format(m.path("grants"))));
+        Member m = context.members().add(new AddMemberRequest(subject ? null : who, subject ? who : null, role == null ? "member" : role,
+                grants == null ? null : Grants.parse(grants)));
+        context.printer().print(m, MemberTable.of(m));
         return 0;
     }
 }

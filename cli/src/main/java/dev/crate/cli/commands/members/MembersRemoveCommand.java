@@ -1,6 +1,5 @@
 package dev.crate.cli.commands.members;
 
-import dev.crate.cli.client.CrateClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import org.aesh.command.CommandDefinition;
@@ -13,7 +12,7 @@ public class MembersRemoveCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        MembersApi.call(() -> context.client().send("DELETE", MembersApi.path(context) + "/" + CrateClient.query(id), null));
+        context.members().remove(id);
         context.err().println("removed member " + id);
         return 0;
     }

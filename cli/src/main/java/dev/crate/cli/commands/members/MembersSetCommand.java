@@ -1,14 +1,11 @@
 package dev.crate.cli.commands.members;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.cli.client.CliException;
-import dev.crate.cli.client.CrateClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.Grants;
-import dev.crate.cli.output.Table;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.crate.protocol.wire.Member;
+import dev.crate.protocol.wire.UpdateMemberRequest;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 import org.aesh.command.option.Option;
@@ -26,19 +23,11 @@ public class MembersSetCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (role != null) {
-            body.put("role", role);
-        }
-        if (grants != null) {
-            body.put("grants", Grants.parse(grants));
-        }
-        if (body.isEmpty()) {
+        if (role == null && grants == null) {
             throw CliException.usage("give --role and/or --grants");
         }
-        JsonNode m = MembersApi.call(() -> context.client().send("PATCH", MembersApi.path(context) + "/" + CrateClient.query(id), body));
-        context.printer().print(m, new Table("ID", "EMAIL", "ROLE", "GRANTS").row(m.path("id").asText(), m.path("email").asText(""),
-                m.path("role").asText(), Grants.format(m.path("grants"))));
+        Member m = context.members().update(id, new UpdateMemberRequest(role, grants == null ? null : Grants.parse(grants)));
+        context.printer().print(m, MemberTable.of(m));
         return 0;
     }
 }

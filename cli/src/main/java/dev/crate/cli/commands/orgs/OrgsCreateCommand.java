@@ -3,7 +3,6 @@ package dev.crate.cli.commands.orgs;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.output.Table;
-import dev.crate.protocol.wire.CreateOrganizationRequest;
 import dev.crate.protocol.wire.CreatedOrganization;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
@@ -15,8 +14,7 @@ public class OrgsCreateCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        CreatedOrganization created = context.client().send("POST", "/organizations", new CreateOrganizationRequest(name),
-                CreatedOrganization.class);
+        CreatedOrganization created = context.organizations().create(name);
         Table table = new Table("ID", "NAME", "CREATED");
         table.row(created.id(), created.name(), created.createdAt());
         context.printer().print(created, table);

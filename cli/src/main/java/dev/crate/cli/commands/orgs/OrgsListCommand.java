@@ -10,7 +10,7 @@ import org.aesh.command.CommandDefinition;
 public class OrgsListCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
-        OrganizationList list = context.client().get("/organizations", OrganizationList.class);
+        OrganizationList list = new OrganizationList(context.organizations().list());
         String selected = context.orgSetting().orElse("");
         Table table = new Table("", "ID", "NAME", "CREATED");
         list.organizations().forEach(o -> table.row(o.id().toString().equalsIgnoreCase(selected) || o.name().equals(selected) ? "*" : "",

@@ -9,9 +9,9 @@ import dev.crate.cli.run.ChildEnvironment;
 import dev.crate.cli.run.ChildProcess;
 import dev.crate.cli.run.DangerousNames;
 import dev.crate.protocol.wire.RetrievedPayload;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Arguments;
 import org.aesh.command.option.Option;
@@ -34,6 +34,15 @@ public class RunCommand extends CrateCommand {
     @Option(name = "allow-dangerous", hasValue = false, description = "allow names such as LD_PRELOAD or NODE_OPTIONS")
     boolean allowDangerous;
 
+    @Option(name = "quiet", shortName = 'q', hasValue = false, description = "do not say what was injected")
+    boolean quiet;
+
+    @Option(name = "require-secrets", hasValue = false, description = "exit 1 before starting the command when no secret matches")
+    boolean requireSecrets;
+
+    @Option(name = "fail-if-empty", hasValue = false, description = "the same as --require-secrets")
+    boolean failIfEmpty;
+
     @Arguments(description = "-- command and its arguments")
     List<String> args;
 
@@ -42,18 +51,42 @@ public class RunCommand extends CrateCommand {
         List<String> argv = argv();
         List<String> tagList = tags == null ? context.projectTags() : Lists.split(tags);
         List<String> nameList = names == null ? null : Lists.split(names);
-        RetrievedPayload payload = new SecretsClient(context.client(), context.orgPath()).retrieve(context.env(), nameList, tagList);
-        Map<String, String> secrets = new HashMap<>();
-        payload.secrets().forEach(s -> secrets.put(s.name(), s.value()));
-        if (payload.missing() != null && !payload.missing().isEmpty()) {
-            throw new CliException("not found in " + context.env() + ": " + String.join(", ", payload.missing()));
+        String environment = context.env();
+        SecretsClient client = context.secrets();
+        Map<String, String> secrets = retrieve(client, environment, nameList, tagList);
+        Injection injection = new Injection(environment, tagList, nameList, secrets.keySet(),
+                preserveEnv ? secrets.keySet().stream().filter(n -> context.host().env().containsKey(n)).toList() : List.of());
+        if (secrets.isEmpty() && (requireSecrets || failIfEmpty)) {
+            throw new CliException(injection.nothing() + "; not starting " + argv.get(0) + " (--require-secrets)");
         }
         List<String> dangerous = DangerousNames.among(secrets.keySet());
         if (!dangerous.isEmpty() && !allowDangerous) {
             throw new CliException("refusing to inject " + String.join(", ", dangerous)
                     + ": such variables can make the child run other code; pass --allow-dangerous if you mean it");
         }
+        tell(context, client, injection);
         return ChildProcess.run(argv, ChildEnvironment.merge(context.host().env(), secrets, preserveEnv));
+    }
+
+    /** What was injected and, when a tag filter chose, what it left out: names only, on stderr. */
+    private void tell(Context context, SecretsClient client, Injection injection) {
+        if (quiet) {
+            return;
+        }
+        context.err().println("crate: " + injection.summary());
+        if (!injection.tags().isEmpty() && injection.names() == null) {
+            injection.leftOut(client.list(injection.environment(), List.of())).ifPresent(line -> context.err().println("crate: " + line));
+        }
+    }
+
+    private static Map<String, String> retrieve(SecretsClient client, String environment, List<String> names, List<String> tags) {
+        RetrievedPayload payload = client.retrieve(environment, names, tags);
+        if (payload.missing() != null && !payload.missing().isEmpty()) {
+            throw new CliException("not found in " + environment + ": " + String.join(", ", payload.missing()));
+        }
+        Map<String, String> secrets = new TreeMap<>();
+        payload.secrets().forEach(s -> secrets.put(s.name(), s.value()));
+        return secrets;
     }
 
     private List<String> argv() {

@@ -1,6 +1,5 @@
 package dev.crate.cli.commands.secrets;
 
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.SecretNameCompleter;
@@ -16,7 +15,7 @@ public class DeleteCommand extends CrateCommand {
     protected int run(Context context) {
         SecretValues.checkName(name);
         String environment = context.env();
-        new SecretsClient(context.client(), context.orgPath()).delete(name, environment);
+        context.secrets().delete(name, environment);
         context.err().println("deleted " + name + " from " + environment);
         return 0;
     }

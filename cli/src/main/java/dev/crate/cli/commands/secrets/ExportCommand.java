@@ -1,7 +1,6 @@
 package dev.crate.cli.commands.secrets;
 
 import dev.crate.cli.client.CliException;
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.Lists;
@@ -30,9 +29,10 @@ public class ExportCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        SecretFile.Kind kind = format == null && file != null ? SecretFile.kindOfFile(file) : SecretFile.kind(format);
+        String chosen = SecretValues.format(format, output);
+        SecretFile.Kind kind = chosen == null && file != null ? SecretFile.kindOfFile(file) : SecretFile.kind(chosen);
         Map<String, String> values = new LinkedHashMap<>();
-        new SecretsClient(context.client(), context.orgPath()).retrieve(context.env(), null, Lists.split(tags)).secrets()
+        context.secrets().retrieve(context.env(), null, Lists.split(tags)).secrets()
                 .forEach(s -> values.put(s.name(), s.value()));
         String text = SecretFile.write(values, kind);
         if (file == null) {

@@ -1,6 +1,5 @@
 package dev.crate.cli.commands.secrets;
 
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.Lists;
@@ -25,13 +24,13 @@ public class FetchCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        SecretFile.Kind kind = SecretFile.kind(format);
+        SecretFile.Kind kind = SecretFile.kind(SecretValues.format(format, output));
         List<String> nameList = names == null ? null : Lists.split(names);
         if (nameList != null) {
             nameList.forEach(SecretValues::checkName);
         }
         List<String> tagList = tags == null ? context.projectTags() : Lists.split(tags);
-        RetrievedPayload payload = new SecretsClient(context.client(), context.orgPath()).retrieve(context.env(), nameList, tagList);
+        RetrievedPayload payload = context.secrets().retrieve(context.env(), nameList, tagList);
         Map<String, String> values = new LinkedHashMap<>();
         payload.secrets().forEach(s -> values.put(s.name(), s.value()));
         context.out().print(SecretFile.write(values, kind));

@@ -1,7 +1,6 @@
 package dev.crate.cli.commands.secrets;
 
 import dev.crate.cli.client.CliException;
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.SecretNameCompleter;
@@ -29,7 +28,7 @@ public class GetCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
         SecretValues.checkName(name);
-        RetrievedPayload payload = new SecretsClient(context.client(), context.orgPath()).retrieve(context.env(), List.of(name), null);
+        RetrievedPayload payload = context.secrets().retrieve(context.env(), List.of(name), null);
         RetrievedSecret secret = payload.secrets() == null || payload.secrets().isEmpty() ? null : payload.secrets().get(0);
         if (secret == null) {
             throw new CliException("secret " + name + " not found in environment " + context.env());

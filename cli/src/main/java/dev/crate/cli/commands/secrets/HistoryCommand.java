@@ -1,6 +1,5 @@
 package dev.crate.cli.commands.secrets;
 
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.SecretNameCompleter;
@@ -17,7 +16,7 @@ public class HistoryCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
         SecretValues.checkName(name);
-        SecretVersionList history = new SecretsClient(context.client(), context.orgPath()).history(name, context.env());
+        SecretVersionList history = context.secrets().history(name, context.env());
         Table table = new Table("VERSION", "CREATED", "CREATED BY", "TAGS", "STATE");
         history.versions().forEach(v -> table.row(v.version(), v.createdAt(), v.createdBy(), String.join(",", v.tags()),
                 v.destroyed() ? "destroyed" : v.version() == history.currentVersion() ? (history.deleted() ? "current (deleted)" : "current") : ""));

@@ -46,7 +46,8 @@ public class ImportCommand extends CrateCommand {
             SecretValues.checkName(name);
             SecretValues.checkValue(name, value);
         });
-        SecretsClient secrets = new SecretsClient(context.client(), context.orgPath());
+        SecretValues.warnIfDangerous(context, incoming.keySet());
+        SecretsClient secrets = context.secrets();
         String environment = context.env();
         Map<String, String> current = new HashMap<>();
         if (!incoming.isEmpty()) {

@@ -1,6 +1,5 @@
 package dev.crate.cli.commands.secrets;
 
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.Lists;
@@ -18,7 +17,7 @@ public class ListCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        List<SecretMetadata> secrets = new SecretsClient(context.client(), context.orgPath()).list(context.env(), Lists.split(tags));
+        List<SecretMetadata> secrets = context.secrets().list(context.env(), Lists.split(tags));
         Table table = new Table("NAME", "VERSION", "TAGS", "UPDATED");
         secrets.forEach(s -> table.row(s.name(), s.version(), String.join(",", s.tags()), s.updatedAt()));
         context.printer().print(Map.of("secrets", secrets), table);

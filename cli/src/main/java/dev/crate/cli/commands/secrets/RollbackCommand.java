@@ -1,9 +1,10 @@
 package dev.crate.cli.commands.secrets;
 
 import dev.crate.cli.client.CliException;
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
+import dev.crate.cli.output.Format;
+import dev.crate.cli.output.Table;
 import dev.crate.protocol.wire.SecretMetadata;
 import java.util.List;
 import org.aesh.command.CommandDefinition;
@@ -27,7 +28,10 @@ public class RollbackCommand extends CrateCommand {
         } catch (NumberFormatException e) {
             throw CliException.usage("VERSION is a version number, as `crate secrets history " + name + "` lists them");
         }
-        SecretMetadata stored = new SecretsClient(context.client(), context.orgPath()).rollback(name, context.env(), version);
+        SecretMetadata stored = context.secrets().rollback(name, context.env(), version);
+        if (context.format() != Format.TABLE) {
+            context.printer().print(stored, new Table("NAME"));
+        }
         context.err().println("rolled " + name + " back to version " + version + " in " + stored.environment()
                 + ": now version " + stored.version());
         return 0;

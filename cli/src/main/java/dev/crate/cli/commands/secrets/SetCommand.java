@@ -35,8 +35,9 @@ public class SetCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
         Map<String, String> values = values(context);
+        SecretValues.warnIfDangerous(context, values.keySet());
         List<String> tagList = tags == null ? null : Lists.split(tags);
-        SecretsClient secrets = new SecretsClient(context.client(), context.orgPath());
+        SecretsClient secrets = context.secrets();
         String environment = context.env();
         List<SecretMetadata> stored = new ArrayList<>();
         values.forEach((name, value) -> stored.add(secrets.store(name, environment, value, tagList)));

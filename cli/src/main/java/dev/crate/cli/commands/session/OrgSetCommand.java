@@ -1,9 +1,9 @@
 package dev.crate.cli.commands.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
+import dev.crate.protocol.wire.Organization;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 
@@ -14,15 +14,10 @@ public class OrgSetCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        for (JsonNode org : context.client().get("/organizations").path("organizations")) {
-            String id = org.path("id").asText();
-            String name = org.path("name").asText();
-            if (id.equalsIgnoreCase(organization) || name.equals(organization)) {
-                context.session().setOrg(id, name);
-                context.err().println("organization set to " + name + " (" + id + ")");
-                return 0;
-            }
-        }
-        throw new CliException("no organization '" + organization + "' among yours: see 'crate orgs list'");
+        Organization org = context.organizations().find(organization).orElseThrow(() -> new CliException(
+                "no organization '" + organization + "' among yours: see 'crate orgs list'"));
+        context.session().setOrg(org.id().toString(), org.name());
+        context.err().println("organization set to " + org.name() + " (" + org.id() + ")");
+        return 0;
     }
 }

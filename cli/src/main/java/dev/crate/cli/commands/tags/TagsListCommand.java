@@ -10,7 +10,7 @@ import org.aesh.command.CommandDefinition;
 public class TagsListCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
-        TagList tags = context.client().get(context.orgPath() + "/tags", TagList.class);
+        TagList tags = new TagList(context.tags().list());
         Table table = new Table("NAME", "COLOR", "DESCRIPTION");
         tags.tags().forEach(t -> table.row(t.name(), t.metadata() == null ? "" : t.metadata().color(),
                 t.metadata() == null ? "" : t.metadata().description()));
