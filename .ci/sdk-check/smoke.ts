@@ -1,8 +1,12 @@
 // Compiled against the TypeScript client generated from openapi.yaml, then run against a live
-// server: proves the contract is usable as published, not only valid.
+// server: proves the contract is usable as published, not only valid. The fields the spec marks
+// required are used without optional chaining or non-null assertions, so that tsc fails here if
+// the spec stops promising them. (`response` itself is optional in the client: absent when the
+// request never got an answer.)
 import { client } from './client/client.gen';
-import { getPublicKey, listOrganizations, listSecrets } from './client/sdk.gen';
-import type { Problem, PublicKeyResponse, SecretList } from './client/types.gen';
+import { createEnvironment, getAuthConfig, getMe, getPublicKey, listEnvironments, listOrganizations, listSecrets }
+  from './client/sdk.gen';
+import type { Environment, Me, Organization, Problem, PublicKeyResponse, SecretList } from './client/types.gen';
 
 const baseUrl = process.env.CRATE_SERVER ?? 'http://127.0.0.1:8080';
 const token = process.env.CRATE_TOKEN ?? '';
@@ -16,27 +20,51 @@ function check(condition: unknown, message: string): asserts condition {
 async function main(): Promise<void> {
   client.setConfig({ baseUrl, auth: () => token });
 
+  const config = await getAuthConfig();
+  check(config.data, `getAuthConfig: ${config.response?.status}`);
+  const oidc: boolean = config.data.oidc_enabled;
+
   const orgs = await listOrganizations();
-  check(orgs.response?.status === 200 && orgs.data?.organizations?.length, `listOrganizations: ${orgs.response?.status}`);
-  const orgId = orgs.data.organizations[0].id as string;
+  check(orgs.response?.status === 200 && orgs.data, `listOrganizations: ${orgs.response?.status}`);
+  check(orgs.data.organizations.length > 0, 'listOrganizations: no organization');
+  const org: Organization = orgs.data.organizations[0];
+  const orgId: string = org.id;
+  check(org.name.length > 0 && !Number.isNaN(Date.parse(org.created_at)), 'listOrganizations: name and created_at');
+
+  const me = await getMe();
+  const caller: Me | undefined = me.data;
+  check(caller, `getMe: ${me.response?.status}`);
+  check(caller.kind === 'api_key' && caller.subject.length > 0, 'getMe: kind and subject');
+  check(caller.organizations.some((o) => o.id === orgId && o.role === 'admin'), 'getMe: the org, with role admin');
 
   const key = await getPublicKey({ path: { id: orgId } });
   const publicKey: PublicKeyResponse | undefined = key.data;
   check(publicKey, `getPublicKey: ${key.response?.status}`);
-  check(publicKey.public_key_pem?.startsWith('-----BEGIN PUBLIC KEY-----'), 'getPublicKey: no SPKI PEM');
-  check(publicKey.algorithm === 'RSA-OAEP-256' && publicKey.kid, 'getPublicKey: algorithm and kid');
+  check(publicKey.public_key_pem.startsWith('-----BEGIN PUBLIC KEY-----'), 'getPublicKey: no SPKI PEM');
+  check(publicKey.algorithm === 'RSA-OAEP-256' && publicKey.kid.length > 0, 'getPublicKey: algorithm and kid');
+
+  const created = await createEnvironment({ path: { id: orgId }, body: { name: 'sdk-check' } });
+  check(created.response?.status === 201 && created.data, `createEnvironment: ${created.response?.status}`);
+  const qa: Environment = created.data;
+  check(qa.name === 'sdk-check' && qa.builtin === false, 'createEnvironment: name and builtin');
+  const envs = await listEnvironments({ path: { id: orgId } });
+  check(envs.data, `listEnvironments: ${envs.response?.status}`);
+  const names: string[] = envs.data.environments.map((e) => e.name);
+  check(['dev', 'staging', 'prod', 'sdk-check'].every((n) => names.includes(n)), `listEnvironments: ${names}`);
 
   const secrets = await listSecrets({ path: { id: orgId }, query: { env: 'dev' } });
   const list: SecretList | undefined = secrets.data;
-  check(secrets.response?.status === 200 && list?.secrets, `listSecrets: ${secrets.response?.status}`);
+  check(secrets.response?.status === 200 && list, `listSecrets: ${secrets.response?.status}`);
+  const versions: number[] = list.secrets.map((s) => s.version);
 
   const denied = await listSecrets({ path: { id: orgId }, auth: () => 'crate_notAKey' });
   const problem = denied.error as Problem | undefined;
-  check(denied.response?.status === 401 && problem?.code === 'unauthenticated' && problem.request_id,
-    'a refused call answers the documented Problem');
+  check(denied.response?.status === 401 && problem?.code === 'unauthenticated' && problem.status === 401
+    && problem.request_id, 'a refused call answers the documented Problem');
 
-  console.log(`sdk-check: listOrganizations, getPublicKey (kid ${publicKey.kid}), listSecrets `
-    + `(${list.secrets?.length} secrets) and a typed 401 Problem all answered as documented`);
+  console.log(`sdk-check: getAuthConfig (oidc ${oidc}), listOrganizations, getMe, getPublicKey (kid ${publicKey.kid}), `
+    + `createEnvironment, listEnvironments (${names.length}), listSecrets (${versions.length} secrets) `
+    + 'and a typed 401 Problem all answered as documented');
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -21,8 +22,10 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 /**
  * Completes the generated OpenAPI document (registered as {@code mp.openapi.filter}): the bearer
- * security scheme, the problem+json error schema and the error answers each operation can give, and
- * the worked examples of {@link OperationExamples}. The result is checked in as {@code openapi.yaml}.
+ * security scheme, the problem+json error schema and the error answers each operation can give, the
+ * worked examples of {@link OperationExamples}, and which fields of each schema are required (see
+ * {@link #REQUIRED_IN_REQUESTS} and {@link #OPTIONAL_IN_RESPONSES}). The result is checked in as
+ * {@code openapi.yaml}.
  */
 public class ApiContract implements OASFilter {
     static final String SCHEME = "bearer";
@@ -31,6 +34,69 @@ public class ApiContract implements OASFilter {
     private static final Map<String, ErrorAnswer> ERRORS = errors();
     private static final Set<String> CONFLICTS = Set.of("createOrganization", "createEnvironment", "deleteTag", "revokeApiKey",
             "addMember", "updateMember", "removeMember", "storeSecret", "rollbackSecret", "restoreSecret");
+    /**
+     * Request bodies: the fields without which the server rejects the request (400), as its services
+     * validate them. Every other request field is optional: the server has a default or does without.
+     * (AddMemberRequest also needs exactly one of email and subject, RetrieveRequest exactly one of
+     * client_public_key_pem and client_public_jwk: not expressible as required, said in the docs.)
+     */
+    static final Map<String, Set<String>> REQUIRED_IN_REQUESTS = Map.of(
+            "AddMemberRequest", Set.of("role"),
+            "CreateApiKeyRequest", Set.of("name"),
+            "CreateEnvironmentRequest", Set.of("name"),
+            "CreateOrganizationRequest", Set.of("name"),
+            "RollbackRequest", Set.of("version"),
+            "RotateKeysRequest", Set.of("tier"),
+            // sealed must be true: an unsealed value is refused (unsealed_value_rejected)
+            "StoreSecretRequest", Set.of("name", "encrypted_value", "sealed"),
+            "RetrieveRequest", Set.of(),
+            "UpdateMemberRequest", Set.of(),
+            "TagMetadata", Set.of());
+    /**
+     * Response schemas: the fields the server can leave out. The server never writes a null
+     * ({@code quarkus.jackson.serialization-inclusion=non_absent}, {@code @JsonInclude(NON_NULL)} on the
+     * records), so a field whose value can be null is absent; every field not listed here is always sent
+     * (a primitive, or a value the code that builds the record never leaves null). ResponseFieldsTest
+     * checks real answers against this.
+     */
+    static final Map<String, Set<String>> OPTIONAL_IN_RESPONSES = Map.ofEntries(
+            // expires_at: only when given; last_used_at: once used; environments, tags: only a narrowed key
+            Map.entry("ApiKey", Set.of("expires_at", "last_used_at", "environments", "tags")),
+            Map.entry("CreatedApiKey", Set.of("expires_at", "environments", "tags")),
+            // the org's first admin key, only when an API key created the org
+            Map.entry("CreatedOrganization", Set.of("admin_api_key")),
+            // what an event does not concern, or the request did not carry, is absent
+            Map.entry("AuditEvent", Set.of("actor_id", "actor_name", "environment", "name", "version", "detail", "reason",
+                    "client_ip", "user_agent", "request_id")),
+            // absent on the last page
+            Map.entry("AuditEventList", Set.of("next_cursor")),
+            // last_hash: absent when the checkpoint itself does not hold; first_broken: when the chain holds
+            Map.entry("AuditVerification", Set.of("last_hash", "first_broken")),
+            // the record, when one is there at that seq
+            Map.entry("AuditChainBreak", Set.of("id")),
+            // only oidc_enabled when the server takes API keys only; endpoints as the provider publishes them
+            Map.entry("AuthConfig", Set.of("issuer", "device_authorization_endpoint", "token_endpoint", "client_id", "scopes")),
+            // while it is running
+            Map.entry("KeyRotation", Set.of("finished_at")),
+            // email: an API key has none, and a user's token may lack it; name: a user's token may lack it
+            Map.entry("Me", Set.of("email", "name")),
+            // subject: until an invited email logs in; email: a member added by subject; name: until first login
+            Map.entry("Member", Set.of("subject", "email", "name")),
+            Map.entry("OrgKeyVersion", Set.of("retired_at")),
+            // no active key yet, or a schedule turned off (period 0)
+            Map.entry("RotationSchedule", Set.of("last_rotation", "next_rotation", "period")),
+            Map.entry("TransportKeyInfo", Set.of("grace_until")));
+    /**
+     * Fields sent as null rather than left out (the record says {@code @JsonInclude(ALWAYS)}): not
+     * required, and typed as possibly null.
+     */
+    static final Map<String, Set<String>> NULLABLE = Map.of("TagMetadata", Set.of("color", "description"));
+    /**
+     * Operations whose resource method says {@code @ResponseStatus(201)} or {@code (202)}, which the
+     * generated document lists as 200 (ResponseFieldsTest checks the real status of most of them).
+     */
+    private static final Map<String, String> SUCCESS = Map.of("createOrganization", "201", "createApiKey", "201",
+            "createEnvironment", "201", "addMember", "201", "rotateKeys", "202", "rotateRootKey", "202");
     private static final Map<String, String> PARAMETER_EXAMPLES = Map.of("id", "3f0c1a52-8d4e-4c1b-9a57-2f6f1e0b7c11",
             "name", "DATABASE_URL", "keyId", "8b1e6f0a-2c3d-4e5f-8a9b-0c1d2e3f4a5b", "env", "prod", "tags", "backend,payments");
 
@@ -55,6 +121,78 @@ public class ApiContract implements OASFilter {
         ERRORS.forEach((status, error) -> openAPI.getComponents().addResponse(error.component(), errorResponse(error)));
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) ->
                 complete(path, method, operation)));
+        markRequired(openAPI);
+    }
+
+    /**
+     * Sets {@code required} on every object schema: in request bodies the fields of
+     * {@link #REQUIRED_IN_REQUESTS}, in answers every field but those of {@link #OPTIONAL_IN_RESPONSES}
+     * and {@link #NULLABLE}. A table naming a schema or field the code no longer has, or a request
+     * schema missing from {@link #REQUIRED_IN_REQUESTS}, fails the build: the tables follow the records.
+     */
+    private static void markRequired(OpenAPI openAPI) {
+        Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
+        Set<String> inRequests = new TreeSet<>();
+        openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(operation -> {
+            if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                operation.getRequestBody().getContent().getMediaTypes().values()
+                        .forEach(media -> collect(media.getSchema(), schemas, inRequests));
+            }
+        }));
+        if (!inRequests.equals(REQUIRED_IN_REQUESTS.keySet())) {
+            throw new IllegalStateException("ApiContract.REQUIRED_IN_REQUESTS lists " + new TreeSet<>(REQUIRED_IN_REQUESTS.keySet())
+                    + " but the request bodies are " + inRequests);
+        }
+        for (Map<String, Set<String>> table : List.of(REQUIRED_IN_REQUESTS, OPTIONAL_IN_RESPONSES, NULLABLE)) {
+            table.forEach((name, fields) -> {
+                Schema schema = schemas.get(name);
+                if (schema == null || schema.getProperties() == null || !schema.getProperties().keySet().containsAll(fields)) {
+                    throw new IllegalStateException("ApiContract names " + name + " " + fields + ", which the OpenAPI schemas lack");
+                }
+            });
+        }
+        NULLABLE.forEach((name, fields) -> fields.forEach(field -> {
+            Schema property = schemas.get(name).getProperties().get(field);
+            if (property.getType() == null || property.getType().isEmpty()) {
+                throw new IllegalStateException("ApiContract.NULLABLE: " + name + "." + field + " is not a plain typed field");
+            }
+            if (!property.getType().contains(Schema.SchemaType.NULL)) {
+                property.addType(Schema.SchemaType.NULL);
+            }
+        }));
+        schemas.forEach((name, schema) -> {
+            if (schema.getProperties() == null || "Problem".equals(name)) {
+                return;
+            }
+            Set<String> optional = new java.util.HashSet<>(OPTIONAL_IN_RESPONSES.getOrDefault(name, Set.of()));
+            optional.addAll(NULLABLE.getOrDefault(name, Set.of()));
+            List<String> required = schema.getProperties().keySet().stream()
+                    .filter(field -> inRequests.contains(name) ? REQUIRED_IN_REQUESTS.get(name).contains(field) : !optional.contains(field))
+                    .toList();
+            schema.setRequired(required.isEmpty() ? null : required);
+        });
+    }
+
+    /** The named schemas {@code schema} uses, itself included, that have properties. */
+    private static void collect(Schema schema, Map<String, Schema> schemas, Set<String> into) {
+        if (schema == null) {
+            return;
+        }
+        if (schema.getRef() != null) {
+            String name = schema.getRef().substring(schema.getRef().lastIndexOf('/') + 1);
+            Schema named = schemas.get(name);
+            if (named != null && named.getProperties() != null && into.add(name)) {
+                named.getProperties().values().forEach(property -> collect(property, schemas, into));
+            }
+            return;
+        }
+        if (schema.getProperties() != null) {
+            schema.getProperties().values().forEach(property -> collect(property, schemas, into));
+        }
+        collect(schema.getItems(), schemas, into);
+        if (schema.getAdditionalPropertiesSchema() != null) {
+            collect(schema.getAdditionalPropertiesSchema(), schemas, into);
+        }
     }
 
     @Override
@@ -74,6 +212,12 @@ public class ApiContract implements OASFilter {
         // an empty requirement says "no credential needed" explicitly
         operation.setSecurity(List.of(secured ? OASFactory.createSecurityRequirement().addScheme(SCHEME)
                 : OASFactory.createSecurityRequirement()));
+        String success = SUCCESS.get(id);
+        if (success != null) {
+            APIResponse ok = operation.getResponses().getAPIResponse("200");
+            operation.getResponses().removeAPIResponse("200");
+            operation.getResponses().addAPIResponse(success, ok.description("201".equals(success) ? "Created" : "Accepted"));
+        }
         OperationExamples.of(id).ifPresent(example -> {
             example.request().ifPresent(json -> operation.getRequestBody().getContent().getMediaTypes().values()
                     .forEach(media -> media.setExample(parse(json))));
@@ -84,6 +228,7 @@ public class ApiContract implements OASFilter {
             }));
         });
         boolean orgScoped = path.startsWith("/organization/{id}");
+        boolean operator = path.startsWith("/operator/");
         boolean hasBody = operation.getRequestBody() != null;
         // a malformed org id answers 404 like any unknown one; other parameters are validated (400)
         boolean hasInput = hasBody || (operation.getParameters() != null
@@ -94,17 +239,28 @@ public class ApiContract implements OASFilter {
         if (secured) {
             addError(operation, "401");
         }
-        if (secured && (orgScoped || method == PathItem.HttpMethod.POST)) {
+        // Quarkus lists a bare 403 for every authenticated operation; only those where a role or an
+        // API key's scope can refuse the caller answer it: in an organization, the operator's, and
+        // creating an organization (an unrestricted admin API key, or a user)
+        operation.getResponses().removeAPIResponse("403");
+        if (secured && (orgScoped || operator || method == PathItem.HttpMethod.POST)) {
             addError(operation, "403");
         }
+        // the organization, and any other id or name in the path (secret, tag, key, member), or the
+        // environment named by env, may not exist
         if (orgScoped) {
             addError(operation, "404");
         }
+        // every resource @Produces one media type (JSON, or CSV and JSON lines for the export): an
+        // Accept header that allows none of them is refused before the operation runs
+        addError(operation, "406");
         if (CONFLICTS.contains(id)) {
             addError(operation, "409");
         }
         if (hasBody) {
             addError(operation, "413");
+            // bodies are application/json only
+            addError(operation, "415");
         }
         if ("getAuthConfig".equals(id)) {
             addError(operation, "503");
@@ -152,8 +308,10 @@ public class ApiContract implements OASFilter {
                 "a valid bearer token is required: an API key or an access token from the identity provider"));
         errors.put("403", new ErrorAnswer("Forbidden", ErrorCode.FORBIDDEN, "this operation needs the admin role in the organization"));
         errors.put("404", new ErrorAnswer("NotFound", ErrorCode.ORGANIZATION_NOT_FOUND, "no such organization"));
+        errors.put("406", new ErrorAnswer("NotAcceptable", ErrorCode.NOT_ACCEPTABLE, "this resource answers application/json"));
         errors.put("409", new ErrorAnswer("Conflict", ErrorCode.TAG_IN_USE, "the tag is still carried by a secret"));
         errors.put("413", new ErrorAnswer("ContentTooLarge", ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB"));
+        errors.put("415", new ErrorAnswer("UnsupportedMediaType", ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json"));
         errors.put("503", new ErrorAnswer("ServiceUnavailable", ErrorCode.SERVICE_UNAVAILABLE,
                 "the identity provider cannot be reached"));
         return errors;

@@ -22,7 +22,7 @@ final class OperationExamples {
                     {"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z",
                      "admin_api_key": {"id": "%s", "name": "admin of acme", "role": "admin", "prefix": "crate_3kTq9Z",
                       "created_at": "2026-11-29T20:25:44.679118Z",
-                      "key": "crate_3kTq9ZexampleExampleExampleExampleExampleExa1b2C3d"}}""".formatted(ORG, KEY_ID)),
+                      "grants": {}, "read_only": false, "key": "crate_3kTq9ZexampleExampleExampleExampleExampleExa1b2C3d"}}""".formatted(ORG, KEY_ID)),
             answer("listOrganizations", """
                     {"organizations": [{"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}]}"""
                     .formatted(ORG)),
@@ -120,10 +120,11 @@ final class OperationExamples {
                     {"name": "ci deploy", "role": "viewer", "expires_at": "2027-01-01T00:00:00Z"}""", """
                     {"id": "%s", "name": "ci deploy", "role": "viewer", "prefix": "crate_9QwErT",
                      "created_at": "2026-11-29T20:45:00.000000Z", "expires_at": "2027-01-01T00:00:00Z",
-                     "key": "crate_9QwErTexampleExampleExampleExampleExampleExa4e5F6g"}""".formatted(KEY_ID)),
+                     "grants": {}, "read_only": false, "key": "crate_9QwErTexampleExampleExampleExampleExampleExa4e5F6g"}""".formatted(KEY_ID)),
             answer("listApiKeys", """
                     {"api_keys": [{"id": "%s", "name": "ci deploy", "role": "viewer", "prefix": "crate_9QwErT",
-                      "created_at": "2026-11-29T20:45:00.000000Z", "expires_at": "2027-01-01T00:00:00Z"}]}"""
+                      "created_at": "2026-11-29T20:45:00.000000Z", "expires_at": "2027-01-01T00:00:00Z",
+                      "last_used_at": "2026-11-30T08:12:09.000000Z", "grants": {}, "read_only": false}]}"""
                     .formatted(KEY_ID)),
             none("revokeApiKey"),
             answer("listMembers", """
