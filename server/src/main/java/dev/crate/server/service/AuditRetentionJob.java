@@ -3,6 +3,7 @@ package dev.crate.server.service;
 import dev.crate.server.audit.AuditAction;
 import dev.crate.server.config.CrateConfig;
 import dev.crate.server.crypto.AuditMac;
+import dev.crate.server.log.LogId;
 import dev.crate.server.storage.AuditCheckpointRecord;
 import dev.crate.server.storage.AuditRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -42,7 +43,7 @@ public class AuditRetentionJob {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run(Times.now().minus(retention)).onFailure().invoke(e ->
-                LOG.warnf("CRATE-0610 audit retention failed this round (%s); it runs again later", e.getClass().getSimpleName()))
+                LogId.AUDIT_RETENTION_FAILED.log(LOG, e.getClass().getSimpleName()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

@@ -10,6 +10,7 @@ import dev.crate.server.auth.Access;
 import dev.crate.server.auth.AccessPolicy;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
+import dev.crate.server.log.LogId;
 import dev.crate.server.rotation.KeyStatusQueries;
 import dev.crate.server.rotation.RewrapJob;
 import dev.crate.server.rotation.RotationEngine;
@@ -95,8 +96,7 @@ public class KeyRotationService {
         }
         return audit.commit(audit.entry(caller, orgId, action, null, null, null).withDetail(audit.detail(detail)))
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("CRATE-0602 the %s rotation of org %s is done but could not be recorded in the audit trail "
-                            + "(request %s)", rotation.tier(), orgId, caller.origin().requestId());
+                    LogId.ROTATION_NOT_AUDITED.log(LOG, rotation.tier(), orgId, caller.origin().requestId());
                     return null;
                 });
     }

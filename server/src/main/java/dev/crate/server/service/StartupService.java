@@ -5,6 +5,7 @@ import dev.crate.server.crypto.aead.DecryptionException;
 import dev.crate.server.crypto.envelope.Contexts;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
 import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
+import dev.crate.server.log.LogId;
 import dev.crate.server.storage.OrgKeyRecord;
 import dev.crate.server.storage.OrgKeyRepository;
 import dev.crate.server.storage.OrganizationRepository;
@@ -74,11 +75,11 @@ public class StartupService {
             VertxContextSupport.subscribeAndAwait(this::bootstrapAdmins);
         }
         if (config.oidc().issuer().isEmpty()) {
-            LOG.info("CRATE-0020 no identity provider configured (CRATE_OIDC_ISSUER): API keys only");
+            LogId.NO_IDENTITY_PROVIDER.log(LOG);
         } else {
-            LOG.infof("CRATE-0021 users log in through %s (audience %s)", config.oidc().issuer().get(), config.oidc().audience());
+            LogId.IDENTITY_PROVIDER.log(LOG, config.oidc().issuer().get(), config.oidc().audience());
         }
-        LOG.infof("CRATE-0010 root key %s (%s) opens the stored org keys", rootKey.activeKid(), rootKey.source());
+        LogId.ROOT_KEY_OPENS.log(LOG, rootKey.activeKid(), rootKey.source());
     }
 
     /** True once the root key has opened a stored org key of every root kid in use. */
@@ -109,12 +110,11 @@ public class StartupService {
             samples.forEach(s -> used.add(s.rootKid));
             List<String> unneeded = ring.previousKids().stream().filter(kid -> !used.contains(kid)).toList();
             if (!unneeded.isEmpty()) {
-                LOG.infof("CRATE-0015 previous root key(s) %s wrap no org key any more: remove them from the configuration", unneeded);
+                LogId.PREVIOUS_ROOT_KEYS_UNNEEDED.log(LOG, unneeded);
             }
             List<String> needed = ring.previousKids().stream().filter(used::contains).toList();
             if (!needed.isEmpty()) {
-                LOG.infof("CRATE-0016 previous root key(s) %s still wrap org keys: run the root-key rotation "
-                        + "(POST /operator/keys/root/rotate) to re-wrap them under %s", needed, rootKey.activeKid());
+                LogId.PREVIOUS_ROOT_KEYS_NEEDED.log(LOG, needed, rootKey.activeKid());
             }
         }
     }
@@ -125,12 +125,10 @@ public class StartupService {
                 byte[] material = rootKey.unwrap(sample.wrappedKey, Contexts.orgKey(sample.orgId, sample.version));
                 Arrays.fill(material, (byte) 0);
             } catch (UnknownRootKeyException e) {
-                throw new StartupRefusedException("CRATE-0002 stored org keys are wrapped by root key '" + e.kid()
-                        + "', which is not configured (configured: " + rootKey.kids() + " from " + rootKey.source()
-                        + "). Start with the root key that has kid '" + e.kid() + "'. Crate never replaces keys silently.");
+                throw new StartupRefusedException(LogId.ROOT_KEY_NOT_CONFIGURED.format(e.kid(),
+                        rootKey.kids(), rootKey.source(), e.kid()));
             } catch (DecryptionException e) {
-                throw new StartupRefusedException("CRATE-0003 the configured root key '" + rootKey.activeKid()
-                        + "' does not open the stored org keys it claims: the key or the database has been altered.");
+                throw new StartupRefusedException(LogId.ROOT_KEY_DOES_NOT_OPEN.format(rootKey.activeKid()));
             }
         }
     }
@@ -143,7 +141,7 @@ public class StartupService {
         List<String> emails = config.bootstrapAdmins().orElse(List.of()).stream().map(String::trim).filter(e -> !e.isEmpty()).toList();
         return Panache.withTransaction(() -> organizations.findByName("default").chain(org -> {
             if (org == null) {
-                LOG.warn("CRATE-0014 CRATE_BOOTSTRAP_ADMINS is set but there is no organization 'default'");
+                LogId.BOOTSTRAP_ADMINS_WITHOUT_DEFAULT_ORG.log(LOG);
                 return Uni.createFrom().voidItem();
             }
             return memberRecords.countAdmins(org.id).chain(admins -> {
@@ -162,8 +160,7 @@ public class StartupService {
     private String presetToken() {
         String preset = config.bootstrapToken().filter(t -> !t.isBlank()).orElse(null);
         if (preset != null && !preset.matches("^[A-Za-z0-9_-]{32,256}$")) {
-            throw new StartupRefusedException("CRATE-0004 CRATE_BOOTSTRAP_TOKEN must be 32 to 256 characters of "
-                    + "A-Z a-z 0-9 _ - (a key from 'crate_' + 'openssl rand -hex 24' works); it is not used as given.");
+            throw new StartupRefusedException(LogId.BOOTSTRAP_TOKEN_INVALID.format());
         }
         return preset;
     }
@@ -191,9 +188,9 @@ public class StartupService {
     }
 
     private void announce(String orgId, String key, boolean preset) {
-        LOG.infof("CRATE-0011 created organization 'default' (%s) with a bootstrap admin API key", orgId);
+        LogId.DEFAULT_ORG_CREATED.log(LOG, orgId);
         if (preset) {
-            LOG.info("CRATE-0012 the bootstrap admin API key is the one given in CRATE_BOOTSTRAP_TOKEN");
+            LogId.BOOTSTRAP_KEY_PRESET.log(LOG);
             return;
         }
         StringBuilder banner = new StringBuilder()
@@ -209,7 +206,7 @@ public class StartupService {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
                 banner.append(" Also saved (mode 0600) in ").append(file).append('\n');
             } catch (IOException | UnsupportedOperationException e) {
-                LOG.warnf("CRATE-0013 could not save the bootstrap key file %s: %s", file, e.getClass().getSimpleName());
+                LogId.BOOTSTRAP_KEY_FILE_NOT_SAVED.log(LOG, file, e.getClass().getSimpleName());
             }
         }
         banner.append("==================================================================\n");

@@ -2,6 +2,7 @@ package dev.crate.server.service;
 
 import dev.crate.server.audit.AuditAction;
 import dev.crate.server.config.CrateConfig;
+import dev.crate.server.log.LogId;
 import dev.crate.server.storage.SecretVersionRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -34,7 +35,7 @@ public class VersionRetentionJob {
     @Scheduled(every = "${crate.secrets.prune-every:1h}", delayed = "2m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run().onFailure().invoke(e ->
-                LOG.warnf("CRATE-0611 version pruning failed this round (%s); it runs again later", e.getClass().getSimpleName()))
+                LogId.VERSION_PRUNING_FAILED.log(LOG, e.getClass().getSimpleName()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

@@ -3,6 +3,7 @@ package dev.crate.server.api.error;
 import dev.crate.protocol.ErrorCode;
 import dev.crate.protocol.Limits;
 import dev.crate.protocol.Problem;
+import dev.crate.server.log.LogId;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -47,7 +48,7 @@ public class RequestIds {
             };
             String id = context.get(KEY);
             if (code == ErrorCode.INTERNAL_ERROR) {
-                LOG.errorf(context.failure(), "CRATE-0501 unhandled failure of request %s", id);
+                LogId.UNHANDLED_REQUEST_FAILURE.logWithCause(LOG, context.failure(), id);
             }
             context.response().setStatusCode(code.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(Json.encode(Problem.of(code, code == ErrorCode.INTERNAL_ERROR
