@@ -6,6 +6,7 @@ import dev.crate.protocol.ErrorCode;
 import dev.crate.server.config.CrateConfig;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
+import dev.crate.server.log.LogId;
 import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.support.Times;
 import io.smallrye.mutiny.Uni;
@@ -41,8 +42,7 @@ public class AuditService {
         this.metrics = metrics;
         this.auditReads = config.audit().reads();
         if (!auditReads) {
-            LOG.warn("CRATE-0602 crate.audit.reads=false: reads of secret values are NOT recorded in the audit trail. "
-                    + "This switch exists for bench/audit-reads.sh only; never run a real installation with it");
+            LogId.AUDIT_READS_OFF.log(LOG);
         }
     }
 
@@ -117,7 +117,7 @@ public class AuditService {
             return writer.orgExists(org).chain(exists -> exists ? commit(entry) : Uni.createFrom().voidItem())
                     .onFailure().recoverWithItem(e -> {
                         // the denial stands either way; it only goes unrecorded
-                        LOG.warnf("CRATE-0601 a denied %s could not be recorded in the audit trail (request %s)",
+                        LogId.DENIAL_NOT_AUDITED.log(LOG,
                                 action.wire(), caller.origin().requestId());
                         return null;
                     });
@@ -134,9 +134,9 @@ public class AuditService {
             return failure;
         }
         metrics.auditWriteFailure();
-        LOG.errorf("CRATE-0600 an audit record could not be written (%s); the operation was refused",
-                failure.getClass().getSimpleName());
-        LOG.debugf(failure, "CRATE-0600 cause");
+        LogId.AUDIT_WRITE_FAILED.log(LOG,
+                failure.getClass().getSimpleName(), "the operation");
+        LogId.AUDIT_WRITE_FAILED.debugCause(LOG, failure);
         return new CrateException(ErrorCode.AUDIT_UNAVAILABLE,
                 "the audit trail cannot be written right now; nothing was read or changed");
     }

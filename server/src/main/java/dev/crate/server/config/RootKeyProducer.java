@@ -6,6 +6,7 @@ import dev.crate.server.crypto.rootkey.Pkcs11RootKeyProvider;
 import dev.crate.server.crypto.rootkey.RootKeyring;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
 import dev.crate.server.crypto.rootkey.StaticRootKeyProvider;
+import dev.crate.server.log.LogId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
@@ -117,9 +118,7 @@ public class RootKeyProducer {
             Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             restrict(file);
-            LOG.warnf("CRATE-0001 generated a DEV root key in %s. It protects every secret in this data directory: "
-                    + "anyone who can read that file and the database can decrypt them. Use CRATE_ROOT_KEY or an HSM "
-                    + "for anything but local development.", file);
+            LogId.DEV_ROOT_KEY_GENERATED.log(LOG, file);
             return StaticRootKeyProvider.fromBase64("dev key file " + file, Base64.getEncoder().encodeToString(key));
         } catch (IOException e) {
             throw new InvalidRootKeyException("cannot create the dev root key file " + file + ": " + e.getClass().getSimpleName());

@@ -5,6 +5,7 @@ import dev.crate.server.crypto.aead.DecryptionException;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
 import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
 import dev.crate.server.domain.OrgKey;
+import dev.crate.server.log.LogId;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
@@ -76,12 +77,11 @@ public class RootKeyCheck {
             samples.forEach(s -> used.add(s.rootKid));
             List<String> unneeded = ring.previousKids().stream().filter(kid -> !used.contains(kid)).toList();
             if (!unneeded.isEmpty()) {
-                LOG.infof("CRATE-0015 previous root key(s) %s wrap no org key any more: remove them from the configuration", unneeded);
+                LogId.PREVIOUS_ROOT_KEYS_UNNEEDED.log(LOG, unneeded);
             }
             List<String> needed = ring.previousKids().stream().filter(used::contains).toList();
             if (!needed.isEmpty()) {
-                LOG.infof("CRATE-0016 previous root key(s) %s still wrap org keys: run the root-key rotation "
-                        + "(POST /operator/keys/root/rotate) to re-wrap them under %s", needed, rootKey.activeKid());
+                LogId.PREVIOUS_ROOT_KEYS_NEEDED.log(LOG, needed, rootKey.activeKid());
             }
         }
     }
@@ -92,12 +92,10 @@ public class RootKeyCheck {
                 OrgKey key = KeyHierarchy.unwrapOrgKey(rootKey, sample.orgId, sample.version, sample.wrappedKey);
                 Arrays.fill(key.material(), (byte) 0);
             } catch (UnknownRootKeyException e) {
-                throw new StartupRefusedException("CRATE-0002 stored org keys are wrapped by root key '" + e.kid()
-                        + "', which is not configured (configured: " + rootKey.kids() + " from " + rootKey.source()
-                        + "). Start with the root key that has kid '" + e.kid() + "'. Crate never replaces keys silently.");
+                throw new StartupRefusedException(LogId.ROOT_KEY_NOT_CONFIGURED.format(e.kid(),
+                        rootKey.kids(), rootKey.source(), e.kid()));
             } catch (DecryptionException e) {
-                throw new StartupRefusedException("CRATE-0003 the configured root key '" + rootKey.activeKid()
-                        + "' does not open the stored org keys it claims: the key or the database has been altered.");
+                throw new StartupRefusedException(LogId.ROOT_KEY_DOES_NOT_OPEN.format(rootKey.activeKid()));
             }
         }
     }

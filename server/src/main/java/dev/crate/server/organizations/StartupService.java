@@ -7,6 +7,7 @@ import dev.crate.server.identity.OrganizationRepository;
 import dev.crate.server.keys.KeyService;
 import dev.crate.server.keys.RootKeyCheck;
 import dev.crate.server.keys.StartupRefusedException;
+import dev.crate.server.log.LogId;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -63,11 +64,11 @@ public class StartupService {
             VertxContextSupport.subscribeAndAwait(this::bootstrapAdmins);
         }
         if (config.oidc().issuer().isEmpty()) {
-            LOG.info("CRATE-0020 no identity provider configured (CRATE_OIDC_ISSUER): API keys only");
+            LogId.NO_IDENTITY_PROVIDER.log(LOG);
         } else {
-            LOG.infof("CRATE-0021 users log in through %s (audience %s)", config.oidc().issuer().get(), config.oidc().audience());
+            LogId.IDENTITY_PROVIDER.log(LOG, config.oidc().issuer().get(), config.oidc().audience());
         }
-        LOG.infof("CRATE-0010 root key %s (%s) opens the stored org keys", rootKey.activeKid(), rootKey.source());
+        LogId.ROOT_KEY_OPENS.log(LOG, rootKey.activeKid(), rootKey.source());
     }
 
     /**
@@ -78,7 +79,7 @@ public class StartupService {
         List<String> emails = config.bootstrapAdmins().orElse(List.of()).stream().map(String::trim).filter(e -> !e.isEmpty()).toList();
         return Panache.withTransaction(() -> organizations.findByName("default").chain(org -> {
             if (org == null) {
-                LOG.warn("CRATE-0014 CRATE_BOOTSTRAP_ADMINS is set but there is no organization 'default'");
+                LogId.BOOTSTRAP_ADMINS_WITHOUT_DEFAULT_ORG.log(LOG);
                 return Uni.createFrom().voidItem();
             }
             return memberRecords.countAdmins(org.id).chain(admins -> {
@@ -97,8 +98,7 @@ public class StartupService {
     private String presetToken() {
         String preset = config.bootstrapToken().filter(t -> !t.isBlank()).orElse(null);
         if (preset != null && !preset.matches("^[A-Za-z0-9_-]{32,256}$")) {
-            throw new StartupRefusedException("CRATE-0004 CRATE_BOOTSTRAP_TOKEN must be 32 to 256 characters of "
-                    + "A-Z a-z 0-9 _ - (a key from 'crate_' + 'openssl rand -hex 24' works); it is not used as given.");
+            throw new StartupRefusedException(LogId.BOOTSTRAP_TOKEN_INVALID.format());
         }
         return preset;
     }
@@ -126,9 +126,9 @@ public class StartupService {
     }
 
     private void announce(String orgId, String key, boolean preset) {
-        LOG.infof("CRATE-0011 created organization 'default' (%s) with a bootstrap admin API key", orgId);
+        LogId.DEFAULT_ORG_CREATED.log(LOG, orgId);
         if (preset) {
-            LOG.info("CRATE-0012 the bootstrap admin API key is the one given in CRATE_BOOTSTRAP_TOKEN");
+            LogId.BOOTSTRAP_KEY_PRESET.log(LOG);
             return;
         }
         StringBuilder banner = new StringBuilder()
@@ -144,7 +144,7 @@ public class StartupService {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
                 banner.append(" Also saved (mode 0600) in ").append(file).append('\n');
             } catch (IOException | UnsupportedOperationException e) {
-                LOG.warnf("CRATE-0013 could not save the bootstrap key file %s: %s", file, e.getClass().getSimpleName());
+                LogId.BOOTSTRAP_KEY_FILE_NOT_SAVED.log(LOG, file, e.getClass().getSimpleName());
             }
         }
         banner.append("==================================================================\n");

@@ -3,6 +3,7 @@ package dev.crate.server.secrets;
 import dev.crate.server.audit.AuditAction;
 import dev.crate.server.audit.AuditService;
 import dev.crate.server.config.CrateConfig;
+import dev.crate.server.log.LogId;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -34,7 +35,7 @@ public class VersionRetentionJob {
     @Scheduled(every = "${crate.secrets.prune-every:1h}", delayed = "2m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run().onFailure().invoke(e ->
-                LOG.warnf("CRATE-0611 version pruning failed this round (%s); it runs again later", e.getClass().getSimpleName()))
+                LogId.VERSION_PRUNING_FAILED.log(LOG, e.getClass().getSimpleName()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

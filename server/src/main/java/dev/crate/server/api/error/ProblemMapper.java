@@ -7,6 +7,7 @@ import dev.crate.server.api.http.BodyLimit;
 import dev.crate.server.api.http.RequestIds;
 import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
 import dev.crate.server.domain.CrateException;
+import dev.crate.server.log.LogId;
 import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import dev.crate.server.metrics.CrateMetrics;
 import io.quarkus.security.AuthenticationCompletionException;
@@ -97,8 +98,8 @@ public class ProblemMapper {
         }
         if (e instanceof io.quarkus.oidc.OIDCException) {
             // The identity provider cannot be reached to check a token: the caller's problem is ours, not theirs.
-            LOG.warnf("CRATE-0022 the identity provider could not verify a token (request %s): %s", requestId(),
-                    e.getClass().getSimpleName());
+            LogId.IDENTITY_PROVIDER_UNAVAILABLE.log(LOG, "request " + requestId(),
+                    ": " + e.getClass().getSimpleName());
             return respond(ErrorCode.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again, or use an API key");
         }
         UnknownRootKeyException missingRootKey = RootKeyMissing.in(e);
@@ -116,7 +117,7 @@ public class ProblemMapper {
 
     private Response internal(Throwable e) {
         // The type and stack go to the log for operators; the client gets only the request id.
-        LOG.errorf(e, "CRATE-0500 unexpected %s while handling request %s", e.getClass().getName(), requestId());
+        LogId.UNEXPECTED_REST.logWithCause(LOG, e, e.getClass().getName(), requestId());
         return respond(ErrorCode.INTERNAL_ERROR, "an internal error occurred; quote the request id when reporting it");
     }
 

@@ -1,6 +1,7 @@
 package dev.crate.server.api.error;
 
 import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
+import dev.crate.server.log.LogId;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,7 +29,6 @@ public final class RootKeyMissing {
     }
 
     public static void log(UnknownRootKeyException missing, String requestId) {
-        LOG.errorf("CRATE-0005 request %s needs root key %s, which this replica does not hold: configure it "
-                + "(CRATE_ROOT_KEY_PREVIOUS or the HSM's previous labels) and restart; docs/SECURITY.md 2.3", requestId, missing.kid());
+        LogId.ROOT_KEY_MISSING.log(LOG, requestId, missing.kid());
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.ErrorInfo;
 import dev.crate.protocol.ErrorCode;
 import dev.crate.server.domain.CrateException;
+import dev.crate.server.log.LogId;
 import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import dev.crate.server.metrics.CrateMetrics;
 import io.grpc.Metadata;
@@ -141,7 +142,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             return status(ErrorCode.FORBIDDEN, "not allowed for this credential");
         }
         if (causedBy(t, io.quarkus.oidc.OIDCException.class)) {
-            LOG.warnf("CRATE-0022 the identity provider could not verify a token (gRPC request %s)", GrpcOrigins.current().requestId());
+            LogId.IDENTITY_PROVIDER_UNAVAILABLE.log(LOG, "gRPC request " + GrpcOrigins.current().requestId(), "");
             return status(ErrorCode.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again, or use an API key");
         }
         dev.crate.server.crypto.rootkey.UnknownRootKeyException missingRootKey = dev.crate.server.api.error.RootKeyMissing.in(t);
@@ -153,7 +154,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             return status(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_DETAIL);
         }
         // The type and stack go to the log for operators; the client gets only the request id (x-request-id metadata).
-        LOG.errorf(t, "CRATE-0502 unexpected %s while handling gRPC request %s", t.getClass().getName(),
+        LogId.UNEXPECTED_GRPC.logWithCause(LOG, t, t.getClass().getName(),
                 GrpcOrigins.current().requestId());
         return status(ErrorCode.INTERNAL_ERROR, "an internal error occurred; quote the request id (x-request-id) when reporting it");
     }

@@ -1,5 +1,6 @@
 package dev.crate.server.api.http;
 
+import dev.crate.server.log.LogId;
 import dev.crate.protocol.ErrorCode;
 import dev.crate.protocol.Problem;
 import io.vertx.core.json.Json;
@@ -34,7 +35,7 @@ public class ProblemFallback {
             };
             String id = context.get(RequestIds.KEY);
             if (code == ErrorCode.INTERNAL_ERROR) {
-                LOG.errorf(context.failure(), "CRATE-0501 unhandled failure of request %s", id);
+                LogId.UNHANDLED_REQUEST_FAILURE.logWithCause(LOG, context.failure(), id);
             }
             context.response().setStatusCode(code.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(Json.encode(Problem.of(code, code == ErrorCode.INTERNAL_ERROR

@@ -8,6 +8,7 @@ import dev.crate.server.config.CrateConfig;
 import dev.crate.server.crypto.AuditMac;
 import dev.crate.server.keys.KeyService;
 import dev.crate.server.support.Times;
+import dev.crate.server.log.LogId;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -45,7 +46,7 @@ public class AuditRetentionJob {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run(Times.now().minus(retention)).onFailure().invoke(e ->
-                LOG.warnf("CRATE-0610 audit retention failed this round (%s); it runs again later", e.getClass().getSimpleName()))
+                LogId.AUDIT_RETENTION_FAILED.log(LOG, e.getClass().getSimpleName()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

@@ -14,6 +14,7 @@ import dev.crate.server.identity.AccessPolicy;
 import dev.crate.server.identity.OrganizationRepository;
 import dev.crate.server.keys.KeyService;
 import dev.crate.server.support.Offload;
+import dev.crate.server.log.LogId;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,8 +96,7 @@ public class KeyRotationService {
         }
         return audit.commit(audit.entry(caller, orgId, action, null, null, null).withDetail(audit.detail(detail)))
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("CRATE-0602 the %s rotation of org %s is done but could not be recorded in the audit trail "
-                            + "(request %s)", rotation.tier(), orgId, caller.origin().requestId());
+                    LogId.ROTATION_NOT_AUDITED.log(LOG, rotation.tier(), orgId, caller.origin().requestId());
                     return null;
                 });
     }

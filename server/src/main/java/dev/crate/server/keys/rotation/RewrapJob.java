@@ -17,6 +17,7 @@ import dev.crate.server.crypto.sealing.TransportKeyPair;
 import dev.crate.server.domain.OrgKey;
 import dev.crate.server.keys.OrgKeyState;
 import dev.crate.server.keys.TransportKeyState;
+import dev.crate.server.log.LogId;
 import dev.crate.server.metrics.CrateMetrics.Rotation;
 import dev.crate.server.metrics.CrateMetrics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -91,7 +92,7 @@ public class RewrapJob {
                 return;
             }
             // the database is unreachable or the like; the job keeps no progress of its own, so the next run resumes
-            LOG.warnf("CRATE-0040 the key rotation job could not run (%s); the next check tries again", e.getClass().getSimpleName());
+            LogId.ROTATION_JOB_NOT_RUN.log(LOG, e.getClass().getSimpleName());
         }
     }
 
@@ -140,7 +141,7 @@ public class RewrapJob {
         int disabled = run(conn, "update transport_keys set state = " + TransportKeyState.DISABLED.literal() + ", disabled_at = $1, "
                 + "wrapped_private_key = '\\x'::bytea where state = " + TransportKeyState.GRACE.literal() + " and grace_until <= $1", Tuple.of(now())).rowCount();
         if (disabled > 0) {
-            LOG.infof("CRATE-0035 %d transport key(s) reached the end of their grace period: disabled, private halves destroyed",
+            LogId.TRANSPORT_KEYS_EXPIRED.log(LOG,
                     disabled);
         }
         for (Row row : all(conn, "select distinct org_id from org_keys where state = " + OrgKeyState.RETIRING.literal(), Tuple.tuple())) {
@@ -149,8 +150,8 @@ public class RewrapJob {
                 rewrapOrg(conn, orgId);
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.ORG_KEY);
-                LOG.errorf("CRATE-0036 re-wrapping the data keys of org %s failed (%s); the next run resumes", orgId,
-                        e.getClass().getSimpleName());
+                LogId.ORG_ROTATION_FAILED.log(LOG, "re-wrapping the data keys", orgId,
+                        e.getClass().getSimpleName(), "; the next run resumes");
             }
         }
         Row rootRotation = oneOrNull(conn, "select to_key from key_rotations where tier = 'root' and state = 'running' limit 1",
@@ -158,15 +159,14 @@ public class RewrapJob {
         if (rootRotation != null && !rootKey.activeKid().equals(rootRotation.getString("to_key"))) {
             // A replica whose configuration is not (yet) the one the rotation was started with: re-wrapping
             // under its own active key would undo the rotation. A replica configured like the starter does it.
-            LOG.warnf("CRATE-0038 a root key rotation to %s is running, but this replica's active root key is %s: it leaves "
-                    + "the re-wrap to a replica configured with %s (docs/SECURITY.md 2.3)", rootRotation.getString("to_key"),
+            LogId.ROOT_KEY_REWRAP_LEFT_TO_OTHERS.log(LOG, rootRotation.getString("to_key"),
                     rootKey.activeKid(), rootRotation.getString("to_key"));
         } else if (rootRotation != null) {
             try {
                 rewrapRoot(conn);
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.ROOT_KEY);
-                LOG.errorf("CRATE-0037 re-wrapping org keys under root key %s failed (%s); the next run resumes",
+                LogId.ROOT_KEY_REWRAP_FAILED.log(LOG,
                         rootKey.activeKid(), e.getClass().getSimpleName());
             }
         }
@@ -181,7 +181,7 @@ public class RewrapJob {
                 inTransaction(conn, c -> starter.rotateOrgKey(c, due.getUUID("org_id"), trigger, true, null));
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.ORG_KEY);
-                LOG.errorf("CRATE-0036 rotating the org key of org %s failed (%s)", due.getUUID("org_id"), e.getClass().getSimpleName());
+                LogId.ORG_ROTATION_FAILED.log(LOG, "rotating the org key", due.getUUID("org_id"), e.getClass().getSimpleName(), "");
             }
         }
     }
@@ -197,8 +197,8 @@ public class RewrapJob {
                 inTransaction(conn, c -> starter.rotateTransportKey(c, due.getUUID("org_id"), "schedule", pair, cutoff, null));
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.TRANSPORT_KEY);
-                LOG.errorf("CRATE-0036 rotating the transport key of org %s failed (%s)", due.getUUID("org_id"),
-                        e.getClass().getSimpleName());
+                LogId.ORG_ROTATION_FAILED.log(LOG, "rotating the transport key", due.getUUID("org_id"),
+                        e.getClass().getSimpleName(), "");
             }
         }
     }
@@ -326,7 +326,7 @@ public class RewrapJob {
             }
             run(conn, "update org_keys set state = " + OrgKeyState.RETIRED.literal() + ", wrapped_key = '\\x'::bytea, retired_at = $3 "
                     + "where org_id = $1 and version = $2", Tuple.of(orgId, version, now()));
-            LOG.infof("CRATE-0031 org %s: org key v%d retired, its wrapped material destroyed", orgId, version);
+            LogId.ORG_KEY_RETIRED.log(LOG, orgId, version);
         }
         if (all) {
             for (Row done : all(conn, "update key_rotations set state = 'done', finished_at = $2 where org_id = $1 and tier = 'org' "
@@ -372,9 +372,7 @@ public class RewrapJob {
                     + "returning started_at, from_key", Tuple.of(now()))) {
                 metrics.rotation(Rotation.ROOT_KEY);
                 metrics.rotationDuration(Rotation.ROOT_KEY, Duration.between(done.getOffsetDateTime("started_at"), now()));
-                LOG.infof("CRATE-0032 root key rotation done: every org key is wrapped by %s; root key(s) %s are no longer "
-                        + "needed: remove them from the configuration (CRATE_ROOT_KEY_PREVIOUS) and keep a backup as your "
-                        + "policy requires", rootKey.activeKid(), done.getString("from_key"));
+                LogId.ROOT_KEY_ROTATION_DONE.log(LOG, rootKey.activeKid(), done.getString("from_key"));
             }
             return Optional.of(true);
         });

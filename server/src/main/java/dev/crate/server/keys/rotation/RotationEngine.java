@@ -15,6 +15,7 @@ import dev.crate.server.audit.AuditAction;
 import dev.crate.server.audit.AuditEntry;
 import dev.crate.server.audit.AuditService;
 import dev.crate.server.audit.AuditWriter;
+import dev.crate.server.log.LogId;
 import dev.crate.server.config.CrateConfig;
 import dev.crate.server.crypto.KeyHierarchy;
 import dev.crate.server.crypto.aead.Aead;
@@ -98,7 +99,7 @@ public class RotationEngine {
         KeyRotation rotation = new KeyRotation("org", "v" + from, "v" + to, trigger, "running", 0, now, null);
         record(conn, orgId, rotation);
         audit(conn, orgId, AuditAction.KEY_ROTATE, caller, rotation);
-        LOG.infof("CRATE-0030 org %s: org key v%d is active (was v%d, %s); re-wrapping data keys under it", orgId, to, from, trigger);
+        LogId.ORG_KEY_ROTATED.log(LOG, orgId, to, from, trigger);
         return Optional.of(rotation);
     }
 
@@ -156,7 +157,7 @@ public class RotationEngine {
         record(conn, orgId, rotation);
         audit(conn, orgId, AuditAction.TRANSPORT_KEY_ROTATE, caller, rotation);
         metrics.rotation(Rotation.TRANSPORT_KEY);
-        LOG.infof("CRATE-0033 org %s: transport key %s is published; %s stays usable until %s", orgId, pair.kid(),
+        LogId.TRANSPORT_KEY_ROTATED.log(LOG, orgId, pair.kid(),
                 old.getString("kid"), now.plus(config.transportKeyGrace()));
         return Optional.of(rotation);
     }
@@ -174,7 +175,7 @@ public class RotationEngine {
                 // goes to this configuration's key (the job re-wraps only on replicas whose active key it is).
                 running = one(conn, "update key_rotations set to_key = $2 where id = $1 returning *",
                         Tuple.of(running.getUUID("id"), rootKey.activeKid()));
-                LOG.infof("CRATE-0039 the running root key rotation now goes to %s", rootKey.activeKid());
+                LogId.ROOT_KEY_ROTATION_RETARGETED.log(LOG, rootKey.activeKid());
             }
             if (running != null) {
                 return Optional.of(rotation(running));
@@ -186,7 +187,7 @@ public class RotationEngine {
             KeyRotation rotation = new KeyRotation("root", nothing ? rootKey.activeKid() : old.getString("kids"),
                     rootKey.activeKid(), trigger, nothing ? "done" : "running", 0, now, nothing ? now : null);
             record(conn, null, rotation);
-            LOG.infof("CRATE-0034 root key rotation to %s started (%d org keys to re-wrap)", rootKey.activeKid(), old.getLong("n"));
+            LogId.ROOT_KEY_ROTATION_STARTED.log(LOG, rootKey.activeKid(), old.getLong("n"));
             return Optional.of(rotation);
         }).orElseThrow();
     }
@@ -205,8 +206,8 @@ public class RotationEngine {
         } catch (RuntimeException e) {
             // the rotation's transaction rolls back with it: nothing rotated without its record
             metrics.auditWriteFailure();
-            LOG.errorf("CRATE-0600 an audit record could not be written (%s); the %s rotation of org %s was refused",
-                    e.getClass().getSimpleName(), r.tier(), orgId);
+            LogId.AUDIT_WRITE_FAILED.log(LOG,
+                    e.getClass().getSimpleName(), "the " + r.tier() + " rotation of org " + orgId);
             throw new CrateException(ErrorCode.AUDIT_UNAVAILABLE,
                     "the audit trail cannot be written right now; nothing was rotated");
         }
