@@ -1,5 +1,6 @@
 package dev.crate.server;
 
+import dev.crate.server.crypto.provider.CryptoProviders;
 import dev.crate.server.embedded.EmbeddedDatabase;
 import dev.crate.server.embedded.EmbeddedDatabaseException;
 import io.quarkus.runtime.Quarkus;
@@ -17,6 +18,7 @@ public final class CrateMain {
     }
 
     public static void main(String... args) {
+        CryptoProviders.install(); // before anything creates a key or a cipher; logged as CRATE-0050 at start
         DatabaseSettings settings = DatabaseSettings.fromEnvironment();
         DatabaseSettings.enableOidcWhenConfigured();
         if (settings.external()) {

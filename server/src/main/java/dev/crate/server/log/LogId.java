@@ -74,6 +74,10 @@ public enum LogId {
     ROOT_KEY_ROTATION_RETARGETED(39, Level.INFO, "the running root key rotation now goes to %s"),
     ROTATION_JOB_NOT_RUN(40, Level.WARN, "the key rotation job could not run (%s); the next check tries again"),
 
+    CRYPTO_PROVIDERS(50, Level.INFO, "crypto providers: %s"),
+    CRYPTO_PROVIDER_SETTING_IGNORED(51, Level.WARN,
+            "crate.crypto.provider=%s is read only from -D or CRATE_CRYPTO_PROVIDER; ignored"),
+
     UNEXPECTED_REST(500, Level.ERROR, "unexpected %s while handling request %s"),
     UNHANDLED_REQUEST_FAILURE(501, Level.ERROR, "unhandled failure of request %s"),
     UNEXPECTED_GRPC(502, Level.ERROR, "unexpected %s while handling gRPC request %s"),
