@@ -63,7 +63,7 @@ public class SecretsGrpcService implements SecretsService {
     public Uni<RetrieveSecretsResponse> retrieveSecrets(RetrieveSecretsRequest request) {
         return callers.current()
                 .chain(caller -> secrets.retrieve(caller, request.getOrganizationId(), GrpcMessages.retrieve(request)))
-                .map(sealed -> RetrieveSecretsResponse.newBuilder().setSealedPayload(sealed.sealedPayload()).build());
+                .map(answer -> RetrieveSecretsResponse.newBuilder().setSealedPayload(answer.sealedPayload()).build());
     }
 
     @Override
