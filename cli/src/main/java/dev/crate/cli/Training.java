@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -24,6 +26,15 @@ public final class Training {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         System.setOut(quiet);
         System.setErr(quiet);
+        exercise(quiet);
+    }
+
+    /**
+     * Runs the workload and answers the exit code of each command that should succeed (a failing one
+     * still trains its classes, so the launcher keeps the archive either way; tests look at them).
+     */
+    static Map<String, Integer> exercise(PrintStream quiet) throws Exception {
+        Map<String, Integer> codes = new LinkedHashMap<>();
         Path home = Files.createTempDirectory("crate-training");
         try (TrainingServer server = new TrainingServer()) {
             Map<String, String> env = new HashMap<>(System.getenv());
@@ -34,20 +45,25 @@ public final class Training {
             env.put("CRATE_ORG", TrainingServer.ORG);
             Host.use(new Host(env, home, quiet, quiet, new ByteArrayInputStream(new byte[0])));
             for (int round = 0; round < 2; round++) {
-                Main.execute("run", "--", "true");
-                Main.execute("run", "--env", "dev", "--tags", "backend", "--", "true");
-                Main.execute("secrets", "list");
-                Main.execute("secrets", "fetch", "--env", "dev");
+                run(codes, "run", "--", "true");
+                run(codes, "run", "--env", "dev", "--tags", "backend", "--", "true");
+                run(codes, "secrets", "list");
+                run(codes, "secrets", "fetch", "--env", "dev");
             }
-            Main.execute("secrets", "list", "-o", "json");
+            run(codes, "secrets", "list", "-o", "json");
             Main.execute("run", "--help");
             env.put("CRATE_SERVER", "http://127.0.0.1:1");
             Main.execute("secrets", "list");
         } finally {
             Host.use(Host.system());
             try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
+        return codes;
+    }
+
+    private static void run(Map<String, Integer> codes, String... args) {
+        codes.merge(String.join(" ", args), Main.execute(args), Math::max);
     }
 }
