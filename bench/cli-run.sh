@@ -6,9 +6,9 @@
 #   crate run -- true      one sealed retrieval of the 20 secrets, the child started and reaped
 #   first run after a build: crate run -- true with no class archive yet (it is deleted before
 #                          each of these runs; the background training that run starts is awaited)
-# Each figure is the median wall time (and median user+sys CPU time) over RUNS runs; the ratios
-# against java -version of the same run are the comparable part, and are checked against the
-# targets of issue 14. Needs the server and CLI jars built (mvn -DskipTests package) and a
+# Each figure is the median wall time (and median user+sys CPU time) over RUNS runs, the commands
+# taking turns; the ratios against java -version of the same run are the comparable part, and are
+# checked against the targets of issue 14. Needs the server and CLI jars built (mvn -DskipTests package) and a
 # PostgreSQL on 127.0.0.1:5432 (trust), else the server's embedded one.
 # Usage: bench/cli-run.sh [runs] [first-runs]   (defaults 21 and 11; at least 11 each)
 set -euo pipefail
@@ -72,49 +72,49 @@ sample() {
   awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}' "$f"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
-# measure N cmd...: prints "median_wall median_cpu"
-measure() {
-  local n="$1"; shift
-  local samples
-  samples=$(for _ in $(seq 1 "$n"); do sample "$@"; done)
-  echo "$(cut -d' ' -f1 <<<"$samples" | median) $(cut -d' ' -f2 <<<"$samples" | median)"
-}
-# The first run after a build: no archive, so the launcher starts its background training.
-first_run() {
-  for _ in $(seq 1 "$first_runs"); do
-    await_training
-    rm -f "$cache"/cli-*.jsa
-    sample "$crate" run -- true
-  done
-}
 
+# The commands take turns, one sample each per round, so that a change of the machine's load
+# during the run weighs on all of them alike (the ratios stay comparable). The first run after a
+# build is measured in the first FIRST_RUNS rounds: the archive is deleted, one run starts without
+# it (and starts the background training), and the round waits for that training to finish.
+names=(java_version default_java crate_version secrets_list run first_run)
+for name in "${names[@]}"; do : >"$work/$name"; done
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-read -r jv_wall jv_cpu < <(measure "$runs" "$launcher_java" -version)
-read -r djv_wall djv_cpu < <(measure "$runs" java -version)
-read -r ver_wall ver_cpu < <(measure "$runs" "$crate" --version)
-read -r list_wall list_cpu < <(measure "$runs" "$crate" secrets list)
-read -r run_wall run_cpu < <(measure "$runs" "$crate" run -- true)
-first_samples=$(first_run)
-first_wall=$(cut -d' ' -f1 <<<"$first_samples" | median)
-first_cpu=$(cut -d' ' -f2 <<<"$first_samples" | median)
-await_training
+rounds=$(( runs > first_runs ? runs : first_runs ))
+for round in $(seq 1 "$rounds"); do
+  if [ "$round" -le "$runs" ]; then
+    sample "$launcher_java" -version >>"$work/java_version"
+    sample java -version >>"$work/default_java"
+    sample "$crate" --version >>"$work/crate_version"
+    sample "$crate" secrets list >>"$work/secrets_list"
+    sample "$crate" run -- true >>"$work/run"
+  fi
+  if [ "$round" -le "$first_runs" ]; then
+    rm -f "$cache"/cli-*.jsa
+    sample "$crate" run -- true >>"$work/first_run"
+    await_training
+  fi
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+wall() { cut -d' ' -f1 "$work/$1" | median; }
+cpu() { cut -d' ' -f2 "$work/$1" | median; }
+jv_wall=$(wall java_version)
 
 echo "runs per command: $runs (first run after a build: $first_runs); launcher: $("$crate" --version)"
 echo "load average before: $load_before; after: $load_after; $(nproc) cores"
 printf '%-40s %7s %7s %8s\n' "" "wall ms" "cpu ms" "wall / java"
 row() { awk -v n="$1" -v w="$2" -v c="$3" -v j="$jv_wall" 'BEGIN {printf "%-40s %7d %7d %8.2f\n", n, w, c, w / j}'; }
-row "java -version (launcher's JVM)" "$jv_wall" "$jv_cpu"
-row "java -version (default java)" "$djv_wall" "$djv_cpu"
-row "crate --version" "$ver_wall" "$ver_cpu"
-row "crate secrets list (20 secrets)" "$list_wall" "$list_cpu"
-row "crate run -- true (20 secrets)" "$run_wall" "$run_cpu"
-row "first run after a build (no archive)" "$first_wall" "$first_cpu"
+row "java -version (launcher's JVM)" "$jv_wall" "$(cpu java_version)"
+row "java -version (default java)" "$(wall default_java)" "$(cpu default_java)"
+row "crate --version" "$(wall crate_version)" "$(cpu crate_version)"
+row "crate secrets list (20 secrets)" "$(wall secrets_list)" "$(cpu secrets_list)"
+row "crate run -- true (20 secrets)" "$(wall run)" "$(cpu run)"
+row "first run after a build (no archive)" "$(wall first_run)" "$(cpu first_run)"
 target() {
   awk -v n="$1" -v w="$2" -v j="$jv_wall" -v t="$3" 'BEGIN {r = w / j;
     printf "target %-34s %5.2f <= %-4s %s\n", n, r, t, (r <= t ? "met" : "NOT met")}'
 }
-target "crate run / java -version" "$run_wall" 4
-target "crate run / java -version (aim)" "$run_wall" 2.5
-target "crate secrets list / java -version" "$list_wall" 3
-target "first run / java -version" "$first_wall" 8
+target "crate run / java -version" "$(wall run)" 4
+target "crate run / java -version (aim)" "$(wall run)" 2.5
+target "crate secrets list / java -version" "$(wall secrets_list)" 3
+target "first run / java -version" "$(wall first_run)" 8
