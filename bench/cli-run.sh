@@ -23,6 +23,8 @@ server_pid=""
 db=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; fi
+  # a background training the last run started would write into the cache after it is removed
+  if [ -n "${cache:-}" ] && declare -F await_training >/dev/null; then await_training; fi
   if [ -n "$db" ]; then psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; fi
   rm -rf "$work"
 }
