@@ -22,10 +22,11 @@ token="crate_$(openssl rand -hex 24)"
 server_pid=""
 db=""
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; fi
+  # the server exits with 143 on SIGTERM: under set -e an unguarded wait would end the clean-up here
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; fi
   # a background training the last run started would write into the cache after it is removed
   if [ -n "${cache:-}" ] && declare -F await_training >/dev/null; then await_training; fi
-  if [ -n "$db" ]; then psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; fi
+  if [ -n "$db" ]; then psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
