@@ -10,7 +10,7 @@
 # taking turns; the ratios against java -version of the same run are the comparable part, and are
 # checked against the targets of issue 14. Needs the server and CLI jars built (mvn -DskipTests package) and a
 # PostgreSQL on 127.0.0.1:5432 (trust), else the server's embedded one.
-# Usage: bench/cli-run.sh [runs] [first-runs]   (defaults 21 and 11; at least 11 each)
+# Usage: bench/cli-run.sh [runs] [first-runs]   (defaults 21 and 11; quote only figures of >= 11 each)
 set -euo pipefail
 [ -x /usr/bin/time ] || { echo "cli-run.sh needs GNU time (/usr/bin/time, Debian package time)" >&2; exit 1; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
