@@ -1,24 +1,22 @@
 package dev.crate.cli;
 
-import dev.crate.cli.client.CliException;
-import dev.crate.cli.client.CrateClient;
-import dev.crate.cli.client.Json;
-import dev.crate.cli.output.Dotenv;
-import dev.crate.protocol.sealing.Sealing;
-import dev.crate.protocol.sealing.TemporaryKey;
-import dev.crate.protocol.wire.RetrievedPayload;
+import dev.crate.cli.session.Host;
+import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.security.KeyPairGenerator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
-import org.jose4j.jwe.JsonWebEncryption;
-import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
-import org.jose4j.jwk.JsonWebKey;
 
 /**
- * The class-loading workload that {@code bin/crate} records once per jar into a CDS archive or AOT
- * cache: command parsing, JSON, sealing, opening a sealed answer and an HTTP exchange, all offline.
+ * The workload that {@code bin/crate} records once per jar into an AOT cache (Java 25) or AppCDS
+ * archive (Java 17): the commands people run most ({@code run}, {@code secrets list}, {@code fetch}),
+ * each through its real path (Aesh parsing, settings, JSON, the HTTP exchange, the temporary key and
+ * opening the sealed answer, starting a child) against {@link TrainingServer} on loopback, plus a
+ * help page and an unreachable server. Nothing here touches the user's configuration or a real server.
  */
 public final class Training {
     private Training() {
@@ -28,24 +26,44 @@ public final class Training {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         System.setOut(quiet);
         System.setErr(quiet);
-        Main.execute("run", "--help");
-        Main.execute("secrets", "list", "--server", "http://127.0.0.1:1", "--org", "00000000-0000-0000-0000-000000000000");
-        Main.execute("run", "--server", "http://127.0.0.1:1", "--org", "00000000-0000-0000-0000-000000000000", "--", "true");
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        Sealing.sealJwe(rsa.generateKeyPair().getPublic(), "kid", new byte[] {1, 2, 3});
-        TemporaryKey key = TemporaryKey.generate();
-        JsonWebEncryption jwe = new JsonWebEncryption();
-        jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.ECDH_ES);
-        jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
-        jwe.setKey(JsonWebKey.Factory.newJwk(key.publicJwk()).getKey());
-        jwe.setPlaintext("{\"environment\":\"dev\",\"secrets\":[{\"name\":\"A\",\"value\":\"b\",\"version\":1,\"tags\":[]}],\"missing\":[]}");
-        Json.MAPPER.readValue(key.open(jwe.getCompactSerialization()), RetrievedPayload.class);
-        Dotenv.read(Dotenv.write(Map.of("A", "b")));
-        try {
-            new CrateClient("http://127.0.0.1:1", () -> "t").get("/organizations", dev.crate.protocol.wire.OrganizationList.class);
-        } catch (CliException expected) {
-            // offline on purpose
+        exercise(quiet);
+    }
+
+    /**
+     * Runs the workload and answers the exit code of each command that should succeed (a failing one
+     * still trains its classes, so the launcher keeps the archive either way; tests look at them).
+     */
+    static Map<String, Integer> exercise(PrintStream quiet) throws Exception {
+        Map<String, Integer> codes = new LinkedHashMap<>();
+        Path home = Files.createTempDirectory("crate-training");
+        try (TrainingServer server = new TrainingServer()) {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.keySet().removeIf(name -> name.startsWith("CRATE_"));
+            env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+            env.put("CRATE_SERVER", server.url());
+            env.put("CRATE_TOKEN", "crate_training");
+            env.put("CRATE_ORG", TrainingServer.ORG);
+            Host.use(new Host(env, home, quiet, quiet, new ByteArrayInputStream(new byte[0])));
+            for (int round = 0; round < 2; round++) {
+                run(codes, "run", "--", "true");
+                run(codes, "run", "--env", "dev", "--tags", "backend", "--", "true");
+                run(codes, "secrets", "list");
+                run(codes, "secrets", "fetch", "--env", "dev");
+            }
+            run(codes, "secrets", "list", "-o", "json");
+            Main.execute("run", "--help");
+            env.put("CRATE_SERVER", "http://127.0.0.1:1");
+            Main.execute("secrets", "list");
+        } finally {
+            Host.use(Host.system());
+            try (var files = Files.walk(home)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
+        return codes;
+    }
+
+    private static void run(Map<String, Integer> codes, String... args) {
+        codes.merge(String.join(" ", args), Main.execute(args), Math::max);
     }
 }

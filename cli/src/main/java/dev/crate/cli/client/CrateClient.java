@@ -27,7 +27,7 @@ public final class CrateClient {
     public CrateClient(String server, Supplier<String> token) {
         this.server = stripSlash(server);
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClients.forServer(this.server).build();
     }
 
     public String server() {
@@ -90,6 +90,7 @@ public final class CrateClient {
         } else {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(encode(body)));
         }
+        dev.crate.cli.Timing.mark("request built");
         HttpResponse<byte[]> response = exchange(request.build());
         return parse(response);
     }

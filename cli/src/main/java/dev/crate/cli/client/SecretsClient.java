@@ -46,10 +46,13 @@ public final class SecretsClient {
 
     /** One sealed retrieval; {@code names} or {@code tags} null means no such filter. */
     public RetrievedPayload retrieve(String environment, List<String> names, List<String> tags) {
+        dev.crate.cli.Timing.mark("context resolved");
         TemporaryKey key = TemporaryKey.generate();
+        dev.crate.cli.Timing.mark("temporary key made");
         RetrieveRequest request = new RetrieveRequest(environment, names, tags == null || tags.isEmpty() ? null : tags, null,
                 key.publicJwk());
         RetrieveResponse response = client.send("POST", path + "/retrieve", request, RetrieveResponse.class);
+        dev.crate.cli.Timing.mark("server answered");
         try {
             return Json.MAPPER.readValue(key.open(response.sealedPayload()), RetrievedPayload.class);
         } catch (IOException | IllegalArgumentException e) {

@@ -28,6 +28,7 @@ public abstract class CrateCommand implements Command<CommandInvocation> {
 
     @Override
     public CommandResult execute(CommandInvocation invocation) {
+        dev.crate.cli.Timing.mark("command parsed");
         this.invocation = invocation;
         Host host = Host.current();
         try {

@@ -64,6 +64,7 @@ public class RunCommand extends CrateCommand {
             throw new CliException("refusing to inject " + String.join(", ", dangerous)
                     + ": such variables can make the child run other code; pass --allow-dangerous if you mean it");
         }
+        dev.crate.cli.Timing.mark("payload opened");
         tell(context, client, injection);
         return ChildProcess.run(argv, ChildEnvironment.merge(context.host().env(), secrets, preserveEnv));
     }
