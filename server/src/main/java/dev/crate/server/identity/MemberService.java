@@ -11,6 +11,7 @@ import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.Grants;
 import dev.crate.server.domain.Role;
+import dev.crate.server.domain.Validation;
 import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -58,6 +59,8 @@ public class MemberService {
         if (request == null || (request.email() == null) == (request.subject() == null)) {
             throw new CrateException(ErrorCode.INVALID_MEMBER_REQUEST, "give exactly one of email or subject");
         }
+        Validation.text(request.email(), ErrorCode.INVALID_MEMBER_REQUEST, "email");
+        Validation.text(request.subject(), ErrorCode.INVALID_MEMBER_REQUEST, "subject");
         if (request.email() != null && !EMAIL.matcher(request.email()).matches()) {
             throw new CrateException(ErrorCode.INVALID_MEMBER_REQUEST, "email is not an email address");
         }
