@@ -78,6 +78,17 @@ public final class Validation {
         return names.stream().map(Validation::secretName).distinct().toList();
     }
 
+    /**
+     * Free text bound for a PostgreSQL {@code text} column, which cannot hold U+0000: refused as a bad
+     * input with {@code code} instead of failing in the database.
+     */
+    public static String text(String text, ErrorCode code, String field) {
+        if (text != null && text.indexOf('\u0000') >= 0) {
+            throw new CrateException(code, field + " must not contain the character U+0000 (NUL)");
+        }
+        return text;
+    }
+
     public static List<String> sorted(String[] tags) {
         String[] copy = tags == null ? new String[0] : tags.clone();
         Arrays.sort(copy);

@@ -11,7 +11,9 @@ import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.Grants;
 import dev.crate.server.domain.Role;
+import dev.crate.server.domain.Validation;
 import dev.crate.server.support.Times;
+import dev.crate.server.support.UniqueViolation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +60,8 @@ public class MemberService {
         if (request == null || (request.email() == null) == (request.subject() == null)) {
             throw new CrateException(ErrorCode.INVALID_MEMBER_REQUEST, "give exactly one of email or subject");
         }
+        Validation.text(request.email(), ErrorCode.INVALID_MEMBER_REQUEST, "email");
+        Validation.text(request.subject(), ErrorCode.INVALID_MEMBER_REQUEST, "subject");
         if (request.email() != null && !EMAIL.matcher(request.email()).matches()) {
             throw new CrateException(ErrorCode.INVALID_MEMBER_REQUEST, "email is not an email address");
         }
@@ -70,7 +74,7 @@ public class MemberService {
                 .chain(a -> Panache.withTransaction(() -> resolveSubject(request).chain(subject -> members.findByEmailOrSubject(a.org().id, subject, request.email())
                         .chain(existing -> {
                             if (existing != null) {
-                                throw new CrateException(ErrorCode.MEMBER_EXISTS, "already a member of this organization");
+                                throw alreadyMember();
                             }
                             MemberRecord row = new MemberRecord();
                             row.id = UUID.randomUUID();
@@ -83,7 +87,13 @@ public class MemberService {
                             row.createdBy = caller.actor();
                             return members.persist(row).chain(this::toWire).call(member -> audit.append(
                                     memberEntry(caller, a, AuditAction.MEMBER_ADD, row)));
-                        })))));
+                        })))
+                        // a concurrent add of the same email or subject committed first: the unique index decides
+                        .onFailure(UniqueViolation::in).transform(e -> alreadyMember())));
+    }
+
+    private static CrateException alreadyMember() {
+        return new CrateException(ErrorCode.MEMBER_EXISTS, "already a member of this organization");
     }
 
     public Uni<Member> update(Caller caller, String orgId, String memberId, UpdateMemberRequest request) {

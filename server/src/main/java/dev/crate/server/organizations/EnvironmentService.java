@@ -11,6 +11,7 @@ import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.Validation;
 import dev.crate.server.identity.AccessPolicy;
 import dev.crate.server.support.Times;
+import dev.crate.server.support.UniqueViolation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,12 +50,18 @@ public class EnvironmentService {
                 .map(a -> a.requireAdmin().org()).chain(org -> Panache.withTransaction(() ->
                 environments.findByName(org.id, name).chain(existing -> {
                     if (existing != null) {
-                        throw new CrateException(ErrorCode.ENVIRONMENT_EXISTS, "environment '" + name + "' already exists");
+                        throw exists(name);
                     }
                     EnvironmentRecord row = record(org.id, name, false);
                     return environments.persist(row).map(EnvironmentService::toWire).call(created -> audit.append(
                             audit.entry(caller, org.id, AuditAction.ENVIRONMENT_CREATE, name, null, null)));
-                }))));
+                }))
+                // a concurrent create of the same name committed first: the unique index decides
+                .onFailure(UniqueViolation::in).transform(e -> exists(name))));
+    }
+
+    private static CrateException exists(String name) {
+        return new CrateException(ErrorCode.ENVIRONMENT_EXISTS, "environment '" + name + "' already exists");
     }
 
     /** Inside the caller's transaction: the built-in environments of a new org. */

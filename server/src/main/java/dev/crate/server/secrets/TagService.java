@@ -78,6 +78,7 @@ public class TagService {
         if (metadata.color() != null && !Limits.TAG_COLOR.matcher(metadata.color()).matches()) {
             throw new CrateException(ErrorCode.INVALID_TAG_METADATA, "color must look like #ff0000");
         }
+        Validation.text(metadata.description(), ErrorCode.INVALID_TAG_METADATA, "description");
         if (metadata.description() != null && metadata.description().length() > Limits.MAX_TAG_DESCRIPTION) {
             throw new CrateException(ErrorCode.INVALID_TAG_METADATA,
                     "description holds at most " + Limits.MAX_TAG_DESCRIPTION + " characters");

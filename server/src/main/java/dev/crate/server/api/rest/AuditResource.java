@@ -1,11 +1,13 @@
 package dev.crate.server.api.rest;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.crate.protocol.wire.AuditEventList;
 import dev.crate.protocol.wire.AuditVerification;
 import dev.crate.server.audit.trail.AuditTrailService.Query;
 import dev.crate.server.audit.trail.AuditTrailService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -57,8 +60,30 @@ public class AuditResource {
     public RestMulti<String> export(@PathParam("id") String orgId, @QueryParam("format") String format,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("actor") String actor,
             @QueryParam("action") String action, @QueryParam("env") String env) {
-        return RestMulti.fromUniResponse(trail.export(Callers.of(identity), orgId, new Query(from, to, actor, action, env), format),
-                AuditTrailService.Export::lines,
+        return stream(orgId, format, new Query(from, to, actor, action, env), AuditTrailService.Export::lines);
+    }
+
+    /**
+     * The same export for a client whose Accept names {@code application/x-ndjson}, as docs/API.md
+     * documents (one streamed method cannot produce two media types here). For that media type the
+     * REST layer writes each item with Jackson and ends it with a line feed itself, so each line goes
+     * out as a raw value without its own line feed; the bytes sent are the same. Hidden: the operation
+     * above documents both media types.
+     */
+    @GET
+    @Path("/export")
+    @Produces("application/x-ndjson")
+    @Operation(hidden = true)
+    public RestMulti<RawValue> exportJsonLines(@PathParam("id") String orgId, @QueryParam("format") String format,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("actor") String actor,
+            @QueryParam("action") String action, @QueryParam("env") String env) {
+        return stream(orgId, format, new Query(from, to, actor, action, env), export -> export.lines()
+                .map(line -> new RawValue(line.endsWith("\n") ? line.substring(0, line.length() - 1) : line)));
+    }
+
+    private <T> RestMulti<T> stream(String orgId, String format, Query query,
+            Function<AuditTrailService.Export, Multi<T>> lines) {
+        return RestMulti.fromUniResponse(trail.export(Callers.of(identity), orgId, query, format), lines,
                 export -> Map.of("Content-Type", List.of(export.mediaType() + "; charset=utf-8"),
                         "Content-Disposition", List.of("attachment; filename=\"" + export.fileName() + "\"")));
     }

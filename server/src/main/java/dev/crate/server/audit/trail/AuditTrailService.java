@@ -189,6 +189,7 @@ public class AuditTrailService {
             throw invalid("action is an action name such as secret.read, or a family such as secret.");
         }
         String actor = query.actor() == null || query.actor().isEmpty() ? null : query.actor();
+        Validation.text(actor, ErrorCode.INVALID_AUDIT_QUERY, "actor");
         if (actor != null && actor.length() > 320) {
             throw invalid("actor is a user id, email, API key id or name");
         }

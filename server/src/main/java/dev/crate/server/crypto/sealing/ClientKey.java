@@ -2,10 +2,14 @@ package dev.crate.server.crypto.sealing;
 
 import dev.crate.protocol.Limits;
 import dev.crate.protocol.sealing.Pem;
+import java.math.BigInteger;
 import java.security.Key;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECFieldFp;
+import java.security.spec.ECPoint;
+import java.security.spec.EllipticCurve;
 import java.util.Map;
 import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
 import org.jose4j.jwe.JsonWebEncryption;
@@ -57,16 +61,51 @@ public final class ClientKey {
                 throw new ClientKeyException("client_public_jwk: only the EC curve P-256 is accepted", true);
             }
             ECPublicKey publicKey = ec.getECPublicKey();
+            if (!onP256(publicKey.getW())) {
+                throw new ClientKeyException("client_public_jwk: the point (x, y) is not on the curve P-256", false);
+            }
             return new ClientKey(publicKey, KeyManagementAlgorithmIdentifiers.ECDH_ES);
         }
         throw new ClientKeyException("client_public_jwk must be an RSA or EC P-256 key", false);
     }
 
+    /**
+     * An invalid point would fail only when the answer is sealed, after the values were read and the
+     * read audited; worse, a point off the curve is the start of an invalid-curve attack on ECDH.
+     * P-256 has cofactor 1, so a point on the curve is in the group.
+     */
+    private static boolean onP256(ECPoint point) {
+        if (point == null || ECPoint.POINT_INFINITY.equals(point)) {
+            return false;
+        }
+        EllipticCurve curve = EllipticCurves.P256.getCurve();
+        BigInteger p = ((ECFieldFp) curve.getField()).getP();
+        BigInteger x = point.getAffineX();
+        BigInteger y = point.getAffineY();
+        if (x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+            return false;
+        }
+        BigInteger right = x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
+        return y.pow(2).mod(p).equals(right);
+    }
+
+    /**
+     * Besides the size, the shape of the numbers: RSA-OAEP to an even modulus or to the exponent 1 (or
+     * any even one) is no encryption a client could have meant, and exponent 1 sends the padded value in clear.
+     */
     private static ClientKey rsa(RSAPublicKey key) {
-        int bits = key.getModulus().bitLength();
+        BigInteger modulus = key.getModulus();
+        BigInteger exponent = key.getPublicExponent();
+        int bits = modulus.bitLength();
         if (bits < Limits.MIN_CLIENT_RSA_BITS) {
             throw new ClientKeyException("client RSA key has " + bits + " bits; at least "
                     + Limits.MIN_CLIENT_RSA_BITS + " are required", true);
+        }
+        if (!modulus.testBit(0)) {
+            throw new ClientKeyException("client RSA key: the modulus must be odd", false);
+        }
+        if (exponent.compareTo(BigInteger.ONE) <= 0 || !exponent.testBit(0) || exponent.compareTo(modulus) >= 0) {
+            throw new ClientKeyException("client RSA key: the public exponent must be odd, greater than 1 and below the modulus", false);
         }
         return new ClientKey(key, KeyManagementAlgorithmIdentifiers.RSA_OAEP_256);
     }
