@@ -14,14 +14,14 @@ import org.aesh.command.validator.OptionValidatorException;
 
 /** {@code crate}: runs one command and exits with its code (0 ok, 1 failure, 2 usage, the child's for run). */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         Timing.mark("main");
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-v") || args[0].equals("version"))) {
             // answered before Aesh loads: this is the start-up floor the benchmark measures
-            System.out.println("crate " + Version.get() + " (Java " + Runtime.version().feature() + ")");
+            System.out.println(
+                    "crate " + Version.get() + " (Java " + Runtime.version().feature() + ")");
             System.exit(0);
         }
         int code = execute(args);
@@ -41,7 +41,10 @@ public final class Main {
         }
         Argv.Execute execute = (Argv.Execute) outcome;
         try {
-            CommandResult result = AeshRuntimeRunner.builder().command(RootCommand.class).args(execute.args()).execute();
+            CommandResult result = AeshRuntimeRunner.builder()
+                    .command(RootCommand.class)
+                    .args(execute.args())
+                    .execute();
             System.out.flush();
             return result == null ? 1 : result.getResultValue();
         } catch (RuntimeException e) {
@@ -52,7 +55,8 @@ public final class Main {
     /** Aesh reports some parse and validation failures by throwing; they are usage errors, told in one line. */
     private static int failure(RuntimeException e, CommandTree command) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof OptionValidatorException || cause instanceof CommandLineParserException
+            if (cause instanceof OptionValidatorException
+                    || cause instanceof CommandLineParserException
                     || cause instanceof CommandValidatorException) {
                 return Usage.print(cause.getMessage(), command);
             }

@@ -18,8 +18,7 @@ public final class Timing {
     private static long previousThreadCpu;
     private static long previousProcessCpu;
 
-    private Timing() {
-    }
+    private Timing() {}
 
     public static void mark(String phase) {
         if (ON) {
@@ -31,9 +30,14 @@ public final class Timing {
         long now = System.nanoTime();
         long threadCpu = cpuNanos(Path.of("/proc/thread-self/schedstat"));
         long processCpu = processCpuNanos();
-        System.err.printf("crate timing: %-20s %s%+7.1f ms wall, cpu %+6.1f ms this thread, %+6.1f ms process (total %.0f)%n",
-                phase, sinceLauncher(), (now - previous) / 1e6, (threadCpu - previousThreadCpu) / 1e6,
-                (processCpu - previousProcessCpu) / 1e6, processCpu / 1e6);
+        System.err.printf(
+                "crate timing: %-20s %s%+7.1f ms wall, cpu %+6.1f ms this thread, %+6.1f ms process (total %.0f)%n",
+                phase,
+                sinceLauncher(),
+                (now - previous) / 1e6,
+                (threadCpu - previousThreadCpu) / 1e6,
+                (processCpu - previousProcessCpu) / 1e6,
+                processCpu / 1e6);
         previous = now;
         previousThreadCpu = threadCpu;
         previousProcessCpu = processCpu;

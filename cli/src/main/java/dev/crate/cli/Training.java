@@ -19,8 +19,7 @@ import java.util.Map;
  * help page and an unreachable server. Nothing here touches the user's configuration or a real server.
  */
 public final class Training {
-    private Training() {
-    }
+    private Training() {}
 
     public static void main(String[] args) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
@@ -57,7 +56,8 @@ public final class Training {
         } finally {
             Host.use(Host.system());
             try (var files = Files.walk(home)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
         return codes;

@@ -26,8 +26,9 @@ import org.jose4j.jwk.JsonWebKey;
  */
 final class TrainingServer implements AutoCloseable {
     static final String ORG = "00000000-0000-4000-8000-000000000001";
-    private static final String SECRET = "{\"name\":\"TRAINING_%d\",\"environment\":\"dev\",\"version\":1,\"tags\":[\"backend\"],"
-            + "\"updated_at\":\"2026-12-05T12:00:00.123456Z\"}";
+    private static final String SECRET =
+            "{\"name\":\"TRAINING_%d\",\"environment\":\"dev\",\"version\":1,\"tags\":[\"backend\"],"
+                    + "\"updated_at\":\"2026-12-05T12:00:00.123456Z\"}";
 
     private final ServerSocket socket;
     private final Thread acceptor;
@@ -79,7 +80,8 @@ final class TrainingServer implements AutoCloseable {
             String answer = answer(head.substring(0, head.indexOf(' ')), target, body);
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
             out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json;charset=UTF-8\r\ncache-control: no-store\r\n"
-                    + "content-length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "content-length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
         }
@@ -87,7 +89,8 @@ final class TrainingServer implements AutoCloseable {
 
     private static String answer(String method, String target, byte[] body) {
         if (target.startsWith("/organizations")) {
-            return "{\"organizations\":[{\"id\":\"" + ORG + "\",\"name\":\"training\",\"created_at\":\"2026-12-05T12:00:00Z\"}]}";
+            return "{\"organizations\":[{\"id\":\"" + ORG
+                    + "\",\"name\":\"training\",\"created_at\":\"2026-12-05T12:00:00Z\"}]}";
         }
         if (method.equals("POST") && target.endsWith("/secrets/retrieve")) {
             return "{\"sealed_payload\":\"" + seal(body) + "\"}";
@@ -109,13 +112,18 @@ final class TrainingServer implements AutoCloseable {
             JsonNode jwk = Json.MAPPER.readTree(request).path("client_public_jwk");
             StringBuilder secrets = new StringBuilder();
             for (int i = 1; i <= 20; i++) {
-                secrets.append(i > 1 ? "," : "").append("{\"name\":\"TRAINING_").append(i)
-                        .append("\",\"value\":\"value-").append(i).append("\",\"version\":1,\"tags\":[\"backend\"]}");
+                secrets.append(i > 1 ? "," : "")
+                        .append("{\"name\":\"TRAINING_")
+                        .append(i)
+                        .append("\",\"value\":\"value-")
+                        .append(i)
+                        .append("\",\"version\":1,\"tags\":[\"backend\"]}");
             }
             JsonWebEncryption jwe = new JsonWebEncryption();
             jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.ECDH_ES);
             jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
-            jwe.setKey(JsonWebKey.Factory.newJwk(Json.MAPPER.convertValue(jwk, Map.class)).getKey());
+            jwe.setKey(JsonWebKey.Factory.newJwk(Json.MAPPER.convertValue(jwk, Map.class))
+                    .getKey());
             jwe.setPlaintext("{\"environment\":\"dev\",\"secrets\":[" + secrets + "],\"missing\":[]}");
             return jwe.getCompactSerialization();
         } catch (Exception e) {
@@ -128,7 +136,9 @@ final class TrainingServer implements AutoCloseable {
         int matched = 0;
         for (int b = in.read(); b >= 0; b = in.read()) {
             head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
+                    ? matched + 1
+                    : 0;
             if (matched == 4) {
                 return head.toString(StandardCharsets.US_ASCII);
             }

@@ -36,7 +36,8 @@ class CliIT {
     private static final String CANARY_STDIN = "canary-stdin \"quoted\" #hash =eq\nline2 wörld 🔑";
     private static final String CANARY_PAIR = "canary-pair-41d2";
     private static final String CANARY_STORY = "sk_test_canary-story-12345";
-    private static final List<String> CANARIES = List.of("canary-backend", "canary-stdin", "canary-pair", "canary-hist", "canary-story");
+    private static final List<String> CANARIES =
+            List.of("canary-backend", "canary-stdin", "canary-pair", "canary-hist", "canary-story");
 
     private static CrateServer server;
     private static Launcher crate;
@@ -72,13 +73,16 @@ class CliIT {
             files.forEach(f -> assertEquals("rw-------", permissions(f), f.toString()));
         }
         Launcher.Result show = crate.run("session", "org", "show", "-o", "json");
-        assertEquals("default", Json.MAPPER.readTree(show.out()).get("organization_name").asText());
+        assertEquals(
+                "default",
+                Json.MAPPER.readTree(show.out()).get("organization_name").asText());
     }
 
     @Test
     @Order(2)
     void setListGetAndFetch() throws Exception {
-        Launcher.Result set = crate.run(Map.of(), null, "secrets", "set", "BACKEND_KEY", CANARY_BACKEND, "--tags", "backend");
+        Launcher.Result set =
+                crate.run(Map.of(), null, "secrets", "set", "BACKEND_KEY", CANARY_BACKEND, "--tags", "backend");
         assertEquals(0, set.exit(), set.all());
         assertNoCanary(set);
         assertTrue(set.err().contains("shell history"), "warns about values on the command line");
@@ -91,13 +95,19 @@ class CliIT {
 
         Launcher.Result list = crate.run("secrets", "list");
         assertEquals(0, list.exit(), list.all());
-        assertTrue(list.out().contains("BACKEND_KEY") && list.out().contains("FROM_STDIN") && list.out().contains("PAIR_TWO"), list.out());
+        assertTrue(
+                list.out().contains("BACKEND_KEY")
+                        && list.out().contains("FROM_STDIN")
+                        && list.out().contains("PAIR_TWO"),
+                list.out());
         assertNoCanary(list);
 
         Launcher.Result masked = crate.run("secrets", "get", "BACKEND_KEY");
         assertEquals(0, masked.exit(), masked.all());
         assertNoCanary(masked);
-        assertEquals(CANARY_BACKEND + "\n", crate.run("secrets", "get", "BACKEND_KEY", "--plain").out());
+        assertEquals(
+                CANARY_BACKEND + "\n",
+                crate.run("secrets", "get", "BACKEND_KEY", "--plain").out());
 
         Launcher.Result fetch = crate.run("secrets", "fetch", "--format", "json");
         assertEquals(0, fetch.exit(), fetch.all());
@@ -109,8 +119,17 @@ class CliIT {
     @Test
     @Order(3)
     void runGivesTheChildTheSecretsButNotTheToken() throws Exception {
-        Launcher.Result run = crate.run(Map.of("CRATE_TOKEN", server.adminKey), null, "run", "--tags", "backend", "--",
-                "sh", "-c", "test \"$BACKEND_KEY\" = '" + CANARY_BACKEND + "' && test -z \"$PAIR_ONE\" && test -z \"$CRATE_TOKEN\" && echo child-ok");
+        Launcher.Result run = crate.run(
+                Map.of("CRATE_TOKEN", server.adminKey),
+                null,
+                "run",
+                "--tags",
+                "backend",
+                "--",
+                "sh",
+                "-c",
+                "test \"$BACKEND_KEY\" = '" + CANARY_BACKEND
+                        + "' && test -z \"$PAIR_ONE\" && test -z \"$CRATE_TOKEN\" && echo child-ok");
         assertEquals(0, run.exit(), run.all());
         assertEquals("child-ok\n", run.out());
     }
@@ -118,13 +137,36 @@ class CliIT {
     @Test
     @Order(3)
     void runSaysWhatItInjectedAndWhichSecretsTheTagLeftOut() throws Exception {
-        assertEquals(0, crate.run("secrets", "set", "STRIPE_API_KEY", CANARY_STORY, "--env", "prod").exit());
-        assertEquals(0, crate.run("secrets", "set", "API_URL=https://canary-story.example", "--env", "prod", "--tags", "backend").exit());
-        Launcher.Result run = crate.run("run", "--env", "prod", "--tags", "backend", "--", "sh", "-c",
+        assertEquals(
+                0,
+                crate.run("secrets", "set", "STRIPE_API_KEY", CANARY_STORY, "--env", "prod")
+                        .exit());
+        assertEquals(
+                0,
+                crate.run(
+                                "secrets",
+                                "set",
+                                "API_URL=https://canary-story.example",
+                                "--env",
+                                "prod",
+                                "--tags",
+                                "backend")
+                        .exit());
+        Launcher.Result run = crate.run(
+                "run",
+                "--env",
+                "prod",
+                "--tags",
+                "backend",
+                "--",
+                "sh",
+                "-c",
                 "test -n \"$API_URL\" && test -z \"$STRIPE_API_KEY\"");
         assertEquals(0, run.exit(), run.all());
-        assertEquals("crate: injected 1 secret from prod tagged backend\n"
-                + "crate: 1 secret in prod has no tag 'backend': STRIPE_API_KEY\n", run.err());
+        assertEquals(
+                "crate: injected 1 secret from prod tagged backend\n"
+                        + "crate: 1 secret in prod has no tag 'backend': STRIPE_API_KEY\n",
+                run.err());
         assertNoCanary(run);
     }
 
@@ -140,12 +182,23 @@ class CliIT {
     @Order(3)
     void runRequireSecretsRefusesAnEmptyResultBeforeTheChildStarts() throws Exception {
         Path started = crate.home.resolve("child-started");
-        Launcher.Result run = crate.run("run", "--env", "prod", "--tags", "nothing-has-this", "--require-secrets", "--",
-                "touch", started.toString());
+        Launcher.Result run = crate.run(
+                "run",
+                "--env",
+                "prod",
+                "--tags",
+                "nothing-has-this",
+                "--require-secrets",
+                "--",
+                "touch",
+                started.toString());
         assertEquals(1, run.exit(), run.all());
         assertTrue(run.err().contains("no secrets in prod tagged nothing-has-this"), run.err());
         assertFalse(Files.exists(started), "the child did not start");
-        assertEquals(1, crate.run("run", "--env", "prod", "--tags", "nothing-has-this", "--fail-if-empty", "--", "true").exit());
+        assertEquals(
+                1,
+                crate.run("run", "--env", "prod", "--tags", "nothing-has-this", "--fail-if-empty", "--", "true")
+                        .exit());
     }
 
     @Test
@@ -160,8 +213,13 @@ class CliIT {
     @Order(3)
     void anApiKeyInCrateTokenNeedsNoOrganization() throws Exception {
         Launcher ci = new Launcher(Files.createTempDirectory("crate-cli-it-ci"));
-        Launcher.Result list = ci.run(Map.of("CRATE_SERVER", server.url, "CRATE_TOKEN", server.adminKey), null,
-                "secrets", "list", "--env", "prod");
+        Launcher.Result list = ci.run(
+                Map.of("CRATE_SERVER", server.url, "CRATE_TOKEN", server.adminKey),
+                null,
+                "secrets",
+                "list",
+                "--env",
+                "prod");
         assertEquals(0, list.exit(), list.all());
         assertTrue(list.out().startsWith("NAME"), list.out());
     }
@@ -169,8 +227,12 @@ class CliIT {
     @Test
     @Order(3)
     void noAnsiEscapesWhenStdoutIsNotATerminal() throws Exception {
-        for (String[] args : List.of(new String[] {"--help"}, new String[] {"secrets", "get"}, new String[] {"secrets", "list", "--bogus"},
-                new String[] {"run", "--help"}, new String[] {"secrets", "list"})) {
+        for (String[] args : List.of(
+                new String[] {"--help"},
+                new String[] {"secrets", "get"},
+                new String[] {"secrets", "list", "--bogus"},
+                new String[] {"run", "--help"},
+                new String[] {"secrets", "list"})) {
             Launcher.Result r = crate.run(args);
             assertFalse(r.all().contains("\u001b"), String.join(" ", args) + ": " + r.all());
         }
@@ -186,11 +248,22 @@ class CliIT {
     @Test
     @Order(5)
     void runForwardsSigtermToTheChildAndReapsIt() throws Exception {
-        Process process = crate.builder(Map.of(), "run", "--quiet", "--", "sh", "-c",
-                "trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.1; done").redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Process process = crate.builder(
+                        Map.of(),
+                        "run",
+                        "--quiet",
+                        "--",
+                        "sh",
+                        "-c",
+                        "trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.1; done")
+                .redirectErrorStream(true)
+                .start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("ready", out.readLine());
-        new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid()))
+                .start()
+                .waitFor();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "crate run ends after SIGTERM");
         assertEquals("got-term", out.readLine());
         assertEquals(42, process.exitValue());
@@ -199,13 +272,21 @@ class CliIT {
     @Test
     @Order(6)
     void runRefusesDangerousNamesUnlessAllowed() throws Exception {
-        Launcher.Result set = crate.run(Map.of(), "--no-warnings", "secrets", "set", "NODE_OPTIONS", "-", "--env", "staging");
+        Launcher.Result set =
+                crate.run(Map.of(), "--no-warnings", "secrets", "set", "NODE_OPTIONS", "-", "--env", "staging");
         assertEquals(0, set.exit(), set.all());
-        assertTrue(set.err().contains("refuses to inject NODE_OPTIONS") && set.err().contains("--allow-dangerous"), set.err());
+        assertTrue(
+                set.err().contains("refuses to inject NODE_OPTIONS")
+                        && set.err().contains("--allow-dangerous"),
+                set.err());
         Launcher.Result refused = crate.run("run", "--env", "staging", "--", "true");
         assertEquals(1, refused.exit());
-        assertTrue(refused.err().contains("NODE_OPTIONS") && refused.err().contains("--allow-dangerous"), refused.err());
-        assertEquals(0, crate.run("run", "--env", "staging", "--allow-dangerous", "--", "true").exit());
+        assertTrue(
+                refused.err().contains("NODE_OPTIONS") && refused.err().contains("--allow-dangerous"), refused.err());
+        assertEquals(
+                0,
+                crate.run("run", "--env", "staging", "--allow-dangerous", "--", "true")
+                        .exit());
     }
 
     @Test
@@ -226,7 +307,8 @@ class CliIT {
         Launcher.Result imported = crate.run("secrets", "import", file.toString());
         assertEquals(0, imported.exit(), imported.all());
         assertNoCanary(imported);
-        JsonNode values = Json.MAPPER.readTree(crate.run("secrets", "fetch", "--format", "json").out());
+        JsonNode values = Json.MAPPER.readTree(
+                crate.run("secrets", "fetch", "--format", "json").out());
         assertEquals(CANARY_STDIN, values.get("FROM_STDIN").asText());
         assertEquals(CANARY_BACKEND, values.get("BACKEND_KEY").asText());
         assertEquals(CANARY_PAIR, values.get("PAIR_ONE").asText());
@@ -236,8 +318,18 @@ class CliIT {
     @Test
     @Order(8)
     void unreachableServerIsOneLineAndNonZero() throws Exception {
-        Launcher.Result result = crate.run(Map.of("CRATE_SERVER", "http://127.0.0.1:" + CrateServer.freePort(),
-                "CRATE_TOKEN", "crate_x", "CRATE_ORG", "00000000-0000-0000-0000-000000000000"), null, "run", "--", "true");
+        Launcher.Result result = crate.run(
+                Map.of(
+                        "CRATE_SERVER",
+                        "http://127.0.0.1:" + CrateServer.freePort(),
+                        "CRATE_TOKEN",
+                        "crate_x",
+                        "CRATE_ORG",
+                        "00000000-0000-0000-0000-000000000000"),
+                null,
+                "run",
+                "--",
+                "true");
         assertEquals(1, result.exit());
         assertEquals(1, result.err().strip().lines().count(), result.err());
         assertTrue(result.err().contains("cannot reach the Crate server"), result.err());
@@ -262,7 +354,9 @@ class CliIT {
         assertTrue(table.out().contains("org v2"), table.out());
         Launcher.Result bad = crate.run("keys", "rotate", "--tier", "root");
         assertTrue(bad.exit() != 0, bad.all());
-        assertEquals(CANARY_PAIR + "\n", crate.run("secrets", "get", "PAIR_ONE", "--plain").out());
+        assertEquals(
+                CANARY_PAIR + "\n",
+                crate.run("secrets", "get", "PAIR_ONE", "--plain").out());
         assertNoCanary(status);
     }
 
@@ -292,10 +386,15 @@ class CliIT {
     @Test
     @Order(10)
     void shellHistoryNeverKeepsValues() throws Exception {
-        Assumptions.assumeTrue(new ProcessBuilder("sh", "-c", "command -v script").start().waitFor() == 0, "needs util-linux script");
-        Process shell = crate.shellOnTerminal().redirectErrorStream(true).redirectOutput(crate.home.resolve("shell.log").toFile()).start();
+        Assumptions.assumeTrue(
+                new ProcessBuilder("sh", "-c", "command -v script").start().waitFor() == 0, "needs util-linux script");
+        Process shell = crate.shellOnTerminal()
+                .redirectErrorStream(true)
+                .redirectOutput(crate.home.resolve("shell.log").toFile())
+                .start();
         try (var in = shell.getOutputStream()) {
-            for (String line : List.of("secrets set HIST_SECRET=canary-hist-99", "secrets list", "help secrets", "exit")) {
+            for (String line :
+                    List.of("secrets set HIST_SECRET=canary-hist-99", "secrets list", "help secrets", "exit")) {
                 Thread.sleep(3000);
                 in.write((line + "\r").getBytes(StandardCharsets.UTF_8));
                 in.flush();
@@ -308,7 +407,9 @@ class CliIT {
         assertTrue(kept.contains("secrets list"), kept);
         assertFalse(kept.contains("canary-hist"), "history keeps no values");
         assertEquals(0, crate.run("secrets", "get", "HIST_SECRET").exit(), "the shell ran the command");
-        assertTrue(Files.readString(crate.home.resolve("shell.log")).contains("Usage: crate secrets <command>"), "help works in the shell");
+        assertTrue(
+                Files.readString(crate.home.resolve("shell.log")).contains("Usage: crate secrets <command>"),
+                "help works in the shell");
     }
 
     @Test
@@ -335,8 +436,11 @@ class CliIT {
         assertEquals(0, rollback.exit(), rollback.all());
         assertTrue(rollback.err().contains("now version 3"), rollback.err());
         assertEquals(3, Json.MAPPER.readTree(rollback.out()).get("version").asInt(), rollback.out());
-        assertEquals("history-one\n", crate.run("secrets", "get", "ROLLED", "--plain").out());
-        JsonNode versions = Json.MAPPER.readTree(crate.run("secrets", "history", "ROLLED", "-o", "json").out());
+        assertEquals(
+                "history-one\n",
+                crate.run("secrets", "get", "ROLLED", "--plain").out());
+        JsonNode versions = Json.MAPPER.readTree(
+                crate.run("secrets", "history", "ROLLED", "-o", "json").out());
         assertEquals(3, versions.get("versions").size());
         Launcher.Result missing = crate.run("secrets", "rollback", "ROLLED", "42");
         assertEquals(1, missing.exit(), missing.all());
@@ -364,9 +468,21 @@ class CliIT {
         assertEquals(0, verify.exit(), verify.all());
         assertTrue(verify.out().startsWith("intact:"), verify.out());
         Assumptions.assumeTrue(server.database() != null, "tampering needs the machine's PostgreSQL");
-        Process psql = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", server.database(), "-c",
-                "update audit_events set actor_name = 'mallory' where seq = 2").redirectErrorStream(true).start();
-        assertTrue(psql.waitFor(30, TimeUnit.SECONDS) && psql.exitValue() == 0, new String(psql.getInputStream().readAllBytes()));
+        Process psql = new ProcessBuilder(
+                        "psql",
+                        "-h",
+                        "127.0.0.1",
+                        "-U",
+                        "postgres",
+                        "-d",
+                        server.database(),
+                        "-c",
+                        "update audit_events set actor_name = 'mallory' where seq = 2")
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(
+                psql.waitFor(30, TimeUnit.SECONDS) && psql.exitValue() == 0,
+                new String(psql.getInputStream().readAllBytes()));
         Launcher.Result broken = crate.run("audit", "verify");
         assertEquals(1, broken.exit(), broken.all());
         assertTrue(broken.out().contains("BROKEN at seq 2: hash_mismatch"), broken.out());

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * machine's PostgreSQL (127.0.0.1:5432, trust) when one answers, else on its embedded PostgreSQL.
  */
 final class CrateServer implements AutoCloseable {
-    static final Path JAR = Path.of("..", "server", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
+    static final Path JAR = Path.of("..", "server", "target", "quarkus-app", "quarkus-run.jar")
+            .toAbsolutePath()
+            .normalize();
 
     final String url;
     final String adminKey;
@@ -51,8 +53,13 @@ final class CrateServer implements AutoCloseable {
         Path dataDir = Files.createTempDirectory("crate-cli-it-data");
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path log = Files.createTempFile("crate-cli-it-server", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("QUARKUS_"));
         env.put("CRATE_DATA_DIR", dataDir.toString());
@@ -79,8 +86,19 @@ final class CrateServer implements AutoCloseable {
         }
         String name = "crate_cli_it_" + System.currentTimeMillis();
         try {
-            Process psql = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
-                    "CREATE DATABASE " + name).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process psql = new ProcessBuilder(
+                            "psql",
+                            "-h",
+                            "127.0.0.1",
+                            "-U",
+                            "postgres",
+                            "-d",
+                            "postgres",
+                            "-c",
+                            "CREATE DATABASE " + name)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return psql.waitFor(30, TimeUnit.SECONDS) && psql.exitValue() == 0 ? name : null;
         } catch (IOException | InterruptedException noPsql) {
             return null;
@@ -95,7 +113,9 @@ final class CrateServer implements AutoCloseable {
                 throw new AssertionError("server exited early: " + Files.readString(log));
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).build(),
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
@@ -127,9 +147,20 @@ final class CrateServer implements AutoCloseable {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         if (database != null) {
-            new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
-                    "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder(
+                            "psql",
+                            "-h",
+                            "127.0.0.1",
+                            "-U",
+                            "postgres",
+                            "-d",
+                            "postgres",
+                            "-c",
+                            "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(30, TimeUnit.SECONDS);
         }
     }
 }

@@ -63,7 +63,8 @@ final class Launcher {
     Result run(Map<String, String> extra, String stdin, String... args) throws Exception {
         Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
-        ProcessBuilder builder = builder(extra, args).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder =
+                builder(extra, args).redirectOutput(out.toFile()).redirectError(err.toFile());
         Process process = builder.start();
         try (var in = process.getOutputStream()) {
             if (stdin != null) {

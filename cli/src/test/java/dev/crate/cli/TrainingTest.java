@@ -13,11 +13,13 @@ class TrainingTest {
     void everyTrainedCommandSucceedsAgainstTheLoopbackStub() throws Exception {
         Map<String, Integer> codes = Training.exercise(new PrintStream(OutputStream.nullOutputStream()));
 
-        assertEquals(Map.of(
-                "run -- true", 0,
-                "run --env dev --tags backend -- true", 0,
-                "secrets list", 0,
-                "secrets fetch --env dev", 0,
-                "secrets list -o json", 0), codes);
+        assertEquals(
+                Map.of(
+                        "run -- true", 0,
+                        "run --env dev --tags backend -- true", 0,
+                        "secrets list", 0,
+                        "secrets fetch --env dev", 0,
+                        "secrets list -o json", 0),
+                codes);
     }
 }

@@ -23,6 +23,5 @@ public final class Limits {
 
     public static final String DEFAULT_ENVIRONMENT = "dev";
 
-    private Limits() {
-    }
+    private Limits() {}
 }

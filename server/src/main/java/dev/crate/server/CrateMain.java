@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 @QuarkusMain
 public final class CrateMain {
-    private CrateMain() {
-    }
+    private CrateMain() {}
 
     public static void main(String... args) {
         CryptoProviders.install(); // before anything creates a key or a cipher; logged as CRATE-0050 at start
@@ -37,21 +36,27 @@ public final class CrateMain {
         CountDownLatch stopped = new CountDownLatch(1);
         // On SIGTERM the JVM runs Quarkus's shutdown hook and this one together: this one waits until
         // Quarkus has stopped (its exit handler below ran), then stops PostgreSQL.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                stopped.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            database.close();
-        }, "crate-embedded-db-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                stopped.await(20, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            database.close();
+                        },
+                        "crate-embedded-db-stop"));
         settings.applyEmbedded(database);
         // Quarkus ends its run through the exit handler (System.exit by default), never by returning.
-        Quarkus.run(WaitForExit.class, (code, failure) -> {
-            database.close();
-            stopped.countDown();
-            System.exit(code);
-        }, args);
+        Quarkus.run(
+                WaitForExit.class,
+                (code, failure) -> {
+                    database.close();
+                    stopped.countDown();
+                    System.exit(code);
+                },
+                args);
     }
 
     /** The default Quarkus application: serve until asked to stop. */

@@ -9,21 +9,32 @@ import java.util.Optional;
  * Turns Crate's database settings ({@code CRATE_DB_URL}, {@code CRATE_DB_USER}, {@code CRATE_DB_PASSWORD},
  * or Quarkus's own datasource properties) into the datasource properties; none of them means embedded.
  */
-record DatabaseSettings(Optional<String> url, Optional<String> user, Optional<String> password, boolean quarkusConfigured,
+record DatabaseSettings(
+        Optional<String> url,
+        Optional<String> user,
+        Optional<String> password,
+        boolean quarkusConfigured,
         Path dataDir) {
 
     static DatabaseSettings fromEnvironment() {
-        boolean quarkus = setting("quarkus.datasource.reactive.url", "QUARKUS_DATASOURCE_REACTIVE_URL").isPresent();
-        Path dataDir = setting("crate.data-dir", "CRATE_DATA_DIR").map(Path::of)
+        boolean quarkus = setting("quarkus.datasource.reactive.url", "QUARKUS_DATASOURCE_REACTIVE_URL")
+                .isPresent();
+        Path dataDir = setting("crate.data-dir", "CRATE_DATA_DIR")
+                .map(Path::of)
                 .orElse(Path.of(System.getProperty("user.home"), ".crate", "data"));
-        return new DatabaseSettings(setting("crate.db.url", "CRATE_DB_URL"), setting("crate.db.user", "CRATE_DB_USER"),
-                setting("crate.db.password", "CRATE_DB_PASSWORD"), quarkus, dataDir.toAbsolutePath());
+        return new DatabaseSettings(
+                setting("crate.db.url", "CRATE_DB_URL"),
+                setting("crate.db.user", "CRATE_DB_USER"),
+                setting("crate.db.password", "CRATE_DB_PASSWORD"),
+                quarkus,
+                dataDir.toAbsolutePath());
     }
 
     /** {@code CRATE_OIDC_ISSUER} turns the OpenID Connect tenant on (it is off by default). */
     static void enableOidcWhenConfigured() {
         if (setting("crate.oidc.issuer", "CRATE_OIDC_ISSUER").isPresent()
-                && setting("quarkus.oidc.tenant-enabled", "QUARKUS_OIDC_TENANT_ENABLED").isEmpty()) {
+                && setting("quarkus.oidc.tenant-enabled", "QUARKUS_OIDC_TENANT_ENABLED")
+                        .isEmpty()) {
             System.setProperty("quarkus.oidc.tenant-enabled", "true");
         }
     }

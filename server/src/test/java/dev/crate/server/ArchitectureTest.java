@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String ROOT = "dev.crate.server";
     /** What "any feature package" in the table's last column stands for. */
-    private static final List<String> FEATURES = List.of("audit", "audit.trail", "identity", "keys", "keys.rotation",
-            "organizations", "secrets");
+    private static final List<String> FEATURES =
+            List.of("audit", "audit.trail", "identity", "keys", "keys.rotation", "organizations", "secrets");
+
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages(ROOT);
@@ -47,13 +48,18 @@ class ArchitectureTest {
 
     @Test
     void packagesImportOnlyWhatTheArchitectureTableAllows() {
-        classes().that().resideInAPackage(ROOT + "..").should(importOnlyAllowedPackages()).check(CLASSES);
+        classes()
+                .that()
+                .resideInAPackage(ROOT + "..")
+                .should(importOnlyAllowedPackages())
+                .check(CLASSES);
     }
 
     @Test
     void everyServerPackageIsInTheArchitectureTable() {
         for (JavaClass c : CLASSES) {
-            assertTrue(row(c.getPackageName()).isPresent(), c.getPackageName() + " is not in ARCHITECTURE.md, section 2");
+            assertTrue(
+                    row(c.getPackageName()).isPresent(), c.getPackageName() + " is not in ARCHITECTURE.md, section 2");
         }
     }
 
@@ -64,17 +70,25 @@ class ArchitectureTest {
 
     @Test
     void onlyTheCryptoPackageBuildsAadContextsOrSealsBlobs() {
-        noClasses().that().resideOutsideOfPackage(ROOT + ".crypto..")
-                .should().dependOnClassesThat().belongToAnyOf(Contexts.class, Aad.class, Envelope.class)
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".crypto..")
+                .should()
+                .dependOnClassesThat()
+                .belongToAnyOf(Contexts.class, Aad.class, Envelope.class)
                 .because("the key hierarchy has one choke point, crypto.KeyHierarchy (ARCHITECTURE.md, section 3)")
                 .check(CLASSES);
     }
 
     @Test
     void onlyTheCryptoPackageAsksTheRootKeyToWrapOrUnwrap() {
-        noClasses().that().resideOutsideOfPackage(ROOT + ".crypto..")
-                .should().callMethod(RootKeyProvider.class, "wrap", byte[].class, byte[].class)
-                .orShould().callMethod(RootKeyProvider.class, "unwrap", byte[].class, byte[].class)
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".crypto..")
+                .should()
+                .callMethod(RootKeyProvider.class, "wrap", byte[].class, byte[].class)
+                .orShould()
+                .callMethod(RootKeyProvider.class, "unwrap", byte[].class, byte[].class)
                 .because("the key hierarchy has one choke point, crypto.KeyHierarchy (ARCHITECTURE.md, section 3)")
                 .check(CLASSES);
     }
@@ -83,7 +97,8 @@ class ArchitectureTest {
     void tableNamesOnlyPackagesThatItDefines() {
         for (Map.Entry<String, Set<String>> row : TABLE.entrySet()) {
             for (String allowed : row.getValue()) {
-                assertTrue(TABLE.containsKey(allowed), row.getKey() + " may import '" + allowed + "', which has no row");
+                assertTrue(
+                        TABLE.containsKey(allowed), row.getKey() + " may import '" + allowed + "', which has no row");
             }
             assertFalse(row.getValue().contains(row.getKey()), row.getKey() + " lists itself");
         }
@@ -101,8 +116,8 @@ class ArchitectureTest {
                     JavaClass target = d.getTargetClass().getBaseComponentType();
                     String to = row(target.getPackageName()).orElse(null);
                     if (to != null && !to.equals(from) && !TABLE.get(from).contains(to)) {
-                        events.add(SimpleConditionEvent.violated(d, "'" + from + "' may not import '" + to + "': "
-                                + d.getDescription()));
+                        events.add(SimpleConditionEvent.violated(
+                                d, "'" + from + "' may not import '" + to + "': " + d.getDescription()));
                     }
                 }
             }

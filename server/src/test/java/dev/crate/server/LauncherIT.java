@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LauncherIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    private static final Path JAR =
+            Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
     private static Path dataDir;
     private static String adminKey;
     private static String orgId;
@@ -58,7 +59,11 @@ class LauncherIT {
             adminKey = Files.readString(tokenFile).trim();
             assertTrue(output.contains(adminKey));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
-            orgId = get(server, "/organizations").get("organizations").get(0).get("id").asText();
+            orgId = get(server, "/organizations")
+                    .get("organizations")
+                    .get(0)
+                    .get("id")
+                    .asText();
             store(server, "LAUNCHER_SECRET", "survives restarts");
             assertEquals("survives restarts", retrieve(server, "LAUNCHER_SECRET"));
             assertEquals(0, server.stop(), "a SIGTERM ends the server with status 0");
@@ -74,8 +79,11 @@ class LauncherIT {
             report("warm start to ready (kept data directory): " + ready + " ms");
             assertEquals("survives restarts", retrieve(server, "LAUNCHER_SECRET"));
             assertFalse(server.output().contains("shown once"));
-            HttpResponse<String> jwt = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/organizations"))
-                    .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> jwt = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/organizations"))
+                            .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(401, jwt.statusCode(), "without an identity provider a JWT is a quiet 401");
             assertFalse(server.output().contains("ERROR"), server.output());
             assertEquals(0, server.stop());
@@ -90,17 +98,26 @@ class LauncherIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort();
         }
-        try (Server server = Server.start(dataDir, Map.of("CRATE_OIDC_ISSUER", "http://127.0.0.1:" + deadPort + "/realms/gone"))) {
+        try (Server server =
+                Server.start(dataDir, Map.of("CRATE_OIDC_ISSUER", "http://127.0.0.1:" + deadPort + "/realms/gone"))) {
             server.awaitReady();
-            HttpResponse<String> jwt = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/me"))
-                    .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln").build(),
+            HttpResponse<String> jwt = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/me"))
+                            .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(503, jwt.statusCode(), jwt.body());
-            assertEquals("service_unavailable", JSON.readTree(jwt.body()).get("code").asText());
-            HttpResponse<String> config = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port
-                    + "/auth/config")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(
+                    "service_unavailable", JSON.readTree(jwt.body()).get("code").asText());
+            HttpResponse<String> config = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/auth/config"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(503, config.statusCode(), config.body());
-            assertEquals("survives restarts", retrieve(server, "LAUNCHER_SECRET"), "API keys do not need the identity provider");
+            assertEquals(
+                    "survives restarts",
+                    retrieve(server, "LAUNCHER_SECRET"),
+                    "API keys do not need the identity provider");
             String output = server.output();
             assertTrue(output.contains("CRATE-0022"), "the operator is told why tokens fail");
             assertFalse(output.contains(" ERROR "), output);
@@ -114,13 +131,25 @@ class LauncherIT {
     void losingTheDatabaseAtRuntimeMakesTheServerNotReady() throws Exception {
         try (Server server = Server.start(dataDir, Map.of())) {
             server.awaitReady();
-            long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+            long postmaster =
+                    Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid"))
+                            .get(0)
+                            .trim());
             // SIGQUIT: PostgreSQL's immediate shutdown, every backend gone at once, as in a crash
-            new ProcessBuilder("kill", "-QUIT", String.valueOf(postmaster)).start().waitFor();
+            new ProcessBuilder("kill", "-QUIT", String.valueOf(postmaster))
+                    .start()
+                    .waitFor();
             HttpResponse<String> ready = server.awaitReadiness(503, 30);
             assertTrue(ready.body().contains("unreachable"), ready.body());
-            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/q/health/live"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "liveness does not depend on the database");
+            assertEquals(
+                    200,
+                    HTTP.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("http://127.0.0.1:" + server.port + "/q/health/live"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode(),
+                    "liveness does not depend on the database");
         }
     }
 
@@ -140,8 +169,12 @@ class LauncherIT {
 
     private static void report(String line) throws IOException {
         System.out.println("[launcher] " + line);
-        Files.writeString(Path.of("target", "launcher-timings.txt"), line + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                Path.of("target", "launcher-timings.txt"),
+                line + "\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     private static boolean postgresRunningOn(Path dir) throws IOException {
@@ -158,28 +191,38 @@ class LauncherIT {
     }
 
     private static JsonNode get(Server server, String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(server.request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(server.request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
 
     private static void store(Server server, String name, String value) throws Exception {
         JsonNode key = get(server, "/organization/" + orgId + "/secrets/public-key");
-        String sealed = Sealing.sealJwe(Pem.decode(key.get("public_key_pem").asText(), "RSA"), key.get("kid").asText(),
+        String sealed = Sealing.sealJwe(
+                Pem.decode(key.get("public_key_pem").asText(), "RSA"),
+                key.get("kid").asText(),
                 value.getBytes(StandardCharsets.UTF_8));
         String body = JSON.writeValueAsString(Map.of("name", name, "encrypted_value", sealed, "sealed", true));
-        HttpResponse<String> response = HTTP.send(server.request("/organization/" + orgId + "/secrets")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                server.request("/organization/" + orgId + "/secrets")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
     }
 
     private static String retrieve(Server server, String name) throws Exception {
         TemporaryKey key = TemporaryKey.generate();
         String body = JSON.writeValueAsString(Map.of("names", List.of(name), "client_public_jwk", key.publicJwk()));
-        HttpResponse<String> response = HTTP.send(server.request("/organization/" + orgId + "/secrets/retrieve")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                server.request("/organization/" + orgId + "/secrets/retrieve")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        JsonNode payload = JSON.readTree(key.open(JSON.readTree(response.body()).get("sealed_payload").asText()));
+        JsonNode payload = JSON.readTree(
+                key.open(JSON.readTree(response.body()).get("sealed_payload").asText()));
         return payload.get("secrets").get(0).get("value").asText();
     }
 
@@ -202,8 +245,13 @@ class LauncherIT {
                 port = socket.getLocalPort();
             }
             Path log = Files.createTempFile("crate-launcher", ".log");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-jar",
+                            JAR.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             Map<String, String> environment = builder.environment();
             environment.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("QUARKUS_"));
             environment.put("CRATE_DATA_DIR", dataDir.toString());
@@ -214,7 +262,8 @@ class LauncherIT {
 
         HttpRequest.Builder request(String path) {
             return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + adminKey)
+                    .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(30));
         }
 
@@ -225,8 +274,10 @@ class LauncherIT {
                     throw new AssertionError("server exited early: " + output());
                 }
                 try {
-                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() == 200) {
                         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
                     }
@@ -242,14 +293,18 @@ class LauncherIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             HttpResponse<String> response = null;
             while (System.nanoTime() < deadline) {
-                response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                response = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == status) {
                     return response;
                 }
                 Thread.sleep(200);
             }
-            throw new AssertionError("readiness never answered " + status + "; last: " + (response == null ? "none" : response.body()));
+            throw new AssertionError(
+                    "readiness never answered " + status + "; last: " + (response == null ? "none" : response.body()));
         }
 
         int awaitExit(int seconds) throws Exception {

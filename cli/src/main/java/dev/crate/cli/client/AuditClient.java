@@ -18,7 +18,11 @@ public final class AuditClient {
     /** Filters of the trail; null or empty means no such filter. */
     public record Filter(String from, String to, String actor, String action, String environment) {
         Query apply(Query query) {
-            return query.param("from", from).param("to", to).param("actor", actor).param("action", action).param("env", environment);
+            return query.param("from", from)
+                    .param("to", to)
+                    .param("actor", actor)
+                    .param("action", action)
+                    .param("env", environment);
         }
     }
 
@@ -32,7 +36,8 @@ public final class AuditClient {
         List<AuditEvent> events = new ArrayList<>();
         String cursor = null;
         do {
-            Query query = filter.apply(Query.path(path)).param("limit", Integer.toString(Math.min(PAGE, limit - events.size())))
+            Query query = filter.apply(Query.path(path))
+                    .param("limit", Integer.toString(Math.min(PAGE, limit - events.size())))
                     .param("cursor", cursor);
             AuditEventList page = client.get(query.toString(), AuditEventList.class);
             if (page.events() != null) {
@@ -45,7 +50,11 @@ public final class AuditClient {
 
     /** Every record, oldest first, streamed to {@code out} as {@code jsonl} or {@code csv}. */
     public void export(Filter filter, String format, OutputStream out) {
-        client.download(filter.apply(Query.path(path + "/export")).param("format", format).toString(), out);
+        client.download(
+                filter.apply(Query.path(path + "/export"))
+                        .param("format", format)
+                        .toString(),
+                out);
     }
 
     public AuditVerification verify() {

@@ -48,8 +48,11 @@ public final class CrateClient {
      * exception of its error code.
      */
     void download(String path, java.io.OutputStream out) {
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).header("User-Agent", "crate-cli")
-                .header("Authorization", "Bearer " + token.get()).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri(path))
+                .header("User-Agent", "crate-cli")
+                .header("Authorization", "Bearer " + token.get())
+                .GET()
+                .build();
         try {
             HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (java.io.InputStream body = response.body()) {
@@ -80,15 +83,18 @@ public final class CrateClient {
     }
 
     private JsonNode send(String method, String path, Object body, boolean authenticated) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT)
-                .header("Accept", "application/json").header("User-Agent", "crate-cli");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(TIMEOUT)
+                .header("Accept", "application/json")
+                .header("User-Agent", "crate-cli");
         if (authenticated) {
             request.header("Authorization", "Bearer " + token.get());
         }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(encode(body)));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(encode(body)));
         }
         dev.crate.cli.Timing.mark("request built");
         HttpResponse<byte[]> response = exchange(request.build());
@@ -113,7 +119,8 @@ public final class CrateClient {
     }
 
     private CliException unreachable(String why) {
-        return new CliException("cannot reach the Crate server at " + server + " (" + why + "); check --server or CRATE_SERVER");
+        return new CliException(
+                "cannot reach the Crate server at " + server + " (" + why + "); check --server or CRATE_SERVER");
     }
 
     private JsonNode parse(HttpResponse<byte[]> response) {

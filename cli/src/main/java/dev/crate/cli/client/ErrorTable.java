@@ -10,19 +10,23 @@ public final class ErrorTable {
     private static final Map<ErrorCode, String> HINTS = new EnumMap<>(ErrorCode.class);
 
     static {
-        HINTS.put(ErrorCode.UNAUTHENTICATED, "not logged in, or the token was refused: run 'crate login' or set CRATE_TOKEN");
-        HINTS.put(ErrorCode.ORGANIZATION_NOT_FOUND,
+        HINTS.put(
+                ErrorCode.UNAUTHENTICATED,
+                "not logged in, or the token was refused: run 'crate login' or set CRATE_TOKEN");
+        HINTS.put(
+                ErrorCode.ORGANIZATION_NOT_FOUND,
                 "organization not found, or not visible to you: check --org / 'crate session org show'");
         HINTS.put(ErrorCode.SECRET_NOT_FOUND, "no such secret in this environment");
         HINTS.put(ErrorCode.ENVIRONMENT_NOT_FOUND, "no such environment in this organization: see 'crate envs list'");
         HINTS.put(ErrorCode.UNSEALED_VALUE_REJECTED, "the server refused an unsealed value");
-        HINTS.put(ErrorCode.INVALID_SEALED_VALUE, "the server could not open the sealed value (its transport key may have rotated; retry)");
+        HINTS.put(
+                ErrorCode.INVALID_SEALED_VALUE,
+                "the server could not open the sealed value (its transport key may have rotated; retry)");
         HINTS.put(ErrorCode.BODY_TOO_LARGE, "request too large for the server (at most 256 KiB per request)");
         HINTS.put(ErrorCode.VALUE_TOO_LARGE, "value too large: at most 64 KiB");
     }
 
-    private ErrorTable() {
-    }
+    private ErrorTable() {}
 
     public static ApiException from(int status, JsonNode problem) {
         String code = text(problem, "code");
@@ -56,7 +60,8 @@ public final class ErrorTable {
      */
     public static CliException missingEndpoint(ApiException.NotFound e, String feature) {
         if (e.code().orElse("").equals(ErrorCode.NOT_FOUND.code())) {
-            return new CliException("this server does not manage " + feature + " yet (no such endpoint); upgrade the server");
+            return new CliException(
+                    "this server does not manage " + feature + " yet (no such endpoint); upgrade the server");
         }
         return e;
     }

@@ -16,12 +16,11 @@ import javax.net.ssl.TrustManager;
  * trust store ({@code SSLContext.getDefault()}) nor builds an SSL engine for a connection without TLS.
  */
 public final class HttpClients {
-    private HttpClients() {
-    }
+    private HttpClients() {}
 
     public static HttpClient.Builder forServer(String server) {
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10));
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
         if (server.toLowerCase(Locale.ROOT).startsWith("http://")) {
             // explicit parameters, or the client asks the context for its defaults by building an SSLEngine
             builder.sslContext(unusedTls()).sslParameters(new SSLParameters());

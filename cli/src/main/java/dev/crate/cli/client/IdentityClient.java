@@ -20,8 +20,15 @@ public final class IdentityClient {
             if (!older.code().orElse("").equals("not_found")) {
                 throw older;
             }
-            return new Me(null, null, null, null, new OrganizationsClient(client).list().stream()
-                    .map(o -> new Membership(o.id(), o.name(), null)).toList());
+            return new Me(
+                    null,
+                    null,
+                    null,
+                    null,
+                    new OrganizationsClient(client)
+                            .list().stream()
+                                    .map(o -> new Membership(o.id(), o.name(), null))
+                                    .toList());
         }
     }
 
@@ -30,7 +37,8 @@ public final class IdentityClient {
         try {
             return client.getAnonymous("/auth/config", AuthConfig.class);
         } catch (ApiException.NotFound e) {
-            throw new CliException("this server offers no browser login (no /auth/config); use 'crate login --token' with an API key");
+            throw new CliException(
+                    "this server offers no browser login (no /auth/config); use 'crate login --token' with an API key");
         }
     }
 }

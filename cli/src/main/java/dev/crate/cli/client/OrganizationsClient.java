@@ -26,6 +26,9 @@ public final class OrganizationsClient {
 
     /** The caller's organization with this id (any case) or exact name. */
     public Optional<Organization> find(String idOrName) {
-        return list().stream().filter(o -> o.id().toString().equalsIgnoreCase(idOrName) || o.name().equals(idOrName)).findFirst();
+        return list().stream()
+                .filter(o ->
+                        o.id().toString().equalsIgnoreCase(idOrName) || o.name().equals(idOrName))
+                .findFirst();
     }
 }

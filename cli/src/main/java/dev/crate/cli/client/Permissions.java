@@ -9,8 +9,7 @@ final class Permissions {
     private static final Pattern WRITE = Pattern.compile("changing secrets in '([^']+)'");
     private static final Pattern ADMIN = Pattern.compile("needs the admin role in the organization");
 
-    private Permissions() {
-    }
+    private Permissions() {}
 
     static String denied(String detail) {
         if (detail == null || detail.isBlank()) {

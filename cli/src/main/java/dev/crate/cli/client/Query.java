@@ -24,7 +24,10 @@ final class Query {
 
     Query param(String name, String value) {
         if (value != null && !value.isEmpty()) {
-            path.append(first ? '?' : '&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            path.append(first ? '?' : '&')
+                    .append(name)
+                    .append('=')
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
             first = false;
         }
         return this;

@@ -35,12 +35,13 @@ public final class SecretsClient {
     public SecretMetadata store(String name, String environment, String value, List<String> tags) {
         loadKey();
         String sealed = Sealing.sealJwe(orgKey, kid, value.getBytes(StandardCharsets.UTF_8));
-        return client.send("PUT", path, new StoreSecretRequest(name, environment, sealed, true, tags),
-                SecretMetadata.class);
+        return client.send(
+                "PUT", path, new StoreSecretRequest(name, environment, sealed, true, tags), SecretMetadata.class);
     }
 
     public List<SecretMetadata> list(String environment, List<String> tags) {
-        SecretList list = client.get(Query.path(path).param("env", environment).param("tags", tags).toString(), SecretList.class);
+        SecretList list = client.get(
+                Query.path(path).param("env", environment).param("tags", tags).toString(), SecretList.class);
         return list.secrets() == null ? List.of() : list.secrets();
     }
 
@@ -49,8 +50,8 @@ public final class SecretsClient {
         dev.crate.cli.Timing.mark("context resolved");
         TemporaryKey key = TemporaryKey.generate();
         dev.crate.cli.Timing.mark("temporary key made");
-        RetrieveRequest request = new RetrieveRequest(environment, names, tags == null || tags.isEmpty() ? null : tags, null,
-                key.publicJwk());
+        RetrieveRequest request = new RetrieveRequest(
+                environment, names, tags == null || tags.isEmpty() ? null : tags, null, key.publicJwk());
         RetrieveResponse response = client.send("POST", path + "/retrieve", request, RetrieveResponse.class);
         dev.crate.cli.Timing.mark("server answered");
         try {
@@ -61,12 +62,16 @@ public final class SecretsClient {
     }
 
     public SecretVersionList history(String name, String environment) {
-        return client.get(Query.path(secret(name) + "/versions").param("env", environment).toString(), SecretVersionList.class);
+        return client.get(
+                Query.path(secret(name) + "/versions").param("env", environment).toString(), SecretVersionList.class);
     }
 
     public SecretMetadata rollback(String name, String environment, int version) {
-        return client.send("POST", Query.path(secret(name) + "/rollback").param("env", environment).toString(),
-                new RollbackRequest(version), SecretMetadata.class);
+        return client.send(
+                "POST",
+                Query.path(secret(name) + "/rollback").param("env", environment).toString(),
+                new RollbackRequest(version),
+                SecretMetadata.class);
     }
 
     public void delete(String name, String environment) {

@@ -13,23 +13,18 @@ import java.util.Optional;
  */
 public final class Argv {
     /** What to do with a command line. */
-    public sealed interface Outcome permits ShowHelp, Usage, Execute {
-    }
+    public sealed interface Outcome permits ShowHelp, Usage, Execute {}
 
     /** Print this command's help on stdout and exit 0. */
-    public record ShowHelp(CommandTree command) implements Outcome {
-    }
+    public record ShowHelp(CommandTree command) implements Outcome {}
 
     /** A usage error: one line and the hint to the command's help, exit 2. */
-    public record Usage(String reason, CommandTree command) implements Outcome {
-    }
+    public record Usage(String reason, CommandTree command) implements Outcome {}
 
     /** Hand these arguments to Aesh; {@code command} is the one they name. */
-    public record Execute(String[] args, CommandTree command) implements Outcome {
-    }
+    public record Execute(String[] args, CommandTree command) implements Outcome {}
 
-    private Argv() {
-    }
+    private Argv() {}
 
     public static Outcome parse(String... args) {
         CommandTree root = CommandTree.root();
@@ -48,7 +43,9 @@ public final class Argv {
             if (token.startsWith("-") && !token.equals("--")) {
                 Optional<CommandTree.OptionSpec> global = globalOption(token);
                 if (global.isEmpty()) {
-                    return new Usage("unknown option '" + token + "'" + (node == root ? "" : " for '" + node.path() + "'"), node);
+                    return new Usage(
+                            "unknown option '" + token + "'" + (node == root ? "" : " for '" + node.path() + "'"),
+                            node);
                 }
                 hoisted.add(token);
                 if (global.get().hasValue() && !token.contains("=") && i + 1 < args.length) {
@@ -66,8 +63,14 @@ public final class Argv {
             i++;
         }
         if (node.isGroup()) {
-            return new Usage("'" + node.path() + "' needs a command: "
-                    + String.join(", ", node.children().stream().map(CommandTree::name).toList()), node);
+            return new Usage(
+                    "'" + node.path() + "' needs a command: "
+                            + String.join(
+                                    ", ",
+                                    node.children().stream()
+                                            .map(CommandTree::name)
+                                            .toList()),
+                    node);
         }
         List<String> rest = Arrays.asList(args).subList(i, args.length);
         Optional<Outcome> early = scanOptions(node, rest);
@@ -101,17 +104,26 @@ public final class Argv {
             }
             Optional<CommandTree.OptionSpec> option = node.option(token);
             if (option.isEmpty()) {
-                return Optional.of(new Usage("unknown option '" + token + "' for '" + node.path() + "'"
-                        + (node.stopAtFirstPositional() ? " (the command to run goes after --)" : ""), node));
+                return Optional.of(new Usage(
+                        "unknown option '" + token + "' for '" + node.path() + "'"
+                                + (node.stopAtFirstPositional() ? " (the command to run goes after --)" : ""),
+                        node));
             }
             if (option.get().hasValue() && !token.contains("=") && j + 1 >= rest.size()) {
                 return Optional.of(new Usage("option '" + token + "' needs a value", node));
             }
-            Optional<String> value = Optional.ofNullable(token.contains("=") ? token.substring(token.indexOf('=') + 1)
-                    : option.get().hasValue() ? rest.get(j + 1) : null);
-            if (value.isPresent() && !option.get().allowedValues().isEmpty() && !option.get().allowedValues().contains(value.get())) {
-                return Optional.of(new Usage("'" + value.get() + "' is not a valid " + option.get().label().replace(" VALUE", "")
-                        + ": " + String.join(", ", option.get().allowedValues()), node));
+            Optional<String> value = Optional.ofNullable(
+                    token.contains("=")
+                            ? token.substring(token.indexOf('=') + 1)
+                            : option.get().hasValue() ? rest.get(j + 1) : null);
+            if (value.isPresent()
+                    && !option.get().allowedValues().isEmpty()
+                    && !option.get().allowedValues().contains(value.get())) {
+                return Optional.of(new Usage(
+                        "'" + value.get() + "' is not a valid "
+                                + option.get().label().replace(" VALUE", "") + ": "
+                                + String.join(", ", option.get().allowedValues()),
+                        node));
             }
             if (option.get().hasValue() && !token.contains("=")) {
                 j++;
@@ -119,11 +131,19 @@ public final class Argv {
         }
         boolean single = node.arguments().map(a -> !a.many()).orElse(false);
         if (positionals > (node.arguments().isEmpty() ? 0 : single ? 1 : Integer.MAX_VALUE)) {
-            return Optional.of(new Usage("too many arguments" + node.arguments().map(a -> ": it takes one " + a.label()).orElse(
-                    ": it takes none"), node));
+            return Optional.of(new Usage(
+                    "too many arguments"
+                            + node.arguments()
+                                    .map(a -> ": it takes one " + a.label())
+                                    .orElse(": it takes none"),
+                    node));
         }
-        if (positionals == 0 && node.arguments().map(CommandTree.ArgumentSpec::required).orElse(false)) {
-            return Optional.of(new Usage(node.arguments().get().label() + " is missing (" + node.arguments().get().description() + ")", node));
+        if (positionals == 0
+                && node.arguments().map(CommandTree.ArgumentSpec::required).orElse(false)) {
+            return Optional.of(new Usage(
+                    node.arguments().get().label() + " is missing ("
+                            + node.arguments().get().description() + ")",
+                    node));
         }
         return Optional.empty();
     }
@@ -161,7 +181,10 @@ public final class Argv {
     }
 
     private static Optional<CommandTree.OptionSpec> globalOption(String token) {
-        return CommandTree.root().child("secrets").flatMap(s -> s.child("list")).flatMap(l -> l.option(token))
+        return CommandTree.root()
+                .child("secrets")
+                .flatMap(s -> s.child("list"))
+                .flatMap(l -> l.option(token))
                 .filter(o -> CommandTree.GLOBAL.contains(o.name()));
     }
 }

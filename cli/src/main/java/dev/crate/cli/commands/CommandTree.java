@@ -14,11 +14,20 @@ import org.aesh.command.option.Option;
  * verbs of each noun, options and arguments. Help, usage hints, argument checks before Aesh
  * parses, and completion scripts all come from it, so they cannot drift from the commands.
  */
-public record CommandTree(Class<?> type, String name, String description, boolean stopAtFirstPositional, List<String> aliases,
-        List<CommandTree> children, List<OptionSpec> options, Optional<ArgumentSpec> arguments, CommandTree parentOrNull) {
+public record CommandTree(
+        Class<?> type,
+        String name,
+        String description,
+        boolean stopAtFirstPositional,
+        List<String> aliases,
+        List<CommandTree> children,
+        List<OptionSpec> options,
+        Optional<ArgumentSpec> arguments,
+        CommandTree parentOrNull) {
 
     /** One option: {@code --name}, maybe {@code -x}, and whether it takes a value. */
-    public record OptionSpec(String name, char shortName, String description, boolean hasValue, List<String> allowedValues) {
+    public record OptionSpec(
+            String name, char shortName, String description, boolean hasValue, List<String> allowedValues) {
         public boolean matches(String token) {
             return token.equals("--" + name) || shortName != '\u0000' && token.equals("-" + shortName);
         }
@@ -29,8 +38,7 @@ public record CommandTree(Class<?> type, String name, String description, boolea
     }
 
     /** The positional arguments: a label ({@code NAME}, {@code ARGS...}) and what they are. */
-    public record ArgumentSpec(String label, String description, boolean secretNames, boolean required, boolean many) {
-    }
+    public record ArgumentSpec(String label, String description, boolean secretNames, boolean required, boolean many) {}
 
     /** Options every command takes ({@link CrateCommand}'s), which may also stand before the command's name. */
     public static final List<String> GLOBAL = List.of("server", "org", "env", "output");
@@ -55,24 +63,47 @@ public record CommandTree(Class<?> type, String name, String description, boolea
             for (Field field : c.getDeclaredFields()) {
                 Option option = field.getAnnotation(Option.class);
                 if (option != null) {
-                    boolean flag = !option.hasValue() || field.getType() == boolean.class || field.getType() == Boolean.class;
-                    options.add(new OptionSpec(option.name().isEmpty() ? field.getName() : option.name(), option.shortName(),
-                            option.description(), !flag, List.of(option.allowedValues())));
+                    boolean flag =
+                            !option.hasValue() || field.getType() == boolean.class || field.getType() == Boolean.class;
+                    options.add(new OptionSpec(
+                            option.name().isEmpty() ? field.getName() : option.name(),
+                            option.shortName(),
+                            option.description(),
+                            !flag,
+                            List.of(option.allowedValues())));
                 }
                 Argument argument = field.getAnnotation(Argument.class);
                 if (argument != null) {
-                    arguments = Optional.of(new ArgumentSpec(field.getName().toUpperCase(java.util.Locale.ROOT), argument.description(),
-                            argument.completer() == SecretNameCompleter.class, argument.required(), false));
+                    arguments = Optional.of(new ArgumentSpec(
+                            field.getName().toUpperCase(java.util.Locale.ROOT),
+                            argument.description(),
+                            argument.completer() == SecretNameCompleter.class,
+                            argument.required(),
+                            false));
                 }
                 Arguments many = field.getAnnotation(Arguments.class);
                 if (many != null) {
-                    arguments = Optional.of(new ArgumentSpec(definition.stopAtFirstPositional() ? "-- COMMAND [ARGS...]"
-                            : field.getName().toUpperCase(java.util.Locale.ROOT) + "...", many.description(), false, false, true));
+                    arguments = Optional.of(new ArgumentSpec(
+                            definition.stopAtFirstPositional()
+                                    ? "-- COMMAND [ARGS...]"
+                                    : field.getName().toUpperCase(java.util.Locale.ROOT) + "...",
+                            many.description(),
+                            false,
+                            false,
+                            true));
                 }
             }
         }
-        CommandTree tree = new CommandTree(type, definition.name(), definition.description(), definition.stopAtFirstPositional(),
-                List.of(definition.aliases()), children, options, arguments, parent);
+        CommandTree tree = new CommandTree(
+                type,
+                definition.name(),
+                definition.description(),
+                definition.stopAtFirstPositional(),
+                List.of(definition.aliases()),
+                children,
+                options,
+                arguments,
+                parent);
         for (Class<?> child : definition.groupCommands()) {
             children.add(of(child, tree));
         }
@@ -84,7 +115,9 @@ public record CommandTree(Class<?> type, String name, String description, boolea
     }
 
     public Optional<CommandTree> child(String word) {
-        return children.stream().filter(c -> c.name.equals(word) || c.aliases.contains(word)).findFirst();
+        return children.stream()
+                .filter(c -> c.name.equals(word) || c.aliases.contains(word))
+                .findFirst();
     }
 
     public Optional<OptionSpec> option(String token) {

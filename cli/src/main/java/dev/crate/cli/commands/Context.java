@@ -4,6 +4,7 @@ import dev.crate.cli.client.ApiKeysClient;
 import dev.crate.cli.client.AuditClient;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.CrateClient;
+import dev.crate.cli.client.DeviceFlow;
 import dev.crate.cli.client.EnvironmentsClient;
 import dev.crate.cli.client.IdentityClient;
 import dev.crate.cli.client.KeysClient;
@@ -11,7 +12,6 @@ import dev.crate.cli.client.MembersClient;
 import dev.crate.cli.client.OrganizationsClient;
 import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.client.TagsClient;
-import dev.crate.cli.client.DeviceFlow;
 import dev.crate.cli.output.Format;
 import dev.crate.cli.output.Printer;
 import dev.crate.cli.session.ConfigDir;
@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  */
 public final class Context {
     public static final String DEFAULT_SERVER = "http://localhost:8080";
-    private static final Pattern UUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    private static final Pattern UUID =
+            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
     private final Host host;
     private final ConfigDir dir;
@@ -85,28 +86,35 @@ public final class Context {
     }
 
     /** A setting's value and where it came from ({@code --env}, {@code CRATE_ENV}, the project file, the session, the default). */
-    public record Setting(String value, String source) {
-    }
+    public record Setting(String value, String source) {}
 
     public String server() {
         return serverSetting().value();
     }
 
     public Setting serverSetting() {
-        return first(new Setting(flags.server(), "--server"), new Setting(host.env("CRATE_SERVER"), "CRATE_SERVER"),
-                new Setting(project.flatMap(ProjectFile::server).orElse(null), projectSource()),
-                new Setting(session().server().orElse(null), "session (" + dir.file("config.json") + ")"),
-                new Setting(DEFAULT_SERVER, "default")).orElseThrow();
+        return first(
+                        new Setting(flags.server(), "--server"),
+                        new Setting(host.env("CRATE_SERVER"), "CRATE_SERVER"),
+                        new Setting(project.flatMap(ProjectFile::server).orElse(null), projectSource()),
+                        new Setting(session().server().orElse(null), "session (" + dir.file("config.json") + ")"),
+                        new Setting(DEFAULT_SERVER, "default"))
+                .orElseThrow();
     }
 
     public Setting envSetting() {
-        return first(new Setting(flags.env(), "--env"), new Setting(host.env("CRATE_ENV"), "CRATE_ENV"),
-                new Setting(project.flatMap(ProjectFile::env).orElse(null), projectSource()),
-                new Setting(Limits.DEFAULT_ENVIRONMENT, "default")).orElseThrow();
+        return first(
+                        new Setting(flags.env(), "--env"),
+                        new Setting(host.env("CRATE_ENV"), "CRATE_ENV"),
+                        new Setting(project.flatMap(ProjectFile::env).orElse(null), projectSource()),
+                        new Setting(Limits.DEFAULT_ENVIRONMENT, "default"))
+                .orElseThrow();
     }
 
     public Optional<Setting> orgSettingWithSource() {
-        return first(new Setting(flags.org(), "--org"), new Setting(host.env("CRATE_ORG"), "CRATE_ORG"),
+        return first(
+                new Setting(flags.org(), "--org"),
+                new Setting(host.env("CRATE_ORG"), "CRATE_ORG"),
                 new Setting(project.flatMap(ProjectFile::org).orElse(null), projectSource()),
                 new Setting(session().org().orElse(null), "session (" + dir.file("config.json") + ")"));
     }
@@ -128,7 +136,8 @@ public final class Context {
     public String env() {
         String env = envSetting().value();
         if (!Limits.ENVIRONMENT.matcher(env).matches()) {
-            throw CliException.usage("invalid environment '" + env + "': lower-case letters, digits and '-', at most 32");
+            throw CliException.usage(
+                    "invalid environment '" + env + "': lower-case letters, digits and '-', at most 32");
         }
         return env;
     }
@@ -149,7 +158,9 @@ public final class Context {
     public String orgId() {
         if (orgId == null) {
             Optional<String> org = orgSetting();
-            orgId = org.isEmpty() ? inferredOrgId() : UUID.matcher(org.get()).matches() ? org.get().toLowerCase() : idOfName(org.get());
+            orgId = org.isEmpty()
+                    ? inferredOrgId()
+                    : UUID.matcher(org.get()).matches() ? org.get().toLowerCase() : idOfName(org.get());
         }
         return orgId;
     }
@@ -164,13 +175,18 @@ public final class Context {
         if (orgs != null && orgs.size() == 1) {
             return orgs.get(0).id().toString();
         }
-        throw new CliException("no organization selected" + (orgs != null && orgs.size() > 1 ? " (you belong to " + orgs.size() + ")" : "")
+        throw new CliException("no organization selected"
+                + (orgs != null && orgs.size() > 1 ? " (you belong to " + orgs.size() + ")" : "")
                 + ": use --org, CRATE_ORG, .crate.yaml or 'crate session org set <id|name>'");
     }
 
     private String idOfName(String name) {
-        return organizations().list().stream().filter(o -> o.name().equals(name)).findFirst().map(o -> o.id().toString())
-                .orElseThrow(() -> new CliException("no organization named '" + name + "' among yours: see 'crate orgs list'"));
+        return organizations().list().stream()
+                .filter(o -> o.name().equals(name))
+                .findFirst()
+                .map(o -> o.id().toString())
+                .orElseThrow(() ->
+                        new CliException("no organization named '" + name + "' among yours: see 'crate orgs list'"));
     }
 
     public OrganizationsClient organizations() {
@@ -223,8 +239,9 @@ public final class Context {
             return fromEnv.trim();
         }
         String server = server();
-        StoredToken stored = tokens().get(server).orElseThrow(() -> new CliException(
-                "not logged in to " + server + ": run 'crate login' (or 'crate login --token'), or set CRATE_TOKEN"));
+        StoredToken stored = tokens().get(server)
+                .orElseThrow(() -> new CliException("not logged in to " + server
+                        + ": run 'crate login' (or 'crate login --token'), or set CRATE_TOKEN"));
         if (StoredToken.OIDC.equals(stored.kind()) && stored.expiresSoon(Instant.now())) {
             if (stored.refreshToken() == null || stored.tokenEndpoint() == null) {
                 throw new CliException("your login session expired; run 'crate login' again");

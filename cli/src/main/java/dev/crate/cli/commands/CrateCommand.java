@@ -18,10 +18,17 @@ public abstract class CrateCommand implements Command<CommandInvocation> {
     @Option(name = "org", description = "organization id or name (env CRATE_ORG)")
     protected String org;
 
-    @Option(name = "env", description = "environment (env CRATE_ENV; default dev)", completer = EnvironmentCompleter.class)
+    @Option(
+            name = "env",
+            description = "environment (env CRATE_ENV; default dev)",
+            completer = EnvironmentCompleter.class)
     protected String env;
 
-    @Option(name = "output", shortName = 'o', description = "table, json or yaml", allowedValues = {"table", "json", "yaml"})
+    @Option(
+            name = "output",
+            shortName = 'o',
+            description = "table, json or yaml",
+            allowedValues = {"table", "json", "yaml"})
     protected String output;
 
     protected CommandInvocation invocation;
@@ -37,7 +44,8 @@ public abstract class CrateCommand implements Command<CommandInvocation> {
             return CommandResult.valueOf(run(context));
         } catch (CliException e) {
             if (e.exitCode() == CliException.USAGE) {
-                return CommandResult.valueOf(Usage.print(e.getMessage(), CommandTree.find(getClass()).orElse(CommandTree.root())));
+                return CommandResult.valueOf(
+                        Usage.print(e.getMessage(), CommandTree.find(getClass()).orElse(CommandTree.root())));
             }
             host.err().println("crate: " + e.getMessage());
             return CommandResult.valueOf(e.exitCode());

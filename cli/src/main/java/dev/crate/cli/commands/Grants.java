@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** {@code --grants dev:read+write,prod:read} → {@code {"dev":["read","write"],"prod":["read"]}}. */
 public final class Grants {
-    private Grants() {
-    }
+    private Grants() {}
 
     public static Map<String, List<String>> parse(String value) {
         Map<String, List<String>> grants = new LinkedHashMap<>();

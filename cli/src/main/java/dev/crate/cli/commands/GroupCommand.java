@@ -9,7 +9,11 @@ public abstract class GroupCommand implements Command<CommandInvocation> {
     @Override
     public CommandResult execute(CommandInvocation invocation) {
         CommandTree tree = CommandTree.find(getClass()).orElse(CommandTree.root());
-        return CommandResult.valueOf(Usage.print("'" + tree.path() + "' needs a command: "
-                + String.join(", ", tree.children().stream().map(CommandTree::name).toList()), tree));
+        return CommandResult.valueOf(Usage.print(
+                "'" + tree.path() + "' needs a command: "
+                        + String.join(
+                                ", ",
+                                tree.children().stream().map(CommandTree::name).toList()),
+                tree));
     }
 }

@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Comma-separated option values ({@code --tags a,b}). */
 public final class Lists {
-    private Lists() {
-    }
+    private Lists() {}
 
     public static List<String> split(String value) {
         List<String> items = new ArrayList<>();

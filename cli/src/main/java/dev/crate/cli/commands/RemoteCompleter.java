@@ -10,7 +10,8 @@ abstract class RemoteCompleter implements OptionCompleter<CompleterInvocation> {
     @Override
     public void complete(CompleterInvocation invocation) {
         GlobalOptions flags = invocation.getCommand() instanceof CrateCommand c
-                ? new GlobalOptions(c.server, c.org, c.env, null) : new GlobalOptions(null, null, null, null);
+                ? new GlobalOptions(c.server, c.org, c.env, null)
+                : new GlobalOptions(null, null, null, null);
         String given = invocation.getGivenCompleteValue() == null ? "" : invocation.getGivenCompleteValue();
         try {
             for (String name : names(new Context(Host.current(), flags))) {

@@ -16,17 +16,44 @@ import dev.crate.cli.commands.tags.TagsCommand;
 import org.aesh.command.Command;
 import org.aesh.command.CommandDefinition;
 
-@CommandDefinition(name = "crate", description = "Crate secrets vault command line",
-        groupCommands = {LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, SessionCommand.class, OrgsCommand.class,
-                SecretsCommand.class, TagsCommand.class, EnvsCommand.class, ApiKeysCommand.class, MembersCommand.class,
-                dev.crate.cli.commands.keys.KeysCommand.class,
-                dev.crate.cli.commands.audit.AuditCommand.class, RunCommand.class, ShellCommand.class, HelpCommand.class,
-                CompletionCommand.class})
+@CommandDefinition(
+        name = "crate",
+        description = "Crate secrets vault command line",
+        groupCommands = {
+            LoginCommand.class,
+            LogoutCommand.class,
+            WhoamiCommand.class,
+            SessionCommand.class,
+            OrgsCommand.class,
+            SecretsCommand.class,
+            TagsCommand.class,
+            EnvsCommand.class,
+            ApiKeysCommand.class,
+            MembersCommand.class,
+            dev.crate.cli.commands.keys.KeysCommand.class,
+            dev.crate.cli.commands.audit.AuditCommand.class,
+            RunCommand.class,
+            ShellCommand.class,
+            HelpCommand.class,
+            CompletionCommand.class
+        })
 public class RootCommand extends GroupCommand {
     /** What the interactive shell offers: everything but the shell itself. */
     @SuppressWarnings("unchecked")
-    public static final Class<? extends Command>[] SHELL_COMMANDS = new Class[] {LoginCommand.class, LogoutCommand.class,
-            WhoamiCommand.class, SessionCommand.class, OrgsCommand.class, SecretsCommand.class, TagsCommand.class, EnvsCommand.class,
-            ApiKeysCommand.class, MembersCommand.class, dev.crate.cli.commands.keys.KeysCommand.class,
-            dev.crate.cli.commands.audit.AuditCommand.class, RunCommand.class, HelpCommand.class};
+    public static final Class<? extends Command>[] SHELL_COMMANDS = new Class[] {
+        LoginCommand.class,
+        LogoutCommand.class,
+        WhoamiCommand.class,
+        SessionCommand.class,
+        OrgsCommand.class,
+        SecretsCommand.class,
+        TagsCommand.class,
+        EnvsCommand.class,
+        ApiKeysCommand.class,
+        MembersCommand.class,
+        dev.crate.cli.commands.keys.KeysCommand.class,
+        dev.crate.cli.commands.audit.AuditCommand.class,
+        RunCommand.class,
+        HelpCommand.class
+    };
 }

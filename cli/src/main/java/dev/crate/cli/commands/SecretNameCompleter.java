@@ -7,6 +7,8 @@ import java.util.List;
 public final class SecretNameCompleter extends RemoteCompleter {
     @Override
     protected List<String> names(Context context) {
-        return context.secrets().list(context.env(), List.of()).stream().map(SecretMetadata::name).toList();
+        return context.secrets().list(context.env(), List.of()).stream()
+                .map(SecretMetadata::name)
+                .toList();
     }
 }

@@ -4,8 +4,7 @@ package dev.crate.cli.commands;
 public final class ShellState {
     private static volatile boolean active;
 
-    private ShellState() {
-    }
+    private ShellState() {}
 
     public static boolean active() {
         return active;

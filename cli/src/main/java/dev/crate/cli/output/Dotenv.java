@@ -11,12 +11,12 @@ import java.util.Map;
  * backslashes fall back to backticks (node) or escaped double quotes (python-dotenv rules).
  */
 public final class Dotenv {
-    private Dotenv() {
-    }
+    private Dotenv() {}
 
     public static String write(Map<String, String> values) {
         StringBuilder out = new StringBuilder();
-        values.forEach((name, value) -> out.append(name).append('=').append(quote(value)).append('\n'));
+        values.forEach((name, value) ->
+                out.append(name).append('=').append(quote(value)).append('\n'));
         return out.toString();
     }
 
@@ -31,7 +31,11 @@ public final class Dotenv {
         if (value.indexOf('`') < 0) {
             return "`" + value + "`";
         }
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r") + "\"";
+        return "\""
+                + value.replace("\\", "\\\\")
+                        .replace("\"", "\\\"")
+                        .replace("\n", "\\n")
+                        .replace("\r", "\\r") + "\"";
     }
 
     /** Parses a {@code .env} text; later duplicates win, as in the loaders. */

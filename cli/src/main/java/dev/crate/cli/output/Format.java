@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** How data is printed: human tables by default, or JSON / YAML for scripts. */
 public enum Format {
-    TABLE, JSON, YAML;
+    TABLE,
+    JSON,
+    YAML;
 
     public static Format parse(String value) {
         if (value == null || value.isBlank()) {

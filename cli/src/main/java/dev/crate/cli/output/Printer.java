@@ -40,7 +40,8 @@ public final class Printer {
 
     public static String yaml(Object data) {
         try {
-            ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+            ObjectMapper yaml =
+                    new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
             return yaml.writeValueAsString(Json.MAPPER.valueToTree(data));
         } catch (IOException e) {
             throw new CliException("cannot print YAML");

@@ -13,10 +13,13 @@ import java.util.Map;
 
 /** NAME → value maps as {@code .env}, JSON or YAML files: what fetch and export write and import reads. */
 public final class SecretFile {
-    public enum Kind { DOTENV, JSON, YAML }
-
-    private SecretFile() {
+    public enum Kind {
+        DOTENV,
+        JSON,
+        YAML
     }
+
+    private SecretFile() {}
 
     public static Kind kind(String value) {
         if (value == null || value.isBlank()) {
@@ -62,7 +65,7 @@ public final class SecretFile {
             throw new CliException("the file must hold one object of NAME: value pairs");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (!field.getValue().isValueNode()) {
                 throw new CliException(field.getKey() + ": the value must be a string, number or boolean");

@@ -8,8 +8,7 @@ import java.util.Map;
  * (secrets win, unless {@code preserve} keeps what the parent already has).
  */
 public final class ChildEnvironment {
-    private ChildEnvironment() {
-    }
+    private ChildEnvironment() {}
 
     public static Map<String, String> merge(Map<String, String> parent, Map<String, String> secrets, boolean preserve) {
         Map<String, String> env = new HashMap<>(parent);

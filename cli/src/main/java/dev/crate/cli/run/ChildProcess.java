@@ -16,8 +16,7 @@ import sun.misc.Signal;
 public final class ChildProcess {
     private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
 
-    private ChildProcess() {
-    }
+    private ChildProcess() {}
 
     public static int run(List<String> command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
@@ -72,7 +71,10 @@ public final class ChildProcess {
             return;
         }
         try {
-            new ProcessBuilder("kill", "-s", signal, String.valueOf(child.pid())).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-s", signal, String.valueOf(child.pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             child.destroy();
         } catch (InterruptedException e) {

@@ -12,19 +12,59 @@ import java.util.Set;
  */
 public final class DangerousNames {
     private static final Set<String> NAMES = Set.of(
-            "PATH", "IFS", "ENV", "BASH_ENV", "PROMPT_COMMAND", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH", "GLOBIGNORE",
-            "NODE_OPTIONS", "NODE_PATH", "NODE_EXTRA_CA_CERTS",
-            "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONUSERBASE",
-            "PERL5OPT", "PERL5LIB", "PERLLIB", "PERL5DB",
-            "RUBYOPT", "RUBYLIB", "GEM_PATH", "GEM_HOME",
-            "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH",
-            "GCONV_PATH", "HOSTALIASES", "LOCPATH", "NLSPATH", "MALLOC_CHECK_", "TMPDIR",
-            "GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "GIT_CONFIG_GLOBAL", "EDITOR", "VISUAL", "PAGER",
-            "PHPRC", "PHP_INI_SCAN_DIR", "LUA_INIT", "LUA_PATH", "LUA_CPATH", "R_PROFILE", "R_ENVIRON");
+            "PATH",
+            "IFS",
+            "ENV",
+            "BASH_ENV",
+            "PROMPT_COMMAND",
+            "SHELLOPTS",
+            "BASHOPTS",
+            "PS4",
+            "CDPATH",
+            "GLOBIGNORE",
+            "NODE_OPTIONS",
+            "NODE_PATH",
+            "NODE_EXTRA_CA_CERTS",
+            "PYTHONPATH",
+            "PYTHONHOME",
+            "PYTHONSTARTUP",
+            "PYTHONINSPECT",
+            "PYTHONUSERBASE",
+            "PERL5OPT",
+            "PERL5LIB",
+            "PERLLIB",
+            "PERL5DB",
+            "RUBYOPT",
+            "RUBYLIB",
+            "GEM_PATH",
+            "GEM_HOME",
+            "JAVA_TOOL_OPTIONS",
+            "_JAVA_OPTIONS",
+            "JDK_JAVA_OPTIONS",
+            "CLASSPATH",
+            "GCONV_PATH",
+            "HOSTALIASES",
+            "LOCPATH",
+            "NLSPATH",
+            "MALLOC_CHECK_",
+            "TMPDIR",
+            "GIT_SSH",
+            "GIT_SSH_COMMAND",
+            "GIT_EXEC_PATH",
+            "GIT_CONFIG_GLOBAL",
+            "EDITOR",
+            "VISUAL",
+            "PAGER",
+            "PHPRC",
+            "PHP_INI_SCAN_DIR",
+            "LUA_INIT",
+            "LUA_PATH",
+            "LUA_CPATH",
+            "R_PROFILE",
+            "R_ENVIRON");
     private static final List<String> PREFIXES = List.of("LD_", "DYLD_", "BASH_FUNC_");
 
-    private DangerousNames() {
-    }
+    private DangerousNames() {}
 
     public static boolean isDangerous(String name) {
         return NAMES.contains(name) || PREFIXES.stream().anyMatch(name::startsWith);

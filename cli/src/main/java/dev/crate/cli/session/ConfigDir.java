@@ -1,8 +1,8 @@
 package dev.crate.cli.session;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.Json;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -26,7 +26,8 @@ public final class ConfigDir {
         String xdg = env.get("XDG_CONFIG_HOME");
         // $HOME first, like every other command line tool: Java's user.home comes from the password file.
         String home = env.get("HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+        Path base = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
                 : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
         return new ConfigDir(base.resolve("crate"));
     }
@@ -54,7 +55,10 @@ public final class ConfigDir {
     public void write(String name, ObjectNode content) {
         try {
             ensureDir();
-            Path temp = Files.createTempFile(dir, "." + name, ".tmp",
+            Path temp = Files.createTempFile(
+                    dir,
+                    "." + name,
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(temp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
             try {
@@ -63,7 +67,8 @@ public final class ConfigDir {
                 Files.move(temp, file(name), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new CliException("cannot write " + file(name) + ": " + e.getClass().getSimpleName());
+            throw new CliException(
+                    "cannot write " + file(name) + ": " + e.getClass().getSimpleName());
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.crate.cli.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.crate.cli.client.CliException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,12 @@ import java.util.Optional;
  * {@code tags} (a list or a comma-separated string) and optionally {@code server}. Other keys are kept
  * as {@link #unknownKeys()} so that a typo ({@code envv: prod}) is warned about, not silently ignored.
  */
-public record ProjectFile(Path path, Optional<String> server, Optional<String> org, Optional<String> env, List<String> tags,
+public record ProjectFile(
+        Path path,
+        Optional<String> server,
+        Optional<String> org,
+        Optional<String> env,
+        List<String> tags,
         List<String> unknownKeys) {
     public static final String NAME = ".crate.yaml";
     public static final List<String> KEYS = List.of("org", "env", "tags", "server");
@@ -35,7 +40,8 @@ public record ProjectFile(Path path, Optional<String> server, Optional<String> o
         try {
             JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
             if (root == null || !root.isObject()) {
-                return new ProjectFile(file, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of());
+                return new ProjectFile(
+                        file, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of());
             }
             List<String> unknown = new ArrayList<>();
             root.fieldNames().forEachRemaining(key -> {
@@ -43,7 +49,8 @@ public record ProjectFile(Path path, Optional<String> server, Optional<String> o
                     unknown.add(key);
                 }
             });
-            return new ProjectFile(file, text(root, "server"), text(root, "org"), text(root, "env"), tags(root.get("tags")), unknown);
+            return new ProjectFile(
+                    file, text(root, "server"), text(root, "org"), text(root, "env"), tags(root.get("tags")), unknown);
         } catch (IOException e) {
             throw new CliException(file + " is not valid YAML");
         }
@@ -51,12 +58,17 @@ public record ProjectFile(Path path, Optional<String> server, Optional<String> o
 
     /** {@code .crate.yaml: unknown key 'envv' (did you mean 'env'?); known keys: org, env, tags, server}. */
     public List<String> warnings() {
-        return unknownKeys.stream().map(key -> path + ": unknown key '" + key + "'" + closest(key).map(k -> " (did you mean '" + k + "'?)")
-                .orElse("") + "; known keys: " + String.join(", ", KEYS) + "; it is ignored").toList();
+        return unknownKeys.stream()
+                .map(key -> path + ": unknown key '" + key + "'"
+                        + closest(key).map(k -> " (did you mean '" + k + "'?)").orElse("") + "; known keys: "
+                        + String.join(", ", KEYS) + "; it is ignored")
+                .toList();
     }
 
     private static Optional<String> closest(String key) {
-        return KEYS.stream().filter(k -> distance(k, key.toLowerCase(java.util.Locale.ROOT)) <= 2).findFirst();
+        return KEYS.stream()
+                .filter(k -> distance(k, key.toLowerCase(java.util.Locale.ROOT)) <= 2)
+                .findFirst();
     }
 
     private static int distance(String a, String b) {
@@ -78,7 +90,9 @@ public record ProjectFile(Path path, Optional<String> server, Optional<String> o
 
     private static Optional<String> text(JsonNode root, String field) {
         JsonNode node = root.get(field);
-        return node == null || node.isNull() || node.asText().isBlank() ? Optional.empty() : Optional.of(node.asText().trim());
+        return node == null || node.isNull() || node.asText().isBlank()
+                ? Optional.empty()
+                : Optional.of(node.asText().trim());
     }
 
     private static List<String> tags(JsonNode node) {

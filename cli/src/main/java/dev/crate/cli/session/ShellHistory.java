@@ -17,8 +17,7 @@ import java.util.stream.Collectors;
 public final class ShellHistory {
     private static final Pattern CARRIES_VALUE = Pattern.compile("(^|[\\s\\x00])(secrets\\s+set|login)(\\s|$)");
 
-    private ShellHistory() {
-    }
+    private ShellHistory() {}
 
     public static boolean mayCarryValue(String line) {
         return CARRIES_VALUE.matcher(line).find();

@@ -39,7 +39,8 @@ class AuditClientTest {
     }
 
     private AuditClient audit() {
-        return new AuditClient(new CrateClient("http://127.0.0.1:" + server.getAddress().getPort(), () -> "t"), ORG);
+        return new AuditClient(
+                new CrateClient("http://127.0.0.1:" + server.getAddress().getPort(), () -> "t"), ORG);
     }
 
     @Test
@@ -52,8 +53,14 @@ class AuditClientTest {
     void listEncodesFiltersAndFollowsTheCursor() {
         pages.add("{\"events\":[{\"seq\":3,\"action\":\"secret.read\"}],\"next_cursor\":\"c 1\"}");
         pages.add("{\"events\":[{\"seq\":2,\"action\":\"secret.read\"}]}");
-        assertEquals(2, audit().list(new AuditClient.Filter(null, null, "a@b.c", "secret.", "dev"), 5).size());
-        assertEquals(List.of("/organization/" + ORG + "/audit?actor=a%40b.c&action=secret.&env=dev&limit=5",
-                "/organization/" + ORG + "/audit?actor=a%40b.c&action=secret.&env=dev&limit=4&cursor=c+1"), requests);
+        assertEquals(
+                2,
+                audit().list(new AuditClient.Filter(null, null, "a@b.c", "secret.", "dev"), 5)
+                        .size());
+        assertEquals(
+                List.of(
+                        "/organization/" + ORG + "/audit?actor=a%40b.c&action=secret.&env=dev&limit=5",
+                        "/organization/" + ORG + "/audit?actor=a%40b.c&action=secret.&env=dev&limit=4&cursor=c+1"),
+                requests);
     }
 }

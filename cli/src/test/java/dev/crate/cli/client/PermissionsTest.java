@@ -26,7 +26,8 @@ class PermissionsTest {
 
     @Test
     void anUnknownDetailIsQuoted() {
-        assertEquals("permission denied: this API key is limited to the environments [dev]",
+        assertEquals(
+                "permission denied: this API key is limited to the environments [dev]",
                 Permissions.denied("this API key is limited to the environments [dev]"));
     }
 }

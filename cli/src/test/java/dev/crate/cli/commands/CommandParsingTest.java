@@ -39,8 +39,18 @@ class CommandParsingTest {
 
     @Test
     void flagsWinOverEnvironmentVariables() throws IOException {
-        Headless.Result r = Headless.run(env("CRATE_ENV", "staging", "CRATE_SERVER", "http://a:1"), home,
-                "session", "org", "show", "--env", "prod", "--server", "http://b:2", "-o", "json");
+        Headless.Result r = Headless.run(
+                env("CRATE_ENV", "staging", "CRATE_SERVER", "http://a:1"),
+                home,
+                "session",
+                "org",
+                "show",
+                "--env",
+                "prod",
+                "--server",
+                "http://b:2",
+                "-o",
+                "json");
         JsonNode shown = Json.MAPPER.readTree(r.out());
         assertEquals("prod", shown.get("environment").asText());
         assertEquals("http://b:2", shown.get("server").asText());
@@ -82,28 +92,45 @@ class CommandParsingTest {
 
     @Test
     void setWithoutArgumentsIsAUsageError() {
-        Headless.Result r = Headless.run(env("CRATE_TOKEN", "t", "CRATE_ORG", "00000000-0000-0000-0000-000000000000"), home,
-                "secrets", "set");
+        Headless.Result r = Headless.run(
+                env("CRATE_TOKEN", "t", "CRATE_ORG", "00000000-0000-0000-0000-000000000000"), home, "secrets", "set");
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("crate: usage"), r.err());
     }
 
     @Test
     void invalidSecretNameIsAUsageErrorBeforeAnyNetwork() {
-        Headless.Result r = Headless.run(env("CRATE_TOKEN", "t", "CRATE_ORG", "00000000-0000-0000-0000-000000000000",
-                "CRATE_SERVER", "http://127.0.0.1:1"), home, "secrets", "set", "1BAD", "value");
+        Headless.Result r = Headless.run(
+                env(
+                        "CRATE_TOKEN",
+                        "t",
+                        "CRATE_ORG",
+                        "00000000-0000-0000-0000-000000000000",
+                        "CRATE_SERVER",
+                        "http://127.0.0.1:1"),
+                home,
+                "secrets",
+                "set",
+                "1BAD",
+                "value");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("invalid secret name"), r.err());
     }
 
     @Test
     void runWithoutCommandIsAUsageError() {
-        assertEquals(2, Headless.run(env("CRATE_TOKEN", "t", "CRATE_ORG", "00000000-0000-0000-0000-000000000000"), home, "run").exit());
+        assertEquals(
+                2,
+                Headless.run(env("CRATE_TOKEN", "t", "CRATE_ORG", "00000000-0000-0000-0000-000000000000"), home, "run")
+                        .exit());
     }
 
     @Test
     void invalidOutputFormatIsAUsageError() {
-        assertEquals(2, Headless.run(env("CRATE_ORG", "acme"), home, "session", "org", "show", "-o", "xml").exit());
+        assertEquals(
+                2,
+                Headless.run(env("CRATE_ORG", "acme"), home, "session", "org", "show", "-o", "xml")
+                        .exit());
     }
 
     @Test
@@ -119,8 +146,17 @@ class CommandParsingTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Headless.Result r = Headless.run(env("CRATE_TOKEN", "t", "CRATE_ORG", "00000000-0000-0000-0000-000000000000",
-                "CRATE_SERVER", "http://127.0.0.1:" + port), home, "secrets", "list");
+        Headless.Result r = Headless.run(
+                env(
+                        "CRATE_TOKEN",
+                        "t",
+                        "CRATE_ORG",
+                        "00000000-0000-0000-0000-000000000000",
+                        "CRATE_SERVER",
+                        "http://127.0.0.1:" + port),
+                home,
+                "secrets",
+                "list");
         assertEquals(1, r.exit());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("cannot reach the Crate server"), r.err());

@@ -77,14 +77,17 @@ class ConventionsTest {
     void runRejectsAnUnknownOptionBeforeTheCommand() {
         Headless.Result r = run("run", "--tagz", "backend", "--", "true");
         assertEquals(2, r.exit());
-        assertEquals("crate: unknown option '--tagz' for 'crate run' (the command to run goes after --)\nsee 'crate run --help'\n", r.err());
+        assertEquals(
+                "crate: unknown option '--tagz' for 'crate run' (the command to run goes after --)\nsee 'crate run --help'\n",
+                r.err());
     }
 
     @Test
     void unknownOptionIsOneLineAndAHint() {
         Headless.Result r = run("secrets", "list", "--bogus");
         assertEquals(2, r.exit());
-        assertEquals("crate: unknown option '--bogus' for 'crate secrets list'\nsee 'crate secrets list --help'\n", r.err());
+        assertEquals(
+                "crate: unknown option '--bogus' for 'crate secrets list'\nsee 'crate secrets list --help'\n", r.err());
     }
 
     @Test
@@ -120,8 +123,19 @@ class ConventionsTest {
 
     @Test
     void globalOptionsAreAcceptedBeforeTheCommand() throws IOException {
-        Headless.Result r = Headless.run(env(), home, "--env", "prod", "--org=acme", "-o", "json", "--server", "http://b:2",
-                "session", "org", "show");
+        Headless.Result r = Headless.run(
+                env(),
+                home,
+                "--env",
+                "prod",
+                "--org=acme",
+                "-o",
+                "json",
+                "--server",
+                "http://b:2",
+                "session",
+                "org",
+                "show");
         assertEquals(0, r.exit(), r.err());
         JsonNode shown = Json.MAPPER.readTree(r.out());
         assertEquals("prod", shown.get("environment").asText());
@@ -160,7 +174,10 @@ class ConventionsTest {
         for (String shell : new String[] {"bash", "zsh", "fish"}) {
             Headless.Result r = run("completion", shell);
             assertEquals(0, r.exit(), r.err());
-            assertTrue(r.out().contains("rollback") && r.out().contains("require-secrets") && r.out().contains("completion --list envs"),
+            assertTrue(
+                    r.out().contains("rollback")
+                            && r.out().contains("require-secrets")
+                            && r.out().contains("completion --list envs"),
                     shell + ": " + r.out());
         }
         assertEquals(2, run("completion", "tcsh").exit());
@@ -179,7 +196,9 @@ class ConventionsTest {
         Headless.Result r = Headless.run(env("CRATE_ENV", "staging"), home, "session", "org", "show", "-o", "json");
         JsonNode shown = Json.MAPPER.readTree(r.out());
         assertEquals("from-project", shown.get("organization").asText());
-        assertEquals(home.resolve(".crate.yaml").toString(), shown.get("sources").get("organization").asText());
+        assertEquals(
+                home.resolve(".crate.yaml").toString(),
+                shown.get("sources").get("organization").asText());
         assertEquals("CRATE_ENV", shown.get("sources").get("environment").asText());
         assertEquals("default", shown.get("sources").get("server").asText());
     }
@@ -187,7 +206,8 @@ class ConventionsTest {
     @Test
     void sessionOrgShowPrefersTheProjectFileOverTheSession() throws IOException {
         Files.createDirectories(home.resolve("config/crate"));
-        Files.writeString(home.resolve("config/crate/config.json"),
+        Files.writeString(
+                home.resolve("config/crate/config.json"),
                 "{\"org\":\"11111111-1111-1111-1111-111111111111\",\"org_name\":\"session-org\"}");
         Files.writeString(home.resolve(".crate.yaml"), "org: project-org\n");
         Headless.Result r = Headless.run(env(), home, "session", "org", "show");

@@ -17,8 +17,7 @@ final class Headless {
         }
     }
 
-    private Headless() {
-    }
+    private Headless() {}
 
     static Result run(Map<String, String> env, Path cwd, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -26,7 +25,11 @@ final class Headless {
         Host previous = Host.current();
         PrintStream realOut = System.out;
         PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8);
-        Host.use(new Host(env, cwd, capturedOut, new PrintStream(err, true, StandardCharsets.UTF_8),
+        Host.use(new Host(
+                env,
+                cwd,
+                capturedOut,
+                new PrintStream(err, true, StandardCharsets.UTF_8),
                 new ByteArrayInputStream(new byte[0])));
         System.setOut(capturedOut);
         try {

@@ -30,7 +30,8 @@ class DotenvTest {
 
     @Test
     void readsUnquotedValuesWithInlineCommentsAndExport() {
-        Map<String, String> read = Dotenv.read("# comment\nexport A=1\nB = two words # note\nC=\"x\\ny\"\n\nD='#not a comment'\n");
+        Map<String, String> read =
+                Dotenv.read("# comment\nexport A=1\nB = two words # note\nC=\"x\\ny\"\n\nD='#not a comment'\n");
         assertEquals(Map.of("A", "1", "B", "two words", "C", "x\ny", "D", "#not a comment"), read);
     }
 

@@ -11,8 +11,17 @@ import org.junit.jupiter.api.Test;
 class DangerousNamesTest {
     @Test
     void refusesLoaderAndInterpreterHijacks() {
-        for (String name : List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "NODE_OPTIONS", "PYTHONPATH", "PERL5OPT",
-                "BASH_ENV", "PROMPT_COMMAND", "JAVA_TOOL_OPTIONS", "PATH")) {
+        for (String name : List.of(
+                "LD_PRELOAD",
+                "LD_LIBRARY_PATH",
+                "DYLD_INSERT_LIBRARIES",
+                "NODE_OPTIONS",
+                "PYTHONPATH",
+                "PERL5OPT",
+                "BASH_ENV",
+                "PROMPT_COMMAND",
+                "JAVA_TOOL_OPTIONS",
+                "PATH")) {
             assertTrue(DangerousNames.isDangerous(name), name);
         }
     }
@@ -25,12 +34,16 @@ class DangerousNamesTest {
 
     @Test
     void childEnvironmentDropsTheCliTokenAndSecretsWin() {
-        Map<String, String> env = ChildEnvironment.merge(Map.of("CRATE_TOKEN", "t", "A", "parent", "HOME", "/h"), Map.of("A", "secret"), false);
+        Map<String, String> env = ChildEnvironment.merge(
+                Map.of("CRATE_TOKEN", "t", "A", "parent", "HOME", "/h"), Map.of("A", "secret"), false);
         assertEquals(Map.of("A", "secret", "HOME", "/h"), env);
     }
 
     @Test
     void preserveEnvKeepsTheParentsValue() {
-        assertEquals("parent", ChildEnvironment.merge(Map.of("A", "parent"), Map.of("A", "secret", "B", "b"), true).get("A"));
+        assertEquals(
+                "parent",
+                ChildEnvironment.merge(Map.of("A", "parent"), Map.of("A", "secret", "B", "b"), true)
+                        .get("A"));
     }
 }

@@ -11,8 +11,7 @@ public final class Pem {
     private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
     private static final String END = "-----END PUBLIC KEY-----";
 
-    private Pem() {
-    }
+    private Pem() {}
 
     public static String encode(PublicKey key) {
         String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
@@ -32,7 +31,8 @@ public final class Pem {
         if (!text.startsWith(BEGIN) || !text.endsWith(END)) {
             throw new IllegalArgumentException("not an SPKI PEM public key (BEGIN PUBLIC KEY)");
         }
-        String body = text.substring(BEGIN.length(), text.length() - END.length()).replaceAll("\\s", "");
+        String body =
+                text.substring(BEGIN.length(), text.length() - END.length()).replaceAll("\\s", "");
         try {
             byte[] der = Base64.getDecoder().decode(body);
             return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));

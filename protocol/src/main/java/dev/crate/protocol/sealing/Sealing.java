@@ -26,8 +26,7 @@ public final class Sealing {
     public static final String OAEP_TRANSFORMATION = "RSA/ECB/OAEPPadding";
     public static final String TRANSPORT_ALGORITHM = KeyManagementAlgorithmIdentifiers.RSA_OAEP_256;
 
-    private Sealing() {
-    }
+    private Sealing() {}
 
     /** Seals {@code value} as a JWE to the org key {@code kid}; works for any size. */
     public static String sealJwe(PublicKey orgKey, String kid, byte[] value) {

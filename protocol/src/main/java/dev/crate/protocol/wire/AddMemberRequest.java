@@ -4,5 +4,4 @@ import java.util.List;
 import java.util.Map;
 
 /** Adds a user by {@code email} or {@code subject} with a {@code role} and, for members, {@code grants}. */
-public record AddMemberRequest(String email, String subject, String role, Map<String, List<String>> grants) {
-}
+public record AddMemberRequest(String email, String subject, String role, Map<String, List<String>> grants) {}

@@ -20,5 +20,4 @@ public record ApiKey(
         Map<String, List<String>> grants,
         List<String> environments,
         List<String> tags,
-        @JsonProperty("read_only") boolean readOnly) {
-}
+        @JsonProperty("read_only") boolean readOnly) {}

@@ -8,5 +8,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code head_mismatch} or {@code checkpoint_invalid}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AuditChainBreak(long seq, String id, String reason) {
-}
+public record AuditChainBreak(long seq, String id, String reason) {}

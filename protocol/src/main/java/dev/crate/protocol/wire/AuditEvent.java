@@ -11,8 +11,26 @@ import java.time.OffsetDateTime;
  * (docs/SECURITY.md gives the encoding). Never a value or a token.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"id", "seq", "occurred_at", "actor_type", "actor_id", "actor_name", "action", "environment", "name",
-        "version", "detail", "outcome", "reason", "client_ip", "user_agent", "request_id", "prev_hash", "hash"})
+@JsonPropertyOrder({
+    "id",
+    "seq",
+    "occurred_at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "action",
+    "environment",
+    "name",
+    "version",
+    "detail",
+    "outcome",
+    "reason",
+    "client_ip",
+    "user_agent",
+    "request_id",
+    "prev_hash",
+    "hash"
+})
 public record AuditEvent(
         String id,
         long seq,
@@ -31,5 +49,4 @@ public record AuditEvent(
         @JsonProperty("user_agent") String userAgent,
         @JsonProperty("request_id") String requestId,
         @JsonProperty("prev_hash") String prevHash,
-        String hash) {
-}
+        String hash) {}

@@ -6,5 +6,6 @@ import java.util.List;
 
 /** A page of audit records, newest first; {@code next_cursor} fetches the next (older) page, absent at the end. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AuditEventList(List<AuditEvent> events, @JsonProperty("next_cursor") String nextCursor) {
-}
+public record AuditEventList(
+        List<AuditEvent> events,
+        @JsonProperty("next_cursor") String nextCursor) {}

@@ -14,5 +14,4 @@ public record AuditVerification(
         @JsonProperty("anchor_seq") long anchorSeq,
         @JsonProperty("last_seq") long lastSeq,
         @JsonProperty("last_hash") String lastHash,
-        @JsonProperty("first_broken") AuditChainBreak firstBroken) {
-}
+        @JsonProperty("first_broken") AuditChainBreak firstBroken) {}

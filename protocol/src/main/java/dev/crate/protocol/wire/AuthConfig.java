@@ -12,5 +12,4 @@ public record AuthConfig(
         @JsonProperty("device_authorization_endpoint") String deviceAuthorizationEndpoint,
         @JsonProperty("token_endpoint") String tokenEndpoint,
         @JsonProperty("client_id") String clientId,
-        List<String> scopes) {
-}
+        List<String> scopes) {}

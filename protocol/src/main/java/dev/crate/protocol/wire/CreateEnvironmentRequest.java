@@ -1,4 +1,3 @@
 package dev.crate.protocol.wire;
 
-public record CreateEnvironmentRequest(String name) {
-}
+public record CreateEnvironmentRequest(String name) {}

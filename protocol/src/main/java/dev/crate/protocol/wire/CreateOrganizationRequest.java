@@ -1,4 +1,3 @@
 package dev.crate.protocol.wire;
 
-public record CreateOrganizationRequest(String name) {
-}
+public record CreateOrganizationRequest(String name) {}

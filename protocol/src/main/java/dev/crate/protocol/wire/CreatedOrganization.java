@@ -14,5 +14,4 @@ public record CreatedOrganization(
         UUID id,
         String name,
         @JsonProperty("created_at") OffsetDateTime createdAt,
-        @JsonProperty("admin_api_key") CreatedApiKey adminApiKey) {
-}
+        @JsonProperty("admin_api_key") CreatedApiKey adminApiKey) {}

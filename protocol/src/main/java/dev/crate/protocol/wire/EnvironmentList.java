@@ -2,5 +2,4 @@ package dev.crate.protocol.wire;
 
 import java.util.List;
 
-public record EnvironmentList(List<Environment> environments) {
-}
+public record EnvironmentList(List<Environment> environments) {}

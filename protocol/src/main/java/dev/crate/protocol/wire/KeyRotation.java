@@ -19,5 +19,4 @@ public record KeyRotation(
         String state,
         long rewrapped,
         @JsonProperty("started_at") OffsetDateTime startedAt,
-        @JsonProperty("finished_at") OffsetDateTime finishedAt) {
-}
+        @JsonProperty("finished_at") OffsetDateTime finishedAt) {}

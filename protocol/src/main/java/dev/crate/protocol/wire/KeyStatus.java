@@ -10,5 +10,4 @@ public record KeyStatus(
         @JsonProperty("org_key_rotation") RotationSchedule orgKeyRotation,
         @JsonProperty("transport_key_rotation") RotationSchedule transportKeyRotation,
         RewrapProgress rewrap,
-        List<KeyRotation> rotations) {
-}
+        List<KeyRotation> rotations) {}

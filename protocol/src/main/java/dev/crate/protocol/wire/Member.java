@@ -16,5 +16,4 @@ public record Member(
         String name,
         String role,
         Map<String, List<String>> grants,
-        @JsonProperty("created_at") OffsetDateTime createdAt) {
-}
+        @JsonProperty("created_at") OffsetDateTime createdAt) {}

@@ -2,5 +2,4 @@ package dev.crate.protocol.wire;
 
 import java.util.List;
 
-public record MemberList(List<Member> members) {
-}
+public record MemberList(List<Member> members) {}

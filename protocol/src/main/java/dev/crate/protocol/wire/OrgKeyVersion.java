@@ -12,5 +12,4 @@ public record OrgKeyVersion(
         @JsonProperty("root_kid") String rootKid,
         @JsonProperty("wrap_count") long wrapCount,
         @JsonProperty("created_at") OffsetDateTime createdAt,
-        @JsonProperty("retired_at") OffsetDateTime retiredAt) {
-}
+        @JsonProperty("retired_at") OffsetDateTime retiredAt) {}

@@ -2,5 +2,4 @@ package dev.crate.protocol.wire;
 
 import java.util.List;
 
-public record OrganizationList(List<Organization> organizations) {
-}
+public record OrganizationList(List<Organization> organizations) {}

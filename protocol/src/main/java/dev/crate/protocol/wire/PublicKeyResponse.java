@@ -4,7 +4,4 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The org's transport (sealing) public key. */
 public record PublicKeyResponse(
-        @JsonProperty("public_key_pem") String publicKeyPem,
-        String kid,
-        String algorithm) {
-}
+        @JsonProperty("public_key_pem") String publicKeyPem, String kid, String algorithm) {}

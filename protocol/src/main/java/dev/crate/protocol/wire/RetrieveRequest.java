@@ -22,13 +22,22 @@ public record RetrieveRequest(
         String enc,
         Map<String, Integer> versions) {
 
-    public RetrieveRequest(String environment, List<String> names, List<String> tags, String clientPublicKeyPem,
+    public RetrieveRequest(
+            String environment,
+            List<String> names,
+            List<String> tags,
+            String clientPublicKeyPem,
             Map<String, Object> clientPublicJwk) {
         this(environment, names, tags, clientPublicKeyPem, clientPublicJwk, null, null);
     }
 
-    public RetrieveRequest(String environment, List<String> names, List<String> tags, String clientPublicKeyPem,
-            Map<String, Object> clientPublicJwk, String enc) {
+    public RetrieveRequest(
+            String environment,
+            List<String> names,
+            List<String> tags,
+            String clientPublicKeyPem,
+            Map<String, Object> clientPublicJwk,
+            String enc) {
         this(environment, names, tags, clientPublicKeyPem, clientPublicJwk, enc, null);
     }
 }

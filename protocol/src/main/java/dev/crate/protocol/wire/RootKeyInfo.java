@@ -11,5 +11,4 @@ public record RootKeyInfo(
         boolean configured,
         boolean active,
         @JsonProperty("org_keys") long orgKeys,
-        boolean needed) {
-}
+        boolean needed) {}

@@ -10,5 +10,4 @@ public record RootKeyStatus(
         List<RootKeyInfo> keys,
         @JsonProperty("no_longer_needed") List<String> noLongerNeeded,
         RewrapProgress rewrap,
-        List<KeyRotation> rotations) {
-}
+        List<KeyRotation> rotations) {}

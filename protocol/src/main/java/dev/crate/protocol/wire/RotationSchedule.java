@@ -9,5 +9,4 @@ import java.time.OffsetDateTime;
 public record RotationSchedule(
         @JsonProperty("last_rotation") OffsetDateTime lastRotation,
         @JsonProperty("next_rotation") OffsetDateTime nextRotation,
-        String period) {
-}
+        String period) {}

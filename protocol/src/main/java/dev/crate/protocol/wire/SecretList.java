@@ -2,5 +2,4 @@ package dev.crate.protocol.wire;
 
 import java.util.List;
 
-public record SecretList(List<SecretMetadata> secrets) {
-}
+public record SecretList(List<SecretMetadata> secrets) {}

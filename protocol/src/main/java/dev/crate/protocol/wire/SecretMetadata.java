@@ -10,5 +10,4 @@ public record SecretMetadata(
         String environment,
         int version,
         List<String> tags,
-        @JsonProperty("updated_at") OffsetDateTime updatedAt) {
-}
+        @JsonProperty("updated_at") OffsetDateTime updatedAt) {}

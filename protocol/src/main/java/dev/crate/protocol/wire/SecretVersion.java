@@ -13,5 +13,4 @@ public record SecretVersion(
         @JsonProperty("created_at") OffsetDateTime createdAt,
         @JsonProperty("created_by") String createdBy,
         List<String> tags,
-        boolean destroyed) {
-}
+        boolean destroyed) {}

@@ -10,5 +10,4 @@ public record SecretVersionList(
         @JsonProperty("current_version") int currentVersion,
         boolean deleted,
         boolean purged,
-        List<SecretVersion> versions) {
-}
+        List<SecretVersion> versions) {}

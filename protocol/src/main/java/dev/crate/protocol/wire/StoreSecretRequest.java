@@ -19,13 +19,15 @@ public record StoreSecretRequest(
         List<String> tags,
         @JsonProperty("expected_version") Integer expectedVersion) {
 
-    public StoreSecretRequest(String name, String environment, String encryptedValue, Boolean sealed, List<String> tags) {
+    public StoreSecretRequest(
+            String name, String environment, String encryptedValue, Boolean sealed, List<String> tags) {
         this(name, environment, encryptedValue, sealed, tags, null);
     }
 
     @Override
     public String toString() {
         return "StoreSecretRequest[name=" + name + ", environment=" + environment
-                + ", encrypted_value=REDACTED, sealed=" + sealed + ", tags=" + tags + ", expected_version=" + expectedVersion + "]";
+                + ", encrypted_value=REDACTED, sealed=" + sealed + ", tags=" + tags + ", expected_version="
+                + expectedVersion + "]";
     }
 }

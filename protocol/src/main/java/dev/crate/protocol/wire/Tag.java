@@ -1,4 +1,3 @@
 package dev.crate.protocol.wire;
 
-public record Tag(String name, TagMetadata metadata) {
-}
+public record Tag(String name, TagMetadata metadata) {}

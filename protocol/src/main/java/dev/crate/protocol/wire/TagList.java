@@ -2,5 +2,4 @@ package dev.crate.protocol.wire;
 
 import java.util.List;
 
-public record TagList(List<Tag> tags) {
-}
+public record TagList(List<Tag> tags) {}

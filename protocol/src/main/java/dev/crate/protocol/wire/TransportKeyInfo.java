@@ -10,5 +10,4 @@ public record TransportKeyInfo(
         String kid,
         String state,
         @JsonProperty("created_at") OffsetDateTime createdAt,
-        @JsonProperty("grace_until") OffsetDateTime graceUntil) {
-}
+        @JsonProperty("grace_until") OffsetDateTime graceUntil) {}

@@ -17,10 +17,10 @@ import java.util.UUID;
 public final class AuditChain {
     /** The {@code prev_hash} of an org's first record. */
     public static final byte[] GENESIS = new byte[32];
+
     private static final String FORMAT = "crate-audit-v1";
 
-    private AuditChain() {
-    }
+    private AuditChain() {}
 
     public static byte[] hash(UUID id, long seq, AuditEntry e, byte[] prevHash) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -28,7 +28,10 @@ public final class AuditChain {
         field(out, id.toString());
         field(out, e.orgId().toString());
         field(out, Long.toString(seq));
-        field(out, Long.toString(ChronoUnit.MICROS.between(java.time.Instant.EPOCH, e.occurredAt().toInstant())));
+        field(
+                out,
+                Long.toString(ChronoUnit.MICROS.between(
+                        java.time.Instant.EPOCH, e.occurredAt().toInstant())));
         field(out, e.actorType());
         field(out, e.actorId());
         field(out, e.actorName());
@@ -56,7 +59,8 @@ public final class AuditChain {
     }
 
     private static void bytes(ByteArrayOutputStream out, byte[] value) {
-        out.writeBytes(ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
+        out.writeBytes(
+                ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
         if (value != null) {
             out.writeBytes(value);
         }

@@ -15,6 +15,7 @@ import java.util.UUID;
 public class AuditCheckpointRecord {
     @Id
     public UUID orgId;
+
     public long seq;
     public byte[] hash;
     public OffsetDateTime removedBefore;

@@ -8,25 +8,80 @@ import java.util.UUID;
  * never a value, a token or key material. {@code detail} is a small JSON object (ids, roles, the
  * secrets a read returned) or null.
  */
-public record AuditEntry(UUID orgId, OffsetDateTime occurredAt, String actorType, String actorId, String actorName,
-        String action, String environment, String name, Integer version, String detail, String outcome, String reason,
-        String clientIp, String userAgent, String requestId) {
+public record AuditEntry(
+        UUID orgId,
+        OffsetDateTime occurredAt,
+        String actorType,
+        String actorId,
+        String actorName,
+        String action,
+        String environment,
+        String name,
+        Integer version,
+        String detail,
+        String outcome,
+        String reason,
+        String clientIp,
+        String userAgent,
+        String requestId) {
 
     public static final String SUCCESS = "success";
     public static final String DENIED = "denied";
 
     public AuditEntry withOrg(UUID org) {
-        return new AuditEntry(org, occurredAt, actorType, actorId, actorName, action, environment, name, version, detail,
-                outcome, reason, clientIp, userAgent, requestId);
+        return new AuditEntry(
+                org,
+                occurredAt,
+                actorType,
+                actorId,
+                actorName,
+                action,
+                environment,
+                name,
+                version,
+                detail,
+                outcome,
+                reason,
+                clientIp,
+                userAgent,
+                requestId);
     }
 
     public AuditEntry withVersion(Integer newVersion) {
-        return new AuditEntry(orgId, occurredAt, actorType, actorId, actorName, action, environment, name, newVersion, detail,
-                outcome, reason, clientIp, userAgent, requestId);
+        return new AuditEntry(
+                orgId,
+                occurredAt,
+                actorType,
+                actorId,
+                actorName,
+                action,
+                environment,
+                name,
+                newVersion,
+                detail,
+                outcome,
+                reason,
+                clientIp,
+                userAgent,
+                requestId);
     }
 
     public AuditEntry withDetail(String newDetail) {
-        return new AuditEntry(orgId, occurredAt, actorType, actorId, actorName, action, environment, name, version, newDetail,
-                outcome, reason, clientIp, userAgent, requestId);
+        return new AuditEntry(
+                orgId,
+                occurredAt,
+                actorType,
+                actorId,
+                actorName,
+                action,
+                environment,
+                name,
+                version,
+                newDetail,
+                outcome,
+                reason,
+                clientIp,
+                userAgent,
+                requestId);
     }
 }

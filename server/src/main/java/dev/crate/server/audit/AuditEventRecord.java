@@ -13,6 +13,7 @@ import java.util.UUID;
 public class AuditEventRecord {
     @Id
     public UUID id;
+
     public UUID orgId;
     public long seq;
     public OffsetDateTime occurredAt;
@@ -58,8 +59,26 @@ public class AuditEventRecord {
     }
 
     public ChainedEvent toEvent() {
-        return new ChainedEvent(id, seq, new AuditEntry(orgId, occurredAt.withOffsetSameInstant(ZoneOffset.UTC), actorType, actorId,
-                actorName, action, environment, name, version, detail, outcome, reason, clientIp, userAgent, requestId),
-                prevHash, hash);
+        return new ChainedEvent(
+                id,
+                seq,
+                new AuditEntry(
+                        orgId,
+                        occurredAt.withOffsetSameInstant(ZoneOffset.UTC),
+                        actorType,
+                        actorId,
+                        actorName,
+                        action,
+                        environment,
+                        name,
+                        version,
+                        detail,
+                        outcome,
+                        reason,
+                        clientIp,
+                        userAgent,
+                        requestId),
+                prevHash,
+                hash);
     }
 }

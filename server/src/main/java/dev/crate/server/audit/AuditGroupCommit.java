@@ -23,8 +23,7 @@ final class AuditGroupCommit {
     private final AuditWriter writer;
     private final Map<UUID, OrgQueue> queues = new ConcurrentHashMap<>();
 
-    private record Pending(AuditEntry entry, CompletableFuture<Void> done) {
-    }
+    private record Pending(AuditEntry entry, CompletableFuture<Void> done) {}
 
     private static final class OrgQueue {
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -66,14 +65,16 @@ final class AuditGroupCommit {
                 return;
             }
         }
-        writer.append(orgId, batch.stream().map(Pending::entry).toList()).subscribe().with(
-                written -> {
-                    batch.forEach(p -> p.done().complete(null));
-                    flush(orgId, queue);
-                },
-                failure -> {
-                    batch.forEach(p -> p.done().completeExceptionally(failure));
-                    flush(orgId, queue);
-                });
+        writer.append(orgId, batch.stream().map(Pending::entry).toList())
+                .subscribe()
+                .with(
+                        written -> {
+                            batch.forEach(p -> p.done().complete(null));
+                            flush(orgId, queue);
+                        },
+                        failure -> {
+                            batch.forEach(p -> p.done().completeExceptionally(failure));
+                            flush(orgId, queue);
+                        });
     }
 }

@@ -17,15 +17,20 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEventRecord, 
 
     /** The newest record older than {@code cutoff}, by seq; null when none is. */
     public Uni<AuditEventRecord> lastOlderThan(UUID orgId, OffsetDateTime cutoff) {
-        return find("orgId = ?1 and seq = (select max(e.seq) from AuditEventRecord e where e.orgId = ?1 and e.occurredAt < ?2)",
-                orgId, cutoff).firstResult();
+        return find(
+                        "orgId = ?1 and seq = (select max(e.seq) from AuditEventRecord e where e.orgId = ?1 and e.occurredAt < ?2)",
+                        orgId,
+                        cutoff)
+                .firstResult();
     }
 
     /** The orgs that have records older than {@code cutoff}. */
     public Uni<List<UUID>> orgsWithRecordsOlderThan(OffsetDateTime cutoff) {
-        return getSession().chain(session -> session.createSelectionQuery(
-                        "select distinct orgId from AuditEventRecord where occurredAt < :cutoff", UUID.class)
-                .setParameter("cutoff", cutoff).getResultList());
+        return getSession()
+                .chain(session -> session.createSelectionQuery(
+                                "select distinct orgId from AuditEventRecord where occurredAt < :cutoff", UUID.class)
+                        .setParameter("cutoff", cutoff)
+                        .getResultList());
     }
 
     public Uni<Long> deleteUpTo(UUID orgId, long seq) {

@@ -34,7 +34,8 @@ public class AuditService {
     private final CrateMetrics metrics;
     private final boolean auditReads;
 
-    AuditService(AuditRepository records, AuditWriter writer, ObjectMapper json, CrateMetrics metrics, CrateConfig config) {
+    AuditService(
+            AuditRepository records, AuditWriter writer, ObjectMapper json, CrateMetrics metrics, CrateConfig config) {
         this.records = records;
         this.writer = writer;
         this.groupCommit = new AuditGroupCommit(writer);
@@ -47,26 +48,65 @@ public class AuditService {
     }
 
     /** A successful {@code action} by {@code caller} in org {@code orgId} on a target (each part may be null). */
-    public AuditEntry entry(Caller caller, UUID orgId, AuditAction action, String environment, String name, Integer version) {
+    public AuditEntry entry(
+            Caller caller, UUID orgId, AuditAction action, String environment, String name, Integer version) {
         return entry(caller, orgId, action, environment, name, version, AuditEntry.SUCCESS, null);
     }
 
-    private static AuditEntry entry(Caller caller, UUID orgId, AuditAction action, String environment, String name,
-            Integer version, String outcome, String reason) {
+    private static AuditEntry entry(
+            Caller caller,
+            UUID orgId,
+            AuditAction action,
+            String environment,
+            String name,
+            Integer version,
+            String outcome,
+            String reason) {
         Caller.Origin origin = caller.origin();
-        boolean foreignKey = caller.apiKeyOrg().isPresent() && !caller.apiKeyOrg().get().equals(orgId);
+        boolean foreignKey =
+                caller.apiKeyOrg().isPresent() && !caller.apiKeyOrg().get().equals(orgId);
         String actorType = caller.kind() == Caller.Kind.USER ? "user" : "api_key";
-        String actorId = caller.kind() == Caller.Kind.USER ? caller.subject() : caller.apiKey().get().keyId().toString();
+        String actorId = caller.kind() == Caller.Kind.USER
+                ? caller.subject()
+                : caller.apiKey().get().keyId().toString();
         // another org's key is named by id only: its name belongs to that org
         String actorName = caller.kind() == Caller.Kind.USER ? caller.email() : foreignKey ? null : caller.name();
-        return new AuditEntry(orgId, Times.now(), actorType, actorId, actorName, action.wire(), environment, name, version, null,
-                outcome, reason, origin.ip(), origin.userAgent(), origin.requestId());
+        return new AuditEntry(
+                orgId,
+                Times.now(),
+                actorType,
+                actorId,
+                actorName,
+                action.wire(),
+                environment,
+                name,
+                version,
+                null,
+                outcome,
+                reason,
+                origin.ip(),
+                origin.userAgent(),
+                origin.requestId());
     }
 
     /** A record by the server itself (scheduled jobs). */
     public AuditEntry systemEntry(UUID orgId, AuditAction action, String environment, String name, Integer version) {
-        return new AuditEntry(orgId, Times.now(), "system", null, "crate", action.wire(), environment, name, version, null,
-                AuditEntry.SUCCESS, null, null, null, null);
+        return new AuditEntry(
+                orgId,
+                Times.now(),
+                "system",
+                null,
+                "crate",
+                action.wire(),
+                environment,
+                name,
+                version,
+                null,
+                AuditEntry.SUCCESS,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** A small JSON object for an entry's {@code detail}: ids, roles, counts; never a value or a token. */
@@ -84,9 +124,12 @@ public class AuditService {
      */
     public Uni<Void> append(AuditEntry entry) {
         // the change's own statements first, so that their failures stay theirs
-        return records.flush().chain(() -> records.getSession().chain(session -> writer.append(session, entry))
-                .replaceWithVoid()
-                .onFailure().transform(this::unavailable));
+        return records.flush()
+                .chain(() -> records.getSession()
+                        .chain(session -> writer.append(session, entry))
+                        .replaceWithVoid()
+                        .onFailure()
+                        .transform(this::unavailable));
     }
 
     /** In a transaction of its own (shared with concurrent records of the org): done once committed. */
@@ -105,23 +148,42 @@ public class AuditService {
      * chain before the denial goes back. A caller without any credential never gets this far (401 is
      * counted in the metrics and not recorded: it names no actor).
      */
-    public <T> Uni<T> guard(Caller caller, String orgId, AuditAction action, String environment, String name,
+    public <T> Uni<T> guard(
+            Caller caller,
+            String orgId,
+            AuditAction action,
+            String environment,
+            String name,
             Supplier<Uni<? extends T>> work) {
-        return Uni.createFrom().<T>deferred(work).onFailure(AuditService::isDenial).call(failure -> {
-            UUID org = parse(orgId);
-            if (org == null) {
-                return Uni.createFrom().voidItem();
-            }
-            CrateException denial = (CrateException) failure;
-            AuditEntry entry = entry(caller, org, action, environment, name, null, AuditEntry.DENIED, denial.code().code());
-            return writer.orgExists(org).chain(exists -> exists ? commit(entry) : Uni.createFrom().voidItem())
-                    .onFailure().recoverWithItem(e -> {
-                        // the denial stands either way; it only goes unrecorded
-                        LogId.DENIAL_NOT_AUDITED.log(LOG,
-                                action.wire(), caller.origin().requestId());
-                        return null;
-                    });
-        });
+        return Uni.createFrom()
+                .<T>deferred(work)
+                .onFailure(AuditService::isDenial)
+                .call(failure -> {
+                    UUID org = parse(orgId);
+                    if (org == null) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    CrateException denial = (CrateException) failure;
+                    AuditEntry entry = entry(
+                            caller,
+                            org,
+                            action,
+                            environment,
+                            name,
+                            null,
+                            AuditEntry.DENIED,
+                            denial.code().code());
+                    return writer.orgExists(org)
+                            .chain(exists ->
+                                    exists ? commit(entry) : Uni.createFrom().voidItem())
+                            .onFailure()
+                            .recoverWithItem(e -> {
+                                // the denial stands either way; it only goes unrecorded
+                                LogId.DENIAL_NOT_AUDITED.log(
+                                        LOG, action.wire(), caller.origin().requestId());
+                                return null;
+                            });
+                });
     }
 
     private static boolean isDenial(Throwable failure) {
@@ -134,10 +196,10 @@ public class AuditService {
             return failure;
         }
         metrics.auditWriteFailure();
-        LogId.AUDIT_WRITE_FAILED.log(LOG,
-                failure.getClass().getSimpleName(), "the operation");
+        LogId.AUDIT_WRITE_FAILED.log(LOG, failure.getClass().getSimpleName(), "the operation");
         LogId.AUDIT_WRITE_FAILED.debugCause(LOG, failure);
-        return new CrateException(ErrorCode.AUDIT_UNAVAILABLE,
+        return new CrateException(
+                ErrorCode.AUDIT_UNAVAILABLE,
                 "the audit trail cannot be written right now; nothing was read or changed");
     }
 

@@ -26,9 +26,10 @@ public class AuditWriter {
     private static final String LOCK_HEAD = "insert into audit_heads (org_id, seq, hash) values ($1, 0, $2) "
             + "on conflict (org_id) do update set seq = audit_heads.seq";
     private static final String READ_HEAD = "select seq, hash from audit_heads where org_id = $1";
-    private static final String INSERT = "insert into audit_events (id, org_id, seq, occurred_at, actor_type, actor_id, "
-            + "actor_name, action, environment, name, version, detail, outcome, reason, client_ip, user_agent, request_id, "
-            + "prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+    private static final String INSERT =
+            "insert into audit_events (id, org_id, seq, occurred_at, actor_type, actor_id, "
+                    + "actor_name, action, environment, name, version, detail, outcome, reason, client_ip, user_agent, request_id, "
+                    + "prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
     private static final String MOVE_HEAD = "update audit_heads set seq = $2, hash = $3 where org_id = $1";
 
     private final Pool pool;
@@ -39,7 +40,8 @@ public class AuditWriter {
 
     /** Whether the org exists (denials are recorded only in the chain of an org that does). */
     public Uni<Boolean> orgExists(UUID orgId) {
-        return pool.preparedQuery("select 1 from organizations where id = $1").execute(Tuple.of(orgId))
+        return pool.preparedQuery("select 1 from organizations where id = $1")
+                .execute(Tuple.of(orgId))
                 .map(rows -> rows.size() > 0);
     }
 
@@ -49,7 +51,9 @@ public class AuditWriter {
 
     /** Inside a transaction the caller holds on {@code connection}: the records commit or fail with it. */
     public static Uni<List<ChainedEvent>> append(SqlConnection connection, UUID orgId, List<AuditEntry> entries) {
-        return connection.preparedQuery(LOCK_HEAD + " returning seq, hash").execute(Tuple.of(orgId, Buffer.buffer(AuditChain.GENESIS)))
+        return connection
+                .preparedQuery(LOCK_HEAD + " returning seq, hash")
+                .execute(Tuple.of(orgId, Buffer.buffer(AuditChain.GENESIS)))
                 .chain(rows -> {
                     Row head = rows.iterator().next();
                     long seq = head.getLong("seq");
@@ -64,8 +68,12 @@ public class AuditWriter {
                     }
                     long last = seq;
                     byte[] lastHash = prev;
-                    return connection.preparedQuery(INSERT).executeBatch(tuples)
-                            .chain(() -> connection.preparedQuery(MOVE_HEAD).execute(Tuple.of(orgId, last, Buffer.buffer(lastHash))))
+                    return connection
+                            .preparedQuery(INSERT)
+                            .executeBatch(tuples)
+                            .chain(() -> connection
+                                    .preparedQuery(MOVE_HEAD)
+                                    .execute(Tuple.of(orgId, last, Buffer.buffer(lastHash))))
                             .replaceWith(chained);
                 });
     }
@@ -76,21 +84,27 @@ public class AuditWriter {
      */
     public Uni<ChainedEvent> append(Mutiny.Session session, AuditEntry entry) {
         UUID orgId = entry.orgId();
-        return session.createNativeQuery(positional(LOCK_HEAD)).setParameter(1, orgId).setParameter(2, AuditChain.GENESIS)
+        return session.createNativeQuery(positional(LOCK_HEAD))
+                .setParameter(1, orgId)
+                .setParameter(2, AuditChain.GENESIS)
                 .executeUpdate()
-                .chain(() -> session.createNativeQuery(positional(READ_HEAD), Object[].class).setParameter(1, orgId)
+                .chain(() -> session.createNativeQuery(positional(READ_HEAD), Object[].class)
+                        .setParameter(1, orgId)
                         .getSingleResult())
                 .chain(head -> {
-                    ChainedEvent event = AuditChain.link(UUID.randomUUID(), ((Number) head[0]).longValue() + 1, entry,
-                            (byte[]) head[1]);
+                    ChainedEvent event = AuditChain.link(
+                            UUID.randomUUID(), ((Number) head[0]).longValue() + 1, entry, (byte[]) head[1]);
                     Mutiny.MutationQuery insert = session.createNativeQuery(positional(INSERT));
                     List<Object> values = values(event);
                     for (int i = 0; i < values.size(); i++) {
                         insert.setParameter(i + 1, values.get(i));
                     }
                     return insert.executeUpdate()
-                            .chain(() -> session.createNativeQuery(positional(MOVE_HEAD)).setParameter(1, orgId)
-                                    .setParameter(2, event.seq()).setParameter(3, event.hash()).executeUpdate())
+                            .chain(() -> session.createNativeQuery(positional(MOVE_HEAD))
+                                    .setParameter(1, orgId)
+                                    .setParameter(2, event.seq())
+                                    .setParameter(3, event.hash())
+                                    .executeUpdate())
                             .replaceWith(event);
                 });
     }
@@ -102,18 +116,49 @@ public class AuditWriter {
 
     private static List<Object> values(ChainedEvent event) {
         AuditEntry e = event.entry();
-        return Arrays.asList(event.id(), e.orgId(), event.seq(), e.occurredAt(), e.actorType(), e.actorId(), e.actorName(),
-                e.action(), e.environment(), e.name(), e.version(), e.detail(), e.outcome(), e.reason(), e.clientIp(),
-                e.userAgent(), e.requestId(), event.prevHash(), event.hash());
+        return Arrays.asList(
+                event.id(),
+                e.orgId(),
+                event.seq(),
+                e.occurredAt(),
+                e.actorType(),
+                e.actorId(),
+                e.actorName(),
+                e.action(),
+                e.environment(),
+                e.name(),
+                e.version(),
+                e.detail(),
+                e.outcome(),
+                e.reason(),
+                e.clientIp(),
+                e.userAgent(),
+                e.requestId(),
+                event.prevHash(),
+                event.hash());
     }
 
     private static Tuple tuple(ChainedEvent event) {
         AuditEntry e = event.entry();
-        return Tuple.tuple().addUUID(event.id()).addUUID(e.orgId()).addLong(event.seq())
-                .addOffsetDateTime(e.occurredAt()).addString(e.actorType()).addString(e.actorId()).addString(e.actorName())
-                .addString(e.action()).addString(e.environment()).addString(e.name()).addInteger(e.version())
-                .addString(e.detail()).addString(e.outcome()).addString(e.reason()).addString(e.clientIp())
-                .addString(e.userAgent()).addString(e.requestId()).addValue(Buffer.buffer(event.prevHash()))
+        return Tuple.tuple()
+                .addUUID(event.id())
+                .addUUID(e.orgId())
+                .addLong(event.seq())
+                .addOffsetDateTime(e.occurredAt())
+                .addString(e.actorType())
+                .addString(e.actorId())
+                .addString(e.actorName())
+                .addString(e.action())
+                .addString(e.environment())
+                .addString(e.name())
+                .addInteger(e.version())
+                .addString(e.detail())
+                .addString(e.outcome())
+                .addString(e.reason())
+                .addString(e.clientIp())
+                .addString(e.userAgent())
+                .addString(e.requestId())
+                .addValue(Buffer.buffer(event.prevHash()))
                 .addValue(Buffer.buffer(event.hash()));
     }
 }

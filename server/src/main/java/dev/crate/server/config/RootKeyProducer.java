@@ -3,8 +3,8 @@ package dev.crate.server.config;
 import dev.crate.server.crypto.aead.Aead;
 import dev.crate.server.crypto.rootkey.InvalidRootKeyException;
 import dev.crate.server.crypto.rootkey.Pkcs11RootKeyProvider;
-import dev.crate.server.crypto.rootkey.RootKeyring;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
+import dev.crate.server.crypto.rootkey.RootKeyring;
 import dev.crate.server.crypto.rootkey.StaticRootKeyProvider;
 import dev.crate.server.log.LogId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,11 +65,16 @@ public class RootKeyProducer {
         } else if (config.pin().isPresent()) {
             pin = config.pin().get().toCharArray();
         } else {
-            throw new InvalidRootKeyException("CRATE_PKCS11_LIBRARY is set but no PIN: set CRATE_PKCS11_PIN_FILE (or CRATE_PKCS11_PIN)");
+            throw new InvalidRootKeyException(
+                    "CRATE_PKCS11_LIBRARY is set but no PIN: set CRATE_PKCS11_PIN_FILE (or CRATE_PKCS11_PIN)");
         }
         try {
-            return Pkcs11RootKeyProvider.open(new Pkcs11RootKeyProvider.TokenConfig(config.library().get(), config.slot(),
-                    config.slotListIndex(), pin), config.keyLabel(), config.previousKeyLabels().orElse(List.of()), config.generateKey());
+            return Pkcs11RootKeyProvider.open(
+                    new Pkcs11RootKeyProvider.TokenConfig(
+                            config.library().get(), config.slot(), config.slotListIndex(), pin),
+                    config.keyLabel(),
+                    config.previousKeyLabels().orElse(List.of()),
+                    config.generateKey());
         } finally {
             java.util.Arrays.fill(pin, '\0');
         }
@@ -77,20 +82,24 @@ public class RootKeyProducer {
 
     private static java.util.Optional<RootKeyProvider> staticKey(CrateConfig config) {
         if (config.rootKey().isPresent()) {
-            return java.util.Optional.of(StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY", config.rootKey().get()));
+            return java.util.Optional.of(StaticRootKeyProvider.fromBase64(
+                    "CRATE_ROOT_KEY", config.rootKey().get()));
         }
         if (config.rootKeyFile().isPresent()) {
-            return java.util.Optional.of(StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY_FILE", read(config.rootKeyFile().get())));
+            return java.util.Optional.of(StaticRootKeyProvider.fromBase64(
+                    "CRATE_ROOT_KEY_FILE", read(config.rootKeyFile().get())));
         }
         return java.util.Optional.empty();
     }
 
     private static RootKeyProvider single(CrateConfig config) {
         if (config.rootKey().isPresent()) {
-            return StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY", config.rootKey().get());
+            return StaticRootKeyProvider.fromBase64(
+                    "CRATE_ROOT_KEY", config.rootKey().get());
         }
         if (config.rootKeyFile().isPresent()) {
-            return StaticRootKeyProvider.fromBase64("CRATE_ROOT_KEY_FILE", read(config.rootKeyFile().get()));
+            return StaticRootKeyProvider.fromBase64(
+                    "CRATE_ROOT_KEY_FILE", read(config.rootKeyFile().get()));
         }
         if (config.devRootKey() || config.embeddedDatabase()) {
             return devKey(config.dataDir().resolve(DEV_KEY_FILE));
@@ -104,7 +113,8 @@ public class RootKeyProducer {
         try {
             return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new InvalidRootKeyException("cannot read the root key file " + file + ": " + e.getClass().getSimpleName());
+            throw new InvalidRootKeyException("cannot read the root key file " + file + ": "
+                    + e.getClass().getSimpleName());
         }
     }
 
@@ -115,13 +125,19 @@ public class RootKeyProducer {
         byte[] key = Aead.newKey();
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.writeString(
+                    file,
+                    Base64.getEncoder().encodeToString(key) + "\n",
+                    StandardCharsets.US_ASCII,
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
             restrict(file);
             LogId.DEV_ROOT_KEY_GENERATED.log(LOG, file);
-            return StaticRootKeyProvider.fromBase64("dev key file " + file, Base64.getEncoder().encodeToString(key));
+            return StaticRootKeyProvider.fromBase64(
+                    "dev key file " + file, Base64.getEncoder().encodeToString(key));
         } catch (IOException e) {
-            throw new InvalidRootKeyException("cannot create the dev root key file " + file + ": " + e.getClass().getSimpleName());
+            throw new InvalidRootKeyException("cannot create the dev root key file " + file + ": "
+                    + e.getClass().getSimpleName());
         } finally {
             java.util.Arrays.fill(key, (byte) 0);
         }

@@ -17,15 +17,18 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AuditMac {
     private static final byte[] LABEL = "crate-audit-checkpoint-v1".getBytes(StandardCharsets.UTF_8);
 
-    private AuditMac() {
-    }
+    private AuditMac() {}
 
     public static byte[] mac(byte[] orgKeyMaterial, UUID orgId, long seq, byte[] hash, long removedBeforeMicros) {
         byte[] key = hmac(orgKeyMaterial, LABEL);
         try {
             ByteBuffer data = ByteBuffer.allocate(16 + 8 + 4 + hash.length + 8);
-            data.putLong(orgId.getMostSignificantBits()).putLong(orgId.getLeastSignificantBits()).putLong(seq)
-                    .putInt(hash.length).put(hash).putLong(removedBeforeMicros);
+            data.putLong(orgId.getMostSignificantBits())
+                    .putLong(orgId.getLeastSignificantBits())
+                    .putLong(seq)
+                    .putInt(hash.length)
+                    .put(hash)
+                    .putLong(removedBeforeMicros);
             return hmac(key, data.array());
         } finally {
             Arrays.fill(key, (byte) 0);
@@ -37,7 +40,8 @@ public final class AuditMac {
         return java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, time.toInstant());
     }
 
-    public static boolean verify(byte[] orgKeyMaterial, UUID orgId, long seq, byte[] hash, long removedBeforeMicros, byte[] mac) {
+    public static boolean verify(
+            byte[] orgKeyMaterial, UUID orgId, long seq, byte[] hash, long removedBeforeMicros, byte[] mac) {
         return MessageDigest.isEqual(mac(orgKeyMaterial, orgId, seq, hash, removedBeforeMicros), mac);
     }
 

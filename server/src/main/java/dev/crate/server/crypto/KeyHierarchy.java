@@ -16,8 +16,7 @@ import java.util.function.IntFunction;
  * version, secret or kid is written once, here. Material handed out is the caller's to zero.
  */
 public final class KeyHierarchy {
-    private KeyHierarchy() {
-    }
+    private KeyHierarchy() {}
 
     /** Tier 1: fresh org key material for version {@code version}, wrapped by the active root key. */
     public static byte[] wrapOrgKey(RootKeyProvider rootKey, UUID orgId, int version, byte[] material) {
@@ -47,7 +46,10 @@ public final class KeyHierarchy {
 
     /** Tier 2: an org's transport private key (PKCS#8), wrapped by an org key version. */
     public static byte[] wrapTransportKey(OrgKey orgKey, String kid, byte[] pkcs8) {
-        return Envelope.seal(orgKey.material(), Contexts.orgKeyId(orgKey.version()), pkcs8,
+        return Envelope.seal(
+                orgKey.material(),
+                Contexts.orgKeyId(orgKey.version()),
+                pkcs8,
                 Contexts.transportKey(orgKey.orgId(), kid));
     }
 
@@ -75,7 +77,8 @@ public final class KeyHierarchy {
      * Tier 2: a data key re-wrapped under {@code to} (org-key rotation); {@code orgKeys} supplies the
      * version its blob names. The ciphertext it protects is not touched.
      */
-    public static byte[] rewrapDataKey(IntFunction<OrgKey> orgKeys, OrgKey to, UUID secretId, int version, byte[] wrapped) {
+    public static byte[] rewrapDataKey(
+            IntFunction<OrgKey> orgKeys, OrgKey to, UUID secretId, int version, byte[] wrapped) {
         byte[] context = Contexts.dataKey(to.orgId(), secretId, version);
         OrgKey from = orgKeys.apply(orgKeyVersionOf(wrapped));
         byte[] dataKey = Envelope.open(from.material(), wrapped, context);

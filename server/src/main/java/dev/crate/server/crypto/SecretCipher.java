@@ -15,19 +15,21 @@ import java.util.function.IntFunction;
 public final class SecretCipher {
     private static final String DATA_KEY_ID = "dk";
 
-    private SecretCipher() {
-    }
+    private SecretCipher() {}
 
     /** The stored form of one version. */
-    public record Encrypted(int orgKeyVersion, byte[] wrappedDataKey, byte[] ciphertext) {
-    }
+    public record Encrypted(int orgKeyVersion, byte[] wrappedDataKey, byte[] ciphertext) {}
 
-    public static Encrypted encrypt(OrgKey orgKey, UUID secretId, String environment, String name, int version, byte[] value) {
+    public static Encrypted encrypt(
+            OrgKey orgKey, UUID secretId, String environment, String name, int version, byte[] value) {
         byte[] dataKey = Aead.newKey();
         try {
-            byte[] ciphertext = Envelope.seal(dataKey, DATA_KEY_ID, value,
-                    Contexts.value(orgKey.orgId(), environment, name, version));
-            byte[] wrapped = Envelope.seal(orgKey.material(), Contexts.orgKeyId(orgKey.version()), dataKey,
+            byte[] ciphertext = Envelope.seal(
+                    dataKey, DATA_KEY_ID, value, Contexts.value(orgKey.orgId(), environment, name, version));
+            byte[] wrapped = Envelope.seal(
+                    orgKey.material(),
+                    Contexts.orgKeyId(orgKey.version()),
+                    dataKey,
                     Contexts.dataKey(orgKey.orgId(), secretId, version));
             return new Encrypted(orgKey.version(), wrapped, ciphertext);
         } finally {
@@ -40,8 +42,15 @@ public final class SecretCipher {
      *
      * @throws dev.crate.server.crypto.aead.DecryptionException when anything does not authenticate
      */
-    public static byte[] decrypt(UUID orgId, IntFunction<OrgKey> orgKeys, UUID secretId, String environment,
-            String name, int version, byte[] wrappedDataKey, byte[] ciphertext) {
+    public static byte[] decrypt(
+            UUID orgId,
+            IntFunction<OrgKey> orgKeys,
+            UUID secretId,
+            String environment,
+            String name,
+            int version,
+            byte[] wrappedDataKey,
+            byte[] ciphertext) {
         OrgKey orgKey = orgKeys.apply(Contexts.orgKeyVersion(Envelope.keyId(wrappedDataKey)));
         byte[] dataKey = Envelope.open(orgKey.material(), wrappedDataKey, Contexts.dataKey(orgId, secretId, version));
         try {

@@ -8,10 +8,19 @@ import java.util.UUID;
  * (bound to one org, scoped), and where the call came from ({@link Origin}, for the audit trail).
  * Carries no credential.
  */
-public record Caller(Kind kind, String subject, String email, boolean emailVerified, String name,
-        Optional<ApiKeyScope> apiKey, Origin origin) {
+public record Caller(
+        Kind kind,
+        String subject,
+        String email,
+        boolean emailVerified,
+        String name,
+        Optional<ApiKeyScope> apiKey,
+        Origin origin) {
 
-    public enum Kind { USER, API_KEY }
+    public enum Kind {
+        USER,
+        API_KEY
+    }
 
     /**
      * Request-side facts of one call, as the transport saw them; every part may be null (a job, a test,
@@ -32,7 +41,8 @@ public record Caller(Kind kind, String subject, String email, boolean emailVerif
         origin = origin == null ? Origin.NONE : origin;
     }
 
-    public Caller(Kind kind, String subject, String email, boolean emailVerified, String name, Optional<ApiKeyScope> apiKey) {
+    public Caller(
+            Kind kind, String subject, String email, boolean emailVerified, String name, Optional<ApiKeyScope> apiKey) {
         this(kind, subject, email, emailVerified, name, apiKey, Origin.NONE);
     }
 
@@ -41,7 +51,8 @@ public record Caller(Kind kind, String subject, String email, boolean emailVerif
     }
 
     public static Caller apiKey(ApiKeyScope scope) {
-        return new Caller(Kind.API_KEY, "api-key:" + scope.keyId(), null, false, scope.name(), Optional.of(scope), Origin.NONE);
+        return new Caller(
+                Kind.API_KEY, "api-key:" + scope.keyId(), null, false, scope.name(), Optional.of(scope), Origin.NONE);
     }
 
     /** The same caller, seen coming from {@code origin}. */

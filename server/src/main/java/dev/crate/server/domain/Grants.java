@@ -28,8 +28,10 @@ public record Grants(Map<String, Set<Permission>> byEnvironment) {
             for (String entry : stored) {
                 int colon = entry.lastIndexOf(':');
                 if (colon > 0) {
-                    Permission permission = Permission.valueOf(entry.substring(colon + 1).toUpperCase(java.util.Locale.ROOT));
-                    map.computeIfAbsent(entry.substring(0, colon), e -> EnumSet.noneOf(Permission.class)).add(permission);
+                    Permission permission =
+                            Permission.valueOf(entry.substring(colon + 1).toUpperCase(java.util.Locale.ROOT));
+                    map.computeIfAbsent(entry.substring(0, colon), e -> EnumSet.noneOf(Permission.class))
+                            .add(permission);
                 }
             }
         }
@@ -71,7 +73,8 @@ public record Grants(Map<String, Set<Permission>> byEnvironment) {
 
     public Map<String, List<String>> toWire() {
         Map<String, List<String>> out = new TreeMap<>();
-        byEnvironment.forEach((env, perms) -> out.put(env, perms.stream().map(Permission::wire).sorted().toList()));
+        byEnvironment.forEach((env, perms) ->
+                out.put(env, perms.stream().map(Permission::wire).sorted().toList()));
         return out;
     }
 }

@@ -2,7 +2,8 @@ package dev.crate.server.domain;
 
 /** What a grant allows in one environment. */
 public enum Permission {
-    READ, WRITE;
+    READ,
+    WRITE;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

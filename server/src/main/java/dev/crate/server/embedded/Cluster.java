@@ -1,6 +1,15 @@
 package dev.crate.server.embedded;
 
-import org.jboss.logging.Logger;
+import static dev.crate.server.embedded.FileOps.deleteQuietly;
+import static dev.crate.server.embedded.FileOps.deleteTree;
+import static dev.crate.server.embedded.FileOps.isEmptyDirectory;
+import static dev.crate.server.embedded.FileOps.writePrivateFile;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+import static dev.crate.server.embedded.PasswordFile.PASSWORD_FILE;
+import static dev.crate.server.embedded.Passwords.newPassword;
+import static dev.crate.server.embedded.Passwords.scramVerifier;
+import static dev.crate.server.embedded.Postmaster.HOST;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,17 +25,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
-
-import static dev.crate.server.embedded.FileOps.deleteQuietly;
-import static dev.crate.server.embedded.FileOps.deleteTree;
-import static dev.crate.server.embedded.FileOps.isEmptyDirectory;
-import static dev.crate.server.embedded.FileOps.writePrivateFile;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-import static dev.crate.server.embedded.PasswordFile.PASSWORD_FILE;
-import static dev.crate.server.embedded.Passwords.newPassword;
-import static dev.crate.server.embedded.Passwords.scramVerifier;
-import static dev.crate.server.embedded.Postmaster.HOST;
+import org.jboss.logging.Logger;
 
 /**
  * The database cluster in {@code <dataDir>/pg}: created by initdb on first use (in a staging directory, moved into
@@ -88,11 +87,13 @@ final class Cluster {
         Path staging = base.resolve("pg.initialising");
         deleteTree(staging);
         try {
-            Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("Could not create " + staging + " for the embedded PostgreSQL "
-                    + "database (" + describe(e) + "). Check the permissions of " + base + ", " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not create " + staging + " for the embedded PostgreSQL " + "database (" + describe(e)
+                            + "). Check the permissions of " + base + ", " + ESCAPE_HATCH,
+                    e);
         }
         runner.takeOwnership(staging);
         // the password is kept first: a cluster in dataDir/pg always has its password file beside it
@@ -104,16 +105,29 @@ final class Cluster {
         try {
             writePrivateFile(pwfile, newPassword + "\n");
             runner.takeOwnership(pwfile);
-            List<String> initdb = runner.command(bin("initdb"), "-D", staging.toString(),
-                    "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "--pwfile=" + pwfile,
-                    "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--locale-provider=builtin",
-                    "--builtin-locale=C.UTF-8", "--sync-method=syncfs");
+            List<String> initdb = runner.command(
+                    bin("initdb"),
+                    "-D",
+                    staging.toString(),
+                    "--auth-host=scram-sha-256",
+                    "--auth-local=scram-sha-256",
+                    "--pwfile=" + pwfile,
+                    "-U",
+                    SUPERUSER,
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--locale-provider=builtin",
+                    "--builtin-locale=C.UTF-8",
+                    "--sync-method=syncfs");
             result = Processes.run(initdb, 300);
         } catch (IOException e) {
             deleteTree(staging);
-            throw new EmbeddedDatabaseException("Could not write the password file " + pwfile + " for the "
-                    + "embedded PostgreSQL database (" + describe(e) + "). Check the permissions of " + base
-                    + ", " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not write the password file " + pwfile + " for the "
+                            + "embedded PostgreSQL database (" + describe(e) + "). Check the permissions of " + base
+                            + ", " + ESCAPE_HATCH,
+                    e);
         } finally {
             deleteQuietly(pwfile);
         }
@@ -127,9 +141,11 @@ final class Cluster {
         try {
             Files.move(staging, pgData, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("Could not move the new PostgreSQL database cluster from "
-                    + staging + " to " + pgData + " (" + describe(e) + "). Check the permissions of " + base
-                    + ", " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not move the new PostgreSQL database cluster from "
+                            + staging + " to " + pgData + " (" + describe(e) + "). Check the permissions of " + base
+                            + ", " + ESCAPE_HATCH,
+                    e);
         }
         password = newPassword;
         return true;
@@ -171,9 +187,20 @@ final class Cluster {
         String verifier = scramVerifier(newPassword);
         // sent on standard input (never on a command line), and only the SCRAM verifier, not the password
         String sql = "ALTER ROLE " + SUPERUSER + " PASSWORD '" + verifier + "';\n";
-        List<String> single = runner.command(bin("postgres"), "--single", "-D", pgData.toString(),
-                "-c", "exit_on_error=on", "-c", "log_min_error_statement=panic", "-c", "log_statement=none",
-                "-c", "recovery_init_sync_method=syncfs", "postgres");
+        List<String> single = runner.command(
+                bin("postgres"),
+                "--single",
+                "-D",
+                pgData.toString(),
+                "-c",
+                "exit_on_error=on",
+                "-c",
+                "log_min_error_statement=panic",
+                "-c",
+                "log_statement=none",
+                "-c",
+                "recovery_init_sync_method=syncfs",
+                "postgres");
         ProcessResult raw = Processes.run(single, 300, sql.getBytes(StandardCharsets.UTF_8));
         ProcessResult result = new ProcessResult(raw.exitCode, raw.output.replace(verifier, "(hidden)"));
         if (result.exitCode != 0) {
@@ -196,8 +223,10 @@ final class Cluster {
             Files.move(pending, hba, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(pending);
-            throw new EmbeddedDatabaseException("Could not write " + hba + " for the embedded PostgreSQL "
-                    + "database (" + describe(e) + "). Check the permissions of " + dir + ", " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not write " + hba + " for the embedded PostgreSQL " + "database (" + describe(e)
+                            + "). Check the permissions of " + dir + ", " + ESCAPE_HATCH,
+                    e);
         }
     }
 
@@ -230,9 +259,11 @@ final class Cluster {
             if ("28P01".equals(e.getSQLState())) { // invalid_password
                 return false;
             }
-            throw new EmbeddedDatabaseException("The embedded PostgreSQL server started on port " + port
-                    + " but Crate could not connect to it to create its database '" + DATABASE + "' ("
-                    + describe(e) + "). See " + logFile + " for the server log, " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "The embedded PostgreSQL server started on port " + port
+                            + " but Crate could not connect to it to create its database '" + DATABASE + "' ("
+                            + describe(e) + "). See " + logFile + " for the server log, " + ESCAPE_HATCH,
+                    e);
         }
     }
 }

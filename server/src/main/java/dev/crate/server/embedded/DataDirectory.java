@@ -1,5 +1,8 @@
 package dev.crate.server.embedded;
 
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -8,9 +11,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
 
 /**
  * Crate's data directory as the embedded database uses it: the cluster in {@code pg/}, the server log
@@ -52,9 +52,12 @@ final class DataDirectory {
             } else {
                 why = describe(e);
             }
-            throw new EmbeddedDatabaseException("Could not create the data directory " + base + " for the embedded "
-                    + "PostgreSQL database: " + why + ". Choose a data directory that can be created and written "
-                    + "by this user (" + System.getProperty("user.name") + "), " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not create the data directory " + base + " for the embedded "
+                            + "PostgreSQL database: " + why
+                            + ". Choose a data directory that can be created and written "
+                            + "by this user (" + System.getProperty("user.name") + "), " + ESCAPE_HATCH,
+                    e);
         }
         if (!Files.isWritable(base)) {
             throw new EmbeddedDatabaseException("The data directory " + base + " for the embedded PostgreSQL "
@@ -93,9 +96,12 @@ final class DataDirectory {
             // held by this JVM: fall through to the "in use" message
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new EmbeddedDatabaseException("Could not lock " + lockFile + " for the embedded PostgreSQL "
-                    + "database (" + describe(e) + "). Check that the data directory is on a local, writable file "
-                    + "system, " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not lock " + lockFile + " for the embedded PostgreSQL "
+                            + "database (" + describe(e)
+                            + "). Check that the data directory is on a local, writable file "
+                            + "system, " + ESCAPE_HATCH,
+                    e);
         }
         closeQuietly(channel);
         throw new EmbeddedDatabaseException("The embedded PostgreSQL data directory " + base + " is already in use "

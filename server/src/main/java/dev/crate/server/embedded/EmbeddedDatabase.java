@@ -1,19 +1,18 @@
 package dev.crate.server.embedded;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
-import org.jboss.logging.Logger;
+import static dev.crate.server.embedded.DataDirectory.closeQuietly;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+import static dev.crate.server.embedded.PostmasterProcess.stopPostmaster;
 
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static dev.crate.server.embedded.DataDirectory.closeQuietly;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-import static dev.crate.server.embedded.PostmasterProcess.stopPostmaster;
+import org.jboss.logging.Logger;
 
 /**
  * A private PostgreSQL server for Crate, used when no external database is configured.
@@ -57,8 +56,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final FileChannel lockChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedDatabase(Path dataDir, Path pgData, Path pgHome, int port, String password, long postmasterPid,
-                             FileChannel lockChannel) {
+    private EmbeddedDatabase(
+            Path dataDir,
+            Path pgData,
+            Path pgHome,
+            int port,
+            String password,
+            long postmasterPid,
+            FileChannel lockChannel) {
         this.dataDir = dataDir;
         this.pgData = pgData;
         this.pgHome = pgHome;
@@ -107,11 +112,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
                             + Cluster.SUPERUSER + "'. See " + dir.logFile + " for the server log, " + ESCAPE_HATCH);
                 }
             }
-            EmbeddedDatabase db = new EmbeddedDatabase(base, dir.pgData, pgHome, port,
-                    cluster.password(), postmaster.readPostmasterPid(), lockChannel);
+            EmbeddedDatabase db = new EmbeddedDatabase(
+                    base, dir.pgData, pgHome, port, cluster.password(), postmaster.readPostmasterPid(), lockChannel);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
-            LOG.infof("embedded PostgreSQL started on port %d in %d ms%s", port, millis,
-                    initialised ? " (new database cluster in " + dir.pgData + ")" : "");
+            LOG.infof(
+                    "embedded PostgreSQL started on port %d in %d ms%s",
+                    port, millis, initialised ? " (new database cluster in " + dir.pgData + ")" : "");
             return db;
         } catch (RuntimeException | Error e) {
             if (postmaster != null) {
@@ -121,9 +127,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (e instanceof EmbeddedDatabaseException || e instanceof Error) {
                 throw e;
             }
-            throw new EmbeddedDatabaseException("Could not start the embedded PostgreSQL database in " + base
-                    + ": an unexpected error occurred (" + describe(e) + "). Check the server log in "
-                    + base.resolve("pg.log") + ", " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not start the embedded PostgreSQL database in " + base
+                            + ": an unexpected error occurred (" + describe(e) + "). Check the server log in "
+                            + base.resolve("pg.log") + ", " + ESCAPE_HATCH,
+                    e);
         }
     }
 
@@ -180,8 +188,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             long t0 = System.nanoTime();
             if (stopPostmaster(postmasterPid, pgData)) {
-                LOG.debugf("embedded PostgreSQL stopped in %d ms",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                LOG.debugf(
+                        "embedded PostgreSQL stopped in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             } else {
                 LOG.warnf("embedded PostgreSQL (pid %d, data %s) did not stop cleanly", postmasterPid, pgData);
             }

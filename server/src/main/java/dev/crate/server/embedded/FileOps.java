@@ -1,6 +1,6 @@
 package dev.crate.server.embedded;
 
-import org.jboss.logging.Logger;
+import static dev.crate.server.embedded.Messages.describe;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -21,23 +21,22 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static dev.crate.server.embedded.Messages.describe;
+import org.jboss.logging.Logger;
 
 /** Small file helpers: private files, owners, trees, and reads that never throw. */
 final class FileOps {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
 
-    private FileOps() {
-    }
+    private FileOps() {}
 
     /** Creates file anew (removing what was there, without following a symbolic link) with mode 0600. */
     static void writePrivateFile(Path file, String content) throws IOException {
         Files.deleteIfExists(file);
-        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")))) {
+        try (FileChannel channel = FileChannel.open(
+                file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
             channel.force(true);

@@ -15,13 +15,12 @@ final class Messages {
     static final String ALTERNATIVE =
             "Alternatively, set CRATE_DB_URL to use an existing PostgreSQL server instead of the embedded one.";
 
-    private Messages() {
-    }
+    private Messages() {}
 
     /** The FATAL/ERROR/HINT-like lines of some program output, on one line; or its last lines. */
     static String relevantLines(String output) {
-        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty())
-                .collect(Collectors.toList());
+        List<String> lines =
+                output.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.toList());
         List<String> relevant = lines.stream()
                 .filter(l -> l.matches("(?i).*\\b(FATAL|PANIC|ERROR|error|HINT|DETAIL|cannot|could not)\\b.*"))
                 .map(l -> l.replaceFirst("^\\d{4}-\\d\\d-\\d\\d [\\d:.]+ \\w+ \\[\\d+\\] ", ""))
@@ -40,7 +39,8 @@ final class Messages {
             message = (f.getFile() == null ? "" : f.getFile() + ": ")
                     + (reason != null ? reason : t.getClass().getSimpleName());
         }
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip()
-                .replaceAll("\\s*\\R\\s*", " ");
+        return message == null || message.isBlank()
+                ? t.getClass().getSimpleName()
+                : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -1,5 +1,12 @@
 package dev.crate.server.embedded;
 
+import static dev.crate.server.embedded.FileOps.currentUid;
+import static dev.crate.server.embedded.FileOps.deleteQuietly;
+import static dev.crate.server.embedded.FileOps.writePrivateFile;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
+import static dev.crate.server.embedded.Passwords.isValidPassword;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,13 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-
-import static dev.crate.server.embedded.FileOps.currentUid;
-import static dev.crate.server.embedded.FileOps.deleteQuietly;
-import static dev.crate.server.embedded.FileOps.writePrivateFile;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
-import static dev.crate.server.embedded.Passwords.isValidPassword;
 
 /**
  * The file {@code <dataDir>/pg-password} that keeps the superuser's password, mode 0600 and owned by the JVM's
@@ -62,12 +62,11 @@ final class PasswordFile {
             return Reading.unusable(path + " is not a regular file");
         }
         if (uid != currentUid()) {
-            return Reading.unusable(path + " is owned by uid " + uid + ", not by this user (uid " + currentUid()
-                    + ")");
+            return Reading.unusable(path + " is owned by uid " + uid + ", not by this user (uid " + currentUid() + ")");
         }
         if ((mode & 0077) != 0) {
-            return Reading.unusable(path + " was accessible to other users (mode "
-                    + String.format("%04o", mode & 07777) + ")");
+            return Reading.unusable(
+                    path + " was accessible to other users (mode " + String.format("%04o", mode & 07777) + ")");
         }
         String content;
         try {
@@ -87,13 +86,14 @@ final class PasswordFile {
         Path pending = base.resolve(PASSWORD_FILE + ".new");
         try {
             writePrivateFile(pending, newPassword + "\n");
-            Files.move(pending, path, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            Files.move(pending, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(pending);
-            throw new EmbeddedDatabaseException("Could not write the password file " + path
-                    + " of the embedded PostgreSQL database (" + describe(e) + "). Check the permissions of "
-                    + base + " and that nothing else is in the way there, " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not write the password file " + path
+                            + " of the embedded PostgreSQL database (" + describe(e) + "). Check the permissions of "
+                            + base + " and that nothing else is in the way there, " + ESCAPE_HATCH,
+                    e);
         }
     }
 }

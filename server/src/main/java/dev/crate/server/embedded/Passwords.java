@@ -1,29 +1,26 @@
 package dev.crate.server.embedded;
 
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-
 /** The superuser's password: making a random one, checking a kept one, and the SCRAM verifier PostgreSQL stores. */
 final class Passwords {
 
     static final int PASSWORD_LENGTH = 40;
-    private static final String PASSWORD_ALPHABET =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final String PASSWORD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final int SCRAM_ITERATIONS = 4096;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Passwords() {
-    }
+    private Passwords() {}
 
     /** A new random password: {@value #PASSWORD_LENGTH} letters and digits (about 238 bits) from SecureRandom. */
     static String newPassword() {
@@ -49,7 +46,8 @@ final class Passwords {
             byte[] salt = new byte[16];
             RANDOM.nextBytes(salt);
             byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, SCRAM_ITERATIONS, 256)).getEncoded();
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, SCRAM_ITERATIONS, 256))
+                    .getEncoded();
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(salted, "HmacSHA256"));
             byte[] clientKey = mac.doFinal("Client Key".getBytes(StandardCharsets.US_ASCII));
@@ -59,9 +57,11 @@ final class Passwords {
             return "SCRAM-SHA-256$" + SCRAM_ITERATIONS + ":" + b64.encodeToString(salt) + "$"
                     + b64.encodeToString(storedKey) + ":" + b64.encodeToString(serverKey);
         } catch (GeneralSecurityException e) {
-            throw new EmbeddedDatabaseException("This Java runtime cannot compute a SCRAM-SHA-256 password "
-                    + "verifier (" + e.getClass().getSimpleName() + "), which the embedded PostgreSQL database "
-                    + "needs. Use a standard Java 17+ runtime, " + ESCAPE_HATCH, e);
+            throw new EmbeddedDatabaseException(
+                    "This Java runtime cannot compute a SCRAM-SHA-256 password "
+                            + "verifier (" + e.getClass().getSimpleName() + "), which the embedded PostgreSQL database "
+                            + "needs. Use a standard Java 17+ runtime, " + ESCAPE_HATCH,
+                    e);
         }
     }
 }

@@ -1,17 +1,5 @@
 package dev.crate.server.embedded;
 
-import org.jboss.logging.Logger;
-
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import static dev.crate.server.embedded.FileOps.readFrom;
 import static dev.crate.server.embedded.FileOps.readLines;
 import static dev.crate.server.embedded.FileOps.size;
@@ -23,6 +11,17 @@ import static dev.crate.server.embedded.PostmasterProcess.isPostmasterOf;
 import static dev.crate.server.embedded.PostmasterProcess.sharedMemoryAttachments;
 import static dev.crate.server.embedded.PostmasterProcess.stopPostmaster;
 import static dev.crate.server.embedded.Processes.sleep;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The PostgreSQL server on a cluster, run through {@code pg_ctl}: started on a free port on 127.0.0.1 (no Unix
@@ -72,8 +71,7 @@ final class Postmaster {
                 return;
             }
             if (state == ProcState.RUNNING && isPostmasterOf(pid, pgData)) {
-                LOG.warnf("stopping an embedded PostgreSQL (pid %d) left running by an earlier Crate process",
-                        pid);
+                LOG.warnf("stopping an embedded PostgreSQL (pid %d) left running by an earlier Crate process", pid);
                 if (!stopPostmaster(pid, pgData)) {
                     throw new EmbeddedDatabaseException("An embedded PostgreSQL server (pid " + pid + ") left "
                             + "running on " + pgData + " by an earlier Crate process could not be stopped. "
@@ -88,8 +86,10 @@ final class Postmaster {
                 Files.deleteIfExists(pidFile);
                 LOG.debugf("removed stale %s (pid %d no longer a running postmaster)", pidFile, pid);
             } catch (IOException e) {
-                throw new EmbeddedDatabaseException("Could not remove the stale lock file " + pidFile + " ("
-                        + describe(e) + "). Remove it by hand and start Crate again, " + ESCAPE_HATCH, e);
+                throw new EmbeddedDatabaseException(
+                        "Could not remove the stale lock file " + pidFile + " (" + describe(e)
+                                + "). Remove it by hand and start Crate again, " + ESCAPE_HATCH,
+                        e);
             }
         }
     }
@@ -121,9 +121,18 @@ final class Postmaster {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
             long logOffset = size(logFile);
-            List<String> pgCtl = runner.command(bin("pg_ctl"), "start", "-w", "-t",
-                    Integer.toString(START_TIMEOUT_SECONDS), "-D", pgData.toString(), "-l", logFile.toString(),
-                    "-o", "-p " + port + " -c listen_addresses=" + HOST + " -c unix_socket_directories="
+            List<String> pgCtl = runner.command(
+                    bin("pg_ctl"),
+                    "start",
+                    "-w",
+                    "-t",
+                    Integer.toString(START_TIMEOUT_SECONDS),
+                    "-D",
+                    pgData.toString(),
+                    "-l",
+                    logFile.toString(),
+                    "-o",
+                    "-p " + port + " -c listen_addresses=" + HOST + " -c unix_socket_directories="
                             + " -c TimeZone=UTC -c recovery_init_sync_method=syncfs");
             ProcessResult result = Processes.run(pgCtl, START_TIMEOUT_SECONDS + 30);
             if (result.exitCode == 0) {
@@ -133,7 +142,8 @@ final class Postmaster {
             // pg_ctl may give up while the server still starts (e.g. a long crash recovery): do not leave it
             stopIfStarted();
             lastFailure = summarise(log, result);
-            boolean retry = log.contains("could not bind") || log.contains("Address already in use")
+            boolean retry = log.contains("could not bind")
+                    || log.contains("Address already in use")
                     || log.contains("pre-existing shared memory block");
             if (!retry) {
                 break;
@@ -177,7 +187,9 @@ final class Postmaster {
 
     private static long parsePid(List<String> pidFileLines) {
         try {
-            return pidFileLines.isEmpty() ? -1 : Long.parseLong(pidFileLines.get(0).trim());
+            return pidFileLines.isEmpty()
+                    ? -1
+                    : Long.parseLong(pidFileLines.get(0).trim());
         } catch (NumberFormatException e) {
             return -1;
         }
@@ -187,8 +199,10 @@ final class Postmaster {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("Could not find a free TCP port on " + HOST + " for the embedded "
-                    + "PostgreSQL database (" + describe(e) + "). " + ALTERNATIVE, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not find a free TCP port on " + HOST + " for the embedded " + "PostgreSQL database ("
+                            + describe(e) + "). " + ALTERNATIVE,
+                    e);
         }
     }
 

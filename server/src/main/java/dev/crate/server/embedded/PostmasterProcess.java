@@ -1,6 +1,6 @@
 package dev.crate.server.embedded;
 
-import org.jboss.logging.Logger;
+import static dev.crate.server.embedded.Processes.sleep;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static dev.crate.server.embedded.Processes.sleep;
+import org.jboss.logging.Logger;
 
 /**
  * A PostgreSQL server process seen from outside, through /proc and signals: whether a pid is the postmaster of a
@@ -21,8 +20,7 @@ final class PostmasterProcess {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
 
-    private PostmasterProcess() {
-    }
+    private PostmasterProcess() {}
 
     /** Whether pid is a postgres server started on the given data directory. */
     static boolean isPostmasterOf(long pid, Path pgData) {
@@ -33,8 +31,9 @@ final class PostmasterProcess {
                 return false;
             }
             int d = argv.indexOf("-D");
-            return d >= 0 && d + 1 < argv.size() && Path.of(argv.get(d + 1)).toAbsolutePath().normalize()
-                    .equals(pgData);
+            return d >= 0
+                    && d + 1 < argv.size()
+                    && Path.of(argv.get(d + 1)).toAbsolutePath().normalize().equals(pgData);
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -52,8 +51,10 @@ final class PostmasterProcess {
         if (waitUntilGone(pid, 60)) {
             return true;
         }
-        LOG.warnf("embedded PostgreSQL (pid %d) did not finish a fast shutdown in 60 s; shutting it down "
-                + "immediately", pid);
+        LOG.warnf(
+                "embedded PostgreSQL (pid %d) did not finish a fast shutdown in 60 s; shutting it down "
+                        + "immediately",
+                pid);
         signal(pid, "QUIT");
         if (waitUntilGone(pid, 10)) {
             return true;
@@ -85,9 +86,12 @@ final class PostmasterProcess {
     static int sharedMemoryAttachments(String shmid) {
         try (Stream<String> lines = Files.lines(Path.of("/proc/sysvipc/shm"))) {
             // key shmid perms size cpid lpid nattch ...
-            return lines.skip(1).map(l -> l.trim().split("\\s+"))
+            return lines.skip(1)
+                    .map(l -> l.trim().split("\\s+"))
                     .filter(f -> f.length > 6 && f[1].equals(shmid))
-                    .mapToInt(f -> Integer.parseInt(f[6])).findFirst().orElse(0);
+                    .mapToInt(f -> Integer.parseInt(f[6]))
+                    .findFirst()
+                    .orElse(0);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

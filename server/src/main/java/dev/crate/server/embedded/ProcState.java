@@ -6,7 +6,9 @@ import java.nio.file.Path;
 
 /** What /proc says about a process id. */
 enum ProcState {
-    RUNNING, ZOMBIE, GONE;
+    RUNNING,
+    ZOMBIE,
+    GONE;
 
     static ProcState of(long pid) {
         try {

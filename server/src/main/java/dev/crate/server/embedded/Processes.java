@@ -1,6 +1,6 @@
 package dev.crate.server.embedded;
 
-import org.jboss.logging.Logger;
+import static dev.crate.server.embedded.Messages.describe;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,8 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static dev.crate.server.embedded.Messages.describe;
+import org.jboss.logging.Logger;
 
 /** Runs the PostgreSQL programs and the few system tools Crate needs, in a clean C-locale environment. */
 final class Processes {
@@ -22,8 +21,7 @@ final class Processes {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
 
-    private Processes() {
-    }
+    private Processes() {}
 
     static ProcessResult run(List<String> command, long timeoutSeconds) {
         return run(command, timeoutSeconds, null);
@@ -37,11 +35,14 @@ final class Processes {
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(out.toFile())
-                    .redirectInput(input == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-                            : ProcessBuilder.Redirect.PIPE);
+                    .redirectInput(
+                            input == null
+                                    ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+                                    : ProcessBuilder.Redirect.PIPE);
             Map<String, String> env = pb.environment();
-            env.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("LC_") || k.equals("LANG")
-                    || k.equals("LANGUAGE"));
+            env.keySet()
+                    .removeIf(
+                            k -> k.startsWith("PG") || k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
             env.put("LC_ALL", "C");
             Process p = pb.start();
             if (input != null) {
@@ -54,8 +55,9 @@ final class Processes {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
-                return new ProcessResult(-1, "timed out after " + timeoutSeconds + " s: "
-                        + Files.readString(out, StandardCharsets.UTF_8));
+                return new ProcessResult(
+                        -1,
+                        "timed out after " + timeoutSeconds + " s: " + Files.readString(out, StandardCharsets.UTF_8));
             }
             return new ProcessResult(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8));
         } catch (IOException e) {

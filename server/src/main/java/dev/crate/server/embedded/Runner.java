@@ -1,6 +1,11 @@
 package dev.crate.server.embedded;
 
-import org.jboss.logging.Logger;
+import static dev.crate.server.embedded.FileOps.chownTree;
+import static dev.crate.server.embedded.FileOps.currentUid;
+import static dev.crate.server.embedded.FileOps.uidOf;
+import static dev.crate.server.embedded.Messages.ALTERNATIVE;
+import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
+import static dev.crate.server.embedded.Messages.describe;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +17,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static dev.crate.server.embedded.FileOps.chownTree;
-import static dev.crate.server.embedded.FileOps.currentUid;
-import static dev.crate.server.embedded.FileOps.uidOf;
-import static dev.crate.server.embedded.Messages.ALTERNATIVE;
-import static dev.crate.server.embedded.Messages.ESCAPE_HATCH;
-import static dev.crate.server.embedded.Messages.describe;
+import org.jboss.logging.Logger;
 
 /**
  * Runs the PostgreSQL programs as a user PostgreSQL accepts. PostgreSQL refuses to run as root, so a root JVM runs
@@ -30,6 +29,7 @@ final class Runner {
 
     /** Environment variable naming the account to run PostgreSQL as, when running as root without user namespaces. */
     static final String RUN_AS_USER_ENV = "CRATE_EMBEDDED_PG_USER";
+
     private static final String DEFAULT_RUN_AS_USER = "nobody";
 
     final RunAs runAs;
@@ -39,8 +39,13 @@ final class Runner {
     final UserPrincipal owner;
     final GroupPrincipal group;
 
-    private Runner(RunAs runAs, List<String> prefix, String accountName, long ownerUid, UserPrincipal owner,
-                   GroupPrincipal group) {
+    private Runner(
+            RunAs runAs,
+            List<String> prefix,
+            String accountName,
+            long ownerUid,
+            UserPrincipal owner,
+            GroupPrincipal group) {
         this.runAs = runAs;
         this.prefix = prefix;
         this.accountName = accountName;
@@ -59,18 +64,22 @@ final class Runner {
             return new Runner(RunAs.CURRENT_USER, List.of(), null, uid, null, null);
         }
         if (uid != 0) {
-            throw new EmbeddedDatabaseException("Running the embedded PostgreSQL as " + forced + " needs root. "
-                    + ALTERNATIVE);
+            throw new EmbeddedDatabaseException(
+                    "Running the embedded PostgreSQL as " + forced + " needs root. " + ALTERNATIVE);
         }
         UserPrincipalLookupService lookup = Path.of("/").getFileSystem().getUserPrincipalLookupService();
         String unshare = Processes.findExecutable("unshare");
         if (forced == RunAs.USER_NAMESPACE || (forced == null && unshare != null && userNamespacesWork(unshare))) {
             if (unshare == null) {
-                throw new EmbeddedDatabaseException("The 'unshare' program (util-linux) is missing. "
-                        + ALTERNATIVE);
+                throw new EmbeddedDatabaseException("The 'unshare' program (util-linux) is missing. " + ALTERNATIVE);
             }
-            return new Runner(RunAs.USER_NAMESPACE, List.of(unshare, "-U"), null, 0,
-                    (UserPrincipal) principal(lookup, "0", false), (GroupPrincipal) principal(lookup, "0", true));
+            return new Runner(
+                    RunAs.USER_NAMESPACE,
+                    List.of(unshare, "-U"),
+                    null,
+                    0,
+                    (UserPrincipal) principal(lookup, "0", false),
+                    (GroupPrincipal) principal(lookup, "0", true));
         }
         String account = System.getenv(RUN_AS_USER_ENV);
         if (account == null || account.isBlank()) {
@@ -84,12 +93,17 @@ final class Runner {
             throw new EmbeddedDatabaseException("Cannot run the embedded PostgreSQL: Crate runs as root, which "
                     + "PostgreSQL refuses, and neither of the ways around it works here: user namespaces are "
                     + "not available ('unshare -U' fails), and "
-                    + (runuser == null ? "the 'runuser' program (util-linux) is missing"
-                    : "there is no unprivileged account '" + account + "'")
+                    + (runuser == null
+                            ? "the 'runuser' program (util-linux) is missing"
+                            : "there is no unprivileged account '" + account + "'")
                     + ". Run Crate as an ordinary user, allow user namespaces, name an existing "
                     + "unprivileged account in " + RUN_AS_USER_ENV + ", " + ESCAPE_HATCH);
         }
-        return new Runner(RunAs.OTHER_USER, List.of(runuser, "-u", account, "--"), account, accountUid,
+        return new Runner(
+                RunAs.OTHER_USER,
+                List.of(runuser, "-u", account, "--"),
+                account,
+                accountUid,
                 (UserPrincipal) principal(lookup, Long.toString(accountUid), false),
                 (GroupPrincipal) principal(lookup, Long.toString(accountGid), true));
     }
@@ -108,8 +122,10 @@ final class Runner {
         try {
             return isGroup ? lookup.lookupPrincipalByGroupName(name) : lookup.lookupPrincipalByName(name);
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("Could not look up the " + (isGroup ? "group " : "user ") + name
-                    + " (" + describe(e) + "). " + ALTERNATIVE, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not look up the " + (isGroup ? "group " : "user ") + name + " (" + describe(e) + "). "
+                            + ALTERNATIVE,
+                    e);
         }
     }
 
@@ -117,8 +133,9 @@ final class Runner {
         // Inside a fresh user namespace without a uid map, root appears as the overflow uid (65534).
         ProcessResult r = Processes.run(List.of(unshare, "-U", Processes.findExecutableOr("id"), "-u"), 10);
         boolean works = r.exitCode == 0 && !r.output.trim().equals("0") && !r.output.isBlank();
-        LOG.debugf("user namespaces %s (unshare -U id -u: exit %d, '%s')", works ? "work" : "do not work",
-                r.exitCode, r.output.trim());
+        LOG.debugf(
+                "user namespaces %s (unshare -U id -u: exit %d, '%s')",
+                works ? "work" : "do not work", r.exitCode, r.output.trim());
         return works;
     }
 
@@ -142,9 +159,11 @@ final class Runner {
             }
             chownTree(path, owner, group);
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("Could not change the owner of " + path + " to "
-                    + "uid " + ownerUid + " (" + describe(e) + "), which the embedded PostgreSQL needs. "
-                    + ALTERNATIVE, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not change the owner of " + path + " to "
+                            + "uid " + ownerUid + " (" + describe(e) + "), which the embedded PostgreSQL needs. "
+                            + ALTERNATIVE,
+                    e);
         }
     }
 
@@ -155,13 +174,13 @@ final class Runner {
         }
         try {
             if (!Files.exists(logFile)) {
-                Files.createFile(logFile, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             takeOwnership(logFile);
         } catch (IOException e) {
-            throw new EmbeddedDatabaseException("Could not create the log file " + logFile + " ("
-                    + describe(e) + "). " + ALTERNATIVE, e);
+            throw new EmbeddedDatabaseException(
+                    "Could not create the log file " + logFile + " (" + describe(e) + "). " + ALTERNATIVE, e);
         }
     }
 

@@ -13,8 +13,13 @@ import java.util.Set;
  * counts from the next request on). The checks throw 403 {@code forbidden}; the org itself was
  * already proven visible.
  */
-public record Access(OrganizationRecord org, Role role, Grants grants, Optional<Set<String>> environments,
-        Optional<Set<String>> tags, boolean readOnly) {
+public record Access(
+        OrganizationRecord org,
+        Role role,
+        Grants grants,
+        Optional<Set<String>> environments,
+        Optional<Set<String>> tags,
+        boolean readOnly) {
 
     /** Managing the org: tags, environments, API keys, members. A read-only or scoped key never does. */
     public Access requireAdmin() {

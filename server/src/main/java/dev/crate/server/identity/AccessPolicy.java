@@ -37,14 +37,24 @@ public class AccessPolicy {
                 return Uni.createFrom().failure(orgNotFound());
             }
             return Panache.withSession(() -> organizations.findById(id))
-                    .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
-                    .map(org -> new Access(org, key.role(), key.grants(), key.environments(), key.tags(), key.readOnly()));
+                    .onItem()
+                    .ifNull()
+                    .failWith(AccessPolicy::orgNotFound)
+                    .map(org ->
+                            new Access(org, key.role(), key.grants(), key.environments(), key.tags(), key.readOnly()));
         }
-        return Panache.withSession(() -> organizations.findById(id)
-                .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
+        return Panache.withSession(() -> organizations
+                .findById(id)
+                .onItem()
+                .ifNull()
+                .failWith(AccessPolicy::orgNotFound)
                 .chain(org -> members.findFor(org.id, caller.subject(), caller.verifiedEmail())
-                        .onItem().ifNull().failWith(AccessPolicy::orgNotFound)
-                        .call(member -> member.subject == null ? bind(member, caller) : Uni.createFrom().voidItem())
+                        .onItem()
+                        .ifNull()
+                        .failWith(AccessPolicy::orgNotFound)
+                        .call(member -> member.subject == null
+                                ? bind(member, caller)
+                                : Uni.createFrom().voidItem())
                         .map(member -> userAccess(org, member))));
     }
 
@@ -53,13 +63,19 @@ public class AccessPolicy {
      * only write on this path, so only this step runs in a transaction.
      */
     private Uni<Void> bind(MemberRecord member, Caller caller) {
-        return Panache.withTransaction(() -> members.update("subject = ?1 where id = ?2 and subject is null",
-                caller.subject(), member.id)).replaceWithVoid();
+        return Panache.withTransaction(() ->
+                        members.update("subject = ?1 where id = ?2 and subject is null", caller.subject(), member.id))
+                .replaceWithVoid();
     }
 
     private static Access userAccess(OrganizationRecord org, MemberRecord member) {
-        return new Access(org, Role.parse(member.role), Grants.fromStored(member.grants), Optional.empty(),
-                Optional.empty(), false);
+        return new Access(
+                org,
+                Role.parse(member.role),
+                Grants.fromStored(member.grants),
+                Optional.empty(),
+                Optional.empty(),
+                false);
     }
 
     public static CrateException orgNotFound() {

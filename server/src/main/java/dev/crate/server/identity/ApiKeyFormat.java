@@ -20,8 +20,7 @@ public final class ApiKeyFormat {
     private static final int CHECKSUM_LENGTH = 6;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ApiKeyFormat() {
-    }
+    private ApiKeyFormat() {}
 
     public static String generate() {
         byte[] random = new byte[32];

@@ -4,8 +4,8 @@ import dev.crate.server.domain.ApiKeyScope;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.Grants;
 import dev.crate.server.domain.Role;
-import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -42,7 +42,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
         byte[] hash = ApiKeyFormat.hash(request.token());
         return Panache.withSession(() -> keys.findByHash(hash).chain(record -> {
             AuthFailure failure = failure(record, hash);
@@ -50,7 +51,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
                 metrics.authFailure(failure);
                 return Uni.createFrom().failure(new AuthenticationFailedException());
             }
-            if (record.lastUsedAt != null && record.lastUsedAt.isAfter(OffsetDateTime.now().minusMinutes(1))) {
+            if (record.lastUsedAt != null
+                    && record.lastUsedAt.isAfter(OffsetDateTime.now().minusMinutes(1))) {
                 // used within the last minute: the row just read says so, no write needed on this request
                 return Uni.createFrom().item(identity(record));
             }
@@ -78,8 +80,15 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
 
     private static SecurityIdentity identity(ApiKeyRecord record) {
         Role role = Role.parse(record.role);
-        Caller caller = Caller.apiKey(new ApiKeyScope(record.id, record.name, record.orgId, role,
-                Grants.fromStored(record.grants), optionalSet(record.environments), optionalSet(record.tags), record.readOnly));
+        Caller caller = Caller.apiKey(new ApiKeyScope(
+                record.id,
+                record.name,
+                record.orgId,
+                role,
+                Grants.fromStored(record.grants),
+                optionalSet(record.environments),
+                optionalSet(record.tags),
+                record.readOnly));
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(caller.actor()))
                 .addRole(role.wire())

@@ -15,6 +15,7 @@ import org.hibernate.type.SqlTypes;
 public class ApiKeyRecord {
     @Id
     public UUID id;
+
     public UUID orgId;
     public String name;
     public String role;
@@ -37,5 +38,6 @@ public class ApiKeyRecord {
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
     public String[] tags;
+
     public boolean readOnly;
 }

@@ -27,13 +27,18 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyRecord, UUI
      * not expiring, not read-only, not restricted to environments or tags.
      */
     public Uni<Long> countOtherUsableAdmins(UUID orgId, UUID except) {
-        return count("orgId = ?1 and id <> ?2 and role = 'admin' and revokedAt is null and expiresAt is null "
-                + "and readOnly = false and environments is null and tags is null", orgId, except);
+        return count(
+                "orgId = ?1 and id <> ?2 and role = 'admin' and revokedAt is null and expiresAt is null "
+                        + "and readOnly = false and environments is null and tags is null",
+                orgId,
+                except);
     }
 
     /** Records use at most once a minute per key, so authentication stays a read. */
     public Uni<Integer> touch(UUID id) {
-        return update("lastUsedAt = current_timestamp where id = ?1 and "
-                + "(lastUsedAt is null or lastUsedAt < ?2)", id, java.time.OffsetDateTime.now().minusMinutes(1));
+        return update(
+                "lastUsedAt = current_timestamp where id = ?1 and " + "(lastUsedAt is null or lastUsedAt < ?2)",
+                id,
+                java.time.OffsetDateTime.now().minusMinutes(1));
     }
 }

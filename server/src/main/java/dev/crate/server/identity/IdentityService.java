@@ -27,10 +27,14 @@ public class IdentityService {
     private final MemberRepository members;
     private final OrganizationRepository organizations;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile AuthConfig discovered;
 
-    IdentityService(CrateConfig config, MemberRepository members, OrganizationRepository organizations,
+    IdentityService(
+            CrateConfig config,
+            MemberRepository members,
+            OrganizationRepository organizations,
             com.fasterxml.jackson.databind.ObjectMapper json) {
         this.config = config;
         this.members = members;
@@ -41,15 +45,31 @@ public class IdentityService {
     public Uni<Me> me(Caller caller) {
         if (caller.apiKey().isPresent()) {
             var key = caller.apiKey().get();
-            return Panache.withSession(() -> organizations.findById(key.orgId())).map(org -> new Me("api_key", caller.subject(),
-                    null, key.name(), List.of(new dev.crate.protocol.wire.Membership(org.id, org.name, key.role().wire()))));
+            return Panache.withSession(() -> organizations.findById(key.orgId()))
+                    .map(org -> new Me(
+                            "api_key",
+                            caller.subject(),
+                            null,
+                            key.name(),
+                            List.of(new dev.crate.protocol.wire.Membership(
+                                    org.id, org.name, key.role().wire()))));
         }
-        return Panache.withSession(() -> members.listFor(caller.subject(), caller.verifiedEmail()).chain(rows -> {
-            Map<UUID, String> roles = new HashMap<>();
-            rows.forEach(m -> roles.put(m.orgId, m.role));
-            return organizations.listByIds(roles.keySet()).map(orgs -> new Me("user", caller.subject(), caller.email(),
-                    caller.name(), orgs.stream().map(o -> new dev.crate.protocol.wire.Membership(o.id, o.name, roles.get(o.id))).toList()));
-        }));
+        return Panache.withSession(() -> members.listFor(caller.subject(), caller.verifiedEmail())
+                .chain(rows -> {
+                    Map<UUID, String> roles = new HashMap<>();
+                    rows.forEach(m -> roles.put(m.orgId, m.role));
+                    return organizations
+                            .listByIds(roles.keySet())
+                            .map(orgs -> new Me(
+                                    "user",
+                                    caller.subject(),
+                                    caller.email(),
+                                    caller.name(),
+                                    orgs.stream()
+                                            .map(o -> new dev.crate.protocol.wire.Membership(
+                                                    o.id, o.name, roles.get(o.id)))
+                                            .toList()));
+                }));
     }
 
     public Uni<AuthConfig> authConfig() {
@@ -62,21 +82,28 @@ public class IdentityService {
         }
         String issuer = config.oidc().issuer().get().replaceAll("/+$", "");
         HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
-                .timeout(Duration.ofSeconds(5)).build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        return Uni.createFrom()
+                .completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
                 .map(response -> {
                     try {
                         var doc = json.readTree(response.body());
-                        AuthConfig result = new AuthConfig(true, doc.path("issuer").asText(issuer),
-                                doc.path("device_authorization_endpoint").asText(null), doc.path("token_endpoint").asText(null),
-                                config.oidc().cliClientId(), config.oidc().cliScopes());
+                        AuthConfig result = new AuthConfig(
+                                true,
+                                doc.path("issuer").asText(issuer),
+                                doc.path("device_authorization_endpoint").asText(null),
+                                doc.path("token_endpoint").asText(null),
+                                config.oidc().cliClientId(),
+                                config.oidc().cliScopes());
                         discovered = result;
                         return result;
                     } catch (java.io.IOException e) {
                         throw new IllegalStateException("the identity provider's discovery document is not JSON");
                     }
                 })
-                .onFailure(e -> !(e instanceof IllegalStateException)).transform(e -> new dev.crate.server.domain.CrateException(
+                .onFailure(e -> !(e instanceof IllegalStateException))
+                .transform(e -> new dev.crate.server.domain.CrateException(
                         dev.crate.protocol.ErrorCode.SERVICE_UNAVAILABLE, "the identity provider cannot be reached"));
     }
 }

@@ -15,13 +15,16 @@ import org.hibernate.type.SqlTypes;
 public class MemberRecord {
     @Id
     public UUID id;
+
     public UUID orgId;
     public String subject;
     public String email;
     public String role;
+
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
     public String[] grants;
+
     public OffsetDateTime createdAt;
     public String createdBy;
 }

@@ -15,8 +15,12 @@ public class MemberRepository implements PanacheRepositoryBase<MemberRecord, UUI
         if (verifiedEmail == null) {
             return find("orgId = ?1 and subject = ?2", orgId, subject).firstResult();
         }
-        return find("orgId = ?1 and (subject = ?2 or (subject is null and lower(email) = lower(?3))) order by subject nulls last",
-                orgId, subject, verifiedEmail).firstResult();
+        return find(
+                        "orgId = ?1 and (subject = ?2 or (subject is null and lower(email) = lower(?3))) order by subject nulls last",
+                        orgId,
+                        subject,
+                        verifiedEmail)
+                .firstResult();
     }
 
     /** Every membership of a user, including those still addressed to the verified email only. */

@@ -28,27 +28,33 @@ public class OidcCallerAugmentor implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous() || identity.getAttribute(ApiKeyIdentityProvider.CALLER_ATTRIBUTE) != null
-                || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getSubject() == null) {
+        if (identity.isAnonymous()
+                || identity.getAttribute(ApiKeyIdentityProvider.CALLER_ATTRIBUTE) != null
+                || !(identity.getPrincipal() instanceof JsonWebToken jwt)
+                || jwt.getSubject() == null) {
             return Uni.createFrom().item(identity);
         }
         String email = text(jwt.getClaim("email"));
-        String name = text(jwt.getClaim("name")) != null ? text(jwt.getClaim("name")) : text(jwt.getClaim("preferred_username"));
+        String name = text(jwt.getClaim("name")) != null
+                ? text(jwt.getClaim("name"))
+                : text(jwt.getClaim("preferred_username"));
         boolean verified = "true".equals(text(jwt.getClaim("email_verified")));
         Caller caller = Caller.user(jwt.getSubject(), email, verified, name);
         SecurityIdentity augmented = QuarkusSecurityIdentity.builder(identity)
-                .addAttribute(ApiKeyIdentityProvider.CALLER_ATTRIBUTE, caller).build();
+                .addAttribute(ApiKeyIdentityProvider.CALLER_ATTRIBUTE, caller)
+                .build();
         String fingerprint = email + "\u0000" + verified + "\u0000" + name;
         if (fingerprint.equals(seen.get(jwt.getSubject()))) {
             return Uni.createFrom().item(augmented);
         }
-        return Panache.withTransaction(() -> users.upsert(jwt.getSubject(), email, verified, name)).map(ignored -> {
-            if (seen.size() > SEEN_LIMIT) {
-                seen.clear();
-            }
-            seen.put(jwt.getSubject(), fingerprint);
-            return augmented;
-        });
+        return Panache.withTransaction(() -> users.upsert(jwt.getSubject(), email, verified, name))
+                .map(ignored -> {
+                    if (seen.size() > SEEN_LIMIT) {
+                        seen.clear();
+                    }
+                    seen.put(jwt.getSubject(), fingerprint);
+                    return augmented;
+                });
     }
 
     private static String text(Object claim) {

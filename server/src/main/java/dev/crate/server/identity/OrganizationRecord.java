@@ -12,6 +12,7 @@ import java.util.UUID;
 public class OrganizationRecord {
     @Id
     public UUID id;
+
     public String name;
     public OffsetDateTime createdAt;
 }

@@ -12,6 +12,7 @@ import java.util.UUID;
 public class UserRecord {
     @Id
     public UUID id;
+
     public String subject;
     public String email;
     public boolean emailVerified;

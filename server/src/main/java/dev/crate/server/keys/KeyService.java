@@ -22,7 +22,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.PrivateKey;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -53,7 +52,11 @@ public class KeyService {
     private final Map<UUID, Cached<Keyring>> keyringCache = new ConcurrentHashMap<>();
     private final long refreshNanos;
 
-    KeyService(RootKeyProvider rootKey, OrgKeyRepository orgKeys, TransportKeyRepository transportKeys, CrateConfig config,
+    KeyService(
+            RootKeyProvider rootKey,
+            OrgKeyRepository orgKeys,
+            TransportKeyRepository transportKeys,
+            CrateConfig config,
             CrateMetrics metrics) {
         this.rootKey = rootKey;
         this.orgKeys = orgKeys;
@@ -108,7 +111,9 @@ public class KeyService {
         transport.state = TransportKeyState.ACTIVE;
         transport.createdAt = now;
         Arrays.fill(material, (byte) 0);
-        return orgKeys.persist(key).chain(() -> transportKeys.persist(transport)).replaceWithVoid();
+        return orgKeys.persist(key)
+                .chain(() -> transportKeys.persist(transport))
+                .replaceWithVoid();
     }
 
     /**
@@ -136,7 +141,9 @@ public class KeyService {
         return orgKeys.lockActive(orgId)
                 // A rotation that committed while we waited for the lock: the active row is another one now.
                 .chain(found -> found != null ? Uni.createFrom().item(found) : orgKeys.lockActive(orgId))
-                .onItem().ifNull().failWith(() -> new IllegalStateException("org has no active org key"));
+                .onItem()
+                .ifNull()
+                .failWith(() -> new IllegalStateException("org has no active org key"));
     }
 
     /** A specific org key version, from cache when fresh. */
@@ -146,7 +153,9 @@ public class KeyService {
             return Uni.createFrom().item(cached.value());
         }
         return Panache.withSession(() -> orgKeys.findVersion(orgId, version))
-                .onItem().ifNull().failWith(() -> new IllegalStateException("org key version is missing"))
+                .onItem()
+                .ifNull()
+                .failWith(() -> new IllegalStateException("org key version is missing"))
                 .map(this::unwrap);
     }
 
@@ -168,7 +177,9 @@ public class KeyService {
     public Uni<PublicKeyResponse> publicKey(UUID orgId) {
         return keyring(orgId, false).map(k -> {
             Transport active = k.active();
-            return new PublicKeyResponse(Pem.encode(TransportKeyPair.publicKeyFromDer(active.publicKeyDer())), active.kid(),
+            return new PublicKeyResponse(
+                    Pem.encode(TransportKeyPair.publicKeyFromDer(active.publicKeyDer())),
+                    active.kid(),
                     Sealing.TRANSPORT_ALGORITHM);
         });
     }
@@ -181,18 +192,22 @@ public class KeyService {
         Optional<String> kid = SealedValueOpener.kidOf(encryptedValue);
         return keyring(orgId, false)
                 // A kid this replica has not seen yet: another replica may just have rotated; look again.
-                .chain(k -> kid.isPresent() && !k.ring().knows(kid.get()) ? keyring(orgId, true) : Uni.createFrom().item(k))
+                .chain(k -> kid.isPresent() && !k.ring().knows(kid.get())
+                        ? keyring(orgId, true)
+                        : Uni.createFrom().item(k))
                 .chain(k -> Offload.cpu(() -> {
                     try {
                         return SealedValueOpener.open(encryptedValue, k.ring());
                     } catch (StaleTransportKeyException e) {
                         metrics.sealedValueFailure();
-                        throw new CrateException(ErrorCode.TRANSPORT_KEY_EXPIRED,
+                        throw new CrateException(
+                                ErrorCode.TRANSPORT_KEY_EXPIRED,
                                 "the value was sealed to a transport key whose grace period is over: fetch the organization's "
                                         + "public key again (GET /organization/{id}/secrets/public-key) and seal with it");
                     } catch (RuntimeException e) {
                         metrics.sealedValueFailure();
-                        throw new CrateException(ErrorCode.INVALID_SEALED_VALUE,
+                        throw new CrateException(
+                                ErrorCode.INVALID_SEALED_VALUE,
                                 "encrypted_value cannot be opened: seal it with the organization's current public key "
                                         + "(RSA-OAEP with SHA-256 and MGF1-SHA-256, base64; or a JWE RSA-OAEP-256/A256GCM with its kid)");
                     }
@@ -204,8 +219,7 @@ public class KeyService {
         keyringCache.remove(orgId);
     }
 
-    private record Keyring(Transport active, TransportKeyring ring) {
-    }
+    private record Keyring(Transport active, TransportKeyring ring) {}
 
     private Uni<Keyring> keyring(UUID orgId, boolean reload) {
         Cached<Keyring> cached = keyringCache.get(orgId);
@@ -214,7 +228,9 @@ public class KeyService {
         }
         return Panache.withSession(() -> transportKeys.listForOrg(orgId))
                 .chain(rows -> loadKeyring(orgId, rows))
-                .onFailure(RetiredOrgKeyException.class).retry().atMost(2)
+                .onFailure(RetiredOrgKeyException.class)
+                .retry()
+                .atMost(2)
                 .invoke(k -> keyringCache.put(orgId, new Cached<>(k, System.nanoTime() + refreshNanos)));
     }
 
@@ -237,7 +253,8 @@ public class KeyService {
             return Uni.createFrom().failure(new IllegalStateException("org has no active transport key"));
         }
         TransportKeyRecord activeRow = active;
-        List<Uni<Transport>> loads = usable.stream().map(row -> transport(orgId, row)).toList();
+        List<Uni<Transport>> loads =
+                usable.stream().map(row -> transport(orgId, row)).toList();
         return Uni.join().all(loads).andFailFast().map(transports -> {
             Transport activeTransport = null;
             Map<String, PrivateKey> grace = new LinkedHashMap<>();
@@ -248,7 +265,9 @@ public class KeyService {
                     grace.put(t.kid(), t.privateKey());
                 }
             }
-            return new Keyring(activeTransport, new TransportKeyring(activeRow.kid, activeTransport.privateKey(), grace, disabled));
+            return new Keyring(
+                    activeTransport,
+                    new TransportKeyring(activeRow.kid, activeTransport.privateKey(), grace, disabled));
         });
     }
 
@@ -260,7 +279,8 @@ public class KeyService {
         }
         return orgKey(orgId, record.orgKeyVersion).map(orgKey -> {
             byte[] pkcs8 = KeyHierarchy.unwrapTransportKey(orgKey, record.kid, record.wrappedPrivateKey);
-            Transport transport = new Transport(record.kid, record.publicKey, TransportKeyPair.privateKeyFromDer(pkcs8));
+            Transport transport =
+                    new Transport(record.kid, record.publicKey, TransportKeyPair.privateKeyFromDer(pkcs8));
             Arrays.fill(pkcs8, (byte) 0);
             transportCache.put(record.kid, new Cached<>(transport, System.nanoTime() + ttlNanos));
             return transport;

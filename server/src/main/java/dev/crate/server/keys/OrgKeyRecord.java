@@ -13,12 +13,15 @@ import java.util.UUID;
 public class OrgKeyRecord {
     @Id
     public UUID id;
+
     public UUID orgId;
     public int version;
     public String rootKid;
     public byte[] wrappedKey;
+
     @Convert(converter = OrgKeyState.Column.class)
     public OrgKeyState state;
+
     public long wrapCount;
     public OffsetDateTime createdAt;
     public OffsetDateTime retiredAt;

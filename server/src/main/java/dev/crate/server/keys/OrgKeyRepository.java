@@ -13,7 +13,8 @@ public class OrgKeyRepository implements PanacheRepositoryBase<OrgKeyRecord, UUI
     /** The active version with its row locked until the transaction ends (writers take it; a rotation waits). */
     public Uni<OrgKeyRecord> lockActive(UUID orgId) {
         return find("orgId = ?1 and state = ?2", orgId, OrgKeyState.ACTIVE)
-                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
     }
 
     public Uni<List<OrgKeyRecord>> listForOrg(UUID orgId) {
@@ -26,7 +27,9 @@ public class OrgKeyRepository implements PanacheRepositoryBase<OrgKeyRecord, UUI
 
     /** One (the newest) org key per root kid still in use: enough to prove a root key opens what it must. */
     public Uni<List<OrgKeyRecord>> onePerRootKid() {
-        return list("from OrgKeyRecord k where k.state <> ?1 and k.createdAt = "
-                + "(select max(k2.createdAt) from OrgKeyRecord k2 where k2.rootKid = k.rootKid and k2.state <> ?1)", OrgKeyState.RETIRED);
+        return list(
+                "from OrgKeyRecord k where k.state <> ?1 and k.createdAt = "
+                        + "(select max(k2.createdAt) from OrgKeyRecord k2 where k2.rootKid = k.rootKid and k2.state <> ?1)",
+                OrgKeyState.RETIRED);
     }
 }

@@ -40,7 +40,8 @@ public class RootKeyCheck {
      */
     public void verifyAtStart() throws Throwable {
         try {
-            VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(orgKeys::onePerRootKid).invoke(this::checkRootKey)
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(orgKeys::onePerRootKid)
+                    .invoke(this::checkRootKey)
                     .invoke(this::reportUnneededRootKeys));
         } catch (StartupRefusedException e) {
             LOG.error(e.getMessage());
@@ -75,11 +76,14 @@ public class RootKeyCheck {
         if (rootKey instanceof dev.crate.server.crypto.rootkey.RootKeyring ring) {
             java.util.Set<String> used = new java.util.HashSet<>();
             samples.forEach(s -> used.add(s.rootKid));
-            List<String> unneeded = ring.previousKids().stream().filter(kid -> !used.contains(kid)).toList();
+            List<String> unneeded = ring.previousKids().stream()
+                    .filter(kid -> !used.contains(kid))
+                    .toList();
             if (!unneeded.isEmpty()) {
                 LogId.PREVIOUS_ROOT_KEYS_UNNEEDED.log(LOG, unneeded);
             }
-            List<String> needed = ring.previousKids().stream().filter(used::contains).toList();
+            List<String> needed =
+                    ring.previousKids().stream().filter(used::contains).toList();
             if (!needed.isEmpty()) {
                 LogId.PREVIOUS_ROOT_KEYS_NEEDED.log(LOG, needed, rootKey.activeKid());
             }
@@ -92,12 +96,11 @@ public class RootKeyCheck {
                 OrgKey key = KeyHierarchy.unwrapOrgKey(rootKey, sample.orgId, sample.version, sample.wrappedKey);
                 Arrays.fill(key.material(), (byte) 0);
             } catch (UnknownRootKeyException e) {
-                throw new StartupRefusedException(LogId.ROOT_KEY_NOT_CONFIGURED.format(e.kid(),
-                        rootKey.kids(), rootKey.source(), e.kid()));
+                throw new StartupRefusedException(
+                        LogId.ROOT_KEY_NOT_CONFIGURED.format(e.kid(), rootKey.kids(), rootKey.source(), e.kid()));
             } catch (DecryptionException e) {
                 throw new StartupRefusedException(LogId.ROOT_KEY_DOES_NOT_OPEN.format(rootKey.activeKid()));
             }
         }
     }
-
 }

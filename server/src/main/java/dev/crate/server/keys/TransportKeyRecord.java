@@ -13,13 +13,16 @@ import java.util.UUID;
 public class TransportKeyRecord {
     @Id
     public UUID id;
+
     public UUID orgId;
     public String kid;
     public byte[] publicKey;
     public int orgKeyVersion;
     public byte[] wrappedPrivateKey;
+
     @Convert(converter = TransportKeyState.Column.class)
     public TransportKeyState state;
+
     public OffsetDateTime createdAt;
     public OffsetDateTime graceUntil;
     public OffsetDateTime disabledAt;

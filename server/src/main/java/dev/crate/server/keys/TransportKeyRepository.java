@@ -10,7 +10,8 @@ import java.util.UUID;
 public class TransportKeyRepository implements PanacheRepositoryBase<TransportKeyRecord, UUID> {
 
     public Uni<TransportKeyRecord> findActive(UUID orgId) {
-        return find("orgId = ?1 and state = ?2", orgId, TransportKeyState.ACTIVE).firstResult();
+        return find("orgId = ?1 and state = ?2", orgId, TransportKeyState.ACTIVE)
+                .firstResult();
     }
 
     /** Every transport key of an org, newest first. */
@@ -20,6 +21,7 @@ public class TransportKeyRepository implements PanacheRepositoryBase<TransportKe
 
     /** A key by kid that still opens sealed values (active or in its grace period). */
     public Uni<TransportKeyRecord> findUsable(UUID orgId, String kid) {
-        return find("orgId = ?1 and kid = ?2 and state <> ?3", orgId, kid, TransportKeyState.DISABLED).firstResult();
+        return find("orgId = ?1 and kid = ?2 and state <> ?3", orgId, kid, TransportKeyState.DISABLED)
+                .firstResult();
     }
 }

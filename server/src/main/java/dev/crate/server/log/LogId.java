@@ -18,32 +18,49 @@ import org.jboss.logging.Logger.Level;
  * the other main sources.
  */
 public enum LogId {
-
-    DEV_ROOT_KEY_GENERATED(1, Level.WARN, "generated a DEV root key in %s. It protects every secret in this data "
-            + "directory: anyone who can read that file and the database can decrypt them. Use CRATE_ROOT_KEY or an HSM "
-            + "for anything but local development."),
+    DEV_ROOT_KEY_GENERATED(
+            1,
+            Level.WARN,
+            "generated a DEV root key in %s. It protects every secret in this data "
+                    + "directory: anyone who can read that file and the database can decrypt them. Use CRATE_ROOT_KEY or an HSM "
+                    + "for anything but local development."),
     /** Start refused; the text is the {@code StartupRefusedException}'s message, logged by StartupService. */
-    ROOT_KEY_NOT_CONFIGURED(2, Level.ERROR, "stored org keys are wrapped by root key '%s', which is not configured "
-            + "(configured: %s from %s). Start with the root key that has kid '%s'. Crate never replaces keys silently."),
+    ROOT_KEY_NOT_CONFIGURED(
+            2,
+            Level.ERROR,
+            "stored org keys are wrapped by root key '%s', which is not configured "
+                    + "(configured: %s from %s). Start with the root key that has kid '%s'. Crate never replaces keys silently."),
     /** Start refused, as {@link #ROOT_KEY_NOT_CONFIGURED}; also readiness' reason. */
-    ROOT_KEY_DOES_NOT_OPEN(3, Level.ERROR, "the configured root key '%s' does not open the stored org keys it claims: "
-            + "the key or the database has been altered."),
+    ROOT_KEY_DOES_NOT_OPEN(
+            3,
+            Level.ERROR,
+            "the configured root key '%s' does not open the stored org keys it claims: "
+                    + "the key or the database has been altered."),
     /** Start refused, as {@link #ROOT_KEY_NOT_CONFIGURED}. */
-    BOOTSTRAP_TOKEN_INVALID(4, Level.ERROR, "CRATE_BOOTSTRAP_TOKEN must be 32 to 256 characters of A-Z a-z 0-9 _ - "
-            + "(a key from 'crate_' + 'openssl rand -hex 24' works); it is not used as given."),
-    ROOT_KEY_MISSING(5, Level.ERROR, "request %s needs root key %s, which this replica does not hold: configure it "
-            + "(CRATE_ROOT_KEY_PREVIOUS or the HSM's previous labels) and restart; docs/SECURITY.md 2.3"),
+    BOOTSTRAP_TOKEN_INVALID(
+            4,
+            Level.ERROR,
+            "CRATE_BOOTSTRAP_TOKEN must be 32 to 256 characters of A-Z a-z 0-9 _ - "
+                    + "(a key from 'crate_' + 'openssl rand -hex 24' works); it is not used as given."),
+    ROOT_KEY_MISSING(
+            5,
+            Level.ERROR,
+            "request %s needs root key %s, which this replica does not hold: configure it "
+                    + "(CRATE_ROOT_KEY_PREVIOUS or the HSM's previous labels) and restart; docs/SECURITY.md 2.3"),
 
     ROOT_KEY_OPENS(10, Level.INFO, "root key %s (%s) opens the stored org keys"),
     DEFAULT_ORG_CREATED(11, Level.INFO, "created organization 'default' (%s) with a bootstrap admin API key"),
     BOOTSTRAP_KEY_PRESET(12, Level.INFO, "the bootstrap admin API key is the one given in CRATE_BOOTSTRAP_TOKEN"),
     BOOTSTRAP_KEY_FILE_NOT_SAVED(13, Level.WARN, "could not save the bootstrap key file %s: %s"),
-    BOOTSTRAP_ADMINS_WITHOUT_DEFAULT_ORG(14, Level.WARN,
-            "CRATE_BOOTSTRAP_ADMINS is set but there is no organization 'default'"),
-    PREVIOUS_ROOT_KEYS_UNNEEDED(15, Level.INFO,
-            "previous root key(s) %s wrap no org key any more: remove them from the configuration"),
-    PREVIOUS_ROOT_KEYS_NEEDED(16, Level.INFO, "previous root key(s) %s still wrap org keys: run the root-key rotation "
-            + "(POST /operator/keys/root/rotate) to re-wrap them under %s"),
+    BOOTSTRAP_ADMINS_WITHOUT_DEFAULT_ORG(
+            14, Level.WARN, "CRATE_BOOTSTRAP_ADMINS is set but there is no organization 'default'"),
+    PREVIOUS_ROOT_KEYS_UNNEEDED(
+            15, Level.INFO, "previous root key(s) %s wrap no org key any more: remove them from the configuration"),
+    PREVIOUS_ROOT_KEYS_NEEDED(
+            16,
+            Level.INFO,
+            "previous root key(s) %s still wrap org keys: run the root-key rotation "
+                    + "(POST /operator/keys/root/rotate) to re-wrap them under %s"),
 
     NO_IDENTITY_PROVIDER(20, Level.INFO, "no identity provider configured (CRATE_OIDC_ISSUER): API keys only"),
     IDENTITY_PROVIDER(21, Level.INFO, "users log in through %s (audience %s)"),
@@ -55,12 +72,17 @@ public enum LogId {
 
     ORG_KEY_ROTATED(30, Level.INFO, "org %s: org key v%d is active (was v%d, %s); re-wrapping data keys under it"),
     ORG_KEY_RETIRED(31, Level.INFO, "org %s: org key v%d retired, its wrapped material destroyed"),
-    ROOT_KEY_ROTATION_DONE(32, Level.INFO, "root key rotation done: every org key is wrapped by %s; root key(s) %s are "
-            + "no longer needed: remove them from the configuration (CRATE_ROOT_KEY_PREVIOUS) and keep a backup as your "
-            + "policy requires"),
+    ROOT_KEY_ROTATION_DONE(
+            32,
+            Level.INFO,
+            "root key rotation done: every org key is wrapped by %s; root key(s) %s are "
+                    + "no longer needed: remove them from the configuration (CRATE_ROOT_KEY_PREVIOUS) and keep a backup as your "
+                    + "policy requires"),
     TRANSPORT_KEY_ROTATED(33, Level.INFO, "org %s: transport key %s is published; %s stays usable until %s"),
     ROOT_KEY_ROTATION_STARTED(34, Level.INFO, "root key rotation to %s started (%d org keys to re-wrap)"),
-    TRANSPORT_KEYS_EXPIRED(35, Level.INFO,
+    TRANSPORT_KEYS_EXPIRED(
+            35,
+            Level.INFO,
             "%d transport key(s) reached the end of their grace period: disabled, private halves destroyed"),
     /**
      * One rotation step of one org failed: the step ({@code "re-wrapping the data keys"}, {@code "rotating the org
@@ -69,14 +91,17 @@ public enum LogId {
      */
     ORG_ROTATION_FAILED(36, Level.ERROR, "%s of org %s failed (%s)%s"),
     ROOT_KEY_REWRAP_FAILED(37, Level.ERROR, "re-wrapping org keys under root key %s failed (%s); the next run resumes"),
-    ROOT_KEY_REWRAP_LEFT_TO_OTHERS(38, Level.WARN, "a root key rotation to %s is running, but this replica's active "
-            + "root key is %s: it leaves the re-wrap to a replica configured with %s (docs/SECURITY.md 2.3)"),
+    ROOT_KEY_REWRAP_LEFT_TO_OTHERS(
+            38,
+            Level.WARN,
+            "a root key rotation to %s is running, but this replica's active "
+                    + "root key is %s: it leaves the re-wrap to a replica configured with %s (docs/SECURITY.md 2.3)"),
     ROOT_KEY_ROTATION_RETARGETED(39, Level.INFO, "the running root key rotation now goes to %s"),
     ROTATION_JOB_NOT_RUN(40, Level.WARN, "the key rotation job could not run (%s); the next check tries again"),
 
     CRYPTO_PROVIDERS(50, Level.INFO, "crypto providers: %s"),
-    CRYPTO_PROVIDER_SETTING_IGNORED(51, Level.WARN,
-            "crate.crypto.provider=%s is read only from -D or CRATE_CRYPTO_PROVIDER; ignored"),
+    CRYPTO_PROVIDER_SETTING_IGNORED(
+            51, Level.WARN, "crate.crypto.provider=%s is read only from -D or CRATE_CRYPTO_PROVIDER; ignored"),
 
     UNEXPECTED_REST(500, Level.ERROR, "unexpected %s while handling request %s"),
     UNHANDLED_REQUEST_FAILURE(501, Level.ERROR, "unhandled failure of request %s"),
@@ -89,11 +114,16 @@ public enum LogId {
      */
     AUDIT_WRITE_FAILED(600, Level.ERROR, "an audit record could not be written (%s); %s was refused"),
     DENIAL_NOT_AUDITED(601, Level.WARN, "a denied %s could not be recorded in the audit trail (request %s)"),
-    ROTATION_NOT_AUDITED(602, Level.WARN, "the %s rotation of org %s is done but could not be recorded in the audit "
-            + "trail (request %s)"),
+    ROTATION_NOT_AUDITED(
+            602,
+            Level.WARN,
+            "the %s rotation of org %s is done but could not be recorded in the audit " + "trail (request %s)"),
     /** Was CRATE-0602 too, which is {@link #ROTATION_NOT_AUDITED}. */
-    AUDIT_READS_OFF(603, Level.WARN, "crate.audit.reads=false: reads of secret values are NOT recorded in the audit "
-            + "trail. This switch exists for bench/audit-reads.sh only; never run a real installation with it"),
+    AUDIT_READS_OFF(
+            603,
+            Level.WARN,
+            "crate.audit.reads=false: reads of secret values are NOT recorded in the audit "
+                    + "trail. This switch exists for bench/audit-reads.sh only; never run a real installation with it"),
     AUDIT_RETENTION_FAILED(610, Level.WARN, "audit retention failed this round (%s); it runs again later"),
     VERSION_PRUNING_FAILED(611, Level.WARN, "version pruning failed this round (%s); it runs again later");
 

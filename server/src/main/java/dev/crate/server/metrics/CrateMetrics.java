@@ -34,7 +34,9 @@ public class CrateMetrics {
 
     /** What a rotation job rotated. */
     public enum Rotation {
-        ORG_KEY, TRANSPORT_KEY, ROOT_KEY;
+        ORG_KEY,
+        TRANSPORT_KEY,
+        ROOT_KEY;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -56,38 +58,68 @@ public class CrateMetrics {
     private final Timer retrieveFailed;
 
     CrateMetrics(MeterRegistry registry) {
-        stored = Counter.builder("crate.secrets.stored").description("Secret versions stored").register(registry);
-        retrieved = Counter.builder("crate.secrets.retrieved").description("Secret values delivered (sealed) by retrieve")
+        stored = Counter.builder("crate.secrets.stored")
+                .description("Secret versions stored")
+                .register(registry);
+        retrieved = Counter.builder("crate.secrets.retrieved")
+                .description("Secret values delivered (sealed) by retrieve")
                 .register(registry);
         sealedFailures = Counter.builder("crate.sealed.value.failures")
-                .description("Sealed values that could not be opened with the organization's transport key").register(registry);
-        auditWriteFailures = Counter.builder("crate.audit.write.failures").description("Audit events that could not be written")
+                .description("Sealed values that could not be opened with the organization's transport key")
+                .register(registry);
+        auditWriteFailures = Counter.builder("crate.audit.write.failures")
+                .description("Audit events that could not be written")
                 .register(registry);
         for (AuthFailure kind : AuthFailure.values()) {
-            authFailures.put(kind, Counter.builder("crate.auth.failures").description("Requests refused, by kind")
-                    .tag("kind", kind.label()).register(registry));
+            authFailures.put(
+                    kind,
+                    Counter.builder("crate.auth.failures")
+                            .description("Requests refused, by kind")
+                            .tag("kind", kind.label())
+                            .register(registry));
         }
         for (Rotation key : Rotation.values()) {
-            rotations.put(key, Counter.builder("crate.rotations").description("Completed key rotations, by key tier")
-                    .tag("key", key.label()).register(registry));
-            rotationFailures.put(key, Counter.builder("crate.rotation.failures")
-                    .description("Rotation job steps that failed (the next run resumes), by key tier").tag("key", key.label())
-                    .register(registry));
-            rewrapped.put(key, Counter.builder("crate.rotation.rewrapped")
-                    .description("Wrapped keys re-wrapped by rotation jobs: data and transport keys (org), org keys (root)")
-                    .tag("key", key.label()).register(registry));
-            rotationDurations.put(key, Timer.builder("crate.rotation.duration")
-                    .description("Time from starting a rotation to its last re-wrap and retirement").tag("key", key.label())
-                    .register(registry));
+            rotations.put(
+                    key,
+                    Counter.builder("crate.rotations")
+                            .description("Completed key rotations, by key tier")
+                            .tag("key", key.label())
+                            .register(registry));
+            rotationFailures.put(
+                    key,
+                    Counter.builder("crate.rotation.failures")
+                            .description("Rotation job steps that failed (the next run resumes), by key tier")
+                            .tag("key", key.label())
+                            .register(registry));
+            rewrapped.put(
+                    key,
+                    Counter.builder("crate.rotation.rewrapped")
+                            .description(
+                                    "Wrapped keys re-wrapped by rotation jobs: data and transport keys (org), org keys (root)")
+                            .tag("key", key.label())
+                            .register(registry));
+            rotationDurations.put(
+                    key,
+                    Timer.builder("crate.rotation.duration")
+                            .description("Time from starting a rotation to its last re-wrap and retirement")
+                            .tag("key", key.label())
+                            .register(registry));
         }
-        storeOk = timer(registry, "crate.secrets.store", "Time to open, encrypt and store one secret version", "success");
-        storeFailed = timer(registry, "crate.secrets.store", "Time to open, encrypt and store one secret version", "failure");
-        retrieveOk = timer(registry, "crate.secrets.retrieve", "Time to decrypt and seal one retrieve answer", "success");
-        retrieveFailed = timer(registry, "crate.secrets.retrieve", "Time to decrypt and seal one retrieve answer", "failure");
+        storeOk =
+                timer(registry, "crate.secrets.store", "Time to open, encrypt and store one secret version", "success");
+        storeFailed =
+                timer(registry, "crate.secrets.store", "Time to open, encrypt and store one secret version", "failure");
+        retrieveOk =
+                timer(registry, "crate.secrets.retrieve", "Time to decrypt and seal one retrieve answer", "success");
+        retrieveFailed =
+                timer(registry, "crate.secrets.retrieve", "Time to decrypt and seal one retrieve answer", "failure");
     }
 
     private static Timer timer(MeterRegistry registry, String name, String description, String outcome) {
-        return Timer.builder(name).description(description).tag("outcome", outcome).register(registry);
+        return Timer.builder(name)
+                .description(description)
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     public void secretStored() {
@@ -139,8 +171,9 @@ public class CrateMetrics {
     private static <T> Uni<T> timed(Uni<T> uni, Timer ok, Timer failed) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return uni.onItemOrFailure().invoke((item, failure) ->
-                    (failure == null ? ok : failed).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+            return uni.onItemOrFailure()
+                    .invoke((item, failure) -> (failure == null ? ok : failed)
+                            .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
         });
     }
 }

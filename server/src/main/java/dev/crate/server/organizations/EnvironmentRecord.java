@@ -12,6 +12,7 @@ import java.util.UUID;
 public class EnvironmentRecord {
     @Id
     public UUID id;
+
     public UUID orgId;
     public String name;
     public boolean builtin;

@@ -15,7 +15,6 @@ import dev.crate.server.support.UniqueViolation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
@@ -36,9 +35,16 @@ public class EnvironmentService {
     }
 
     public Uni<EnvironmentList> list(Caller caller, String orgId) {
-        return audit.guard(caller, orgId, AuditAction.ACCESS, null, null, () -> access.resolve(caller, orgId)
-                .chain(a -> Panache.withSession(() -> environments.listForOrg(a.org().id)))
-                .map(rows -> new EnvironmentList(rows.stream().map(EnvironmentService::toWire).toList())));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.ACCESS,
+                null,
+                null,
+                () -> access.resolve(caller, orgId)
+                        .chain(a -> Panache.withSession(() -> environments.listForOrg(a.org().id)))
+                        .map(rows -> new EnvironmentList(
+                                rows.stream().map(EnvironmentService::toWire).toList())));
     }
 
     public Uni<Environment> create(Caller caller, String orgId, CreateEnvironmentRequest request) {
@@ -46,18 +52,35 @@ public class EnvironmentService {
             throw new CrateException(ErrorCode.INVALID_ENVIRONMENT, "name is required");
         }
         String name = Validation.environment(request.name());
-        return audit.guard(caller, orgId, AuditAction.ENVIRONMENT_CREATE, name, null, () -> access.resolve(caller, orgId)
-                .map(a -> a.requireAdmin().org()).chain(org -> Panache.withTransaction(() ->
-                environments.findByName(org.id, name).chain(existing -> {
-                    if (existing != null) {
-                        throw exists(name);
-                    }
-                    EnvironmentRecord row = record(org.id, name, false);
-                    return environments.persist(row).map(EnvironmentService::toWire).call(created -> audit.append(
-                            audit.entry(caller, org.id, AuditAction.ENVIRONMENT_CREATE, name, null, null)));
-                }))
-                // a concurrent create of the same name committed first: the unique index decides
-                .onFailure(UniqueViolation::in).transform(e -> exists(name))));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.ENVIRONMENT_CREATE,
+                name,
+                null,
+                () -> access.resolve(caller, orgId)
+                        .map(a -> a.requireAdmin().org())
+                        .chain(org -> Panache.withTransaction(() -> environments
+                                        .findByName(org.id, name)
+                                        .chain(existing -> {
+                                            if (existing != null) {
+                                                throw exists(name);
+                                            }
+                                            EnvironmentRecord row = record(org.id, name, false);
+                                            return environments
+                                                    .persist(row)
+                                                    .map(EnvironmentService::toWire)
+                                                    .call(created -> audit.append(audit.entry(
+                                                            caller,
+                                                            org.id,
+                                                            AuditAction.ENVIRONMENT_CREATE,
+                                                            name,
+                                                            null,
+                                                            null)));
+                                        }))
+                                // a concurrent create of the same name committed first: the unique index decides
+                                .onFailure(UniqueViolation::in)
+                                .transform(e -> exists(name))));
     }
 
     private static CrateException exists(String name) {
@@ -66,7 +89,8 @@ public class EnvironmentService {
 
     /** Inside the caller's transaction: the built-in environments of a new org. */
     Uni<Void> createBuiltins(UUID orgId) {
-        List<EnvironmentRecord> rows = BUILTIN.stream().map(name -> record(orgId, name, true)).toList();
+        List<EnvironmentRecord> rows =
+                BUILTIN.stream().map(name -> record(orgId, name, true)).toList();
         return environments.persist(rows.stream()).replaceWithVoid();
     }
 

@@ -21,7 +21,6 @@ import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
@@ -40,8 +39,14 @@ public class OrganizationService {
     private final MemberService members;
     private final AuditService audit;
 
-    OrganizationService(AccessPolicy access, OrganizationRepository organizations, EnvironmentService environments,
-            KeyService keys, ApiKeyService apiKeys, MemberService members, AuditService audit) {
+    OrganizationService(
+            AccessPolicy access,
+            OrganizationRepository organizations,
+            EnvironmentService environments,
+            KeyService keys,
+            ApiKeyService apiKeys,
+            MemberService members,
+            AuditService audit) {
         this.audit = audit;
         this.members = members;
         this.access = access;
@@ -54,27 +59,40 @@ public class OrganizationService {
     public Uni<CreatedOrganization> create(Caller caller, CreateOrganizationRequest request) {
         String name = request == null ? null : request.name();
         if (name == null || !Limits.ORGANIZATION_NAME.matcher(name).matches()) {
-            throw new CrateException(ErrorCode.INVALID_ORGANIZATION_NAME,
+            throw new CrateException(
+                    ErrorCode.INVALID_ORGANIZATION_NAME,
                     "name must be 1 to 64 characters: letters, digits, space, '.', '_' or '-', starting with a letter or digit");
         }
         caller.apiKey().ifPresent(key -> {
-            if (key.role() != Role.ADMIN || key.readOnly() || key.environments().isPresent() || key.tags().isPresent()) {
-                throw new CrateException(ErrorCode.FORBIDDEN, "creating an organization needs an unrestricted admin API key");
+            if (key.role() != Role.ADMIN
+                    || key.readOnly()
+                    || key.environments().isPresent()
+                    || key.tags().isPresent()) {
+                throw new CrateException(
+                        ErrorCode.FORBIDDEN, "creating an organization needs an unrestricted admin API key");
             }
         });
-        return keys.newTransportKeyPair().chain(pair -> Panache.withTransaction(() ->
-                organizations.findByName(name).chain(existing -> {
-                    if (existing != null) {
-                        throw new CrateException(ErrorCode.ORGANIZATION_EXISTS, "an organization named '" + name + "' exists");
-                    }
-                    Uni<CreatedOrganization> created = caller.kind() == Caller.Kind.USER
-                            ? provision(name, pair).call(org -> members.addCreator(org.id(), caller))
-                            : provision(name, pair, null, caller.actor());
-                    // the new org's chain starts with its creation
-                    return created.call(org -> audit.append(audit.entry(caller, org.id(),
-                            dev.crate.server.audit.AuditAction.ORGANIZATION_CREATE, null, null, null)
-                            .withDetail(audit.detail(java.util.Map.of("name", name)))));
-                })));
+        return keys.newTransportKeyPair()
+                .chain(pair -> Panache.withTransaction(() -> organizations
+                        .findByName(name)
+                        .chain(existing -> {
+                            if (existing != null) {
+                                throw new CrateException(
+                                        ErrorCode.ORGANIZATION_EXISTS, "an organization named '" + name + "' exists");
+                            }
+                            Uni<CreatedOrganization> created = caller.kind() == Caller.Kind.USER
+                                    ? provision(name, pair).call(org -> members.addCreator(org.id(), caller))
+                                    : provision(name, pair, null, caller.actor());
+                            // the new org's chain starts with its creation
+                            return created.call(org -> audit.append(audit.entry(
+                                            caller,
+                                            org.id(),
+                                            dev.crate.server.audit.AuditAction.ORGANIZATION_CREATE,
+                                            null,
+                                            null,
+                                            null)
+                                    .withDetail(audit.detail(java.util.Map.of("name", name)))));
+                        })));
     }
 
     /**
@@ -83,8 +101,9 @@ public class OrganizationService {
      */
     Uni<CreatedOrganization> provision(String name, TransportKeyPair pair, String presetKey, String createdBy) {
         String secret = presetKey != null ? presetKey : dev.crate.server.identity.ApiKeyFormat.generate();
-        return provision(name, pair).chain(org -> apiKeys.issue(org.id(), ApiKeyService.Scope.admin("bootstrap admin"), secret, createdBy)
-                .map(key -> new CreatedOrganization(org.id(), org.name(), org.createdAt(), key)));
+        return provision(name, pair)
+                .chain(org -> apiKeys.issue(org.id(), ApiKeyService.Scope.admin("bootstrap admin"), secret, createdBy)
+                        .map(key -> new CreatedOrganization(org.id(), org.name(), org.createdAt(), key)));
     }
 
     /** Inside the caller's transaction: the org with its environments and keys, no credential yet. */
@@ -93,7 +112,8 @@ public class OrganizationService {
         org.id = UUID.randomUUID();
         org.name = name;
         org.createdAt = Times.now();
-        return organizations.persist(org)
+        return organizations
+                .persist(org)
                 .chain(() -> environments.createBuiltins(org.id))
                 .chain(() -> keys.provision(org.id, pair))
                 .map(ignored -> new CreatedOrganization(org.id, org.name, org.createdAt, null));
@@ -101,11 +121,17 @@ public class OrganizationService {
 
     public Uni<OrganizationList> list(Caller caller) {
         return Panache.withSession(() -> members.orgIdsOf(caller).chain(organizations::listByIds))
-                .map(rows -> new OrganizationList(rows.stream().map(OrganizationService::toWire).toList()));
+                .map(rows -> new OrganizationList(
+                        rows.stream().map(OrganizationService::toWire).toList()));
     }
 
     public Uni<Organization> get(Caller caller, String orgId) {
-        return audit.guard(caller, orgId, dev.crate.server.audit.AuditAction.ACCESS, null, null,
+        return audit.guard(
+                caller,
+                orgId,
+                dev.crate.server.audit.AuditAction.ACCESS,
+                null,
+                null,
                 () -> access.resolve(caller, orgId).map(a -> toWire(a.org())));
     }
 

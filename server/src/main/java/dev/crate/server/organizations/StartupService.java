@@ -42,8 +42,14 @@ public class StartupService {
     private final MemberService members;
     private final dev.crate.server.identity.MemberRepository memberRecords;
 
-    StartupService(RootKeyProvider rootKey, RootKeyCheck rootKeyCheck, OrganizationRepository organizations,
-            OrganizationService organizationService, KeyService keys, CrateConfig config, MemberService members,
+    StartupService(
+            RootKeyProvider rootKey,
+            RootKeyCheck rootKeyCheck,
+            OrganizationRepository organizations,
+            OrganizationService organizationService,
+            KeyService keys,
+            CrateConfig config,
+            MemberService members,
             dev.crate.server.identity.MemberRepository memberRecords) {
         this.members = members;
         this.memberRecords = memberRecords;
@@ -66,7 +72,8 @@ public class StartupService {
         if (config.oidc().issuer().isEmpty()) {
             LogId.NO_IDENTITY_PROVIDER.log(LOG);
         } else {
-            LogId.IDENTITY_PROVIDER.log(LOG, config.oidc().issuer().get(), config.oidc().audience());
+            LogId.IDENTITY_PROVIDER.log(
+                    LOG, config.oidc().issuer().get(), config.oidc().audience());
         }
         LogId.ROOT_KEY_OPENS.log(LOG, rootKey.activeKid(), rootKey.source());
     }
@@ -76,7 +83,10 @@ public class StartupService {
      * member yet, so removing such a member later is not undone by a restart.
      */
     private Uni<Void> bootstrapAdmins() {
-        List<String> emails = config.bootstrapAdmins().orElse(List.of()).stream().map(String::trim).filter(e -> !e.isEmpty()).toList();
+        List<String> emails = config.bootstrapAdmins().orElse(List.of()).stream()
+                .map(String::trim)
+                .filter(e -> !e.isEmpty())
+                .toList();
         return Panache.withTransaction(() -> organizations.findByName("default").chain(org -> {
             if (org == null) {
                 LogId.BOOTSTRAP_ADMINS_WITHOUT_DEFAULT_ORG.log(LOG);
@@ -111,16 +121,22 @@ public class StartupService {
             LOG.error(e.getMessage());
             throw e;
         }
-        return keys.newTransportKeyPair().chain(pair -> Panache.withTransaction(() ->
-                Panache.getSession().chain(s -> s.createNativeQuery("select pg_advisory_xact_lock(:lock)")
-                                .setParameter("lock", BOOTSTRAP_LOCK).getSingleResult())
+        return keys.newTransportKeyPair()
+                .chain(pair -> Panache.withTransaction(() -> Panache.getSession()
+                        .chain(s -> s.createNativeQuery("select pg_advisory_xact_lock(:lock)")
+                                .setParameter("lock", BOOTSTRAP_LOCK)
+                                .getSingleResult())
                         .chain(() -> organizations.count())
                         .chain(count -> {
                             if (count > 0) {
                                 return Uni.createFrom().voidItem();
                             }
-                            return organizationService.provision("default", pair, preset, "bootstrap")
-                                    .invoke(created -> announce(created.id().toString(), created.adminApiKey().key(), preset != null))
+                            return organizationService
+                                    .provision("default", pair, preset, "bootstrap")
+                                    .invoke(created -> announce(
+                                            created.id().toString(),
+                                            created.adminApiKey().key(),
+                                            preset != null))
                                     .replaceWithVoid();
                         })));
     }
@@ -133,14 +149,23 @@ public class StartupService {
         }
         StringBuilder banner = new StringBuilder()
                 .append("\n==================================================================\n")
-                .append(" Crate: first start. Organization 'default': ").append(orgId).append('\n')
-                .append(" Admin API key (shown once):\n\n   ").append(key).append("\n\n");
+                .append(" Crate: first start. Organization 'default': ")
+                .append(orgId)
+                .append('\n')
+                .append(" Admin API key (shown once):\n\n   ")
+                .append(key)
+                .append("\n\n");
         if (config.embeddedDatabase() || config.devRootKey()) {
             Path file = config.dataDir().resolve("bootstrap-token");
             try {
                 Files.createDirectories(file.getParent());
-                Files.writeString(file, key + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                Files.writeString(
+                        file,
+                        key + "\n",
+                        StandardCharsets.US_ASCII,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
                 banner.append(" Also saved (mode 0600) in ").append(file).append('\n');
             } catch (IOException | UnsupportedOperationException e) {

@@ -34,8 +34,12 @@ public class SecretHistoryService {
     private final SecretVersionRepository versions;
     private final AuditService audit;
 
-    SecretHistoryService(AccessPolicy access, SecretVersions secretVersions, SecretRepository secrets,
-            SecretVersionRepository versions, AuditService audit) {
+    SecretHistoryService(
+            AccessPolicy access,
+            SecretVersions secretVersions,
+            SecretRepository secrets,
+            SecretVersionRepository versions,
+            AuditService audit) {
         this.access = access;
         this.secretVersions = secretVersions;
         this.secrets = secrets;
@@ -46,60 +50,108 @@ public class SecretHistoryService {
     public Uni<SecretVersionList> versions(Caller caller, String orgId, String rawName, String env) {
         String name = Validation.secretName(rawName);
         String environment = Validation.environment(env);
-        return audit.guard(caller, orgId, AuditAction.ACCESS, environment, name, () -> access.resolve(caller, orgId)
-                .invoke(a -> a.requireMetadata(environment)).chain(a -> Panache.withSession(() ->
-                        visible(a, environment, name).chain(secret -> versions.history(secret.id).map(rows ->
-                                new SecretVersionList(secret.name, secret.environment, secret.currentVersion,
-                                        secret.deletedAt != null, secret.purgedAt != null,
-                                        rows.stream().map(SecretHistoryService::toWire).toList()))))));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.ACCESS,
+                environment,
+                name,
+                () -> access.resolve(caller, orgId)
+                        .invoke(a -> a.requireMetadata(environment))
+                        .chain(a -> Panache.withSession(() -> visible(a, environment, name)
+                                .chain(secret -> versions.history(secret.id)
+                                        .map(rows -> new SecretVersionList(
+                                                secret.name,
+                                                secret.environment,
+                                                secret.currentVersion,
+                                                secret.deletedAt != null,
+                                                secret.purgedAt != null,
+                                                rows.stream()
+                                                        .map(SecretHistoryService::toWire)
+                                                        .toList()))))));
     }
 
     /** A new version whose value is version {@code request.version}'s, decrypted and encrypted again under a fresh data key. */
-    public Uni<SecretMetadata> rollback(Caller caller, String orgId, String rawName, String env, RollbackRequest request) {
+    public Uni<SecretMetadata> rollback(
+            Caller caller, String orgId, String rawName, String env, RollbackRequest request) {
         String name = Validation.secretName(rawName);
         String environment = Validation.environment(env);
         if (request == null || request.version() == null || request.version() < 1) {
-            throw new CrateException(ErrorCode.INVALID_VERSION, "a JSON body with the version to roll back to is required");
+            throw new CrateException(
+                    ErrorCode.INVALID_VERSION, "a JSON body with the version to roll back to is required");
         }
         int target = request.version();
-        return audit.guard(caller, orgId, AuditAction.SECRET_ROLLBACK, environment, name, () -> access.resolve(caller, orgId)
-                .invoke(a -> a.requireSecretWrite(environment).requireSecretRead(environment))
-                .chain(a -> Panache.withTransaction(() -> lockedLive(a, environment, name)
-                        .chain(secret -> versions.findVersion(secret.id, target)
-                                .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.VERSION_NOT_FOUND,
-                                        "secret " + name + " has no version " + target + " (never stored, or pruned)"))
-                                .invoke(old -> {
-                                    if (old.wrappedDataKey == null) {
-                                        throw new CrateException(ErrorCode.VERSION_DESTROYED,
-                                                "version " + target + " of " + name + " was purged and cannot be read again");
-                                    }
-                                })
-                                .chain(old -> decrypt(secret, old))
-                                .chain(value -> secretVersions.append(caller, secret, value)
-                                        .eventually(() -> Arrays.fill(value, (byte) 0)))
-                                .call(stored -> audit.append(audit.entry(caller, a.org().id, AuditAction.SECRET_ROLLBACK,
-                                        environment, name, stored.version()).withDetail(audit.detail(Map.of("from_version", target)))))))));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.SECRET_ROLLBACK,
+                environment,
+                name,
+                () -> access.resolve(caller, orgId)
+                        .invoke(a -> a.requireSecretWrite(environment).requireSecretRead(environment))
+                        .chain(a -> Panache.withTransaction(() -> lockedLive(a, environment, name)
+                                .chain(secret -> versions.findVersion(secret.id, target)
+                                        .onItem()
+                                        .ifNull()
+                                        .failWith(() -> new CrateException(
+                                                ErrorCode.VERSION_NOT_FOUND,
+                                                "secret " + name + " has no version " + target
+                                                        + " (never stored, or pruned)"))
+                                        .invoke(old -> {
+                                            if (old.wrappedDataKey == null) {
+                                                throw new CrateException(
+                                                        ErrorCode.VERSION_DESTROYED,
+                                                        "version " + target + " of " + name
+                                                                + " was purged and cannot be read again");
+                                            }
+                                        })
+                                        .chain(old -> decrypt(secret, old))
+                                        .chain(value -> secretVersions
+                                                .append(caller, secret, value)
+                                                .eventually(() -> Arrays.fill(value, (byte) 0)))
+                                        .call(stored -> audit.append(audit.entry(
+                                                        caller,
+                                                        a.org().id,
+                                                        AuditAction.SECRET_ROLLBACK,
+                                                        environment,
+                                                        name,
+                                                        stored.version())
+                                                .withDetail(audit.detail(Map.of("from_version", target)))))))));
     }
 
     /** Undoes a soft delete; a live secret stays as it is. Purged secrets cannot come back. */
     public Uni<SecretMetadata> restore(Caller caller, String orgId, String rawName, String env) {
         String name = Validation.secretName(rawName);
         String environment = Validation.environment(env);
-        return audit.guard(caller, orgId, AuditAction.SECRET_RESTORE, environment, name, () -> access.resolve(caller, orgId)
-                .invoke(a -> a.requireSecretWrite(environment))
-                .chain(a -> Panache.withTransaction(() -> locked(a, environment, name).chain(secret -> {
-                    if (secret.purgedAt != null) {
-                        throw new CrateException(ErrorCode.VERSION_DESTROYED,
-                                "secret " + name + " was purged: its versions can never be read again");
-                    }
-                    if (secret.deletedAt == null) {
-                        return Uni.createFrom().item(SecretVersions.metadata(secret));
-                    }
-                    secret.deletedAt = null;
-                    secret.updatedAt = Times.now();
-                    return audit.append(audit.entry(caller, a.org().id, AuditAction.SECRET_RESTORE, environment, name,
-                            secret.currentVersion)).replaceWith(() -> SecretVersions.metadata(secret));
-                }))));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.SECRET_RESTORE,
+                environment,
+                name,
+                () -> access.resolve(caller, orgId)
+                        .invoke(a -> a.requireSecretWrite(environment))
+                        .chain(a -> Panache.withTransaction(() -> locked(a, environment, name)
+                                .chain(secret -> {
+                                    if (secret.purgedAt != null) {
+                                        throw new CrateException(
+                                                ErrorCode.VERSION_DESTROYED,
+                                                "secret " + name + " was purged: its versions can never be read again");
+                                    }
+                                    if (secret.deletedAt == null) {
+                                        return Uni.createFrom().item(SecretVersions.metadata(secret));
+                                    }
+                                    secret.deletedAt = null;
+                                    secret.updatedAt = Times.now();
+                                    return audit.append(audit.entry(
+                                                    caller,
+                                                    a.org().id,
+                                                    AuditAction.SECRET_RESTORE,
+                                                    environment,
+                                                    name,
+                                                    secret.currentVersion))
+                                            .replaceWith(() -> SecretVersions.metadata(secret));
+                                }))));
     }
 
     /**
@@ -109,39 +161,61 @@ public class SecretHistoryService {
     public Uni<Void> purge(Caller caller, String orgId, String rawName, String env) {
         String name = Validation.secretName(rawName);
         String environment = Validation.environment(env);
-        return audit.guard(caller, orgId, AuditAction.SECRET_PURGE, environment, name, () -> access.resolve(caller, orgId)
-                .invoke(a -> a.requireSecretWrite(environment))
-                .chain(a -> Panache.withTransaction(() -> locked(a, environment, name).chain(secret -> {
-                    OffsetDateTime now = Times.now();
-                    if (secret.deletedAt == null) {
-                        secret.deletedAt = now;
-                    }
-                    secret.purgedAt = now;
-                    secret.updatedAt = now;
-                    return versions.destroyAll(secret.id, now).chain(destroyed -> audit.append(audit.entry(caller, a.org().id,
-                            AuditAction.SECRET_PURGE, environment, name, secret.currentVersion)
-                            .withDetail(audit.detail(Map.of("versions_destroyed", destroyed)))));
-                }))));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.SECRET_PURGE,
+                environment,
+                name,
+                () -> access.resolve(caller, orgId)
+                        .invoke(a -> a.requireSecretWrite(environment))
+                        .chain(a -> Panache.withTransaction(() -> locked(a, environment, name)
+                                .chain(secret -> {
+                                    OffsetDateTime now = Times.now();
+                                    if (secret.deletedAt == null) {
+                                        secret.deletedAt = now;
+                                    }
+                                    secret.purgedAt = now;
+                                    secret.updatedAt = now;
+                                    return versions.destroyAll(secret.id, now)
+                                            .chain(destroyed -> audit.append(audit.entry(
+                                                            caller,
+                                                            a.org().id,
+                                                            AuditAction.SECRET_PURGE,
+                                                            environment,
+                                                            name,
+                                                            secret.currentVersion)
+                                                    .withDetail(
+                                                            audit.detail(Map.of("versions_destroyed", destroyed)))));
+                                }))));
     }
 
     private Uni<byte[]> decrypt(SecretRecord secret, SecretVersionRecord old) {
-        return secretVersions.orgKeysFor(secret.orgId, List.of(old)).map(orgKeyMap -> SecretVersions.decrypt(secret, old, orgKeyMap));
+        return secretVersions
+                .orgKeysFor(secret.orgId, List.of(old))
+                .map(orgKeyMap -> SecretVersions.decrypt(secret, old, orgKeyMap));
     }
 
     /** The secret (deleted or not), if the caller may see it; 404 otherwise. */
     private Uni<SecretRecord> visible(Access a, String environment, String name) {
-        return secretVersions.requireEnvironment(a.org().id, environment)
+        return secretVersions
+                .requireEnvironment(a.org().id, environment)
                 .chain(() -> secrets.findStored(a.org().id, environment, name))
                 .map(secret -> secret != null && a.sees(secret.tags) ? secret : null)
-                .onItem().ifNull().failWith(() -> notFound(name, environment));
+                .onItem()
+                .ifNull()
+                .failWith(() -> notFound(name, environment));
     }
 
     /** The secret row locked for update (deleted or not), if the caller may see it and write it. */
     private Uni<SecretRecord> locked(Access a, String environment, String name) {
-        return secretVersions.requireEnvironment(a.org().id, environment)
+        return secretVersions
+                .requireEnvironment(a.org().id, environment)
                 .chain(() -> secrets.findForUpdate(a.org().id, environment, name))
                 .map(secret -> secret != null && secret.currentVersion > 0 && a.sees(secret.tags) ? secret : null)
-                .onItem().ifNull().failWith(() -> notFound(name, environment))
+                .onItem()
+                .ifNull()
+                .failWith(() -> notFound(name, environment))
                 .invoke(secret -> SecretVersions.requireTagScope(a, secret, null));
     }
 
@@ -158,7 +232,11 @@ public class SecretHistoryService {
     }
 
     private static SecretVersion toWire(SecretVersionRecord row) {
-        return new SecretVersion(row.version, row.createdAt.withOffsetSameInstant(ZoneOffset.UTC), row.createdBy,
-                Validation.sorted(row.tags), row.wrappedDataKey == null);
+        return new SecretVersion(
+                row.version,
+                row.createdAt.withOffsetSameInstant(ZoneOffset.UTC),
+                row.createdBy,
+                Validation.sorted(row.tags),
+                row.wrappedDataKey == null);
     }
 }

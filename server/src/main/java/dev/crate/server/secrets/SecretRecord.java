@@ -15,13 +15,16 @@ import org.hibernate.type.SqlTypes;
 public class SecretRecord {
     @Id
     public UUID id;
+
     public UUID orgId;
     public String environment;
     public String name;
     public int currentVersion;
+
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
     public String[] tags;
+
     public OffsetDateTime createdAt;
     public OffsetDateTime updatedAt;
     public OffsetDateTime deletedAt;

@@ -20,14 +20,15 @@ public class SecretRepository implements PanacheRepositoryBase<SecretRecord, UUI
 
     /** Creates the row when missing (concurrent creators race safely through the unique key). */
     public Uni<Void> insertIfAbsent(UUID orgId, String environment, String name) {
-        return getSession().chain(session -> session.createNativeQuery(
-                        "insert into secrets (id, org_id, environment, name, current_version, tags, created_at, updated_at, deleted_at) "
-                                + "values (gen_random_uuid(), :org, :env, :name, 0, '{}', now(), now(), now()) "
-                                + "on conflict (org_id, environment, name) do nothing")
-                .setParameter("org", orgId)
-                .setParameter("env", environment)
-                .setParameter("name", name)
-                .executeUpdate())
+        return getSession()
+                .chain(session -> session.createNativeQuery(
+                                "insert into secrets (id, org_id, environment, name, current_version, tags, created_at, updated_at, deleted_at) "
+                                        + "values (gen_random_uuid(), :org, :env, :name, 0, '{}', now(), now(), now()) "
+                                        + "on conflict (org_id, environment, name) do nothing")
+                        .setParameter("org", orgId)
+                        .setParameter("env", environment)
+                        .setParameter("name", name)
+                        .executeUpdate())
                 .replaceWithVoid();
     }
 
@@ -69,11 +70,12 @@ public class SecretRepository implements PanacheRepositoryBase<SecretRecord, UUI
 
     /** How many live secrets of the org carry {@code tag}. */
     public Uni<Long> countLiveWithTag(UUID orgId, String tag) {
-        return getSession().chain(session -> session.createNativeQuery(
-                        "select count(*) from secrets where org_id = :org and deleted_at is null and tags @> array[cast(:tag as text)]",
-                        Long.class)
-                .setParameter("org", orgId)
-                .setParameter("tag", tag)
-                .getSingleResult());
+        return getSession()
+                .chain(session -> session.createNativeQuery(
+                                "select count(*) from secrets where org_id = :org and deleted_at is null and tags @> array[cast(:tag as text)]",
+                                Long.class)
+                        .setParameter("org", orgId)
+                        .setParameter("tag", tag)
+                        .getSingleResult());
     }
 }

@@ -15,7 +15,6 @@ import dev.crate.protocol.wire.StoreSecretRequest;
 import dev.crate.server.audit.AuditAction;
 import dev.crate.server.audit.AuditEntry;
 import dev.crate.server.audit.AuditService;
-import dev.crate.server.crypto.SecretCipher;
 import dev.crate.server.crypto.sealing.ClientKey;
 import dev.crate.server.crypto.sealing.ClientKeyException;
 import dev.crate.server.domain.Caller;
@@ -27,7 +26,6 @@ import dev.crate.server.identity.AccessPolicy;
 import dev.crate.server.keys.KeyService;
 import dev.crate.server.keys.RetiredOrgKeyException;
 import dev.crate.server.metrics.CrateMetrics;
-import dev.crate.server.organizations.EnvironmentRepository;
 import dev.crate.server.support.Offload;
 import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -38,7 +36,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,9 +60,16 @@ public class SecretService {
     private final CrateMetrics metrics;
     private final AuditService audit;
 
-    SecretService(AccessPolicy access, KeyService keys, SecretVersions secretVersions, TagRepository tags,
-            SecretRepository secrets, SecretVersionRepository versions, ObjectMapper json,
-            CrateMetrics metrics, AuditService audit) {
+    SecretService(
+            AccessPolicy access,
+            KeyService keys,
+            SecretVersions secretVersions,
+            TagRepository tags,
+            SecretRepository secrets,
+            SecretVersionRepository versions,
+            ObjectMapper json,
+            CrateMetrics metrics,
+            AuditService audit) {
         this.audit = audit;
         this.access = access;
         this.keys = keys;
@@ -78,41 +82,58 @@ public class SecretService {
     }
 
     public Uni<PublicKeyResponse> publicKey(Caller caller, String orgId) {
-        return audit.guard(caller, orgId, AuditAction.ACCESS, null, null,
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.ACCESS,
+                null,
+                null,
                 () -> access.resolve(caller, orgId).chain(a -> keys.publicKey(a.org().id)));
     }
 
     public Uni<SecretMetadata> store(Caller caller, String orgId, StoreSecretRequest request) {
         Store store = Store.of(request);
-        return audit.guard(caller, orgId, AuditAction.SECRET_WRITE, store.environment(), store.name(), () -> metrics.timeStore(
-                access.resolve(caller, orgId).invoke(a -> a.requireSecretWrite(store.environment()))
-                        .chain(a -> openValue(a, store.encryptedValue())
-                                .chain(value -> writeAndRecord(caller, a, store, value))))
-                .invoke(metrics::secretStored));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.SECRET_WRITE,
+                store.environment(),
+                store.name(),
+                () -> metrics.timeStore(access.resolve(caller, orgId)
+                                .invoke(a -> a.requireSecretWrite(store.environment()))
+                                .chain(a -> openValue(a, store.encryptedValue())
+                                        .chain(value -> writeAndRecord(caller, a, store, value))))
+                        .invoke(metrics::secretStored));
     }
 
     /** A store request, checked: everything but the value, which is opened only after the access checks. */
-    private record Store(String name, String environment, List<String> tags, String encryptedValue, Integer expectedVersion) {
+    private record Store(
+            String name, String environment, List<String> tags, String encryptedValue, Integer expectedVersion) {
         static Store of(StoreSecretRequest request) {
             if (request == null) {
-                throw new CrateException(ErrorCode.MALFORMED_REQUEST, "a JSON body with name, environment, encrypted_value and sealed is required");
+                throw new CrateException(
+                        ErrorCode.MALFORMED_REQUEST,
+                        "a JSON body with name, environment, encrypted_value and sealed is required");
             }
             String name = Validation.secretName(request.name());
             String environment = Validation.environment(request.environment());
             List<String> newTags = request.tags() == null ? null : Validation.tags(request.tags());
             if (!Boolean.TRUE.equals(request.sealed())) {
-                throw new CrateException(ErrorCode.UNSEALED_VALUE_REJECTED,
+                throw new CrateException(
+                        ErrorCode.UNSEALED_VALUE_REJECTED,
                         "values must be sealed on the client with the organization's public key and sent with \"sealed\": true");
             }
             if (request.encryptedValue() == null || request.encryptedValue().isEmpty()) {
                 throw new CrateException(ErrorCode.MALFORMED_REQUEST, "encrypted_value is required");
             }
             if (request.encryptedValue().length() > MAX_ENCRYPTED_VALUE_CHARS) {
-                throw new CrateException(ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
+                throw new CrateException(
+                        ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
             }
             Integer expected = request.expectedVersion();
             if (expected != null && expected < 0) {
-                throw new CrateException(ErrorCode.INVALID_VERSION, "expected_version is 0 (not stored yet) or a version number");
+                throw new CrateException(
+                        ErrorCode.INVALID_VERSION, "expected_version is 0 (not stored yet) or a version number");
             }
             return new Store(name, environment, newTags, request.encryptedValue(), expected);
         }
@@ -138,21 +159,28 @@ public class SecretService {
     /** One transaction: the new version and its audit record commit together. The plaintext is zeroed either way. */
     private Uni<SecretMetadata> writeAndRecord(Caller caller, Access a, Store store, byte[] value) {
         return Panache.withTransaction(() -> write(caller, a, store, value)
-                        .call(stored -> audit.append(audit.entry(caller, a.org().id, AuditAction.SECRET_WRITE,
-                                store.environment(), store.name(), stored.version()))))
+                        .call(stored -> audit.append(audit.entry(
+                                caller,
+                                a.org().id,
+                                AuditAction.SECRET_WRITE,
+                                store.environment(),
+                                store.name(),
+                                stored.version()))))
                 .eventually(() -> Arrays.fill(value, (byte) 0));
     }
 
     /** Inside the transaction: the secret row (created if absent) locked, checked, tagged, and its next version appended. */
     private Uni<SecretMetadata> write(Caller caller, Access access, Store store, byte[] plaintext) {
         UUID orgId = access.org().id;
-        return secretVersions.requireEnvironment(orgId, store.environment())
+        return secretVersions
+                .requireEnvironment(orgId, store.environment())
                 .chain(() -> secrets.insertIfAbsent(orgId, store.environment(), store.name()))
                 .chain(() -> secrets.findForUpdate(orgId, store.environment(), store.name()))
                 .invoke(secret -> SecretVersions.requireTagScope(access, secret, store.tags()))
                 .invoke(secret -> requireExpectedVersion(secret, store.expectedVersion()))
                 // Kept tags go back into the catalog too: it may have dropped them while the secret was deleted.
-                .call(secret -> tags.ensureExist(orgId, store.tags() != null ? store.tags() : Validation.sorted(secret.tags)))
+                .call(secret ->
+                        tags.ensureExist(orgId, store.tags() != null ? store.tags() : Validation.sorted(secret.tags)))
                 .chain(secret -> {
                     if (store.tags() != null) {
                         secret.tags = store.tags().toArray(String[]::new);
@@ -163,8 +191,10 @@ public class SecretService {
 
     private static void requireExpectedVersion(SecretRecord secret, Integer expected) {
         if (expected != null && secret.currentVersion != expected) {
-            throw new CrateException(ErrorCode.VERSION_CONFLICT, "expected_version is " + expected
-                    + " but the current version is " + secret.currentVersion + "; read it again and retry");
+            throw new CrateException(
+                    ErrorCode.VERSION_CONFLICT,
+                    "expected_version is " + expected + " but the current version is " + secret.currentVersion
+                            + "; read it again and retry");
         }
     }
 
@@ -172,32 +202,54 @@ public class SecretService {
     public Uni<SecretList> list(Caller caller, String orgId, String env, List<String> tags) {
         String environment = Validation.environment(env);
         List<String> filter = Validation.tagFilter(tags);
-        return audit.guard(caller, orgId, AuditAction.ACCESS, environment, null, () -> access.resolve(caller, orgId)
-                .invoke(a -> a.requireMetadata(environment)).chain(a -> Panache.withSession(() ->
-                secretVersions.requireEnvironment(a.org().id, environment)
-                        .chain(() -> secrets.listLive(a.org().id, environment, filter, null))
-                        .map(rows -> new SecretList(rows.stream().filter(s -> a.sees(s.tags))
-                                .map(SecretVersions::metadata).toList())))));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.ACCESS,
+                environment,
+                null,
+                () -> access.resolve(caller, orgId)
+                        .invoke(a -> a.requireMetadata(environment))
+                        .chain(a -> Panache.withSession(() -> secretVersions
+                                .requireEnvironment(a.org().id, environment)
+                                .chain(() -> secrets.listLive(a.org().id, environment, filter, null))
+                                .map(rows -> new SecretList(rows.stream()
+                                        .filter(s -> a.sees(s.tags))
+                                        .map(SecretVersions::metadata)
+                                        .toList())))));
     }
 
     public Uni<RetrieveResponse> retrieve(Caller caller, String orgId, RetrieveRequest request) {
         Retrieve retrieve = Retrieve.of(request);
         String environment = retrieve.environment();
-        return audit.guard(caller, orgId, AuditAction.SECRET_READ, environment, null, () -> metrics.timeRetrieve(
-                access.resolve(caller, orgId).invoke(a -> a.requireSecretRead(environment))
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.SECRET_READ,
+                environment,
+                null,
+                () -> metrics.timeRetrieve(access.resolve(caller, orgId)
+                        .invoke(a -> a.requireSecretRead(environment))
                         .chain(a -> select(a, retrieve)
                                 // the read is on record before anything is decrypted; the wait for that commit holds no
                                 // session, so readers never sit on the connections the audit writer needs
-                                .call(read -> audit.commitRead(readEntry(caller, a, environment, read.rows(), read.versions())))
+                                .call(read -> audit.commitRead(
+                                        readEntry(caller, a, environment, read.rows(), read.versions())))
                                 .chain(read -> openAndSeal(a.org().id, read, retrieve, RETIRED_KEY_RETRIES)))));
     }
 
     /** A retrieve request, checked. */
-    private record Retrieve(String environment, Map<String, Integer> pinned, List<String> names, List<String> tags,
-            ClientKey clientKey, String enc) {
+    private record Retrieve(
+            String environment,
+            Map<String, Integer> pinned,
+            List<String> names,
+            List<String> tags,
+            ClientKey clientKey,
+            String enc) {
         static Retrieve of(RetrieveRequest request) {
             if (request == null) {
-                throw new CrateException(ErrorCode.MALFORMED_REQUEST, "a JSON body with a client public key is required");
+                throw new CrateException(
+                        ErrorCode.MALFORMED_REQUEST, "a JSON body with a client public key is required");
             }
             String environment = Validation.environment(request.environment());
             Map<String, Integer> pinned = pinnedVersions(request.versions());
@@ -215,10 +267,12 @@ public class SecretService {
     /** In a read session: the live secrets asked for that the caller sees, and the version rows to decrypt. */
     private Uni<ToRead> select(Access a, Retrieve retrieve) {
         UUID orgId = a.org().id;
-        return Panache.withSession(() -> secretVersions.requireEnvironment(orgId, retrieve.environment())
+        return Panache.withSession(() -> secretVersions
+                .requireEnvironment(orgId, retrieve.environment())
                 .chain(() -> secrets.listLive(orgId, retrieve.environment(), retrieve.tags(), retrieve.names()))
                 .map(rows -> rows.stream().filter(s -> a.sees(s.tags)).toList())
-                .chain(rows -> versionsToRead(rows, retrieve.pinned()).map(rowVersions -> new ToRead(rows, rowVersions))));
+                .chain(rows ->
+                        versionsToRead(rows, retrieve.pinned()).map(rowVersions -> new ToRead(rows, rowVersions))));
     }
 
     private static final int RETIRED_KEY_RETRIES = 3;
@@ -229,40 +283,57 @@ public class SecretService {
      * same versions, so the audit record already committed stands.
      */
     private Uni<RetrieveResponse> openAndSeal(UUID orgId, ToRead read, Retrieve retrieve, int retries) {
-        return secretVersions.orgKeysFor(orgId, read.versions())
+        return secretVersions
+                .orgKeysFor(orgId, read.versions())
                 .chain(orgKeyMap -> Offload.cpu(() -> seal(retrieve, read.rows(), read.versions(), orgKeyMap)))
-                .onFailure(RetiredOrgKeyException.class).recoverWithUni(failure -> retries == 0
+                .onFailure(RetiredOrgKeyException.class)
+                .recoverWithUni(failure -> retries == 0
                         ? Uni.createFrom().failure(failure)
                         : Panache.withSession(() -> versionsToRead(read.rows(), retrieve.pinned()))
-                                .chain(fresh -> openAndSeal(orgId, new ToRead(read.rows(), fresh), retrieve, retries - 1)));
+                                .chain(fresh ->
+                                        openAndSeal(orgId, new ToRead(read.rows(), fresh), retrieve, retries - 1)));
     }
 
     /** The secrets a retrieve returns and the version rows to decrypt. */
-    private record ToRead(List<SecretRecord> rows, List<SecretVersionRecord> versions) {
-    }
+    private record ToRead(List<SecretRecord> rows, List<SecretVersionRecord> versions) {}
 
     /** The current versions of {@code rows}, or the pinned one where asked; destroyed versions are left out. */
     private Uni<List<SecretVersionRecord>> versionsToRead(List<SecretRecord> rows, Map<String, Integer> pinned) {
-        List<UUID> current = rows.stream().filter(s -> !pinned.containsKey(s.name)).map(s -> s.id).toList();
-        List<SecretRecord> pinnedRows = rows.stream().filter(s -> pinned.containsKey(s.name)).toList();
-        return versions.currentOf(current).chain(found -> versions.specific(pinnedRows.stream()
-                        .map(s -> new SecretVersionRepository.Wanted(s.id, pinned.get(s.name))).toList())
-                .map(more -> {
-                    List<SecretVersionRecord> all = new ArrayList<>(found);
-                    all.addAll(more);
-                    all.removeIf(v -> v.wrappedDataKey == null);
-                    return all;
-                }));
+        List<UUID> current = rows.stream()
+                .filter(s -> !pinned.containsKey(s.name))
+                .map(s -> s.id)
+                .toList();
+        List<SecretRecord> pinnedRows =
+                rows.stream().filter(s -> pinned.containsKey(s.name)).toList();
+        return versions.currentOf(current)
+                .chain(found -> versions.specific(pinnedRows.stream()
+                                .map(s -> new SecretVersionRepository.Wanted(s.id, pinned.get(s.name)))
+                                .toList())
+                        .map(more -> {
+                            List<SecretVersionRecord> all = new ArrayList<>(found);
+                            all.addAll(more);
+                            all.removeIf(v -> v.wrappedDataKey == null);
+                            return all;
+                        }));
     }
 
-    private AuditEntry readEntry(Caller caller, Access a, String environment, List<SecretRecord> rows,
+    private AuditEntry readEntry(
+            Caller caller,
+            Access a,
+            String environment,
+            List<SecretRecord> rows,
             List<SecretVersionRecord> rowVersions) {
         Map<UUID, String> namesById = new HashMap<>();
         rows.forEach(s -> namesById.put(s.id, s.name));
         List<Map<String, Object>> read = rowVersions.stream()
                 .map(v -> Map.<String, Object>of("name", namesById.get(v.secretId), "version", v.version))
-                .sorted(java.util.Comparator.comparing(m -> (String) m.get("name"))).toList();
-        AuditEntry entry = audit.entry(caller, a.org().id, AuditAction.SECRET_READ, environment,
+                .sorted(java.util.Comparator.comparing(m -> (String) m.get("name")))
+                .toList();
+        AuditEntry entry = audit.entry(
+                caller,
+                a.org().id,
+                AuditAction.SECRET_READ,
+                environment,
                 read.size() == 1 ? (String) read.get(0).get("name") : null,
                 read.size() == 1 ? (Integer) read.get(0).get("version") : null);
         return entry.withDetail(audit.detail(Map.of("secrets", read)));
@@ -273,12 +344,14 @@ public class SecretService {
             return Map.of();
         }
         if (requested.size() > Limits.MAX_NAMES_PER_RETRIEVE) {
-            throw new CrateException(ErrorCode.TOO_MANY_NAMES, "versions holds at most " + Limits.MAX_NAMES_PER_RETRIEVE + " entries");
+            throw new CrateException(
+                    ErrorCode.TOO_MANY_NAMES, "versions holds at most " + Limits.MAX_NAMES_PER_RETRIEVE + " entries");
         }
         Map<String, Integer> pinned = new HashMap<>();
         requested.forEach((name, version) -> {
             if (version == null || version < 1) {
-                throw new CrateException(ErrorCode.INVALID_VERSION, "versions maps secret names to version numbers (1 or more)");
+                throw new CrateException(
+                        ErrorCode.INVALID_VERSION, "versions maps secret names to version numbers (1 or more)");
             }
             pinned.put(Validation.secretName(name), version);
         });
@@ -297,24 +370,42 @@ public class SecretService {
     public Uni<Void> delete(Caller caller, String orgId, String rawName, String env) {
         String name = Validation.secretName(rawName);
         String environment = Validation.environment(env);
-        return audit.guard(caller, orgId, AuditAction.SECRET_DELETE, environment, name, () -> access.resolve(caller, orgId)
-                .invoke(a -> a.requireSecretWrite(environment)).chain(a -> Panache.withTransaction(() ->
-                secretVersions.requireEnvironment(a.org().id, environment)
-                        .chain(() -> secrets.findLive(a.org().id, environment, name))
-                        .map(secret -> secret != null && a.sees(secret.tags) ? secret : null)
-                        .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.SECRET_NOT_FOUND,
-                                "no secret " + name + " in environment " + environment))
-                        .invoke(secret -> {
-                            OffsetDateTime now = Times.now();
-                            secret.deletedAt = now;
-                            secret.updatedAt = now;
-                        })
-                        .call(secret -> audit.append(audit.entry(caller, a.org().id, AuditAction.SECRET_DELETE, environment, name,
-                                secret.currentVersion)))
-                        .replaceWithVoid())));
+        return audit.guard(
+                caller,
+                orgId,
+                AuditAction.SECRET_DELETE,
+                environment,
+                name,
+                () -> access.resolve(caller, orgId)
+                        .invoke(a -> a.requireSecretWrite(environment))
+                        .chain(a -> Panache.withTransaction(() -> secretVersions
+                                .requireEnvironment(a.org().id, environment)
+                                .chain(() -> secrets.findLive(a.org().id, environment, name))
+                                .map(secret -> secret != null && a.sees(secret.tags) ? secret : null)
+                                .onItem()
+                                .ifNull()
+                                .failWith(() -> new CrateException(
+                                        ErrorCode.SECRET_NOT_FOUND,
+                                        "no secret " + name + " in environment " + environment))
+                                .invoke(secret -> {
+                                    OffsetDateTime now = Times.now();
+                                    secret.deletedAt = now;
+                                    secret.updatedAt = now;
+                                })
+                                .call(secret -> audit.append(audit.entry(
+                                        caller,
+                                        a.org().id,
+                                        AuditAction.SECRET_DELETE,
+                                        environment,
+                                        name,
+                                        secret.currentVersion)))
+                                .replaceWithVoid())));
     }
 
-    private RetrieveResponse seal(Retrieve retrieve, List<SecretRecord> rows, List<SecretVersionRecord> rowVersions,
+    private RetrieveResponse seal(
+            Retrieve retrieve,
+            List<SecretRecord> rows,
+            List<SecretVersionRecord> rowVersions,
             Map<Integer, OrgKey> orgKeyMap) {
         List<String> names = retrieve.names();
         Map<UUID, SecretVersionRecord> byId = new HashMap<>();
@@ -327,7 +418,10 @@ public class SecretService {
                 continue;
             }
             byte[] value = SecretVersions.decrypt(secret, version, orgKeyMap);
-            found.add(new RetrievedSecret(secret.name, new String(value, StandardCharsets.UTF_8), version.version,
+            found.add(new RetrievedSecret(
+                    secret.name,
+                    new String(value, StandardCharsets.UTF_8),
+                    version.version,
                     Validation.sorted(secret.tags)));
             Arrays.fill(value, (byte) 0);
             missing.remove(secret.name);
@@ -351,13 +445,15 @@ public class SecretService {
         boolean pem = request.clientPublicKeyPem() != null;
         boolean jwk = request.clientPublicJwk() != null;
         if (pem == jwk) {
-            throw new CrateException(ErrorCode.INVALID_CLIENT_KEY,
+            throw new CrateException(
+                    ErrorCode.INVALID_CLIENT_KEY,
                     "give exactly one of client_public_key_pem (RSA SPKI PEM) or client_public_jwk (RSA or EC P-256 JWK)");
         }
         try {
             return pem ? ClientKey.fromPem(request.clientPublicKeyPem()) : ClientKey.fromJwk(request.clientPublicJwk());
         } catch (ClientKeyException e) {
-            throw new CrateException(e.weak() ? ErrorCode.WEAK_CLIENT_KEY : ErrorCode.INVALID_CLIENT_KEY, e.getMessage());
+            throw new CrateException(
+                    e.weak() ? ErrorCode.WEAK_CLIENT_KEY : ErrorCode.INVALID_CLIENT_KEY, e.getMessage());
         }
     }
 
@@ -366,10 +462,12 @@ public class SecretService {
             throw new CrateException(ErrorCode.INVALID_VALUE, "a secret value holds 1 byte to 64 KiB of UTF-8");
         }
         if (value.length > Limits.MAX_VALUE_BYTES) {
-            throw new CrateException(ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
+            throw new CrateException(
+                    ErrorCode.VALUE_TOO_LARGE, "a secret value holds at most " + Limits.MAX_VALUE_BYTES + " bytes");
         }
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(value));

@@ -16,6 +16,7 @@ import java.util.UUID;
 public class SecretVersionRecord {
     @Id
     public UUID id;
+
     public UUID secretId;
     public int version;
     public int orgKeyVersion;
@@ -23,8 +24,10 @@ public class SecretVersionRecord {
     public byte[] ciphertext;
     public OffsetDateTime createdAt;
     public String createdBy;
+
     @org.hibernate.annotations.JdbcTypeCode(org.hibernate.type.SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
     public String[] tags;
+
     public OffsetDateTime destroyedAt;
 }

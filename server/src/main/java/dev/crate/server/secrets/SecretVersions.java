@@ -46,8 +46,8 @@ public class SecretVersions {
         // Locks the active org key row and counts the wrap (see KeyService#claimActiveOrgKey).
         return keys.claimActiveOrgKey(orgId).chain(orgKey -> {
             int version = secret.currentVersion + 1;
-            SecretCipher.Encrypted encrypted = SecretCipher.encrypt(orgKey, secret.id, secret.environment, secret.name, version,
-                    plaintext);
+            SecretCipher.Encrypted encrypted =
+                    SecretCipher.encrypt(orgKey, secret.id, secret.environment, secret.name, version, plaintext);
             OffsetDateTime now = Times.now();
             SecretVersionRecord row = new SecretVersionRecord();
             row.id = UUID.randomUUID();
@@ -69,11 +69,13 @@ public class SecretVersions {
 
     /** The org key versions {@code rows} were wrapped under, by version. */
     Uni<Map<Integer, OrgKey>> orgKeysFor(UUID orgId, List<SecretVersionRecord> rows) {
-        List<Integer> needed = rows.stream().map(r -> r.orgKeyVersion).distinct().toList();
+        List<Integer> needed =
+                rows.stream().map(r -> r.orgKeyVersion).distinct().toList();
         if (needed.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        List<Uni<OrgKey>> loads = needed.stream().map(v -> keys.orgKey(orgId, v)).toList();
+        List<Uni<OrgKey>> loads =
+                needed.stream().map(v -> keys.orgKey(orgId, v)).toList();
         return Uni.join().all(loads).andFailFast().map(list -> {
             Map<Integer, OrgKey> map = new HashMap<>();
             list.forEach(k -> map.put(k.version(), k));
@@ -83,8 +85,15 @@ public class SecretVersions {
 
     /** The value of one version of {@code secret}; the caller zeroes it. */
     static byte[] decrypt(SecretRecord secret, SecretVersionRecord version, Map<Integer, OrgKey> orgKeys) {
-        return SecretCipher.decrypt(secret.orgId, orgKeys::get, secret.id, secret.environment, secret.name, version.version,
-                version.wrappedDataKey, version.ciphertext);
+        return SecretCipher.decrypt(
+                secret.orgId,
+                orgKeys::get,
+                secret.id,
+                secret.environment,
+                secret.name,
+                version.version,
+                version.wrappedDataKey,
+                version.ciphertext);
     }
 
     /** A tag-restricted key writes only secrets it can see, and leaves them visible to itself. */
@@ -92,19 +101,29 @@ public class SecretVersions {
         boolean existing = secret.currentVersion > 0;
         String[] resulting = newTags != null ? newTags.toArray(String[]::new) : secret.tags;
         if (existing && !access.sees(secret.tags) || !access.sees(resulting)) {
-            throw new CrateException(ErrorCode.FORBIDDEN, "this API key may only write secrets carrying one of its tags");
+            throw new CrateException(
+                    ErrorCode.FORBIDDEN, "this API key may only write secrets carrying one of its tags");
         }
     }
 
     Uni<Void> requireEnvironment(UUID orgId, String environment) {
-        return environments.findByName(orgId, environment)
-                .onItem().ifNull().failWith(() -> new CrateException(ErrorCode.ENVIRONMENT_NOT_FOUND,
-                        "no environment '" + environment + "' in this organization; create it with POST /organization/{id}/environments"))
+        return environments
+                .findByName(orgId, environment)
+                .onItem()
+                .ifNull()
+                .failWith(() -> new CrateException(
+                        ErrorCode.ENVIRONMENT_NOT_FOUND,
+                        "no environment '" + environment
+                                + "' in this organization; create it with POST /organization/{id}/environments"))
                 .replaceWithVoid();
     }
 
     static SecretMetadata metadata(SecretRecord secret) {
-        return new SecretMetadata(secret.name, secret.environment, secret.currentVersion,
-                Validation.sorted(secret.tags), secret.updatedAt.withOffsetSameInstant(ZoneOffset.UTC));
+        return new SecretMetadata(
+                secret.name,
+                secret.environment,
+                secret.currentVersion,
+                Validation.sorted(secret.tags),
+                secret.updatedAt.withOffsetSameInstant(ZoneOffset.UTC));
     }
 }

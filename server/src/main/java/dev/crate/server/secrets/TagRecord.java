@@ -12,6 +12,7 @@ import java.util.UUID;
 public class TagRecord {
     @Id
     public UUID id;
+
     public UUID orgId;
     public String name;
     public String color;

@@ -23,13 +23,13 @@ public class TagRepository implements PanacheRepositoryBase<TagRecord, UUID> {
         if (names.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return getSession().chain(session -> session.createNativeQuery(
-                        "insert into tags (id, org_id, name, created_at) "
+        return getSession()
+                .chain(session -> session.createNativeQuery("insert into tags (id, org_id, name, created_at) "
                                 + "select gen_random_uuid(), :org, n, now() from unnest(cast(:names as text[])) as n "
                                 + "on conflict (org_id, name) do nothing")
-                .setParameter("org", orgId)
-                .setParameter("names", names.toArray(String[]::new))
-                .executeUpdate())
+                        .setParameter("org", orgId)
+                        .setParameter("names", names.toArray(String[]::new))
+                        .executeUpdate())
                 .replaceWithVoid();
     }
 }

@@ -32,33 +32,58 @@ public class VersionRetentionJob {
         this.keep = Math.max(1, config.secrets().maxVersions());
     }
 
-    @Scheduled(every = "${crate.secrets.prune-every:1h}", delayed = "2m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${crate.secrets.prune-every:1h}",
+            delayed = "2m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return run().onFailure().invoke(e ->
-                LogId.VERSION_PRUNING_FAILED.log(LOG, e.getClass().getSimpleName()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return run().onFailure()
+                .invoke(e -> LogId.VERSION_PRUNING_FAILED.log(LOG, e.getClass().getSimpleName()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** Deletes versions beyond the newest {@code keep} of each secret; returns how many. */
     public Uni<Integer> run() {
-        return Panache.withTransaction(() -> versions.getSession().chain(session -> session
-                .createNativeQuery("select pg_try_advisory_xact_lock(" + LOCK + ")", Boolean.class).getSingleResult()
-                .chain(locked -> !locked ? Uni.createFrom().item(0) : session.createNativeQuery(
-                                "with pruned as (delete from secret_versions v using secrets s where v.secret_id = s.id "
-                                        + "and v.version <= s.current_version - :keep "
-                                        + "returning s.org_id, s.environment, s.name, v.version) "
-                                        + "select cast(org_id as text), environment, name, count(*), max(version) from pruned "
-                                        + "group by org_id, environment, name", Object[].class)
-                        .setParameter("keep", keep).getResultList()
-                        .chain(rows -> record(rows)))));
+        return Panache.withTransaction(() -> versions.getSession()
+                .chain(session -> session.createNativeQuery(
+                                "select pg_try_advisory_xact_lock(" + LOCK + ")", Boolean.class)
+                        .getSingleResult()
+                        .chain(locked -> !locked
+                                ? Uni.createFrom().item(0)
+                                : session.createNativeQuery(
+                                                "with pruned as (delete from secret_versions v using secrets s where v.secret_id = s.id "
+                                                        + "and v.version <= s.current_version - :keep "
+                                                        + "returning s.org_id, s.environment, s.name, v.version) "
+                                                        + "select cast(org_id as text), environment, name, count(*), max(version) from pruned "
+                                                        + "group by org_id, environment, name",
+                                                Object[].class)
+                                        .setParameter("keep", keep)
+                                        .getResultList()
+                                        .chain(rows -> record(rows)))));
     }
 
     private Uni<Integer> record(List<Object[]> rows) {
-        return Multi.createFrom().iterable(rows).onItem().transformToUniAndConcatenate(row -> audit.append(
-                        audit.systemEntry(UUID.fromString((String) row[0]), AuditAction.SECRET_VERSIONS_PRUNED, (String) row[1],
-                                (String) row[2], null).withDetail(audit.detail(Map.of("removed", ((Number) row[3]).intValue(),
-                                "up_to_version", ((Number) row[4]).intValue(), "kept", keep))))
-                .replaceWith(((Number) row[3]).intValue()))
-                .collect().asList().map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+        return Multi.createFrom()
+                .iterable(rows)
+                .onItem()
+                .transformToUniAndConcatenate(row -> audit.append(audit.systemEntry(
+                                        UUID.fromString((String) row[0]),
+                                        AuditAction.SECRET_VERSIONS_PRUNED,
+                                        (String) row[1],
+                                        (String) row[2],
+                                        null)
+                                .withDetail(audit.detail(Map.of(
+                                        "removed",
+                                        ((Number) row[3]).intValue(),
+                                        "up_to_version",
+                                        ((Number) row[4]).intValue(),
+                                        "kept",
+                                        keep))))
+                        .replaceWith(((Number) row[3]).intValue()))
+                .collect()
+                .asList()
+                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
     }
 }

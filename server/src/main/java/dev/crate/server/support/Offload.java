@@ -11,8 +11,7 @@ import java.util.function.Supplier;
  * the caller's Vert.x context, so the event loop is never blocked and reactive sessions keep working.
  */
 public final class Offload {
-    private Offload() {
-    }
+    private Offload() {}
 
     public static <T> Uni<T> cpu(Supplier<T> work) {
         Context context = Vertx.currentContext();

@@ -6,8 +6,7 @@ import java.time.temporal.ChronoUnit;
 
 /** Now, in UTC, at the precision PostgreSQL keeps (microseconds), so a written time reads back equal. */
 public final class Times {
-    private Times() {
-    }
+    private Times() {}
 
     public static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);

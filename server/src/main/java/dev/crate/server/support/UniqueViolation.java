@@ -10,8 +10,7 @@ import io.vertx.pgclient.PgException;
 public final class UniqueViolation {
     private static final String SQLSTATE = "23505";
 
-    private UniqueViolation() {
-    }
+    private UniqueViolation() {}
 
     public static boolean in(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {

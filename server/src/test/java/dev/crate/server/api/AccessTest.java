@@ -44,9 +44,14 @@ class AccessTest {
                 (t, o) -> as(t).get("/organization/" + o),
                 (t, o) -> as(t).get("/organization/" + o + "/secrets"),
                 (t, o) -> as(t).get("/organization/" + o + "/secrets/public-key"),
-                (t, o) -> as(t).body(Map.of("name", "ALICE_SECRET", "encrypted_value", sealedPlaceholder, "sealed", true))
+                (t, o) -> as(t).body(
+                                Map.of("name", "ALICE_SECRET", "encrypted_value", sealedPlaceholder, "sealed", true))
                         .put("/organization/" + o + "/secrets"),
-                (t, o) -> as(t).body(Map.of("names", List.of("ALICE_SECRET"), "client_public_jwk", TemporaryKey.generate().publicJwk()))
+                (t, o) -> as(t).body(Map.of(
+                                "names",
+                                List.of("ALICE_SECRET"),
+                                "client_public_jwk",
+                                TemporaryKey.generate().publicJwk()))
                         .post("/organization/" + o + "/secrets/retrieve"),
                 (t, o) -> as(t).delete("/organization/" + o + "/secrets/ALICE_SECRET"),
                 (t, o) -> as(t).get("/organization/" + o + "/tags"),
@@ -71,56 +76,92 @@ class AccessTest {
             assertEquals((String) none.path("detail"), cross.path("detail"));
         }
         assertEquals("a-value", Api.value(Api.retrieve(alice, "dev", null, null), "ALICE_SECRET"));
-        as(alice.adminKey()).get("/organization/" + alice.id() + "/tags").then().body("tags[0].metadata.color", equalTo(null));
-        as(alice.adminKey()).get("/organization/" + alice.id() + "/environments").then().body("environments.size()", equalTo(3));
-        as(alice.adminKey()).get("/organization/" + alice.id() + "/api-keys").then().body("api_keys.size()", equalTo(1));
+        as(alice.adminKey())
+                .get("/organization/" + alice.id() + "/tags")
+                .then()
+                .body("tags[0].metadata.color", equalTo(null));
+        as(alice.adminKey())
+                .get("/organization/" + alice.id() + "/environments")
+                .then()
+                .body("environments.size()", equalTo(3));
+        as(alice.adminKey())
+                .get("/organization/" + alice.id() + "/api-keys")
+                .then()
+                .body("api_keys.size()", equalTo(1));
     }
 
     @Test
     void requestsWithoutAValidTokenAre401() {
         for (var endpoint : endpoints()) {
-            assertEquals(401, given().contentType(ContentType.JSON).get("/organization/" + alice.id() + "/secrets").statusCode());
+            assertEquals(
+                    401,
+                    given().contentType(ContentType.JSON)
+                            .get("/organization/" + alice.id() + "/secrets")
+                            .statusCode());
             Response garbage = endpoint.apply("garbage", alice.id());
             assertEquals(401, garbage.statusCode(), garbage.asString());
             assertEquals("unauthenticated", garbage.path("code"));
         }
-        given().header("Authorization", "Basic Zm9vOmJhcg==").get("/organizations").then().statusCode(401)
+        given().header("Authorization", "Basic Zm9vOmJhcg==")
+                .get("/organizations")
+                .then()
+                .statusCode(401)
                 .header("WWW-Authenticate", "Bearer realm=\"crate\"");
     }
 
     @Test
     void aRevokedKeyIsRefusedOnTheNextRequest() {
-        Response created = as(alice.adminKey()).body(Map.of("name", "ci", "role", "admin"))
+        Response created = as(alice.adminKey())
+                .body(Map.of("name", "ci", "role", "admin"))
                 .post("/organization/" + alice.id() + "/api-keys");
         String key = created.path("key");
         as(key).get("/organization/" + alice.id() + "/secrets").then().statusCode(200);
-        as(alice.adminKey()).delete("/organization/" + alice.id() + "/api-keys/" + created.path("id")).then().statusCode(204);
-        as(key).get("/organization/" + alice.id() + "/secrets").then().statusCode(401).body("code", equalTo("unauthenticated"));
+        as(alice.adminKey())
+                .delete("/organization/" + alice.id() + "/api-keys/" + created.path("id"))
+                .then()
+                .statusCode(204);
+        as(key).get("/organization/" + alice.id() + "/secrets")
+                .then()
+                .statusCode(401)
+                .body("code", equalTo("unauthenticated"));
     }
 
     @Test
     void theLastWorkingAdminKeyCannotBeRevoked() {
-        String ownId = as(alice.adminKey()).get("/organization/" + alice.id() + "/api-keys").path("api_keys[0].id");
-        as(alice.adminKey()).delete("/organization/" + alice.id() + "/api-keys/" + ownId).then().statusCode(409)
+        String ownId = as(alice.adminKey())
+                .get("/organization/" + alice.id() + "/api-keys")
+                .path("api_keys[0].id");
+        as(alice.adminKey())
+                .delete("/organization/" + alice.id() + "/api-keys/" + ownId)
+                .then()
+                .statusCode(409)
                 .body("code", equalTo("last_admin"));
         String second = Api.apiKey(alice, "admin");
-        as(second).delete("/organization/" + alice.id() + "/api-keys/" + ownId).then().statusCode(204);
+        as(second)
+                .delete("/organization/" + alice.id() + "/api-keys/" + ownId)
+                .then()
+                .statusCode(204);
         as(second).get("/organization/" + alice.id() + "/secrets").then().statusCode(200);
     }
 
     @Test
     void answersAreNeverCached() {
-        as(alice.adminKey()).get("/organization/" + alice.id() + "/secrets").then().header("Cache-Control", "no-store");
+        as(alice.adminKey())
+                .get("/organization/" + alice.id() + "/secrets")
+                .then()
+                .header("Cache-Control", "no-store");
     }
 
     @Test
     void anExpiredKeyIsRefused() throws Exception {
-        Response created = as(alice.adminKey()).body(Map.of("name", "short", "role", "admin", "expires_at", "2099-01-01T00:00:00Z"))
+        Response created = as(alice.adminKey())
+                .body(Map.of("name", "short", "role", "admin", "expires_at", "2099-01-01T00:00:00Z"))
                 .post("/organization/" + alice.id() + "/api-keys");
         String key = created.path("key");
         as(key).get("/organization/" + alice.id() + "/secrets").then().statusCode(200);
-        try (Connection c = PostgresResource.connect(); var s = c.prepareStatement(
-                "update api_keys set expires_at = now() - interval '1 second' where id = ?")) {
+        try (Connection c = PostgresResource.connect();
+                var s = c.prepareStatement(
+                        "update api_keys set expires_at = now() - interval '1 second' where id = ?")) {
             s.setObject(1, UUID.fromString(created.path("id")));
             assertEquals(1, s.executeUpdate());
         }
@@ -129,9 +170,17 @@ class AccessTest {
 
     @Test
     void aKeyOfAnotherOrgCannotRevokeKeysHere() {
-        String aliceKeyId = as(alice.adminKey()).get("/organization/" + alice.id() + "/api-keys").path("api_keys[0].id");
-        as(bob.adminKey()).delete("/organization/" + bob.id() + "/api-keys/" + aliceKeyId).then().statusCode(404)
+        String aliceKeyId = as(alice.adminKey())
+                .get("/organization/" + alice.id() + "/api-keys")
+                .path("api_keys[0].id");
+        as(bob.adminKey())
+                .delete("/organization/" + bob.id() + "/api-keys/" + aliceKeyId)
+                .then()
+                .statusCode(404)
                 .body("code", equalTo("api_key_not_found"));
-        as(alice.adminKey()).get("/organization/" + alice.id() + "/secrets").then().statusCode(200);
+        as(alice.adminKey())
+                .get("/organization/" + alice.id() + "/secrets")
+                .then()
+                .statusCode(200);
     }
 }

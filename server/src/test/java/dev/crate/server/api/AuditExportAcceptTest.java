@@ -32,8 +32,14 @@ class AuditExportAcceptTest {
 
     @Test
     void answersJsonLinesToAnAcceptOfNdjson() {
-        String body = as(org.adminKey()).accept("application/x-ndjson").get(export()).then().statusCode(200)
-                .contentType(startsWith("application/x-ndjson")).extract().asString();
+        String body = as(org.adminKey())
+                .accept("application/x-ndjson")
+                .get(export())
+                .then()
+                .statusCode(200)
+                .contentType(startsWith("application/x-ndjson"))
+                .extract()
+                .asString();
         String[] lines = body.strip().split("\n");
         assertTrue(lines.length >= 2, body);
         for (String line : lines) {
@@ -43,7 +49,12 @@ class AuditExportAcceptTest {
 
     @Test
     void answersCsvToAnAcceptOfCsv() {
-        as(org.adminKey()).accept("text/csv").queryParam("format", "csv").get(export()).then().statusCode(200)
+        as(org.adminKey())
+                .accept("text/csv")
+                .queryParam("format", "csv")
+                .get(export())
+                .then()
+                .statusCode(200)
                 .contentType(startsWith("text/csv"));
     }
 

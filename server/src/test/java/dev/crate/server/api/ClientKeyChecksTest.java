@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 class ClientKeyChecksTest {
-    private static final BigInteger P256 = new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
+    private static final BigInteger P256 =
+            new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
     private Org org;
 
     @BeforeEach
@@ -60,10 +61,19 @@ class ClientKeyChecksTest {
         body.put("environment", "dev");
         body.put("names", List.of("DB_PASSWORD"));
         body.put("client_public_jwk", jwk);
-        as(org.adminKey()).body(body).post("/organization/" + org.id() + "/secrets/retrieve").then().statusCode(400)
-                .contentType(containsString("application/problem+json")).body("code", equalTo("invalid_client_key"));
-        as(org.adminKey()).queryParam("action", "secret.read").get("/organization/" + org.id() + "/audit").then()
-                .statusCode(200).body("events.size()", equalTo(0));
+        as(org.adminKey())
+                .body(body)
+                .post("/organization/" + org.id() + "/secrets/retrieve")
+                .then()
+                .statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("code", equalTo("invalid_client_key"));
+        as(org.adminKey())
+                .queryParam("action", "secret.read")
+                .get("/organization/" + org.id() + "/audit")
+                .then()
+                .statusCode(200)
+                .body("events.size()", equalTo(0));
     }
 
     private static Map<String, Object> ecKey() {
@@ -88,9 +98,13 @@ class ClientKeyChecksTest {
     void refusesAnEcPointOffTheCurveOverGrpc() {
         Map<String, Object> jwk = ecKey();
         jwk.put("y", b64(unb64(jwk.get("y")).add(BigInteger.ONE).mod(P256)));
-        Grpc.Failure failure = Grpc.failure(() -> Grpc.secrets(org.adminKey()).retrieveSecrets(RetrieveSecretsRequest.newBuilder()
-                .setOrganizationId(org.id()).setEnvironment("dev").setNames(SecretNames.newBuilder().addNames("DB_PASSWORD"))
-                .setClientPublicJwk(Grpc.struct(jwk)).build()));
+        Grpc.Failure failure = Grpc.failure(() -> Grpc.secrets(org.adminKey())
+                .retrieveSecrets(RetrieveSecretsRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .setEnvironment("dev")
+                        .setNames(SecretNames.newBuilder().addNames("DB_PASSWORD"))
+                        .setClientPublicJwk(Grpc.struct(jwk))
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, failure.status());
         assertEquals("invalid_client_key", failure.code());
     }

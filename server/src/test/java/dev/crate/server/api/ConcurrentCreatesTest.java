@@ -35,7 +35,10 @@ class ConcurrentCreatesTest {
         Org org = Api.newOrg();
         for (int round = 0; round < ROUNDS; round++) {
             String name = "race-" + round;
-            race(() -> as(org.adminKey()).body(Map.of("name", name)).post("/organization/" + org.id() + "/environments"),
+            race(
+                    () -> as(org.adminKey())
+                            .body(Map.of("name", name))
+                            .post("/organization/" + org.id() + "/environments"),
                     "environment_exists");
         }
     }
@@ -45,8 +48,11 @@ class ConcurrentCreatesTest {
         Org org = Api.newOrg();
         for (int round = 0; round < ROUNDS; round++) {
             String email = "race-" + round + "@example.com";
-            race(() -> as(org.adminKey()).body(Map.of("email", email, "role", "viewer"))
-                    .post("/organization/" + org.id() + "/members"), "member_exists");
+            race(
+                    () -> as(org.adminKey())
+                            .body(Map.of("email", email, "role", "viewer"))
+                            .post("/organization/" + org.id() + "/members"),
+                    "member_exists");
         }
     }
 

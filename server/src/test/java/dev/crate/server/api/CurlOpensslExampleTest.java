@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 class CurlOpensslExampleTest {
-    private static final Path SCRIPT = Path.of("..", "docs", "examples", "curl-openssl.sh").toAbsolutePath().normalize();
+    private static final Path SCRIPT = Path.of("..", "docs", "examples", "curl-openssl.sh")
+            .toAbsolutePath()
+            .normalize();
 
     @TestHTTPResource("/")
     URL server;

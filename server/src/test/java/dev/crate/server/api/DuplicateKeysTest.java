@@ -28,26 +28,35 @@ class DuplicateKeysTest {
     }
 
     private static void malformed(Response response) {
-        response.then().statusCode(400).contentType(containsString("application/problem+json"))
-                .body("code", equalTo("malformed_request")).body("request_id", notNullValue());
+        response.then()
+                .statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("code", equalTo("malformed_request"))
+                .body("request_id", notNullValue());
     }
 
     @Test
     void rejectsADuplicateKeyInAnEnvironmentCreate() {
-        malformed(as(org.adminKey()).body("{\"name\":\"qa\",\"name\":\"qa2\"}")
+        malformed(as(org.adminKey())
+                .body("{\"name\":\"qa\",\"name\":\"qa2\"}")
                 .post("/organization/" + org.id() + "/environments"));
-        as(org.adminKey()).get("/organization/" + org.id() + "/environments").then()
+        as(org.adminKey())
+                .get("/organization/" + org.id() + "/environments")
+                .then()
                 .body("environments.size()", equalTo(3));
     }
 
     @Test
     void rejectsADuplicateKeyInAnOrganizationCreate() {
-        malformed(as(PostgresResource.ADMIN_TOKEN).body("{\"name\":\"dup-a\",\"name\":\"dup-b\"}").post("/organizations"));
+        malformed(as(PostgresResource.ADMIN_TOKEN)
+                .body("{\"name\":\"dup-a\",\"name\":\"dup-b\"}")
+                .post("/organizations"));
     }
 
     @Test
     void rejectsADuplicateKeyInAKeyRotation() {
-        malformed(as(org.adminKey()).body("{\"tier\":\"org\",\"tier\":\"transport\"}")
+        malformed(as(org.adminKey())
+                .body("{\"tier\":\"org\",\"tier\":\"transport\"}")
                 .post("/organization/" + org.id() + "/keys/rotate"));
     }
 
@@ -55,13 +64,15 @@ class DuplicateKeysTest {
     void rejectsADuplicateKeyInARollback() {
         Api.storeOk(org, "dev", "A", "one", null);
         Api.storeOk(org, "dev", "A", "two", null);
-        malformed(as(org.adminKey()).body("{\"version\":1,\"version\":1}")
+        malformed(as(org.adminKey())
+                .body("{\"version\":1,\"version\":1}")
                 .post("/organization/" + org.id() + "/secrets/A/rollback?env=dev"));
     }
 
     @Test
     void rejectsADuplicateKeyInAStore() {
-        malformed(as(org.adminKey()).body("{\"name\":\"A\",\"name\":\"B\",\"sealed\":true,\"encrypted_value\":\"x\"}")
+        malformed(as(org.adminKey())
+                .body("{\"name\":\"A\",\"name\":\"B\",\"sealed\":true,\"encrypted_value\":\"x\"}")
                 .put("/organization/" + org.id() + "/secrets"));
         as(org.adminKey()).get("/organization/" + org.id() + "/secrets").then().body("secrets.size()", equalTo(0));
     }

@@ -39,30 +39,69 @@ class LeakTest {
         Api.storeOk(org, "dev", "CANARY_JWE", canary, List.of("leak"));
         Api.storeOk(org, "prod", "CANARY_JWE", canary + "-v2", null);
         Api.PublicKey key = Api.publicKey(org);
-        Api.storeSealed(org, "dev", "CANARY_RAW", Sealing.sealRaw(key.key(), rawCanary.getBytes(StandardCharsets.UTF_8)), null)
-                .then().statusCode(200);
+        Api.storeSealed(
+                        org,
+                        "dev",
+                        "CANARY_RAW",
+                        Sealing.sealRaw(key.key(), rawCanary.getBytes(StandardCharsets.UTF_8)),
+                        null)
+                .then()
+                .statusCode(200);
         Api.value(Api.retrieve(org, "dev", null, null), "CANARY_RAW");
-        Api.as(org.adminKey()).get("/organization/" + org.id() + "/secrets").then().statusCode(200);
-        Api.storeSealed(org, "dev", "1_INVALID", Sealing.sealRaw(key.key(), rawCanary.getBytes(StandardCharsets.UTF_8)), null)
-                .then().statusCode(400);
+        Api.as(org.adminKey())
+                .get("/organization/" + org.id() + "/secrets")
+                .then()
+                .statusCode(200);
+        Api.storeSealed(
+                        org,
+                        "dev",
+                        "1_INVALID",
+                        Sealing.sealRaw(key.key(), rawCanary.getBytes(StandardCharsets.UTF_8)),
+                        null)
+                .then()
+                .statusCode(400);
         // Key rotations re-wrap the data keys of these values and log what they do: never a value.
-        Api.as(org.adminKey()).body(java.util.Map.of("tier", "org")).post("/organization/" + org.id() + "/keys/rotate")
-                .then().statusCode(202);
-        Api.as(org.adminKey()).body(java.util.Map.of("tier", "transport")).post("/organization/" + org.id() + "/keys/rotate")
-                .then().statusCode(202);
+        Api.as(org.adminKey())
+                .body(java.util.Map.of("tier", "org"))
+                .post("/organization/" + org.id() + "/keys/rotate")
+                .then()
+                .statusCode(202);
+        Api.as(org.adminKey())
+                .body(java.util.Map.of("tier", "transport"))
+                .post("/organization/" + org.id() + "/keys/rotate")
+                .then()
+                .statusCode(202);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (Api.as(org.adminKey()).get("/organization/" + org.id() + "/keys").asString().contains("\"retiring\"")) {
+        while (Api.as(org.adminKey())
+                .get("/organization/" + org.id() + "/keys")
+                .asString()
+                .contains("\"retiring\"")) {
             assertTrue(System.nanoTime() < deadline, "the re-wrap finishes");
             Thread.sleep(100);
         }
-        Api.as(org.adminKey()).delete("/organization/" + org.id() + "/secrets/CANARY_JWE").then().statusCode(204);
+        Api.as(org.adminKey())
+                .delete("/organization/" + org.id() + "/secrets/CANARY_JWE")
+                .then()
+                .statusCode(204);
 
-        Api.as(org.adminKey()).body(java.util.Map.of("version", 1))
-                .post("/organization/" + org.id() + "/secrets/CANARY_JWE/rollback?env=prod").then().statusCode(200);
-        Api.as(org.adminKey()).delete("/organization/" + org.id() + "/secrets/CANARY_JWE?env=prod&purge=true").then().statusCode(204);
-        String exports = Api.as(org.adminKey()).get("/organization/" + org.id() + "/audit/export").asString()
-                + Api.as(org.adminKey()).get("/organization/" + org.id() + "/audit/export?format=csv").asString()
-                + Api.as(org.adminKey()).get("/organization/" + org.id() + "/audit?limit=1000").asString();
+        Api.as(org.adminKey())
+                .body(java.util.Map.of("version", 1))
+                .post("/organization/" + org.id() + "/secrets/CANARY_JWE/rollback?env=prod")
+                .then()
+                .statusCode(200);
+        Api.as(org.adminKey())
+                .delete("/organization/" + org.id() + "/secrets/CANARY_JWE?env=prod&purge=true")
+                .then()
+                .statusCode(204);
+        String exports = Api.as(org.adminKey())
+                        .get("/organization/" + org.id() + "/audit/export")
+                        .asString()
+                + Api.as(org.adminKey())
+                        .get("/organization/" + org.id() + "/audit/export?format=csv")
+                        .asString()
+                + Api.as(org.adminKey())
+                        .get("/organization/" + org.id() + "/audit?limit=1000")
+                        .asString();
         assertTrue(exports.contains("secret.purge") && exports.contains("secret.read"), "the exports hold the records");
         for (String value : List.of(canary, rawCanary)) {
             for (String form : forms(value)) {
@@ -87,15 +126,22 @@ class LeakTest {
 
     private static List<String> forms(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        return List.of(value, HexFormat.of().formatHex(bytes), Base64.getEncoder().encodeToString(bytes).substring(0, 16),
+        return List.of(
+                value,
+                HexFormat.of().formatHex(bytes),
+                Base64.getEncoder().encodeToString(bytes).substring(0, 16),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).substring(0, 16));
     }
 
     /** pg_dump when a matching one is installed, else every row of every table as text. */
     private static String dumpDatabase() throws Exception {
         try {
-            ProcessBuilder pgDump = new ProcessBuilder("pg_dump", "--dbname=" + PostgresResource.jdbcUrl().substring(5)
-                    .replace("postgresql://", "postgresql://" + PostgresResource.user() + "@"))
+            ProcessBuilder pgDump = new ProcessBuilder(
+                            "pg_dump",
+                            "--dbname="
+                                    + PostgresResource.jdbcUrl()
+                                            .substring(5)
+                                            .replace("postgresql://", "postgresql://" + PostgresResource.user() + "@"))
                     .redirectErrorStream(true);
             pgDump.environment().put("PGPASSWORD", PostgresResource.password());
             Process process = pgDump.start();
@@ -107,7 +153,8 @@ class LeakTest {
             // fall through to the SQL dump
         }
         StringBuilder dump = new StringBuilder();
-        try (Connection c = PostgresResource.connect(); var s = c.createStatement()) {
+        try (Connection c = PostgresResource.connect();
+                var s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("select tablename from pg_tables where schemaname = 'public'")) {
                 while (rs.next()) {

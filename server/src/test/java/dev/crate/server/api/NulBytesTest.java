@@ -33,45 +33,62 @@ class NulBytesTest {
     }
 
     private static void rejected(Response response, String code) {
-        response.then().statusCode(400).contentType(containsString("application/problem+json")).body("code", equalTo(code));
+        response.then()
+                .statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("code", equalTo(code));
     }
 
     @Test
     void rejectsANulInAMemberEmail() {
-        rejected(as(org.adminKey()).body(Map.of("email", "bob\u0000@example.com", "role", "viewer"))
-                .post("/organization/" + org.id() + "/members"), "invalid_member_request");
+        rejected(
+                as(org.adminKey())
+                        .body(Map.of("email", "bob\u0000@example.com", "role", "viewer"))
+                        .post("/organization/" + org.id() + "/members"),
+                "invalid_member_request");
     }
 
     @Test
     void rejectsANulInAMemberSubject() {
-        rejected(as(org.adminKey()).body(Map.of("subject", "sub\u0000ject", "role", "viewer"))
-                .post("/organization/" + org.id() + "/members"), "invalid_member_request");
+        rejected(
+                as(org.adminKey())
+                        .body(Map.of("subject", "sub\u0000ject", "role", "viewer"))
+                        .post("/organization/" + org.id() + "/members"),
+                "invalid_member_request");
     }
 
     @Test
     void rejectsANulInATagDescription() {
-        rejected(as(org.adminKey()).body(Map.of("description", "a\u0000b"))
-                .put("/organization/" + org.id() + "/tags/db"), "invalid_tag_metadata");
+        rejected(
+                as(org.adminKey())
+                        .body(Map.of("description", "a\u0000b"))
+                        .put("/organization/" + org.id() + "/tags/db"),
+                "invalid_tag_metadata");
     }
 
     @Test
     void rejectsANulInATagDescriptionOverGrpc() {
-        Grpc.Failure failure = Grpc.failure(() -> Grpc.tags(org.adminKey()).putTag(PutTagRequest.newBuilder()
-                .setOrganizationId(org.id()).setName("db")
-                .setMetadata(TagMetadata.newBuilder().setDescription("a\u0000b")).build()));
+        Grpc.Failure failure = Grpc.failure(() -> Grpc.tags(org.adminKey())
+                .putTag(PutTagRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .setName("db")
+                        .setMetadata(TagMetadata.newBuilder().setDescription("a\u0000b"))
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, failure.status());
         assertEquals("invalid_tag_metadata", failure.code());
     }
 
     @Test
     void rejectsANulInTheAuditActorFilter() {
-        rejected(as(org.adminKey()).queryParam("actor", "a\u0000b").get("/organization/" + org.id() + "/audit"),
+        rejected(
+                as(org.adminKey()).queryParam("actor", "a\u0000b").get("/organization/" + org.id() + "/audit"),
                 "invalid_audit_query");
     }
 
     @Test
     void rejectsANulInTheAuditExportActorFilter() {
-        rejected(as(org.adminKey()).queryParam("actor", "a\u0000b").get("/organization/" + org.id() + "/audit/export"),
+        rejected(
+                as(org.adminKey()).queryParam("actor", "a\u0000b").get("/organization/" + org.id() + "/audit/export"),
                 "invalid_audit_query");
     }
 }

@@ -1,7 +1,6 @@
 package dev.crate.server.api;
 
 import static dev.crate.server.testing.Api.as;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,10 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 class OpensslInteropTest {
-    private static final List<String> OAEP = List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256",
-            "-pkeyopt", "rsa_mgf1_md:sha256");
+    private static final List<String> OAEP = List.of(
+            "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256");
+
     @TempDir
     Path dir;
+
     private Org org;
 
     @BeforeEach
@@ -50,8 +51,17 @@ class OpensslInteropTest {
         Files.writeString(pub, Api.publicKey(org).pem());
         Path plain = dir.resolve("value.txt");
         Files.writeString(plain, "sealed-by-openssl ✓");
-        List<String> command = new ArrayList<>(List.of("openssl", "pkeyutl", "-encrypt", "-pubin", "-inkey", pub.toString(),
-                "-in", plain.toString(), "-out", dir.resolve("value.bin").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "openssl",
+                "pkeyutl",
+                "-encrypt",
+                "-pubin",
+                "-inkey",
+                pub.toString(),
+                "-in",
+                plain.toString(),
+                "-out",
+                dir.resolve("value.bin").toString()));
         command.addAll(OAEP);
         run(command);
         String sealed = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("value.bin")));
@@ -63,13 +73,29 @@ class OpensslInteropTest {
     void retrievesToAnOpensslKeyAndOpensTheJweWithoutCratesCode() throws Exception {
         Api.storeOk(org, "dev", "FOR_OPENSSL", "opened-by-openssl", List.of("backend"));
         Path key = dir.resolve("client.key");
-        run(List.of("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.toString()));
-        run(List.of("openssl", "pkey", "-in", key.toString(), "-pubout", "-out", dir.resolve("client.pub").toString()));
+        run(List.of(
+                "openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.toString()));
+        run(List.of(
+                "openssl",
+                "pkey",
+                "-in",
+                key.toString(),
+                "-pubout",
+                "-out",
+                dir.resolve("client.pub").toString()));
         String jwe = as(org.adminKey())
-                .body(Map.of("environment", "dev", "names", List.of("FOR_OPENSSL"),
-                        "client_public_key_pem", Files.readString(dir.resolve("client.pub"))))
-                .post("/organization/" + org.id() + "/secrets/retrieve").then().statusCode(200)
-                .extract().path("sealed_payload");
+                .body(Map.of(
+                        "environment",
+                        "dev",
+                        "names",
+                        List.of("FOR_OPENSSL"),
+                        "client_public_key_pem",
+                        Files.readString(dir.resolve("client.pub"))))
+                .post("/organization/" + org.id() + "/secrets/retrieve")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed_payload");
         String[] parts = jwe.split("\\.");
         assertEquals(5, parts.length);
         JsonNode header = Api.JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
@@ -77,15 +103,26 @@ class OpensslInteropTest {
         assertEquals("A256GCM", header.get("enc").asText());
 
         Files.write(dir.resolve("cek.enc"), Base64.getUrlDecoder().decode(parts[1]));
-        List<String> decrypt = new ArrayList<>(List.of("openssl", "pkeyutl", "-decrypt", "-inkey", key.toString(),
-                "-in", dir.resolve("cek.enc").toString(), "-out", dir.resolve("cek").toString()));
+        List<String> decrypt = new ArrayList<>(List.of(
+                "openssl",
+                "pkeyutl",
+                "-decrypt",
+                "-inkey",
+                key.toString(),
+                "-in",
+                dir.resolve("cek.enc").toString(),
+                "-out",
+                dir.resolve("cek").toString()));
         decrypt.addAll(OAEP);
         run(decrypt);
         byte[] cek = Files.readAllBytes(dir.resolve("cek"));
         assertEquals(32, cek.length);
 
         Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-        gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(cek, "AES"), new GCMParameterSpec(128, Base64.getUrlDecoder().decode(parts[2])));
+        gcm.init(
+                Cipher.DECRYPT_MODE,
+                new SecretKeySpec(cek, "AES"),
+                new GCMParameterSpec(128, Base64.getUrlDecoder().decode(parts[2])));
         gcm.updateAAD(parts[0].getBytes(StandardCharsets.US_ASCII));
         byte[] ciphertext = Base64.getUrlDecoder().decode(parts[3]);
         byte[] tag = Base64.getUrlDecoder().decode(parts[4]);
@@ -95,7 +132,8 @@ class OpensslInteropTest {
 
         assertEquals("dev", payload.get("environment").asText());
         assertEquals("FOR_OPENSSL", payload.get("secrets").get(0).get("name").asText());
-        assertEquals("opened-by-openssl", payload.get("secrets").get(0).get("value").asText());
+        assertEquals(
+                "opened-by-openssl", payload.get("secrets").get(0).get("value").asText());
         assertEquals("backend", payload.get("secrets").get(0).get("tags").get(0).asText());
         assertTrue(payload.get("missing").isEmpty());
     }

@@ -1,12 +1,11 @@
 package dev.crate.server.api;
 
 import static dev.crate.server.testing.Api.as;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.notNullValue;
 
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.sealing.TemporaryKey;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KeycloakResource.class)
 class RejectionsTest {
     private Org org;
+
     @io.quarkus.test.common.http.TestHTTPResource("/")
     java.net.URL base;
 
@@ -68,8 +68,11 @@ class RejectionsTest {
     }
 
     private void expectProblem(ValidatableResponse response, int status, String code) {
-        response.statusCode(status).contentType(containsString("application/problem+json"))
-                .body("code", equalTo(code)).body("status", equalTo(status)).body("request_id", notNullValue())
+        response.statusCode(status)
+                .contentType(containsString("application/problem+json"))
+                .body("code", equalTo(code))
+                .body("status", equalTo(status))
+                .body("request_id", notNullValue())
                 .body("detail", notNullValue());
     }
 
@@ -90,8 +93,13 @@ class RejectionsTest {
         String[] parts = good.split("\\.");
         byte[] ct = Base64.getUrlDecoder().decode(parts[3]);
         ct[0] ^= 1;
-        String tampered = String.join(".", parts[0], parts[1], parts[2],
-                Base64.getUrlEncoder().withoutPadding().encodeToString(ct), parts[4]);
+        String tampered = String.join(
+                ".",
+                parts[0],
+                parts[1],
+                parts[2],
+                Base64.getUrlEncoder().withoutPadding().encodeToString(ct),
+                parts[4]);
         Org other = Api.newOrg();
         Api.PublicKey otherKey = Api.publicKey(other);
         String otherOrgs = Sealing.sealJwe(otherKey.key(), otherKey.kid(), "v".getBytes(StandardCharsets.UTF_8));
@@ -135,8 +143,13 @@ class RejectionsTest {
 
     @Test
     void rejectsBodiesOver256KiB() {
-        expectProblem(as(org.adminKey()).body("{\"name\":\"" + "A".repeat(300 * 1024) + "\"}").put(secrets()).then(),
-                413, "body_too_large");
+        expectProblem(
+                as(org.adminKey())
+                        .body("{\"name\":\"" + "A".repeat(300 * 1024) + "\"}")
+                        .put(secrets())
+                        .then(),
+                413,
+                "body_too_large");
     }
 
     @Test
@@ -150,8 +163,8 @@ class RejectionsTest {
         assertTooLarge(sendWithoutLength(padded(body("OVER", sealed("v"), true), limit + 1)));
         String small = Api.JSON.writeValueAsString(body("TRAILING", sealed("v"), true));
         assertTooLarge(sendWithoutLength((small + " ".repeat(300 * 1024)).getBytes(StandardCharsets.UTF_8)));
-        assertTooLarge(sendWithoutLength(() -> new Generated(
-                "{\"name\":\"STREAMED\",\"sealed\":true,\"encrypted_value\":\"", 16 << 20, "\"}")));
+        assertTooLarge(sendWithoutLength(
+                () -> new Generated("{\"name\":\"STREAMED\",\"sealed\":true,\"encrypted_value\":\"", 16 << 20, "\"}")));
         as(org.adminKey()).get(secrets()).then().body("secrets.name", equalTo(List.of("EXACT")));
     }
 
@@ -171,14 +184,19 @@ class RejectionsTest {
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try {
             io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-                    .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()));
-            byte[] big = ("{\"name\":\"X\",\"encrypted_value\":\"" + "A".repeat(300 * 1024) + "\"}").getBytes(StandardCharsets.US_ASCII);
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost(base.getHost())
+                    .setDefaultPort(base.getPort()));
+            byte[] big = ("{\"name\":\"X\",\"encrypted_value\":\"" + "A".repeat(300 * 1024) + "\"}")
+                    .getBytes(StandardCharsets.US_ASCII);
             for (boolean chunked : List.of(false, true)) {
                 io.vertx.core.http.HttpClientResponse[] head = new io.vertx.core.http.HttpClientResponse[1];
-                String body = client.request(io.vertx.core.http.HttpMethod.PUT, "/organization/" + org.id() + "/secrets")
+                String body = client.request(
+                                io.vertx.core.http.HttpMethod.PUT, "/organization/" + org.id() + "/secrets")
                         .compose(request -> {
-                            request.putHeader("Authorization", "Bearer " + org.adminKey()).putHeader("Content-Type", "application/json");
+                            request.putHeader("Authorization", "Bearer " + org.adminKey())
+                                    .putHeader("Content-Type", "application/json");
                             if (chunked) {
                                 request.setChunked(true); // HTTP/2: DATA frames without a content-length
                             } else {
@@ -192,7 +210,9 @@ class RejectionsTest {
                             return response.body();
                         })
                         .map(buffer -> buffer.toString(StandardCharsets.UTF_8))
-                        .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
                 String what = chunked ? "without content-length" : "with content-length";
                 assertEquals(io.vertx.core.http.HttpVersion.HTTP_2, head[0].version(), what);
                 assertEquals(413, head[0].statusCode(), what + ": " + body);
@@ -201,9 +221,12 @@ class RejectionsTest {
             }
             // The connection those streams were on still serves requests.
             int status = client.request(io.vertx.core.http.HttpMethod.GET, "/organization/" + org.id() + "/secrets")
-                    .compose(request -> request.putHeader("Authorization", "Bearer " + org.adminKey()).send())
+                    .compose(request -> request.putHeader("Authorization", "Bearer " + org.adminKey())
+                            .send())
                     .map(io.vertx.core.http.HttpClientResponse::statusCode)
-                    .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(200, status);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -219,7 +242,8 @@ class RejectionsTest {
                 String what = size + " bytes " + (chunked ? "chunked" : "with Content-Length");
                 try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
                     socket.setSoTimeout(30_000);
-                    byte[] body = ("{\"name\":\"X\",\"encrypted_value\":\"" + "A".repeat(size) + "\"}").getBytes(StandardCharsets.US_ASCII);
+                    byte[] body = ("{\"name\":\"X\",\"encrypted_value\":\"" + "A".repeat(size) + "\"}")
+                            .getBytes(StandardCharsets.US_ASCII);
                     var out = new java.io.ByteArrayOutputStream();
                     out.write(rawStoreHead(chunked, body.length));
                     if (chunked) {
@@ -255,13 +279,15 @@ class RejectionsTest {
                 try {
                     var out = socket.getOutputStream();
                     out.write(rawStoreHead(chunked, total));
-                    byte[] start = "{\"name\":\"X\",\"sealed\":true,\"encrypted_value\":\"".getBytes(StandardCharsets.US_ASCII);
+                    byte[] start = "{\"name\":\"X\",\"sealed\":true,\"encrypted_value\":\""
+                            .getBytes(StandardCharsets.US_ASCII);
                     if (chunked) {
                         out.write((Integer.toHexString(start.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                     }
                     out.write(start);
                     // chunked: each chunk first ends the one before it
-                    byte[] chunk = ((chunked ? "\r\n10000\r\n" : "") + "A".repeat(0x10000)).getBytes(StandardCharsets.US_ASCII);
+                    byte[] chunk = ((chunked ? "\r\n10000\r\n" : "") + "A".repeat(0x10000))
+                            .getBytes(StandardCharsets.US_ASCII);
                     while (sent.get() < total) {
                         out.write(chunk);
                         sent.addAndGet(0x10000);
@@ -291,8 +317,8 @@ class RejectionsTest {
     /** The head of a raw HTTP/1.1 store request whose body is chunked or announced with its length. */
     private byte[] rawStoreHead(boolean chunked, long length) {
         return ("PUT /organization/" + org.id() + "/secrets HTTP/1.1\r\nHost: localhost\r\n"
-                + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
-                + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + length) + "\r\n\r\n")
+                        + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
+                        + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + length) + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -303,16 +329,23 @@ class RejectionsTest {
     /** BodyPublishers.ofInputStream has no length: HTTP/1.1 sends it chunked. */
     private java.net.http.HttpResponse<String> sendWithoutLength(java.util.function.Supplier<java.io.InputStream> body)
             throws Exception {
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "organization/" + org.id() + "/secrets"))
-                .header("Authorization", "Bearer " + org.adminKey()).header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(body)).build();
-        var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "organization/" + org.id() + "/secrets"))
+                .header("Authorization", "Bearer " + org.adminKey())
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(body))
+                .build();
+        var client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
         return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private void assertTooLarge(java.net.http.HttpResponse<String> response) throws Exception {
         assertEquals(413, response.statusCode(), response.body());
-        assertEquals(java.util.Optional.of("application/problem+json"), response.headers().firstValue("Content-Type"));
+        assertEquals(
+                java.util.Optional.of("application/problem+json"),
+                response.headers().firstValue("Content-Type"));
         assertEquals(java.util.Optional.of("close"), response.headers().firstValue("Connection"));
         Map<?, ?> problem = Api.JSON.readValue(response.body(), Map.class);
         assertEquals("body_too_large", problem.get("code"));
@@ -369,23 +402,34 @@ class RejectionsTest {
 
     @Test
     void rejectsFieldsOfTheWrongTypeAsMalformed() {
-        for (String body : List.of("{\"name\":\"X\",\"encrypted_value\":\"abc\",\"sealed\":\"yes\"}", "[1,2]",
+        for (String body : List.of(
+                "{\"name\":\"X\",\"encrypted_value\":\"abc\",\"sealed\":\"yes\"}",
+                "[1,2]",
                 "{\"name\":\"X\",\"tags\":\"backend\"}")) {
             expectProblem(as(org.adminKey()).body(body).put(secrets()).then(), 400, "malformed_request");
         }
-        expectProblem(as(org.adminKey()).body("{\"name\":\"x\",\"expires_at\":\"tomorrow\"}")
-                .post("/organization/" + org.id() + "/api-keys").then(), 400, "malformed_request");
+        expectProblem(
+                as(org.adminKey())
+                        .body("{\"name\":\"x\",\"expires_at\":\"tomorrow\"}")
+                        .post("/organization/" + org.id() + "/api-keys")
+                        .then(),
+                400,
+                "malformed_request");
         assertNothingStored();
     }
 
     @Test
     void acceptsASmallBodySentWithoutALength() throws Exception {
         byte[] small = Api.JSON.writeValueAsBytes(body("CHUNKED", sealed("fine"), true));
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "organization/" + org.id() + "/secrets"))
-                .header("Authorization", "Bearer " + org.adminKey()).header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(small)))
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "organization/" + org.id() + "/secrets"))
+                .header("Authorization", "Bearer " + org.adminKey())
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(small)))
                 .build();
-        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("fine", Api.value(Api.retrieve(org, "dev", null, null), "CHUNKED"));
     }
@@ -393,27 +437,37 @@ class RejectionsTest {
     @Test
     void rejectsMalformedJson() {
         expectProblem(as(org.adminKey()).body("{\"name\":").put(secrets()).then(), 400, "malformed_request");
-        expectProblem(as(org.adminKey()).body("{\"names\": 7, \"client_public_key_pem\": 1}").post(secrets() + "/retrieve").then(),
-                400, "malformed_request");
+        expectProblem(
+                as(org.adminKey())
+                        .body("{\"names\": 7, \"client_public_key_pem\": 1}")
+                        .post(secrets() + "/retrieve")
+                        .then(),
+                400,
+                "malformed_request");
     }
 
     @Test
     void rejectsRetrieveWithWeakMissingOrDoubleClientKeys() throws Exception {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(1024);
-        Map<String, Object> weakRsa = JsonWebKey.Factory.newJwk(rsa.generateKeyPair().getPublic())
+        Map<String, Object> weakRsa = JsonWebKey.Factory.newJwk(
+                        rsa.generateKeyPair().getPublic())
                 .toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
         ec.initialize(new ECGenParameterSpec("secp384r1"));
-        Map<String, Object> p384 = JsonWebKey.Factory.newJwk(ec.generateKeyPair().getPublic())
+        Map<String, Object> p384 = JsonWebKey.Factory.newJwk(
+                        ec.generateKeyPair().getPublic())
                 .toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         expectProblem(retrieve(Map.of("client_public_jwk", weakRsa)), 400, "weak_client_key");
         expectProblem(retrieve(Map.of("client_public_jwk", p384)), 400, "weak_client_key");
         expectProblem(retrieve(Map.of()), 400, "invalid_client_key");
         Map<String, Object> jwk = TemporaryKey.generate().publicJwk();
-        expectProblem(retrieve(Map.of("client_public_jwk", jwk, "client_public_key_pem", "x")), 400, "invalid_client_key");
-        expectProblem(retrieve(Map.of("client_public_key_pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")),
-                400, "invalid_client_key");
+        expectProblem(
+                retrieve(Map.of("client_public_jwk", jwk, "client_public_key_pem", "x")), 400, "invalid_client_key");
+        expectProblem(
+                retrieve(Map.of("client_public_key_pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")),
+                400,
+                "invalid_client_key");
         Map<String, Object> withPrivate = new HashMap<>(jwk);
         withPrivate.put("d", "AAAA");
         expectProblem(retrieve(Map.of("client_public_jwk", withPrivate)), 400, "invalid_client_key");
@@ -423,8 +477,14 @@ class RejectionsTest {
     void rejectsMoreThan1000NamesPerRetrieve() {
         List<String> names = new ArrayList<>();
         IntStream.range(0, 1001).forEach(i -> names.add("N" + i));
-        expectProblem(retrieve(Map.of("names", names, "client_public_jwk", TemporaryKey.generate().publicJwk())),
-                400, "too_many_names");
+        expectProblem(
+                retrieve(Map.of(
+                        "names",
+                        names,
+                        "client_public_jwk",
+                        TemporaryKey.generate().publicJwk())),
+                400,
+                "too_many_names");
     }
 
     @Test

@@ -40,11 +40,18 @@ class SecretsResourceTest {
 
     @Test
     void storesVersionOneThenTheNextVersion() {
-        Api.store(org, "dev", "STRIPE_API_KEY", "sk_test_1", List.of("backend")).then().statusCode(200)
-                .body("name", equalTo("STRIPE_API_KEY")).body("environment", equalTo("dev"))
-                .body("version", equalTo(1)).body("tags", contains("backend"))
+        Api.store(org, "dev", "STRIPE_API_KEY", "sk_test_1", List.of("backend"))
+                .then()
+                .statusCode(200)
+                .body("name", equalTo("STRIPE_API_KEY"))
+                .body("environment", equalTo("dev"))
+                .body("version", equalTo(1))
+                .body("tags", contains("backend"))
                 .body("updated_at", not(empty()));
-        Api.store(org, "dev", "STRIPE_API_KEY", "sk_test_2", null).then().statusCode(200).body("version", equalTo(2));
+        Api.store(org, "dev", "STRIPE_API_KEY", "sk_test_2", null)
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(2));
         assertEquals("sk_test_2", value(retrieve(org, "dev", List.of("STRIPE_API_KEY"), null), "STRIPE_API_KEY"));
     }
 
@@ -85,7 +92,8 @@ class SecretsResourceTest {
     @Test
     void listNeverContainsValues() {
         storeOk(org, "dev", "LISTED", "never-in-a-listing-4711", null);
-        String body = as(org.adminKey()).get(path()).then().statusCode(200).extract().asString();
+        String body =
+                as(org.adminKey()).get(path()).then().statusCode(200).extract().asString();
         assertTrue(!body.contains("never-in-a-listing-4711") && !body.contains("value"), body);
     }
 
@@ -106,8 +114,12 @@ class SecretsResourceTest {
         storeOk(org, "dev", "C", "c", List.of("backend"));
         RetrievedPayload payload = retrieve(org, "dev", List.of("A", "B"), List.of("backend"));
         assertEquals(List.of("A"), payload.secrets().stream().map(s -> s.name()).toList());
-        assertEquals(List.of("C"), retrieve(org, "dev", null, List.of("backend")).secrets().stream()
-                .map(s -> s.name()).filter("C"::equals).toList());
+        assertEquals(
+                List.of("C"),
+                retrieve(org, "dev", null, List.of("backend")).secrets().stream()
+                        .map(s -> s.name())
+                        .filter("C"::equals)
+                        .toList());
     }
 
     @Test
@@ -130,7 +142,8 @@ class SecretsResourceTest {
         storeOk(org, "dev", "GONE", "2", null);
         as(org.adminKey()).delete(path() + "/GONE").then().statusCode(204);
         as(org.adminKey()).get(path()).then().body("secrets", empty());
-        assertEquals(List.of("GONE"), retrieve(org, "dev", List.of("GONE"), null).missing());
+        assertEquals(
+                List.of("GONE"), retrieve(org, "dev", List.of("GONE"), null).missing());
         Api.store(org, "dev", "GONE", "3", null).then().statusCode(200).body("version", equalTo(3));
     }
 
@@ -146,7 +159,10 @@ class SecretsResourceTest {
     void aRestoredSecretsKeptTagsReturnToTheCatalog() {
         storeOk(org, "dev", "TAGGED", "1", List.of("frontend"));
         as(org.adminKey()).delete(path() + "/TAGGED").then().statusCode(204);
-        as(org.adminKey()).delete("/organization/" + org.id() + "/tags/frontend").then().statusCode(204);
+        as(org.adminKey())
+                .delete("/organization/" + org.id() + "/tags/frontend")
+                .then()
+                .statusCode(204);
         storeOk(org, "dev", "TAGGED", "2", null);
         as(org.adminKey()).get(path() + "?tags=frontend").then().body("secrets.name", contains("TAGGED"));
         as(org.adminKey()).get("/organization/" + org.id() + "/tags").then().body("tags.name", contains("frontend"));
@@ -167,7 +183,10 @@ class SecretsResourceTest {
 
     @Test
     void publicKeyIsRsa3072Spki() {
-        as(org.adminKey()).get(path() + "/public-key").then().statusCode(200)
+        as(org.adminKey())
+                .get(path() + "/public-key")
+                .then()
+                .statusCode(200)
                 .body("public_key_pem", containsString("BEGIN PUBLIC KEY"))
                 .body("algorithm", equalTo("RSA-OAEP-256"))
                 .body("kid", not(empty()));
@@ -178,7 +197,11 @@ class SecretsResourceTest {
     @Test
     void storesIntoACustomEnvironmentOnlyOnceItExists() {
         Api.store(org, "qa", "X", "1", null).then().statusCode(404).body("code", equalTo("environment_not_found"));
-        as(org.adminKey()).body("{\"name\":\"qa\"}").post("/organization/" + org.id() + "/environments").then().statusCode(201);
+        as(org.adminKey())
+                .body("{\"name\":\"qa\"}")
+                .post("/organization/" + org.id() + "/environments")
+                .then()
+                .statusCode(201);
         Api.store(org, "qa", "X", "1", null).then().statusCode(200);
     }
 }

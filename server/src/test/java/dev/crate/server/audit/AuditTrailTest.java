@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.protocol.sealing.TemporaryKey;
 import dev.crate.protocol.wire.RetrieveRequest;
-import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.Api;
+import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,14 +45,22 @@ public class AuditTrailTest {
     }
 
     public static JsonNode events(Org org, String query) throws Exception {
-        String body = as(org.adminKey()).get("/organization/" + org.id() + "/audit?limit=1000" + query).then().statusCode(200)
-                .extract().asString();
+        String body = as(org.adminKey())
+                .get("/organization/" + org.id() + "/audit?limit=1000" + query)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         return Api.JSON.readTree(body).get("events");
     }
 
     public static JsonNode verify(Org org) throws Exception {
-        return Api.JSON.readTree(as(org.adminKey()).get("/organization/" + org.id() + "/audit/verify").then().statusCode(200)
-                .extract().asString());
+        return Api.JSON.readTree(as(org.adminKey())
+                .get("/organization/" + org.id() + "/audit/verify")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     /** An org with a handful of records: creation, stores, a read, a delete. */
@@ -61,12 +69,16 @@ public class AuditTrailTest {
         Api.storeOk(org, "dev", "A", "value-a", List.of("t"));
         Api.storeOk(org, "dev", "B", "value-b", null);
         Api.retrieve(org, "dev", null, null);
-        as(org.adminKey()).delete("/organization/" + org.id() + "/secrets/B").then().statusCode(204);
+        as(org.adminKey())
+                .delete("/organization/" + org.id() + "/secrets/B")
+                .then()
+                .statusCode(204);
         return org;
     }
 
     static void sql(String statement) throws Exception {
-        try (Connection c = PostgresResource.connect(); var s = c.createStatement()) {
+        try (Connection c = PostgresResource.connect();
+                var s = c.createStatement()) {
             s.execute(statement);
         }
     }
@@ -75,10 +87,21 @@ public class AuditTrailTest {
     void everyReadAndChangeLeavesOneRecordWithActorTargetAndOrigin() throws Exception {
         Org org = Api.newOrg();
         String requestId = "audit-test-" + UUID.randomUUID();
-        as(org.adminKey()).header("User-Agent", "audit-test-agent/1.0").header("X-Request-Id", requestId)
-                .body(Map.of("name", "DB_URL", "environment", "prod", "sealed", true,
-                        "encrypted_value", sealed(org, "postgres://secret")))
-                .put("/organization/" + org.id() + "/secrets").then().statusCode(200);
+        as(org.adminKey())
+                .header("User-Agent", "audit-test-agent/1.0")
+                .header("X-Request-Id", requestId)
+                .body(Map.of(
+                        "name",
+                        "DB_URL",
+                        "environment",
+                        "prod",
+                        "sealed",
+                        true,
+                        "encrypted_value",
+                        sealed(org, "postgres://secret")))
+                .put("/organization/" + org.id() + "/secrets")
+                .then()
+                .statusCode(200);
         Api.retrieve(org, "prod", List.of("DB_URL"), null);
 
         JsonNode events = events(org, "");
@@ -139,7 +162,8 @@ public class AuditTrailTest {
     void detectsADeletedRecordWhoseSuccessorsWereRenumbered() throws Exception {
         Org org = orgWithHistory();
         String where = "where org_id = '" + org.id() + "'";
-        sql("delete from audit_events " + where + " and seq = 2; update audit_events set seq = seq - 1 " + where + " and seq > 2");
+        sql("delete from audit_events " + where + " and seq = 2; update audit_events set seq = seq - 1 " + where
+                + " and seq > 2");
         assertBroken(org, 2, "prev_hash_mismatch");
     }
 
@@ -164,7 +188,8 @@ public class AuditTrailTest {
         failAuditInserts(org);
         try {
             TemporaryKey key = TemporaryKey.generate();
-            Response response = as(org.adminKey()).body(new RetrieveRequest("dev", List.of("GUARDED"), null, null, key.publicJwk()))
+            Response response = as(org.adminKey())
+                    .body(new RetrieveRequest("dev", List.of("GUARDED"), null, null, key.publicJwk()))
                     .post("/organization/" + org.id() + "/secrets/retrieve");
             assertEquals(503, response.statusCode(), response.asString());
             assertEquals("audit_unavailable", response.path("code"));
@@ -187,26 +212,35 @@ public class AuditTrailTest {
         } finally {
             sql("drop trigger if exists crate_test_fail_audit on audit_events");
         }
-        assertEquals(1, (int) as(org.adminKey()).get("/organization/" + org.id() + "/secrets").path("secrets[0].version"));
+        assertEquals(1, (int)
+                as(org.adminKey()).get("/organization/" + org.id() + "/secrets").path("secrets[0].version"));
         assertEquals("first", Api.value(Api.retrieve(org, "dev", List.of("KEPT"), null), "KEPT"));
         assertTrue(verify(org).get("intact").asBoolean());
     }
 
     /** A trigger that refuses this org's audit inserts, made directly in PostgreSQL. */
     private static void failAuditInserts(Org org) throws Exception {
-        sql("create or replace function crate_test_fail_audit() returns trigger language plpgsql as $$ begin "
-                + "if new.org_id = '" + org.id() + "' then raise exception 'audit refused by the test'; end if; return new; end $$; "
-                + "drop trigger if exists crate_test_fail_audit on audit_events; "
-                + "create trigger crate_test_fail_audit before insert on audit_events for each row execute function crate_test_fail_audit()");
+        sql(
+                "create or replace function crate_test_fail_audit() returns trigger language plpgsql as $$ begin "
+                        + "if new.org_id = '" + org.id()
+                        + "' then raise exception 'audit refused by the test'; end if; return new; end $$; "
+                        + "drop trigger if exists crate_test_fail_audit on audit_events; "
+                        + "create trigger crate_test_fail_audit before insert on audit_events for each row execute function crate_test_fail_audit()");
     }
 
     @Test
     void deniedAttemptsAreOnRecord() throws Exception {
         Org org = Api.newOrg();
         String viewer = Api.apiKey(org, "viewer");
-        String viewerId = as(org.adminKey()).get("/organization/" + org.id() + "/api-keys").path("api_keys.find { it.role == 'viewer' }.id");
-        as(viewer).body(new RetrieveRequest("prod", null, null, null, TemporaryKey.generate().publicJwk()))
-                .post("/organization/" + org.id() + "/secrets/retrieve").then().statusCode(403);
+        String viewerId = as(org.adminKey())
+                .get("/organization/" + org.id() + "/api-keys")
+                .path("api_keys.find { it.role == 'viewer' }.id");
+        as(viewer)
+                .body(new RetrieveRequest(
+                        "prod", null, null, null, TemporaryKey.generate().publicJwk()))
+                .post("/organization/" + org.id() + "/secrets/retrieve")
+                .then()
+                .statusCode(403);
         JsonNode denied = events(org, "&action=secret.read").get(0);
         assertEquals("denied", denied.get("outcome").asText());
         assertEquals("forbidden", denied.get("reason").asText());
@@ -218,7 +252,10 @@ public class AuditTrailTest {
     void anotherOrgsProbesAreOnTheProbedOrgsRecordWithoutNamingTheForeignKey() throws Exception {
         Org alice = Api.newOrg();
         Org bob = Api.newOrg();
-        as(bob.adminKey()).get("/organization/" + alice.id() + "/secrets").then().statusCode(404);
+        as(bob.adminKey())
+                .get("/organization/" + alice.id() + "/secrets")
+                .then()
+                .statusCode(404);
         JsonNode denied = events(alice, "&action=access").get(0);
         assertEquals("denied", denied.get("outcome").asText());
         assertEquals("organization_not_found", denied.get("reason").asText());
@@ -240,8 +277,15 @@ public class AuditTrailTest {
                 boolean write = i % 4 == 0;
                 calls.add(() -> write
                         ? Api.storeSealed(org, "dev", "BUSY", sealed, null).statusCode()
-                        : as(org.adminKey()).body(new RetrieveRequest("dev", null, null, null, TemporaryKey.generate().publicJwk()))
-                                .post("/organization/" + org.id() + "/secrets/retrieve").statusCode());
+                        : as(org.adminKey())
+                                .body(new RetrieveRequest(
+                                        "dev",
+                                        null,
+                                        null,
+                                        null,
+                                        TemporaryKey.generate().publicJwk()))
+                                .post("/organization/" + org.id() + "/secrets/retrieve")
+                                .statusCode());
             }
             List<Future<Integer>> results = new ArrayList<>();
             calls.forEach(call -> results.add(pool.submit(call)));
@@ -268,15 +312,27 @@ public class AuditTrailTest {
         Response second = as(org.adminKey()).get(path + "?limit=4&cursor=" + cursor);
         assertEquals(List.of(1), second.path("events.seq"));
         assertNull(second.path("next_cursor"));
-        assertEquals(List.of("secret.delete"), as(org.adminKey()).get(path + "?action=secret.delete").path("events.action"));
+        assertEquals(
+                List.of("secret.delete"),
+                as(org.adminKey()).get(path + "?action=secret.delete").path("events.action"));
         assertEquals(4, (int) as(org.adminKey()).get(path + "?action=secret.").path("events.size()"));
         assertEquals(4, (int) as(org.adminKey()).get(path + "?env=dev").path("events.size()"));
         assertEquals(0, (int) as(org.adminKey()).get(path + "?env=prod").path("events.size()"));
-        assertEquals(4, (int) as(org.adminKey()).get(path + "?actor=bootstrap admin").path("events.size()"));
+        assertEquals(
+                4, (int) as(org.adminKey()).get(path + "?actor=bootstrap admin").path("events.size()"));
         assertEquals(0, (int) as(org.adminKey()).get(path + "?from=2999-01-01").path("events.size()"));
-        assertEquals(5, (int) as(org.adminKey()).get(path + "?to=2999-01-01T00:00:00Z").path("events.size()"));
-        as(org.adminKey()).get(path + "?from=yesterday").then().statusCode(400).body("code", equalTo("invalid_audit_query"));
-        as(org.adminKey()).get(path + "?cursor=abc").then().statusCode(400).body("code", equalTo("invalid_audit_query"));
+        assertEquals(5, (int)
+                as(org.adminKey()).get(path + "?to=2999-01-01T00:00:00Z").path("events.size()"));
+        as(org.adminKey())
+                .get(path + "?from=yesterday")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_audit_query"));
+        as(org.adminKey())
+                .get(path + "?cursor=abc")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_audit_query"));
     }
 
     @Test
@@ -304,15 +360,20 @@ public class AuditTrailTest {
         // header, the five records, the first export's record and this one's
         assertEquals(8, rows.length, csv.asString());
         assertTrue(rows[7].contains("audit.export"), rows[7]);
-        as(org.adminKey()).get("/organization/" + org.id() + "/audit/export?format=xml").then().statusCode(400);
+        as(org.adminKey())
+                .get("/organization/" + org.id() + "/audit/export?format=xml")
+                .then()
+                .statusCode(400);
     }
 
     @Test
     void retentionRemovesOldRecordsAndTheRestVerifiesFromAnAuthenticatedCheckpoint() throws Throwable {
         Org org = orgWithHistory();
-        sql("update audit_events set occurred_at = now() - interval '100 days' where org_id = '" + org.id() + "' and seq <= 3");
+        sql("update audit_events set occurred_at = now() - interval '100 days' where org_id = '" + org.id()
+                + "' and seq <= 3");
         io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> io.quarkus.arc.Arc.container()
-                .instance(dev.crate.server.audit.trail.AuditRetentionJob.class).get()
+                .instance(dev.crate.server.audit.trail.AuditRetentionJob.class)
+                .get()
                 .run(java.time.OffsetDateTime.now().minusDays(90)));
         JsonNode events = events(org, "");
         assertEquals("audit.retention", events.get(0).get("action").asText());
@@ -325,11 +386,13 @@ public class AuditTrailTest {
         sql("update audit_checkpoints set seq = 4 where org_id = '" + org.id() + "'");
         JsonNode forged = verify(org);
         assertFalse(forged.get("intact").asBoolean(), forged.toString());
-        assertEquals("checkpoint_invalid", forged.get("first_broken").get("reason").asText());
+        assertEquals(
+                "checkpoint_invalid", forged.get("first_broken").get("reason").asText());
     }
 
     static String sealed(Org org, String value) {
         Api.PublicKey key = Api.publicKey(org);
-        return dev.crate.protocol.sealing.Sealing.sealJwe(key.key(), key.kid(), value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return dev.crate.protocol.sealing.Sealing.sealJwe(
+                key.key(), key.kid(), value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -2,8 +2,7 @@ package dev.crate.server.crypto;
 
 /** Byte-array search for confidentiality assertions. */
 public final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     public static int indexOf(byte[] haystack, byte[] needle) {
         outer:

@@ -34,7 +34,8 @@ class EnvelopeTest {
     @Test
     void opensTheFixedValueVector() {
         byte[] blob = HEX.parseHex("0102646bc7370bd8e192089f5cb6de7264977021103d8310c9b8c50b12ac2de4618a5b73b1");
-        assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8),
+        assertArrayEquals(
+                "hello".getBytes(StandardCharsets.UTF_8),
                 Envelope.open(fixedKey(), blob, Contexts.value(ORG, "dev", "NAME", 1)));
         assertEquals("dk", Envelope.keyId(blob));
     }
@@ -49,15 +50,18 @@ class EnvelopeTest {
 
     @Test
     void opensTheFixedTransportKeyVector() {
-        byte[] blob = HEX.parseHex("01066f72672d7631f10813a530f76c088ccd0da0e5aeae97ef7c12ba81eb19c0343e76199def4f3e6a");
-        assertArrayEquals("pkcs8".getBytes(StandardCharsets.UTF_8),
+        byte[] blob =
+                HEX.parseHex("01066f72672d7631f10813a530f76c088ccd0da0e5aeae97ef7c12ba81eb19c0343e76199def4f3e6a");
+        assertArrayEquals(
+                "pkcs8".getBytes(StandardCharsets.UTF_8),
                 Envelope.open(fixedKey(), blob, Contexts.transportKey(ORG, "tk-1")));
     }
 
     @Test
     void opensTheFixedOrgKeyVector() {
-        byte[] blob = HEX.parseHex("010f726b2d343962616332366537613063ef5fa734b7ba16c583a42d219a2e1756857b6a2f1fa0b9f7ac"
-                + "f3e89f334a22745654e95029a3baa0aaa45f1f7519cffffc2d502ddecf7385b79acdd0");
+        byte[] blob =
+                HEX.parseHex("010f726b2d343962616332366537613063ef5fa734b7ba16c583a42d219a2e1756857b6a2f1fa0b9f7ac"
+                        + "f3e89f334a22745654e95029a3baa0aaa45f1f7519cffffc2d502ddecf7385b79acdd0");
         var root = StaticRootKeyProvider.fromBase64("test", Base64.getEncoder().encodeToString(fixedKey()));
         assertEquals("rk-49bac26e7a0c", root.activeKid());
         assertArrayEquals(new byte[32], root.unwrap(blob, Contexts.orgKey(ORG, 1)));
@@ -74,20 +78,25 @@ class EnvelopeTest {
     void relabellingTheKeyIdFailsToOpen() {
         byte[] blob = Envelope.seal(fixedKey(), "org-v1", new byte[] {1}, Contexts.dataKey(ORG, SECRET, 1));
         blob[2 + 4] = '2';
-        assertThrows(DecryptionException.class, () -> Envelope.open(fixedKey(), blob, Contexts.dataKey(ORG, SECRET, 1)));
+        assertThrows(
+                DecryptionException.class, () -> Envelope.open(fixedKey(), blob, Contexts.dataKey(ORG, SECRET, 1)));
     }
 
     @Test
     void anUnknownFormatVersionFailsToOpen() {
         byte[] blob = Envelope.seal(fixedKey(), "dk", new byte[] {1}, Contexts.value(ORG, "dev", "N", 1));
         blob[0] = 2;
-        assertThrows(DecryptionException.class, () -> Envelope.open(fixedKey(), blob, Contexts.value(ORG, "dev", "N", 1)));
+        assertThrows(
+                DecryptionException.class, () -> Envelope.open(fixedKey(), blob, Contexts.value(ORG, "dev", "N", 1)));
     }
 
     @Test
     void contextsOfDifferentPurposesNeverCollide() {
-        assertThrows(DecryptionException.class, () -> Envelope.open(fixedKey(),
-                Envelope.seal(fixedKey(), "k", new byte[] {1}, Contexts.orgKey(ORG, 1)),
-                Contexts.transportKey(ORG, "1")));
+        assertThrows(
+                DecryptionException.class,
+                () -> Envelope.open(
+                        fixedKey(),
+                        Envelope.seal(fixedKey(), "k", new byte[] {1}, Contexts.orgKey(ORG, 1)),
+                        Contexts.transportKey(ORG, "1")));
     }
 }

@@ -34,11 +34,13 @@ class Pkcs11RootKeyTest {
     @BeforeAll
     static void freshToken() throws Exception {
         String conf = System.getenv("SOFTHSM2_CONF");
-        token = SoftHsm.initToken(Path.of(conf == null ? "target/softhsm2/softhsm2.conf" : conf).toAbsolutePath(), "crate-test");
+        token = SoftHsm.initToken(
+                Path.of(conf == null ? "target/softhsm2/softhsm2.conf" : conf).toAbsolutePath(), "crate-test");
     }
 
     private static Pkcs11RootKeyProvider.TokenConfig config(String pin) {
-        return new Pkcs11RootKeyProvider.TokenConfig(SoftHsm.MODULE, Optional.of((int) token.slot()), Optional.empty(), pin.toCharArray());
+        return new Pkcs11RootKeyProvider.TokenConfig(
+                SoftHsm.MODULE, Optional.of((int) token.slot()), Optional.empty(), pin.toCharArray());
     }
 
     private static List<Pkcs11RootKeyProvider> open(String label, List<String> previous, boolean generate) {
@@ -68,15 +70,21 @@ class Pkcs11RootKeyTest {
         // process, so after one successful login in this JVM the token no longer checks the PIN.)
         var missing = assertThrows(InvalidRootKeyException.class, () -> open("no-such-key", List.of(), false));
         assertTrue(missing.getMessage().contains("hsm-no-such-key"), missing.getMessage());
-        var noModule = assertThrows(InvalidRootKeyException.class, () -> Pkcs11RootKeyProvider.open(
-                new Pkcs11RootKeyProvider.TokenConfig("/nonexistent/libpkcs11.so", Optional.empty(), Optional.empty(),
-                        "0000".toCharArray()), "root-a", List.of(), false));
+        var noModule = assertThrows(
+                InvalidRootKeyException.class,
+                () -> Pkcs11RootKeyProvider.open(
+                        new Pkcs11RootKeyProvider.TokenConfig(
+                                "/nonexistent/libpkcs11.so", Optional.empty(), Optional.empty(), "0000".toCharArray()),
+                        "root-a",
+                        List.of(),
+                        false));
         assertFalse(noModule.getMessage().contains("0000"), "the PIN is never echoed");
     }
 
     @Test
     void aKeyringMovesFromAnEnvKeyToTheHsmAndBetweenHsmKeys() {
-        StaticRootKeyProvider env = StaticRootKeyProvider.fromBase64("env", Base64.getEncoder().encodeToString(Aead.newKey()));
+        StaticRootKeyProvider env =
+                StaticRootKeyProvider.fromBase64("env", Base64.getEncoder().encodeToString(Aead.newKey()));
         UUID org = UUID.randomUUID();
         byte[] orgKey = Aead.newKey();
         byte[] underEnv = env.wrap(orgKey, Contexts.orgKey(org, 1));
@@ -96,7 +104,8 @@ class Pkcs11RootKeyTest {
         assertArrayEquals(orgKey, next.unwrap(underHsm, Contexts.orgKey(org, 1)));
         assertEquals("hsm-root-c", Envelope.keyId(next.wrap(orgKey, Contexts.orgKey(org, 1))));
         // Without the previous key the blob's kid is reported, never guessed.
-        var unknown = assertThrows(UnknownRootKeyException.class, () -> rotated.get(0).unwrap(underHsm, Contexts.orgKey(org, 1)));
+        var unknown = assertThrows(
+                UnknownRootKeyException.class, () -> rotated.get(0).unwrap(underHsm, Contexts.orgKey(org, 1)));
         assertEquals("hsm-root-b", unknown.kid());
     }
 }

@@ -37,8 +37,11 @@ class RootKeyTest {
     @Test
     void theKidIsStableForAKeyAndDiffersBetweenKeys() {
         String key = randomKey();
-        assertEquals(StaticRootKeyProvider.fromBase64("a", key).activeKid(), StaticRootKeyProvider.fromBase64("b", key).activeKid());
-        assertFalse(StaticRootKeyProvider.fromBase64("a", key).activeKid()
+        assertEquals(
+                StaticRootKeyProvider.fromBase64("a", key).activeKid(),
+                StaticRootKeyProvider.fromBase64("b", key).activeKid());
+        assertFalse(StaticRootKeyProvider.fromBase64("a", key)
+                .activeKid()
                 .equals(StaticRootKeyProvider.fromBase64("a", randomKey()).activeKid()));
     }
 

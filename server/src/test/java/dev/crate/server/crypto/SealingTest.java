@@ -10,8 +10,8 @@ import dev.crate.server.crypto.sealing.ClientKey;
 import dev.crate.server.crypto.sealing.InvalidSealedValueException;
 import dev.crate.server.crypto.sealing.SealedValueOpener;
 import dev.crate.server.crypto.sealing.StaleTransportKeyException;
-import dev.crate.server.crypto.sealing.TransportKeyring;
 import dev.crate.server.crypto.sealing.TransportKeyPair;
+import dev.crate.server.crypto.sealing.TransportKeyring;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,13 @@ class SealingTest {
 
     /** PAIR active, OLD in its grace period, GONE disabled. */
     private static byte[] openWithGrace(String sealed) {
-        return SealedValueOpener.open(sealed, new TransportKeyring(PAIR.kid(), PAIR.privateKey(),
-                java.util.Map.of(OLD.kid(), OLD.privateKey()), java.util.Set.of(GONE.kid())));
+        return SealedValueOpener.open(
+                sealed,
+                new TransportKeyring(
+                        PAIR.kid(),
+                        PAIR.privateKey(),
+                        java.util.Map.of(OLD.kid(), OLD.privateKey()),
+                        java.util.Set.of(GONE.kid())));
     }
 
     @Test
@@ -43,12 +48,19 @@ class SealingTest {
 
     @Test
     void aJweNamingADisabledKeyIsToldSoAndOtherFailuresLookAlike() {
-        assertThrows(StaleTransportKeyException.class, () -> openWithGrace(Sealing.sealJwe(GONE.publicKey(), GONE.kid(), VALUE)));
+        assertThrows(
+                StaleTransportKeyException.class,
+                () -> openWithGrace(Sealing.sealJwe(GONE.publicKey(), GONE.kid(), VALUE)));
         assertThrows(InvalidSealedValueException.class, () -> openWithGrace(Sealing.sealRaw(GONE.publicKey(), VALUE)));
-        assertThrows(InvalidSealedValueException.class, () -> openWithGrace(Sealing.sealJwe(GONE.publicKey(), "tk-unknown", VALUE)));
+        assertThrows(
+                InvalidSealedValueException.class,
+                () -> openWithGrace(Sealing.sealJwe(GONE.publicKey(), "tk-unknown", VALUE)));
         // A JWE sealed to the old key but labelled with the active kid is not rescued by trying other keys.
-        assertThrows(InvalidSealedValueException.class, () -> openWithGrace(Sealing.sealJwe(OLD.publicKey(), PAIR.kid(), VALUE)));
-        assertEquals(Optional.of(OLD.kid()), SealedValueOpener.kidOf(Sealing.sealJwe(OLD.publicKey(), OLD.kid(), VALUE)));
+        assertThrows(
+                InvalidSealedValueException.class,
+                () -> openWithGrace(Sealing.sealJwe(OLD.publicKey(), PAIR.kid(), VALUE)));
+        assertEquals(
+                Optional.of(OLD.kid()), SealedValueOpener.kidOf(Sealing.sealJwe(OLD.publicKey(), OLD.kid(), VALUE)));
         assertEquals(Optional.empty(), SealedValueOpener.kidOf(Sealing.sealRaw(OLD.publicKey(), VALUE)));
     }
 
@@ -73,8 +85,16 @@ class SealingTest {
     @Test
     void everyFailureIsTheSameException() {
         TransportKeyPair other = TransportKeyPair.generate();
-        for (String bad : new String[] {null, "", "%%%", "AAAA", Sealing.sealRaw(other.publicKey(), VALUE),
-                Sealing.sealJwe(other.publicKey(), other.kid(), VALUE), "a.b.c.d.e", "x.y"}) {
+        for (String bad : new String[] {
+            null,
+            "",
+            "%%%",
+            "AAAA",
+            Sealing.sealRaw(other.publicKey(), VALUE),
+            Sealing.sealJwe(other.publicKey(), other.kid(), VALUE),
+            "a.b.c.d.e",
+            "x.y"
+        }) {
             var e = assertThrows(InvalidSealedValueException.class, () -> open(bad));
             assertEquals("sealed value cannot be opened", e.getMessage());
         }

@@ -42,7 +42,8 @@ class SecretCipherTest {
             String b64 = Base64.getEncoder().encodeToString(blob);
             assertEquals(-1, hex.indexOf(HexFormat.of().formatHex(VALUE)));
             assertEquals(-1, hex.indexOf(text.toLowerCase(Locale.ROOT)));
-            assertEquals(-1, b64.indexOf(Base64.getEncoder().encodeToString(VALUE).substring(0, 12)));
+            assertEquals(
+                    -1, b64.indexOf(Base64.getEncoder().encodeToString(VALUE).substring(0, 12)));
         }
     }
 
@@ -62,46 +63,54 @@ class SecretCipherTest {
 
     @Test
     void rejectsCiphertextMovedToAnotherEnvironment() {
-        assertThrows(DecryptionException.class,
+        assertThrows(
+                DecryptionException.class,
                 () -> open(org, secret, "prod", "NAME", 3, stored.wrappedDataKey(), stored.ciphertext()));
     }
 
     @Test
     void rejectsCiphertextMovedToAnotherName() {
-        assertThrows(DecryptionException.class,
+        assertThrows(
+                DecryptionException.class,
                 () -> open(org, secret, "dev", "OTHER", 3, stored.wrappedDataKey(), stored.ciphertext()));
     }
 
     @Test
     void rejectsCiphertextMovedToAnotherVersion() {
-        assertThrows(DecryptionException.class,
+        assertThrows(
+                DecryptionException.class,
                 () -> open(org, secret, "dev", "NAME", 4, stored.wrappedDataKey(), stored.ciphertext()));
     }
 
     @Test
     void rejectsWrappedKeyMovedToAnotherSecret() {
-        assertThrows(DecryptionException.class,
+        assertThrows(
+                DecryptionException.class,
                 () -> open(org, UUID.randomUUID(), "dev", "NAME", 3, stored.wrappedDataKey(), stored.ciphertext()));
     }
 
     @Test
     void rejectsCiphertextMovedToAnotherOrg() {
-        assertThrows(DecryptionException.class,
+        assertThrows(
+                DecryptionException.class,
                 () -> open(UUID.randomUUID(), secret, "dev", "NAME", 3, stored.wrappedDataKey(), stored.ciphertext()));
     }
 
     @Test
     void rejectsAnotherVersionsCiphertextUnderThisVersionsKey() {
         SecretCipher.Encrypted v4 = SecretCipher.encrypt(orgKey, secret, "dev", "NAME", 4, VALUE);
-        assertThrows(DecryptionException.class,
+        assertThrows(
+                DecryptionException.class,
                 () -> open(org, secret, "dev", "NAME", 3, stored.wrappedDataKey(), v4.ciphertext()));
     }
 
     @Test
     void rejectsAnotherOrgKey() {
         OrgKey other = new OrgKey(org, 1, Aead.newKey());
-        assertThrows(DecryptionException.class, () -> SecretCipher.decrypt(org, v -> other, secret, "dev", "NAME", 3,
-                stored.wrappedDataKey(), stored.ciphertext()));
+        assertThrows(
+                DecryptionException.class,
+                () -> SecretCipher.decrypt(
+                        org, v -> other, secret, "dev", "NAME", 3, stored.wrappedDataKey(), stored.ciphertext()));
     }
 
     @Test

@@ -26,11 +26,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ContainerImagesIT {
 
-    record Copy(String from, List<String> sources) {
-    }
+    record Copy(String from, List<String> sources) {}
 
-    record Dockerfile(Map<String, String> stageWorkdirs, List<Copy> copies, List<String> exposed, String finalUser, String text) {
-    }
+    record Dockerfile(
+            Map<String, String> stageWorkdirs,
+            List<Copy> copies,
+            List<String> exposed,
+            String finalUser,
+            String text) {}
 
     static Dockerfile read(String name) throws Exception {
         String text = Files.readString(DeployTools.REPO.resolve(name));
@@ -47,7 +50,9 @@ class ContainerImagesIT {
             String[] words = line.split("\\s+");
             switch (words[0].toUpperCase()) {
                 case "FROM" -> {
-                    stage = words.length >= 4 && words[2].equalsIgnoreCase("AS") ? words[3] : "final-" + workdirs.size();
+                    stage = words.length >= 4 && words[2].equalsIgnoreCase("AS")
+                            ? words[3]
+                            : "final-" + workdirs.size();
                     workdirs.put(stage, "/");
                     exposed.clear();
                     user = "root";
@@ -67,8 +72,7 @@ class ContainerImagesIT {
                     }
                     copies.add(new Copy(from, args.subList(0, args.size() - 1)));
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return new Dockerfile(workdirs, copies, List.copyOf(exposed), user, text);
@@ -78,16 +82,23 @@ class ContainerImagesIT {
     @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
     void everyPathCopiedFromTheContextExistsAndIsNotDockerIgnored(String name) throws Exception {
         List<String> ignored = Files.readAllLines(DeployTools.REPO.resolve(".dockerignore")).stream()
-                .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+                .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
         for (Copy copy : read(name).copies()) {
             if (copy.from() != null) {
                 continue;
             }
             for (String source : copy.sources()) {
-                assertTrue(Files.exists(DeployTools.REPO.resolve(source)), name + " copies " + source + ", which does not exist");
+                assertTrue(
+                        Files.exists(DeployTools.REPO.resolve(source)),
+                        name + " copies " + source + ", which does not exist");
                 for (String pattern : ignored) {
                     String glob = pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
-                    assertFalse(FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(source.replaceAll("/$", ""))),
+                    assertFalse(
+                            FileSystems.getDefault()
+                                    .getPathMatcher("glob:" + glob)
+                                    .matches(Path.of(source.replaceAll("/$", ""))),
                             name + " copies " + source + ", which .dockerignore leaves out (" + pattern + ")");
                 }
             }
@@ -106,17 +117,23 @@ class ContainerImagesIT {
             }
             String workdir = file.stageWorkdirs().get("build");
             for (String source : copy.sources()) {
-                assertTrue(source.startsWith(workdir + "/"), name + ": " + source + " is outside the build stage's " + workdir);
+                assertTrue(
+                        source.startsWith(workdir + "/"),
+                        name + ": " + source + " is outside the build stage's " + workdir);
                 String inRepo = source.substring(workdir.length() + 1);
                 if (inRepo.contains("*")) {
                     // only the native build makes it; it needs Mandrel, which is not here: check the name it will have
                     Path dir = Path.of(inRepo).getParent();
-                    assertTrue(FileSystems.getDefault().getPathMatcher("glob:" + inRepo).matches(dir.resolve(nativeRunner)),
+                    assertTrue(
+                            FileSystems.getDefault()
+                                    .getPathMatcher("glob:" + inRepo)
+                                    .matches(dir.resolve(nativeRunner)),
                             name + ": " + inRepo + " does not match the native executable's name " + nativeRunner);
                     assertTrue(file.text().contains("-Dnative"), name + " builds with -Dnative");
                 } else {
-                    assertTrue(Files.exists(DeployTools.REPO.resolve(inRepo)), name + " copies " + inRepo
-                            + " out of the builder, but `mvn package` does not produce it");
+                    assertTrue(
+                            Files.exists(DeployTools.REPO.resolve(inRepo)),
+                            name + " copies " + inRepo + " out of the builder, but `mvn package` does not produce it");
                 }
                 checked++;
             }
@@ -128,14 +145,25 @@ class ContainerImagesIT {
     @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
     void theImageRunsAsTheNonRootUserAndExposesOnlyThePortThatKubernetesExpects(String name) throws Exception {
         Dockerfile file = read(name);
-        assertEquals(List.of(String.valueOf(KubernetesManifests.HTTP_PORT)), file.exposed(), name + " exposes only the server port");
+        assertEquals(
+                List.of(String.valueOf(KubernetesManifests.HTTP_PORT)),
+                file.exposed(),
+                name + " exposes only the server port");
         assertEquals(String.valueOf(KubernetesManifests.USER), file.finalUser(), name + " runs as the user of k8s/");
-        List<HasMetadata> k8s = KubernetesManifests.parse(Files.readString(DeployTools.REPO.resolve("k8s/deployment.yaml")), "k8s");
-        var pod = KubernetesManifests.one(k8s, Deployment.class).getSpec().getTemplate().getSpec();
+        List<HasMetadata> k8s =
+                KubernetesManifests.parse(Files.readString(DeployTools.REPO.resolve("k8s/deployment.yaml")), "k8s");
+        var pod = KubernetesManifests.one(k8s, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertEquals(KubernetesManifests.USER, pod.getSecurityContext().getRunAsUser());
-        assertEquals(KubernetesManifests.HTTP_PORT, pod.getContainers().get(0).getPorts().get(0).getContainerPort());
+        assertEquals(
+                KubernetesManifests.HTTP_PORT,
+                pod.getContainers().get(0).getPorts().get(0).getContainerPort());
         String chart = Files.readString(DeployTools.REPO.resolve("helm/crate/templates/deployment.yaml"));
-        assertTrue(chart.contains("runAsUser: " + KubernetesManifests.USER) && chart.contains("containerPort: " + KubernetesManifests.HTTP_PORT),
+        assertTrue(
+                chart.contains("runAsUser: " + KubernetesManifests.USER)
+                        && chart.contains("containerPort: " + KubernetesManifests.HTTP_PORT),
                 "the chart's user and port");
     }
 
@@ -145,8 +173,8 @@ class ContainerImagesIT {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("crate-server-") && n.endsWith(".jar") && !n.contains("-tests"))
                     .map(n -> n.substring(0, n.length() - ".jar".length()))
-                    .findFirst().orElseThrow(() -> new AssertionError("target/crate-server-*.jar missing: run mvn package"));
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("target/crate-server-*.jar missing: run mvn package"));
         }
     }
-
 }

@@ -19,11 +19,9 @@ import org.junit.jupiter.api.Assumptions;
 final class DeployTools {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
-    private DeployTools() {
-    }
+    private DeployTools() {}
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     static Path require(String tool) {
         String dir = System.getenv("CRATE_HELM_TOOLS");
@@ -39,7 +37,8 @@ final class DeployTools {
         if ("true".equals(System.getenv("CI"))) {
             fail(tool + " not found: .ci/run installs it with .ci/helm-tools.sh and sets CRATE_HELM_TOOLS");
         }
-        Assumptions.abort(tool + " not found (run: export CRATE_HELM_TOOLS=$(.ci/helm-tools.sh /tmp/crate-helm-tools))");
+        Assumptions.abort(
+                tool + " not found (run: export CRATE_HELM_TOOLS=$(.ci/helm-tools.sh /tmp/crate-helm-tools))");
         throw new IllegalStateException("unreachable");
     }
 
@@ -49,8 +48,11 @@ final class DeployTools {
         command.addAll(List.of(args));
         Path out = Files.createTempFile("crate-deploy-tool", ".out");
         try {
-            Process process = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(REPO.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 fail(String.join(" ", command) + " did not finish");

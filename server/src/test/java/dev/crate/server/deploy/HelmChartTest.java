@@ -30,13 +30,16 @@ class HelmChartTest {
 
     private static JsonSchema schema() throws Exception {
         return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7)
-                .getSchema(new ObjectMapper().readTree(CHART.resolve("values.schema.json").toFile()));
+                .getSchema(new ObjectMapper()
+                        .readTree(CHART.resolve("values.schema.json").toFile()));
     }
 
     /** values.yaml with the release values merged over it, as helm merges them. */
     private static ObjectNode releaseValues() throws Exception {
-        ObjectNode values = (ObjectNode) YAML.readTree(CHART.resolve("values.yaml").toFile());
-        return YAML.readerForUpdating(values).readValue(DeployTools.REPO.resolve(RELEASE_VALUES).toFile());
+        ObjectNode values =
+                (ObjectNode) YAML.readTree(CHART.resolve("values.yaml").toFile());
+        return YAML.readerForUpdating(values)
+                .readValue(DeployTools.REPO.resolve(RELEASE_VALUES).toFile());
     }
 
     @Test
@@ -47,9 +50,14 @@ class HelmChartTest {
 
     @Test
     void theChartDefaultsAloneAreRefusedForLackOfADatabaseAndARootKey() throws Exception {
-        Set<ValidationMessage> errors = schema().validate(YAML.readTree(CHART.resolve("values.yaml").toFile()));
-        assertTrue(errors.stream().anyMatch(e -> e.getInstanceLocation().toString().contains("database")), errors.toString());
-        assertTrue(errors.stream().anyMatch(e -> e.getInstanceLocation().toString().contains("rootKey")), errors.toString());
+        Set<ValidationMessage> errors =
+                schema().validate(YAML.readTree(CHART.resolve("values.yaml").toFile()));
+        assertTrue(
+                errors.stream().anyMatch(e -> e.getInstanceLocation().toString().contains("database")),
+                errors.toString());
+        assertTrue(
+                errors.stream().anyMatch(e -> e.getInstanceLocation().toString().contains("rootKey")),
+                errors.toString());
     }
 
     @Test
@@ -75,7 +83,8 @@ class HelmChartTest {
 
     @Test
     void helmLintsTheChartStrictly() throws Exception {
-        DeployTools.Result lint = DeployTools.run(DeployTools.require("helm"), "lint", "--strict", "helm/crate", "-f", RELEASE_VALUES);
+        DeployTools.Result lint =
+                DeployTools.run(DeployTools.require("helm"), "lint", "--strict", "helm/crate", "-f", RELEASE_VALUES);
         assertEquals(0, lint.exit(), lint.output());
     }
 
@@ -83,15 +92,22 @@ class HelmChartTest {
     void helmRefusesToRenderWithoutADatabaseOrARootKey() throws Exception {
         DeployTools.Result render = DeployTools.run(DeployTools.require("helm"), "template", "crate", "helm/crate");
         assertNotEquals(0, render.exit(), render.output());
-        assertTrue(render.output().contains("/database/existingSecret") && render.output().contains("/rootKey/existingSecret"),
+        assertTrue(
+                render.output().contains("/database/existingSecret")
+                        && render.output().contains("/rootKey/existingSecret"),
                 render.output());
     }
 
     @Test
     void theRenderedChartFitsTheKubernetesApiAndMatchesK8sManifests() throws Exception {
-        for (List<String> extra : List.of(List.<String>of(), List.of("--set", "autoscaling.enabled=false"),
-                List.of("--set", "podDisruptionBudget.enabled=false,networkPolicy.enabled=false,bootstrap.tokenSecret="))) {
-            List<String> args = new java.util.ArrayList<>(List.of("template", "crate", "helm/crate", "-f", RELEASE_VALUES));
+        for (List<String> extra : List.of(
+                List.<String>of(),
+                List.of("--set", "autoscaling.enabled=false"),
+                List.of(
+                        "--set",
+                        "podDisruptionBudget.enabled=false,networkPolicy.enabled=false,bootstrap.tokenSecret="))) {
+            List<String> args =
+                    new java.util.ArrayList<>(List.of("template", "crate", "helm/crate", "-f", RELEASE_VALUES));
             args.addAll(extra);
             DeployTools.Result render = DeployTools.run(DeployTools.require("helm"), args.toArray(String[]::new));
             assertEquals(0, render.exit(), render.output());
@@ -99,7 +115,15 @@ class HelmChartTest {
             boolean hpa = extra.isEmpty() || !extra.get(1).contains("autoscaling.enabled=false");
             KubernetesManifests.assertCrateDeployment(objects, !hpa);
             Deployment deployment = KubernetesManifests.one(objects, Deployment.class);
-            assertEquals("crate-server:0.1.0", deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+            assertEquals(
+                    "crate-server:0.1.0",
+                    deployment
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage());
         }
     }
 }

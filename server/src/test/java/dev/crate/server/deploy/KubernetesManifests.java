@@ -55,17 +55,18 @@ final class KubernetesManifests {
             "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
             "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
 
-    private KubernetesManifests() {
-    }
+    private KubernetesManifests() {}
 
     /** Every document of a (multi-document) YAML text, strictly typed; {@code source} names it in failures. */
     static List<HasMetadata> parse(String yaml, String source) throws IOException {
         List<HasMetadata> objects = new ArrayList<>();
-        for (JsonNode doc : YAML.readValues(YAML.getFactory().createParser(yaml), JsonNode.class).readAll()) {
+        for (JsonNode doc : YAML.readValues(YAML.getFactory().createParser(yaml), JsonNode.class)
+                .readAll()) {
             if (doc == null || doc.isNull() || doc.isMissingNode() || doc.isEmpty()) {
                 continue;
             }
-            String type = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
+            String type =
+                    doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
             Class<? extends HasMetadata> kind = KINDS.get(type);
             String where = source + " " + type + " " + doc.at("/metadata/name").asText();
             if (kind == null) {
@@ -86,7 +87,11 @@ final class KubernetesManifests {
     }
 
     private static void unknownFields(Object node, String path, List<String> found) {
-        if (node == null || node instanceof String || node instanceof Number || node instanceof Boolean || node instanceof Enum) {
+        if (node == null
+                || node instanceof String
+                || node instanceof Number
+                || node instanceof Boolean
+                || node instanceof Enum) {
             return;
         }
         if (node instanceof Map<?, ?> map) {
@@ -104,8 +109,10 @@ final class KubernetesManifests {
             return;
         }
         for (Method getter : node.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                    || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getName().equals("getClass")) {
                 continue;
             }
             Object value;
@@ -116,7 +123,8 @@ final class KubernetesManifests {
             }
             if (getter.getName().equals("getAdditionalProperties")) {
                 if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
-                    extra.keySet().forEach(k -> found.add(path.isEmpty() ? String.valueOf(k) : path.substring(1) + "." + k));
+                    extra.keySet()
+                            .forEach(k -> found.add(path.isEmpty() ? String.valueOf(k) : path.substring(1) + "." + k));
                 }
                 continue;
             }
@@ -129,7 +137,8 @@ final class KubernetesManifests {
     }
 
     static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> kind) {
-        List<T> found = objects.stream().filter(kind::isInstance).map(kind::cast).toList();
+        List<T> found =
+                objects.stream().filter(kind::isInstance).map(kind::cast).toList();
         assertEquals(1, found.size(), "exactly one " + kind.getSimpleName());
         return found.get(0);
     }
@@ -141,8 +150,11 @@ final class KubernetesManifests {
     /** What a Crate deployment must be, whichever way it was written (k8s/ or the chart). */
     static void assertCrateDeployment(List<HasMetadata> objects, boolean expectReplicas) {
         Deployment deployment = one(objects, Deployment.class);
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-        assertTrue(matches(deployment.getSpec().getSelector().getMatchLabels(), podLabels), "selector matches the pod labels");
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
+        assertTrue(
+                matches(deployment.getSpec().getSelector().getMatchLabels(), podLabels),
+                "selector matches the pod labels");
         if (expectReplicas) {
             assertEquals(2, deployment.getSpec().getReplicas(), "two replicas");
         }
@@ -153,44 +165,69 @@ final class KubernetesManifests {
         Container crate = pod.getContainers().get(0);
         assertEquals(Boolean.TRUE, crate.getSecurityContext().getReadOnlyRootFilesystem(), "read-only root filesystem");
         assertEquals(Boolean.FALSE, crate.getSecurityContext().getAllowPrivilegeEscalation());
-        assertTrue(crate.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")
-                && pod.getVolumes().stream().anyMatch(v -> v.getName().equals(m.getName()) && v.getEmptyDir() != null)),
+        assertTrue(
+                crate.getVolumeMounts().stream()
+                        .anyMatch(m -> m.getMountPath().equals("/tmp")
+                                && pod.getVolumes().stream()
+                                        .anyMatch(v -> v.getName().equals(m.getName()) && v.getEmptyDir() != null)),
                 "/tmp is a writable emptyDir");
         for (String resource : List.of("cpu", "memory")) {
             assertNotNull(crate.getResources().getRequests().get(resource), "request " + resource);
             assertNotNull(crate.getResources().getLimits().get(resource), "limit " + resource);
         }
-        assertEquals(List.of(HTTP_PORT), crate.getPorts().stream().map(p -> p.getContainerPort()).toList(), "only the HTTP port");
+        assertEquals(
+                List.of(HTTP_PORT),
+                crate.getPorts().stream().map(p -> p.getContainerPort()).toList(),
+                "only the HTTP port");
         assertEquals("/q/health/live", crate.getLivenessProbe().getHttpGet().getPath());
         assertEquals("/q/health/ready", crate.getReadinessProbe().getHttpGet().getPath());
         assertEquals("http", crate.getReadinessProbe().getHttpGet().getPort().getStrVal());
-        Map<String, String> env = crate.getEnv().stream().collect(Collectors.toMap(e -> e.getName(),
-                e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null ? "secret" : String.valueOf(e.getValue())));
+        Map<String, String> env = crate.getEnv().stream()
+                .collect(Collectors.toMap(
+                        e -> e.getName(),
+                        e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+                                ? "secret"
+                                : String.valueOf(e.getValue())));
         for (String secret : List.of("CRATE_DB_URL", "CRATE_DB_USER", "CRATE_DB_PASSWORD")) {
             assertEquals("secret", env.get(secret), secret + " comes from a Secret");
         }
-        assertTrue(env.containsKey("CRATE_ROOT_KEY_FILE") && pod.getVolumes().stream()
-                .anyMatch(v -> v.getSecret() != null && crate.getVolumeMounts().stream()
-                        .anyMatch(m -> m.getName().equals(v.getName()) && env.get("CRATE_ROOT_KEY_FILE").startsWith(m.getMountPath()))),
+        assertTrue(
+                env.containsKey("CRATE_ROOT_KEY_FILE")
+                        && pod.getVolumes().stream()
+                                .anyMatch(v -> v.getSecret() != null
+                                        && crate.getVolumeMounts().stream()
+                                                .anyMatch(m -> m.getName().equals(v.getName())
+                                                        && env.get("CRATE_ROOT_KEY_FILE")
+                                                                .startsWith(m.getMountPath()))),
                 "the root key file is mounted from a Secret");
         assertFalse(env.containsKey("CRATE_ROOT_KEY"), "the root key is never a plain env value");
 
         ConfigMap config = one(objects, ConfigMap.class);
-        assertTrue(crate.getEnvFrom().stream().anyMatch(f -> f.getConfigMapRef().getName().equals(config.getMetadata().getName())));
-        assertTrue(config.getData().keySet().stream().noneMatch(k -> k.contains("PASSWORD") || k.contains("ROOT_KEY") || k.contains("TOKEN")),
+        assertTrue(crate.getEnvFrom().stream()
+                .anyMatch(f -> f.getConfigMapRef()
+                        .getName()
+                        .equals(config.getMetadata().getName())));
+        assertTrue(
+                config.getData().keySet().stream()
+                        .noneMatch(k -> k.contains("PASSWORD") || k.contains("ROOT_KEY") || k.contains("TOKEN")),
                 "no secret in the ConfigMap");
 
         Service service = one(objects, Service.class);
         assertTrue(matches(service.getSpec().getSelector(), podLabels), "the Service selects the pods");
         assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
-        maybe(objects, PodDisruptionBudget.class).ifPresent(pdb ->
-                assertTrue(matches(pdb.getSpec().getSelector().getMatchLabels(), podLabels), "the PDB selects the pods"));
+        maybe(objects, PodDisruptionBudget.class)
+                .ifPresent(pdb -> assertTrue(
+                        matches(pdb.getSpec().getSelector().getMatchLabels(), podLabels), "the PDB selects the pods"));
         maybe(objects, HorizontalPodAutoscaler.class).ifPresent(hpa -> {
-            assertEquals(deployment.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
+            assertEquals(
+                    deployment.getMetadata().getName(),
+                    hpa.getSpec().getScaleTargetRef().getName());
             assertTrue(hpa.getSpec().getMinReplicas() >= 2, "the autoscaler keeps two replicas");
         });
-        maybe(objects, NetworkPolicy.class).ifPresent(policy ->
-                assertTrue(matches(policy.getSpec().getPodSelector().getMatchLabels(), podLabels), "the policy selects the pods"));
+        maybe(objects, NetworkPolicy.class)
+                .ifPresent(policy -> assertTrue(
+                        matches(policy.getSpec().getPodSelector().getMatchLabels(), podLabels),
+                        "the policy selects the pods"));
     }
 
     private static boolean matches(Map<String, String> selector, Map<String, String> labels) {

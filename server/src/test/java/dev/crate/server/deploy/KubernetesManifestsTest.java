@@ -32,8 +32,10 @@ class KubernetesManifestsTest {
 
     private static List<Path> manifests() throws Exception {
         try (Stream<Path> files = Files.list(K8S)) {
-            return files.filter(f -> f.toString().endsWith(".yaml") && !f.getFileName().toString().equals("kustomization.yaml"))
-                    .sorted().toList();
+            return files.filter(f -> f.toString().endsWith(".yaml")
+                            && !f.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -44,17 +46,23 @@ class KubernetesManifestsTest {
 
     @Test
     void theKustomizationListsEveryManifest() throws Exception {
-        JsonNode kustomization = new ObjectMapper(new YAMLFactory()).readTree(K8S.resolve("kustomization.yaml").toFile());
+        JsonNode kustomization = new ObjectMapper(new YAMLFactory())
+                .readTree(K8S.resolve("kustomization.yaml").toFile());
         Set<String> listed = new TreeSet<>();
         kustomization.path("resources").forEach(r -> listed.add(r.asText()));
-        assertEquals(manifests().stream().map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new)), listed);
+        assertEquals(
+                manifests().stream()
+                        .map(p -> p.getFileName().toString())
+                        .collect(Collectors.toCollection(TreeSet::new)),
+                listed);
     }
 
     @Test
     void theKustomizationRendersWithKubectlAndTheResultFitsTheApi() throws Exception {
         DeployTools.Result rendered = DeployTools.run(DeployTools.require("kubectl"), "kustomize", "k8s");
         assertEquals(0, rendered.exit(), rendered.output());
-        KubernetesManifests.assertCrateDeployment(KubernetesManifests.parse(rendered.output(), "kubectl kustomize k8s"), true);
+        KubernetesManifests.assertCrateDeployment(
+                KubernetesManifests.parse(rendered.output(), "kubectl kustomize k8s"), true);
     }
 
     @Test
@@ -87,6 +95,8 @@ class KubernetesManifestsTest {
 
     @Test
     void anUnknownKindIsRejected() {
-        assertThrows(AssertionError.class, () -> KubernetesManifests.parse("apiVersion: apps/v1\nkind: Deploymnet\n", "kind"));
+        assertThrows(
+                AssertionError.class,
+                () -> KubernetesManifests.parse("apiVersion: apps/v1\nkind: Deploymnet\n", "kind"));
     }
 }

@@ -18,15 +18,22 @@ class NativeReflectionTest {
     @Test
     void everyWireRecordAndTheProblemAreRegisteredForReflection() throws Exception {
         Class<?> registry = Class.forName("dev.crate.server.NativeReflection");
-        Set<String> registered = Arrays.stream(registry.getAnnotation(RegisterForReflection.class).targets())
-                .map(Class::getName).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> registered = Arrays.stream(
+                        registry.getAnnotation(RegisterForReflection.class).targets())
+                .map(Class::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
         Set<String> expected = new TreeSet<>();
         expected.add("dev.crate.protocol.Problem");
         Path wire = DeployTools.REPO.resolve("protocol/src/main/java/dev/crate/protocol/wire");
         try (Stream<Path> files = Files.list(wire)) {
-            files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".java"))
-                    .forEach(n -> expected.add("dev.crate.protocol.wire." + n.substring(0, n.length() - ".java".length())));
+            files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".java"))
+                    .forEach(n ->
+                            expected.add("dev.crate.protocol.wire." + n.substring(0, n.length() - ".java".length())));
         }
-        assertEquals(expected, registered, "dev.crate.server.NativeReflection lists every record of dev.crate.protocol.wire");
+        assertEquals(
+                expected,
+                registered,
+                "dev.crate.server.NativeReflection lists every record of dev.crate.protocol.wire");
     }
 }

@@ -1,8 +1,18 @@
 package dev.crate.server.embedded;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static dev.crate.server.embedded.EmbeddedTestSupport.assertPrivatePasswordFile;
+import static dev.crate.server.embedded.EmbeddedTestSupport.assertRefused;
+import static dev.crate.server.embedded.EmbeddedTestSupport.connect;
+import static dev.crate.server.embedded.EmbeddedTestSupport.hbaRules;
+import static dev.crate.server.embedded.EmbeddedTestSupport.isRoot;
+import static dev.crate.server.embedded.EmbeddedTestSupport.queryString;
+import static dev.crate.server.embedded.EmbeddedTestSupport.queryStrings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,20 +28,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-
-import static dev.crate.server.embedded.EmbeddedTestSupport.assertPrivatePasswordFile;
-import static dev.crate.server.embedded.EmbeddedTestSupport.assertRefused;
-import static dev.crate.server.embedded.EmbeddedTestSupport.connect;
-import static dev.crate.server.embedded.EmbeddedTestSupport.hbaRules;
-import static dev.crate.server.embedded.EmbeddedTestSupport.isRoot;
-import static dev.crate.server.embedded.EmbeddedTestSupport.queryString;
-import static dev.crate.server.embedded.EmbeddedTestSupport.queryStrings;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster's security: SCRAM-only pg_hba.conf, a random superuser password kept in a private file, and a new
@@ -57,17 +56,26 @@ class ClusterTest {
             assertRefused(db, "");
             assertRefused(db, "wrong-password");
             assertRefused(db, password.substring(0, password.length() - 1));
-            assertRefused(db, password.toUpperCase(Locale.ROOT).equals(password)
-                    ? password.toLowerCase(Locale.ROOT) : password.toUpperCase(Locale.ROOT));
-            try (Connection c = connect(db); Statement s = c.createStatement()) {
+            assertRefused(
+                    db,
+                    password.toUpperCase(Locale.ROOT).equals(password)
+                            ? password.toLowerCase(Locale.ROOT)
+                            : password.toUpperCase(Locale.ROOT));
+            try (Connection c = connect(db);
+                    Statement s = c.createStatement()) {
                 assertEquals("1", queryString(s, "SELECT 1"));
                 // what the server itself parsed from pg_hba.conf: one SCRAM rule for 127.0.0.1, no trust, no socket
-                assertEquals(List.of("host all all 127.0.0.1 255.255.255.255 scram-sha-256"),
-                        queryStrings(s, "SELECT concat_ws(' ', type, array_to_string(database, ','), "
-                                + "array_to_string(user_name, ','), address, netmask, auth_method) "
-                                + "FROM pg_hba_file_rules ORDER BY rule_number"));
-                assertTrue(queryString(s, "SELECT rolpassword FROM pg_authid WHERE rolname = current_user")
-                        .startsWith("SCRAM-SHA-256$"), "password stored as a SCRAM verifier");
+                assertEquals(
+                        List.of("host all all 127.0.0.1 255.255.255.255 scram-sha-256"),
+                        queryStrings(
+                                s,
+                                "SELECT concat_ws(' ', type, array_to_string(database, ','), "
+                                        + "array_to_string(user_name, ','), address, netmask, auth_method) "
+                                        + "FROM pg_hba_file_rules ORDER BY rule_number"));
+                assertTrue(
+                        queryString(s, "SELECT rolpassword FROM pg_authid WHERE rolname = current_user")
+                                .startsWith("SCRAM-SHA-256$"),
+                        "password stored as a SCRAM verifier");
             }
             assertPrivatePasswordFile(dataDir, password);
             assertEquals(List.of("host all all 127.0.0.1/32 scram-sha-256"), hbaRules(dataDir));
@@ -88,20 +96,40 @@ class ClusterTest {
         Path dataDir = tmp.resolve("data");
         Path pg = dataDir.resolve("pg");
         Files.createDirectories(dataDir);
-        run(prefix, pgHome.resolve("bin/initdb").toString(), "-D", pg.toString(), "-A", "trust", "-U", "postgres",
-                "-E", "UTF8", "--locale=C", "--locale-provider=builtin", "--builtin-locale=C.UTF-8");
+        run(
+                prefix,
+                pgHome.resolve("bin/initdb").toString(),
+                "-D",
+                pg.toString(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--locale-provider=builtin",
+                "--builtin-locale=C.UTF-8");
         int port = freePort();
-        run(prefix, pgHome.resolve("bin/pg_ctl").toString(), "start", "-w", "-D", pg.toString(),
-                "-l", dataDir.resolve("pg.log").toString(),
-                "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=");
+        run(
+                prefix,
+                pgHome.resolve("bin/pg_ctl").toString(),
+                "start",
+                "-w",
+                "-D",
+                pg.toString(),
+                "-l",
+                dataDir.resolve("pg.log").toString(),
+                "-o",
+                "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=");
         try {
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/";
             try (Connection c = DriverManager.getConnection(url + "postgres", "postgres", "");
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE crate");
             }
             try (Connection c = DriverManager.getConnection(url + "crate", "postgres", "");
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE secret (name text PRIMARY KEY, value text)");
                 s.execute("INSERT INTO secret VALUES ('legacy', 'still here')");
             }
@@ -117,7 +145,8 @@ class ClusterTest {
             assertTrue(password.length() >= 32);
             assertRefused(db, "");
             assertRefused(db, "postgres");
-            try (Connection c = connect(db); Statement s = c.createStatement()) {
+            try (Connection c = connect(db);
+                    Statement s = c.createStatement()) {
                 assertEquals("still here", queryString(s, "SELECT value FROM secret WHERE name = 'legacy'"));
             }
             assertPrivatePasswordFile(dataDir, password);
@@ -126,7 +155,8 @@ class ClusterTest {
         }
         // upgraded once: the next start keeps the password
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             assertEquals(password, db.password());
             assertEquals("still here", queryString(s, "SELECT value FROM secret WHERE name = 'legacy'"));
         }
@@ -138,7 +168,8 @@ class ClusterTest {
         Path file = dataDir.resolve("pg-password");
         String first;
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             first = db.password();
             s.execute("CREATE TABLE t (v text)");
             s.execute("INSERT INTO t VALUES ('kept')");
@@ -159,7 +190,8 @@ class ClusterTest {
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir)) {
             assertNotEquals(old, db.password(), "a new password");
             assertRefused(db, old);
-            try (Connection c = connect(db); Statement s = c.createStatement()) {
+            try (Connection c = connect(db);
+                    Statement s = c.createStatement()) {
                 assertEquals("kept", queryString(s, "SELECT v FROM t"));
             }
             assertPrivatePasswordFile(dataDir, db.password());
@@ -172,7 +204,9 @@ class ClusterTest {
         if (!isRoot()) {
             return List.of();
         }
-        Process p = new ProcessBuilder("unshare", "-U", "id", "-u").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("unshare", "-U", "id", "-u")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assumeTrue(p.waitFor() == 0 && !out.equals("0"), "needs user namespaces when the tests run as root");
         return List.of("unshare", "-U");

@@ -1,16 +1,5 @@
 package dev.crate.server.embedded;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.TimeUnit;
-
 import static dev.crate.server.embedded.EmbeddedTestSupport.assertRefused;
 import static dev.crate.server.embedded.EmbeddedTestSupport.connect;
 import static dev.crate.server.embedded.EmbeddedTestSupport.isRunning;
@@ -19,6 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The facade's life cycle: a first start, a restart on the kept data, a close. Start real PostgreSQL servers. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -36,11 +35,16 @@ class EmbeddedDatabaseTest {
             assertEquals("crate", db.database());
             assertEquals("jdbc:postgresql://127.0.0.1:" + db.port() + "/crate", db.jdbcUrl());
             assertEquals("postgresql://127.0.0.1:" + db.port() + "/crate", db.reactiveUrl());
-            try (Connection c = connect(db); Statement s = c.createStatement()) {
+            try (Connection c = connect(db);
+                    Statement s = c.createStatement()) {
                 assertEquals("crate", queryString(s, "SELECT current_database()"));
                 assertEquals(db.user(), queryString(s, "SELECT current_user"));
-                assertEquals("on", queryString(s, "SELECT CASE WHEN rolsuper THEN 'on' END FROM pg_roles "
-                        + "WHERE rolname = current_user"));
+                assertEquals(
+                        "on",
+                        queryString(
+                                s,
+                                "SELECT CASE WHEN rolsuper THEN 'on' END FROM pg_roles "
+                                        + "WHERE rolname = current_user"));
                 assertEquals("127.0.0.1", queryString(s, "SHOW listen_addresses"));
                 assertEquals("", queryString(s, "SHOW unix_socket_directories"));
                 assertEquals("UTF8", queryString(s, "SHOW server_encoding"));
@@ -53,13 +57,15 @@ class EmbeddedDatabaseTest {
         Path dataDir = tmp.resolve("data");
         String password;
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             password = db.password();
             s.execute("CREATE TABLE secret (name text PRIMARY KEY, value text)");
             s.execute("INSERT INTO secret VALUES ('api-key', 'sésame')");
         }
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             assertEquals(password, db.password(), "the same password after a restart");
             assertEquals("sésame", queryString(s, "SELECT value FROM secret WHERE name = 'api-key'"));
             assertRefused(db, "");

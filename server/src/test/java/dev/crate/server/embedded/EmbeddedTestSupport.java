@@ -1,5 +1,9 @@
 package dev.crate.server.embedded;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,15 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Connections and assertions shared by the tests that start a real embedded PostgreSQL. */
 final class EmbeddedTestSupport {
 
-    private EmbeddedTestSupport() {
-    }
+    private EmbeddedTestSupport() {}
 
     static Connection connect(EmbeddedDatabase db) throws SQLException {
         return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
@@ -29,8 +28,10 @@ final class EmbeddedTestSupport {
 
     /** A connection as the superuser with this password fails authentication. */
     static void assertRefused(EmbeddedDatabase db, String password) {
-        SQLException e = assertThrows(SQLException.class,
-                () -> DriverManager.getConnection(db.jdbcUrl(), db.user(), password).close());
+        SQLException e = assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection(db.jdbcUrl(), db.user(), password)
+                        .close());
         // 28P01 invalid_password; 08004 is what the driver reports when it has no password to send
         assertTrue(List.of("28P01", "08004").contains(e.getSQLState()), e.getSQLState() + ": " + e.getMessage());
     }
@@ -38,10 +39,14 @@ final class EmbeddedTestSupport {
     static void assertPrivatePasswordFile(Path dataDir, String password) throws Exception {
         Path file = dataDir.resolve("pg-password");
         Map<String, Object> attrs = Files.readAttributes(file, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file,
-                LinkOption.NOFOLLOW_LINKS)), "pg-password mode 0600");
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)),
+                "pg-password mode 0600");
         assertEquals(0100600, (Integer) attrs.get("mode"), "a regular file with mode 0600");
-        assertEquals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"), attrs.get("uid"),
+        assertEquals(
+                Files.getAttribute(Path.of("/proc/self"), "unix:uid"),
+                attrs.get("uid"),
                 "pg-password owned by the JVM's user");
         assertEquals(password + "\n", Files.readString(file));
     }

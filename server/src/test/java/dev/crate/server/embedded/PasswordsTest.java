@@ -1,6 +1,9 @@
 package dev.crate.server.embedded;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,16 +12,11 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The superuser's password and the SCRAM verifier that stands for it in PostgreSQL; no server needed. */
 class PasswordsTest {
@@ -54,10 +52,12 @@ class PasswordsTest {
         Matcher parts = VERIFIER.matcher(verifier);
         assertTrue(parts.matches(), "PostgreSQL's SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>");
         assertFalse(verifier.contains(password), "the password itself is not in the verifier");
-        // RFC 5802: SaltedPassword = Hi(password, salt, i), StoredKey = H(ClientKey), ServerKey = HMAC(.., "Server Key")
+        // RFC 5802: SaltedPassword = Hi(password, salt, i), StoredKey = H(ClientKey), ServerKey = HMAC(.., "Server
+        // Key")
         Base64.Decoder b64 = Base64.getDecoder();
-        byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
-                new PBEKeySpec(password.toCharArray(), b64.decode(parts.group(1)), 4096, 256)).getEncoded();
+        byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(password.toCharArray(), b64.decode(parts.group(1)), 4096, 256))
+                .getEncoded();
         Mac hmac = Mac.getInstance("HmacSHA256");
         hmac.init(new SecretKeySpec(salted, "HmacSHA256"));
         byte[] clientKey = hmac.doFinal("Client Key".getBytes(StandardCharsets.US_ASCII));

@@ -1,8 +1,12 @@
 package dev.crate.server.embedded;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static dev.crate.server.embedded.EmbeddedTestSupport.connect;
+import static dev.crate.server.embedded.EmbeddedTestSupport.isRunning;
+import static dev.crate.server.embedded.EmbeddedTestSupport.queryString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -21,14 +25,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static dev.crate.server.embedded.EmbeddedTestSupport.connect;
-import static dev.crate.server.embedded.EmbeddedTestSupport.isRunning;
-import static dev.crate.server.embedded.EmbeddedTestSupport.queryString;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A server left behind is dealt with at the next start: a killed server's stale pid file, a killed JVM's orphan. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -41,7 +40,8 @@ class PostmasterTest {
     void recoversFromAKilledServer() throws Exception {
         Path dataDir = tmp.resolve("data");
         EmbeddedDatabase first = EmbeddedDatabase.start(dataDir);
-        try (Connection c = connect(first); Statement s = c.createStatement()) {
+        try (Connection c = connect(first);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (v int)");
             s.execute("INSERT INTO t VALUES (42)");
         }
@@ -52,7 +52,8 @@ class PostmasterTest {
         first.close();
 
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             assertEquals("42", queryString(s, "SELECT v FROM t"));
         }
     }
@@ -61,12 +62,12 @@ class PostmasterTest {
     void stopsAServerOrphanedByAKilledJvm() throws Exception {
         Path dataDir = tmp.resolve("data");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process jvm = new ProcessBuilder(java, "-cp", childClasspath(),
-                OrphanMaker.class.getName(), dataDir.toString())
-                .redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(java, "-cp", childClasspath(), OrphanMaker.class.getName(), dataDir.toString())
+                .redirectErrorStream(true)
+                .start();
         long orphan;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             String ready = null;
             StringBuilder seen = new StringBuilder();
@@ -85,7 +86,8 @@ class PostmasterTest {
         assertTrue(isRunning(orphan), "the killed JVM left its postgres running");
 
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             assertFalse(isRunning(orphan), "orphan stopped");
             assertNotEquals(orphan, db.pid());
             assertEquals("1", queryString(s, "SELECT 1"));
@@ -104,12 +106,18 @@ class PostmasterTest {
 
     /** java.class.path plus where the classes and binaries the child JVM needs really come from. */
     private static String childClasspath() throws Exception {
-        Set<String> entries = new LinkedHashSet<>(Arrays.asList(
-                System.getProperty("java.class.path").split(File.pathSeparator)));
-        for (String name : List.of(OrphanMaker.class.getName(), EmbeddedDatabase.class.getName(),
-                "io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver", "org.postgresql.Driver",
-                "org.jboss.logging.Logger", "org.apache.commons.compress.archivers.tar.TarArchiveInputStream",
-                "org.tukaani.xz.XZInputStream", "org.slf4j.LoggerFactory", "org.apache.commons.lang3.StringUtils",
+        Set<String> entries = new LinkedHashSet<>(
+                Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
+        for (String name : List.of(
+                OrphanMaker.class.getName(),
+                EmbeddedDatabase.class.getName(),
+                "io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver",
+                "org.postgresql.Driver",
+                "org.jboss.logging.Logger",
+                "org.apache.commons.compress.archivers.tar.TarArchiveInputStream",
+                "org.tukaani.xz.XZInputStream",
+                "org.slf4j.LoggerFactory",
+                "org.apache.commons.lang3.StringUtils",
                 "org.apache.commons.io.IOUtils")) {
             try {
                 CodeSource source = Class.forName(name).getProtectionDomain().getCodeSource();
@@ -120,12 +128,13 @@ class PostmasterTest {
                 // not needed by this zonky version
             }
         }
-        Enumeration<URL> binaries = EmbeddedDatabaseTest.class.getClassLoader().getResources(
-                "postgres-linux-x86_64.txz");
+        Enumeration<URL> binaries =
+                EmbeddedDatabaseTest.class.getClassLoader().getResources("postgres-linux-x86_64.txz");
         while (binaries.hasMoreElements()) {
             String url = binaries.nextElement().toString();
             if (url.startsWith("jar:file:")) {
-                entries.add(Path.of(URI.create(url.substring(4, url.indexOf("!/")))).toString());
+                entries.add(
+                        Path.of(URI.create(url.substring(4, url.indexOf("!/")))).toString());
             }
         }
         return String.join(File.pathSeparator, entries);

@@ -1,18 +1,5 @@
 package dev.crate.server.embedded;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import static dev.crate.server.embedded.EmbeddedTestSupport.assertPrivatePasswordFile;
 import static dev.crate.server.embedded.EmbeddedTestSupport.assertRefused;
 import static dev.crate.server.embedded.EmbeddedTestSupport.connect;
@@ -23,6 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How PostgreSQL runs when Crate runs as root: as an unprivileged account, on files chowned to it. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -39,7 +38,8 @@ class RunnerTest {
         Path dataDir = tmp.resolve("data");
         String password;
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, RunAs.OTHER_USER);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             password = db.password();
             s.execute("CREATE TABLE t (v text)");
             s.execute("INSERT INTO t VALUES ('kept')");
@@ -54,7 +54,8 @@ class RunnerTest {
         // a lost password file: the new password is set in single-user mode, run as that account too
         Files.delete(dataDir.resolve("pg-password"));
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, RunAs.OTHER_USER);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             assertNotEquals(password, db.password());
             password = db.password();
             assertRefused(db, "");
@@ -63,7 +64,8 @@ class RunnerTest {
         }
         // and back to the default way (a user namespace where available, files owned by root)
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
-             Connection c = connect(db); Statement s = c.createStatement()) {
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
             assertEquals(password, db.password());
             assertEquals("kept", queryString(s, "SELECT v FROM t"));
         }

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.sealing.TemporaryKey;
 import dev.crate.protocol.wire.RetrievedPayload;
-import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.Api;
+import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -40,12 +40,18 @@ class ApiKeyScopeTest {
     private String key(Map<String, Object> scope) {
         Map<String, Object> body = new java.util.HashMap<>(scope);
         body.put("name", "scoped");
-        return as(org.adminKey()).body(body).post("/organization/" + org.id() + "/api-keys").then().statusCode(201)
-                .extract().path("key");
+        return as(org.adminKey())
+                .body(body)
+                .post("/organization/" + org.id() + "/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
     }
 
     private Response retrieve(String key, String env, List<String> names) {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("environment", env, "client_public_jwk", TemporaryKey.generate().publicJwk()));
+        Map<String, Object> body = new java.util.HashMap<>(Map.of(
+                "environment", env, "client_public_jwk", TemporaryKey.generate().publicJwk()));
         if (names != null) {
             body.put("names", names);
         }
@@ -54,8 +60,15 @@ class ApiKeyScopeTest {
 
     private Response store(String key, String env, String name, List<String> tags) {
         Api.PublicKey publicKey = Api.publicKey(org);
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "environment", env, "sealed", true,
-                "encrypted_value", Sealing.sealJwe(publicKey.key(), publicKey.kid(), "v".getBytes(StandardCharsets.UTF_8))));
+        Map<String, Object> body = new java.util.HashMap<>(Map.of(
+                "name",
+                name,
+                "environment",
+                env,
+                "sealed",
+                true,
+                "encrypted_value",
+                Sealing.sealJwe(publicKey.key(), publicKey.kid(), "v".getBytes(StandardCharsets.UTF_8))));
         if (tags != null) {
             body.put("tags", tags);
         }
@@ -74,18 +87,32 @@ class ApiKeyScopeTest {
     @Test
     void aTagScopedKeySeesOnlySecretsCarryingItsTags() throws Exception {
         String key = key(Map.of("role", "admin", "tags", List.of("backend")));
-        as(key).get("/organization/" + org.id() + "/secrets").then().statusCode(200).body("secrets.name", contains("BACKEND_DEV"));
+        as(key).get("/organization/" + org.id() + "/secrets")
+                .then()
+                .statusCode(200)
+                .body("secrets.name", contains("BACKEND_DEV"));
         TemporaryKey temporary = TemporaryKey.generate();
-        Response response = as(key).body(Map.of("environment", "dev", "names", List.of("BACKEND_DEV", "FRONTEND_DEV"),
-                "client_public_jwk", temporary.publicJwk())).post("/organization/" + org.id() + "/secrets/retrieve");
+        Response response = as(key).body(Map.of(
+                        "environment",
+                        "dev",
+                        "names",
+                        List.of("BACKEND_DEV", "FRONTEND_DEV"),
+                        "client_public_jwk",
+                        temporary.publicJwk()))
+                .post("/organization/" + org.id() + "/secrets/retrieve");
         response.then().statusCode(200);
-        RetrievedPayload payload = Api.JSON.readValue(temporary.open(response.path("sealed_payload")), RetrievedPayload.class);
-        assertEquals(List.of("BACKEND_DEV"), payload.secrets().stream().map(s -> s.name()).toList());
+        RetrievedPayload payload =
+                Api.JSON.readValue(temporary.open(response.path("sealed_payload")), RetrievedPayload.class);
+        assertEquals(
+                List.of("BACKEND_DEV"),
+                payload.secrets().stream().map(s -> s.name()).toList());
         assertEquals(List.of("FRONTEND_DEV"), payload.missing());
         store(key, "dev", "FRONTEND_DEV", null).then().statusCode(403);
         store(key, "dev", "NEW_UNTAGGED", null).then().statusCode(403);
         store(key, "dev", "NEW_BACKEND", List.of("backend")).then().statusCode(200);
-        as(key).delete("/organization/" + org.id() + "/secrets/FRONTEND_DEV").then().statusCode(404);
+        as(key).delete("/organization/" + org.id() + "/secrets/FRONTEND_DEV")
+                .then()
+                .statusCode(404);
         as(key).get("/organization/" + org.id() + "/api-keys").then().statusCode(403);
     }
 
@@ -94,8 +121,13 @@ class ApiKeyScopeTest {
         String key = key(Map.of("role", "admin", "read_only", true));
         retrieve(key, "dev", null).then().statusCode(200);
         store(key, "dev", "X", null).then().statusCode(403);
-        as(key).delete("/organization/" + org.id() + "/secrets/BACKEND_DEV").then().statusCode(403);
-        as(key).body(Map.of("name", "qa")).post("/organization/" + org.id() + "/environments").then().statusCode(403);
+        as(key).delete("/organization/" + org.id() + "/secrets/BACKEND_DEV")
+                .then()
+                .statusCode(403);
+        as(key).body(Map.of("name", "qa"))
+                .post("/organization/" + org.id() + "/environments")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -108,24 +140,42 @@ class ApiKeyScopeTest {
 
     @Test
     void grantsOnARoleOtherThanMemberAreRefused() {
-        as(org.adminKey()).body(Map.of("name", "x", "role", "viewer", "grants", Map.of("dev", List.of("read"))))
-                .post("/organization/" + org.id() + "/api-keys").then().statusCode(400).body("code", equalTo("invalid_grants"));
-        as(org.adminKey()).body(Map.of("name", "x", "role", "member", "grants", Map.of("dev", List.of("delete"))))
-                .post("/organization/" + org.id() + "/api-keys").then().statusCode(400).body("code", equalTo("invalid_grants"));
+        as(org.adminKey())
+                .body(Map.of("name", "x", "role", "viewer", "grants", Map.of("dev", List.of("read"))))
+                .post("/organization/" + org.id() + "/api-keys")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_grants"));
+        as(org.adminKey())
+                .body(Map.of("name", "x", "role", "member", "grants", Map.of("dev", List.of("delete"))))
+                .post("/organization/" + org.id() + "/api-keys")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_grants"));
     }
 
     @Test
     void aScopedKeyCannotMintKeysOrOrganizations() {
         String key = key(Map.of("role", "admin", "environments", List.of("dev")));
-        as(key).body(Map.of("name", "broader", "role", "admin")).post("/organization/" + org.id() + "/api-keys").then().statusCode(403);
-        as(key).body(Map.of("name", "escape-" + org.id().substring(0, 6))).post("/organizations").then().statusCode(403);
+        as(key).body(Map.of("name", "broader", "role", "admin"))
+                .post("/organization/" + org.id() + "/api-keys")
+                .then()
+                .statusCode(403);
+        as(key).body(Map.of("name", "escape-" + org.id().substring(0, 6)))
+                .post("/organizations")
+                .then()
+                .statusCode(403);
     }
 
     @Test
     void useIsRecordedInLastUsedAt() {
         String key = key(Map.of("role", "viewer"));
         as(key).get("/organization/" + org.id() + "/secrets").then().statusCode(200);
-        List<Map<String, Object>> listed = as(org.adminKey()).get("/organization/" + org.id() + "/api-keys").path("api_keys");
-        assertTrue(listed.stream().anyMatch(k -> "scoped".equals(k.get("name")) && k.get("last_used_at") != null), listed.toString());
+        List<Map<String, Object>> listed = as(org.adminKey())
+                .get("/organization/" + org.id() + "/api-keys")
+                .path("api_keys");
+        assertTrue(
+                listed.stream().anyMatch(k -> "scoped".equals(k.get("name")) && k.get("last_used_at") != null),
+                listed.toString());
     }
 }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.protocol.sealing.TemporaryKey;
-import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.Api;
+import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -38,11 +38,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 class DeviceFlowTest {
-    private static final Pattern FORM = Pattern.compile("<form[^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>", Pattern.DOTALL);
+    private static final Pattern FORM =
+            Pattern.compile("<form[^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>", Pattern.DOTALL);
     private static final Pattern INPUT = Pattern.compile("<input[^>]*>", Pattern.DOTALL);
     private static final Pattern ATTR = Pattern.compile("(name|value|type)=\"([^\"]*)\"");
-    private final HttpClient browser = HttpClient.newBuilder().cookieHandler(new LocalhostCookies())
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient browser = HttpClient.newBuilder()
+            .cookieHandler(new LocalhostCookies())
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
 
     @Test
     void aUserLoggedInByDeviceFlowReadsOnlyWhatTheGrantsAllow() throws Exception {
@@ -50,30 +53,42 @@ class DeviceFlowTest {
         Org orgB = Api.newOrg();
         Api.storeOk(orgA, "dev", "DEV_ONLY", "dev-value", List.of("backend"));
         Api.storeOk(orgA, "prod", "PROD_ONLY", "prod-value", null);
-        as(orgA.adminKey()).body(Map.of("email", "alice@example.com", "role", "member", "grants", Map.of("dev", List.of("read"))))
-                .post("/organization/" + orgA.id() + "/members").then().statusCode(201);
+        as(orgA.adminKey())
+                .body(Map.of("email", "alice@example.com", "role", "member", "grants", Map.of("dev", List.of("read"))))
+                .post("/organization/" + orgA.id() + "/members")
+                .then()
+                .statusCode(201);
 
-        JsonNode config = Api.JSON.readTree(given().get("/auth/config").then().statusCode(200).extract().asString());
+        JsonNode config = Api.JSON.readTree(
+                given().get("/auth/config").then().statusCode(200).extract().asString());
         assertEquals(true, config.get("oidc_enabled").asBoolean());
         assertEquals("crate-cli", config.get("client_id").asText());
         String token = deviceFlow(config, "alice", "alice-password");
 
-        given().header("Authorization", "Bearer " + token).get("/me").then().statusCode(200)
-                .body("kind", equalTo("user")).body("email", equalTo("alice@example.com"))
-                .body("organizations[0].id", equalTo(orgA.id())).body("organizations[0].role", equalTo("member"));
+        given().header("Authorization", "Bearer " + token)
+                .get("/me")
+                .then()
+                .statusCode(200)
+                .body("kind", equalTo("user"))
+                .body("email", equalTo("alice@example.com"))
+                .body("organizations[0].id", equalTo(orgA.id()))
+                .body("organizations[0].role", equalTo("member"));
         assertEquals("dev-value", Api.value(retrieveAs(token, orgA, "dev", 200), "DEV_ONLY"));
         retrieveAs(token, orgA, "prod", 403);
         retrieveAs(token, orgB, "dev", 404);
     }
 
-    private dev.crate.protocol.wire.RetrievedPayload retrieveAs(String token, Org org, String env, int status) throws Exception {
+    private dev.crate.protocol.wire.RetrievedPayload retrieveAs(String token, Org org, String env, int status)
+            throws Exception {
         TemporaryKey key = TemporaryKey.generate();
-        var response = given().header("Authorization", "Bearer " + token).contentType("application/json")
+        var response = given().header("Authorization", "Bearer " + token)
+                .contentType("application/json")
                 .body(Map.of("environment", env, "client_public_jwk", key.publicJwk()))
                 .post("/organization/" + org.id() + "/secrets/retrieve");
         response.then().statusCode(status);
         return status == 200
-                ? Api.JSON.readValue(key.open(response.path("sealed_payload")), dev.crate.protocol.wire.RetrievedPayload.class)
+                ? Api.JSON.readValue(
+                        key.open(response.path("sealed_payload")), dev.crate.protocol.wire.RetrievedPayload.class)
                 : null;
     }
 
@@ -81,22 +96,35 @@ class DeviceFlowTest {
     private String deviceFlow(JsonNode config, String user, String password) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         String scopes = String.join(" ", Api.JSON.convertValue(config.get("scopes"), String[].class));
-        JsonNode device = Api.JSON.readTree(client.send(post(config.get("device_authorization_endpoint").asText(),
-                Map.of("client_id", config.get("client_id").asText(), "scope", scopes)), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode device = Api.JSON.readTree(client.send(
+                        post(
+                                config.get("device_authorization_endpoint").asText(),
+                                Map.of("client_id", config.get("client_id").asText(), "scope", scopes)),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         assertTrue(device.has("user_code") && device.has("verification_uri"), device.toString());
 
         approveInBrowser(device.get("verification_uri_complete").asText(), user, password);
 
         for (int attempt = 0; attempt < 30; attempt++) {
-            JsonNode answer = Api.JSON.readTree(client.send(post(config.get("token_endpoint").asText(), Map.of(
-                    "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
-                    "device_code", device.get("device_code").asText(),
-                    "client_id", config.get("client_id").asText())), HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode answer = Api.JSON.readTree(client.send(
+                            post(
+                                    config.get("token_endpoint").asText(),
+                                    Map.of(
+                                            "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                                            "device_code",
+                                                    device.get("device_code").asText(),
+                                            "client_id", config.get("client_id").asText())),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
             if (answer.has("access_token")) {
                 assertTrue(answer.has("refresh_token"), "offline/refresh token for silent refresh");
                 return answer.get("access_token").asText();
             }
-            assertTrue(List.of("authorization_pending", "slow_down").contains(answer.path("error").asText()), answer.toString());
+            assertTrue(
+                    List.of("authorization_pending", "slow_down")
+                            .contains(answer.path("error").asText()),
+                    answer.toString());
             Thread.sleep(1000L * Math.max(1, device.path("interval").asInt(1)));
         }
         throw new AssertionError("no token after approval");
@@ -104,12 +132,13 @@ class DeviceFlowTest {
 
     /** Follows the verification URL through login and consent, submitting each form as a person would. */
     private void approveInBrowser(String verificationUrl, String user, String password) throws Exception {
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(verificationUrl)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = browser.send(
+                HttpRequest.newBuilder(URI.create(verificationUrl)).build(), HttpResponse.BodyHandlers.ofString());
         for (int step = 0; step < 6; step++) {
             String body = page.body();
             java.nio.file.Files.writeString(java.nio.file.Path.of("target", "device-page-" + step + ".html"), body);
-            if (body.contains("Device Login Successful") || body.contains("device-login-success")
+            if (body.contains("Device Login Successful")
+                    || body.contains("device-login-success")
                     || body.toLowerCase().contains("you may now close")) {
                 return;
             }
@@ -142,10 +171,12 @@ class DeviceFlowTest {
             if (hasAccept || form.group(2).contains("name=\"accept\"")) {
                 fields.put("accept", "Yes");
             }
-            page = browser.send(post(URI.create(page.uri().toString()).resolve(action).toString(), fields),
+            page = browser.send(
+                    post(URI.create(page.uri().toString()).resolve(action).toString(), fields),
                     HttpResponse.BodyHandlers.ofString());
         }
-        throw new AssertionError("the device was not approved: " + page.body().substring(0, Math.min(page.body().length(), 400)));
+        throw new AssertionError("the device was not approved: "
+                + page.body().substring(0, Math.min(page.body().length(), 400)));
     }
 
     /**
@@ -160,8 +191,11 @@ class DeviceFlowTest {
             if (jar.isEmpty()) {
                 return Map.of();
             }
-            return Map.of("Cookie", List.of(jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining("; "))));
+            return Map.of(
+                    "Cookie",
+                    List.of(jar.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining("; "))));
         }
 
         @Override
@@ -187,9 +221,12 @@ class DeviceFlowTest {
 
     private static HttpRequest post(String url, Map<String, String> form) {
         String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.protocol.sealing.TemporaryKey;
-import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.Api;
+import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,7 +35,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KeycloakResource.class)
 class PermissionMatrixTest {
 
-    enum Rule { ANY, ADMIN, READ, WRITE }
+    enum Rule {
+        ANY,
+        ADMIN,
+        READ,
+        WRITE
+    }
 
     /** The table. Routes outside an org ({@code /organizations}, {@code /me}, {@code /auth/config}) are in {@link #UNSCOPED}. */
     static final Map<String, Rule> RULES = Map.ofEntries(
@@ -67,12 +72,19 @@ class PermissionMatrixTest {
             Map.entry("POST /organization/{id}/keys/rotate", Rule.ADMIN));
 
     /** Operator routes (admins of org {@code default} only) are checked by {@code KeyRotationTest}. */
-    static final List<String> UNSCOPED = List.of("GET /organizations", "POST /organizations", "GET /me", "GET /auth/config",
-            "GET /operator/keys/root", "POST /operator/keys/root/rotate");
+    static final List<String> UNSCOPED = List.of(
+            "GET /organizations",
+            "POST /organizations",
+            "GET /me",
+            "GET /auth/config",
+            "GET /operator/keys/root",
+            "POST /operator/keys/root/rotate");
 
     /** Every route the application serves, as "METHOD /path", from /q/openapi. */
     static List<String> routes() throws Exception {
-        JsonNode paths = Api.JSON.readTree(RestAssured.given().get("/q/openapi?format=json").asString()).get("paths");
+        JsonNode paths = Api.JSON
+                .readTree(RestAssured.given().get("/q/openapi?format=json").asString())
+                .get("paths");
         List<String> routes = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> path = it.next();
@@ -92,13 +104,19 @@ class PermissionMatrixTest {
                 .replace("{id}", orgId)
                 .replace("{name}", ids.getOrDefault("name", route.contains("/tags/") ? "matrix-none" : "MATRIX_NONE"))
                 .replace("{keyId}", ids.getOrDefault("keyId", UUID.randomUUID().toString()))
-                .replace("{memberId}", ids.getOrDefault("memberId", UUID.randomUUID().toString()));
+                .replace(
+                        "{memberId}",
+                        ids.getOrDefault("memberId", UUID.randomUUID().toString()));
         String unique = UUID.randomUUID().toString().substring(0, 8);
         Object body = switch (route) {
-            case "PUT /organization/{id}/secrets" -> Map.of("name", "MATRIX_SECRET", "environment", env,
-                    "encrypted_value", "AAAA", "sealed", true);
-            case "POST /organization/{id}/secrets/retrieve" -> Map.of("environment", env,
-                    "client_public_jwk", TemporaryKey.generate().publicJwk());
+            case "PUT /organization/{id}/secrets" ->
+                Map.of("name", "MATRIX_SECRET", "environment", env, "encrypted_value", "AAAA", "sealed", true);
+            case "POST /organization/{id}/secrets/retrieve" ->
+                Map.of(
+                        "environment",
+                        env,
+                        "client_public_jwk",
+                        TemporaryKey.generate().publicJwk());
             case "PUT /organization/{id}/tags/{name}" -> Map.of("color", "#00ff00");
             case "POST /organization/{id}/secrets/{name}/rollback" -> Map.of("version", 1);
             case "POST /organization/{id}/environments" -> Map.of("name", "m-" + unique);
@@ -137,8 +155,13 @@ class PermissionMatrixTest {
         Org org = Api.newOrg();
         Map<String, String> keys = new HashMap<>();
         keys.put("admin", org.adminKey());
-        keys.put("member-dev", as(org.adminKey()).body(Map.of("name", "dev rw", "role", "member",
-                "grants", Map.of("dev", List.of("read", "write")))).post("/organization/" + org.id() + "/api-keys").path("key"));
+        keys.put(
+                "member-dev",
+                as(org.adminKey())
+                        .body(Map.of(
+                                "name", "dev rw", "role", "member", "grants", Map.of("dev", List.of("read", "write"))))
+                        .post("/organization/" + org.id() + "/api-keys")
+                        .path("key"));
         keys.put("member-none", Api.apiKey(org, "member"));
         keys.put("viewer", Api.apiKey(org, "viewer"));
         keys.forEach((role, key) -> check(role, key, org));
@@ -149,17 +172,28 @@ class PermissionMatrixTest {
         Org org = Api.newOrg();
         String bob = KeycloakResource.passwordToken("bob", "bob-password");
         String alice = KeycloakResource.passwordToken("alice", "alice-password");
-        as(org.adminKey()).body(Map.of("email", "bob@example.com", "role", "admin")).post("/organization/" + org.id() + "/members")
-                .then().statusCode(201);
-        String aliceId = as(org.adminKey()).body(Map.of("email", "alice@example.com", "role", "viewer"))
-                .post("/organization/" + org.id() + "/members").then().statusCode(201).extract().path("id");
+        as(org.adminKey())
+                .body(Map.of("email", "bob@example.com", "role", "admin"))
+                .post("/organization/" + org.id() + "/members")
+                .then()
+                .statusCode(201);
+        String aliceId = as(org.adminKey())
+                .body(Map.of("email", "alice@example.com", "role", "viewer"))
+                .post("/organization/" + org.id() + "/members")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         Map<String, Map<String, Object>> roles = Map.of(
                 "admin", Map.of("role", "admin"),
                 "member-dev", Map.of("role", "member", "grants", Map.of("dev", List.of("read", "write"))),
                 "member-none", Map.of("role", "member", "grants", Map.of()),
                 "viewer", Map.of("role", "viewer"));
         new TreeMap<>(roles).forEach((role, change) -> {
-            as(bob).body(change).patch("/organization/" + org.id() + "/members/" + aliceId).then().statusCode(200);
+            as(bob).body(change)
+                    .patch("/organization/" + org.id() + "/members/" + aliceId)
+                    .then()
+                    .statusCode(200);
             check(role, alice, org);
         });
     }
@@ -174,8 +208,10 @@ class PermissionMatrixTest {
                 boolean allowed = expectedAllowed(rule, role, env);
                 String code = code(response);
                 boolean denied = response.statusCode() == 403 && "forbidden".equals(code);
-                boolean reached = response.statusCode() != 401 && response.statusCode() != 403
-                        && !"organization_not_found".equals(code) && response.statusCode() < 500;
+                boolean reached = response.statusCode() != 401
+                        && response.statusCode() != 403
+                        && !"organization_not_found".equals(code)
+                        && response.statusCode() < 500;
                 if (allowed ? !reached : !denied) {
                     wrong.add(role + " " + route + " env=" + env + " -> " + response.statusCode() + " " + code
                             + " (expected " + (allowed ? "allowed" : "403") + ")");
@@ -195,7 +231,8 @@ class PermissionMatrixTest {
             JsonNode code = Api.JSON.readTree(response.asString()).get("code");
             return code == null || !code.isTextual() ? null : code.asText();
         } catch (Exception e) {
-            throw new AssertionError(response.statusCode() + " " + type + " with a body that is not JSON: " + response.asString(), e);
+            throw new AssertionError(
+                    response.statusCode() + " " + type + " with a body that is not JSON: " + response.asString(), e);
         }
     }
 
@@ -204,9 +241,16 @@ class PermissionMatrixTest {
         Org alice = Api.newOrg();
         Org bob = Api.newOrg();
         Api.storeOk(alice, "dev", "ALICE_ONLY", "alice-value", List.of("alice-tag"));
-        String aliceKeyId = as(alice.adminKey()).get("/organization/" + alice.id() + "/api-keys").path("api_keys[0].id");
-        String aliceMemberId = as(alice.adminKey()).body(Map.of("email", "someone@example.com", "role", "admin"))
-                .post("/organization/" + alice.id() + "/members").then().statusCode(201).extract().path("id");
+        String aliceKeyId = as(alice.adminKey())
+                .get("/organization/" + alice.id() + "/api-keys")
+                .path("api_keys[0].id");
+        String aliceMemberId = as(alice.adminKey())
+                .body(Map.of("email", "someone@example.com", "role", "admin"))
+                .post("/organization/" + alice.id() + "/members")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         String missingOrg = UUID.randomUUID().toString();
         Map<String, String> aliceIds = Map.of("name", "ALICE_ONLY", "keyId", aliceKeyId, "memberId", aliceMemberId);
         for (String route : routes()) {
@@ -222,13 +266,24 @@ class PermissionMatrixTest {
                 Response missing = call(bob.adminKey(), route, missingOrg, env, ids);
                 assertEquals(404, cross.statusCode(), route);
                 assertEquals(code(missing), code(cross), route);
-                assertEquals(missing.asString(), cross.asString().replace(cross.header("X-Request-Id"), missing.header("X-Request-Id")), route);
+                assertEquals(
+                        missing.asString(),
+                        cross.asString().replace(cross.header("X-Request-Id"), missing.header("X-Request-Id")),
+                        route);
             }
             if (route.contains("{name}") || route.contains("{keyId}") || route.contains("{memberId}")) {
                 String tagOrName = route.contains("/tags/") ? "alice-tag" : "ALICE_ONLY";
-                Response foreignObject = call(bob.adminKey(), route, bob.id(), "dev",
+                Response foreignObject = call(
+                        bob.adminKey(),
+                        route,
+                        bob.id(),
+                        "dev",
                         Map.of("name", tagOrName, "keyId", aliceKeyId, "memberId", aliceMemberId));
-                Response missingObject = call(bob.adminKey(), route, bob.id(), "dev",
+                Response missingObject = call(
+                        bob.adminKey(),
+                        route,
+                        bob.id(),
+                        "dev",
                         Map.of("name", route.contains("/tags/") ? "no-such-tag" : "NO_SUCH_SECRET"));
                 assertEquals(missingObject.statusCode(), foreignObject.statusCode(), route);
                 assertEquals(code(missingObject), code(foreignObject), route);
@@ -236,7 +291,16 @@ class PermissionMatrixTest {
         }
         assertEquals("alice-value", Api.value(Api.retrieve(alice, "dev", null, null), "ALICE_ONLY"));
         as(alice.adminKey()).get("/organization/" + alice.id() + "/tags").then().statusCode(200);
-        assertEquals(List.of("alice-tag"), as(alice.adminKey()).get("/organization/" + alice.id() + "/tags").path("tags.name"));
-        assertEquals(2, (int) as(alice.adminKey()).get("/organization/" + alice.id() + "/members").path("members.size()") + 1);
+        assertEquals(
+                List.of("alice-tag"),
+                as(alice.adminKey())
+                        .get("/organization/" + alice.id() + "/tags")
+                        .path("tags.name"));
+        assertEquals(
+                2,
+                (int) as(alice.adminKey())
+                                .get("/organization/" + alice.id() + "/members")
+                                .path("members.size()")
+                        + 1);
     }
 }

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.crate.server.testing.Api;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -55,28 +54,38 @@ class TokenForgeryTest {
     private static String valid(Consumer<JwtClaims> change) throws Exception {
         JwtClaims claims = claims();
         change.accept(claims);
-        return sign(claims, KeycloakResource.realmKid(), KeycloakResource.realmKey().getPrivate());
+        return sign(
+                claims, KeycloakResource.realmKid(), KeycloakResource.realmKey().getPrivate());
     }
 
     private static void refused(String token) {
-        given().header("Authorization", "Bearer " + token).get("/me").then().statusCode(401)
+        given().header("Authorization", "Bearer " + token)
+                .get("/me")
+                .then()
+                .statusCode(401)
                 .body("code", equalTo("unauthenticated"));
     }
 
     @Test
     void aTokenSignedByTheRealmKeyIsAccepted() throws Exception {
-        given().header("Authorization", "Bearer " + valid(c -> { })).get("/me").then().statusCode(200)
-                .body("kind", equalTo("user")).body("subject", equalTo("forged-subject-1"));
+        given().header("Authorization", "Bearer " + valid(c -> {}))
+                .get("/me")
+                .then()
+                .statusCode(200)
+                .body("kind", equalTo("user"))
+                .body("subject", equalTo("forged-subject-1"));
     }
 
     @Test
     void refusesAnExpiredToken() throws Exception {
-        refused(valid(c -> c.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 60))));
+        refused(valid(c ->
+                c.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 60))));
     }
 
     @Test
     void refusesATokenNotYetValid() throws Exception {
-        refused(valid(c -> c.setNotBefore(NumericDate.fromSeconds(NumericDate.now().getValue() + 600))));
+        refused(valid(
+                c -> c.setNotBefore(NumericDate.fromSeconds(NumericDate.now().getValue() + 600))));
     }
 
     @Test
@@ -118,7 +127,10 @@ class TokenForgeryTest {
     void refusesATokenSignedByAnotherKey() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        refused(sign(claims(), KeycloakResource.realmKid(), generator.generateKeyPair().getPrivate()));
+        refused(sign(
+                claims(),
+                KeycloakResource.realmKid(),
+                generator.generateKeyPair().getPrivate()));
     }
 
     @Test
@@ -131,5 +143,4 @@ class TokenForgeryTest {
             assertFalse(log.contains("ERROR [io.quarkus.oidc"), "a garbage token must not log an ERROR");
         }
     }
-
 }

@@ -59,15 +59,20 @@ class LogIdTest {
         for (String line : Files.readAllLines(OPERATIONS)) {
             Matcher row = ROW.matcher(line);
             if (row.matches()) {
-                assertTrue(rows.put(row.group(1), row.group(2)) == null, row.group(1) + " has two rows in docs/OPERATIONS.md");
+                assertTrue(
+                        rows.put(row.group(1), row.group(2)) == null,
+                        row.group(1) + " has two rows in docs/OPERATIONS.md");
             }
         }
         for (LogId entry : LogId.values()) {
-            assertEquals(entry.level().name(), rows.get(entry.code()),
+            assertEquals(
+                    entry.level().name(),
+                    rows.get(entry.code()),
                     entry.code() + " (" + entry + ") needs a row with its level in docs/OPERATIONS.md's log id table");
         }
         for (String id : rows.keySet()) {
-            assertTrue(DOCUMENTED_OUTSIDE_THE_CATALOG.contains(id)
+            assertTrue(
+                    DOCUMENTED_OUTSIDE_THE_CATALOG.contains(id)
                             || Stream.of(LogId.values()).anyMatch(e -> e.code().equals(id)),
                     id + " is in docs/OPERATIONS.md but nothing logs it");
         }
@@ -95,30 +100,45 @@ class LogIdTest {
     @Test
     void theTextIsAsBefore() {
         // The ids logged from several places: one entry, the lines unchanged.
-        assertEquals("CRATE-0022 the identity provider could not verify a token (request r1): OIDCException",
+        assertEquals(
+                "CRATE-0022 the identity provider could not verify a token (request r1): OIDCException",
                 LogId.IDENTITY_PROVIDER_UNAVAILABLE.format("request r1", ": OIDCException"));
-        assertEquals("CRATE-0022 the identity provider could not verify a token (gRPC request r1)",
+        assertEquals(
+                "CRATE-0022 the identity provider could not verify a token (gRPC request r1)",
                 LogId.IDENTITY_PROVIDER_UNAVAILABLE.format("gRPC request r1", ""));
         UUID org = UUID.fromString("00000000-0000-0000-0000-000000000001");
-        assertEquals("CRATE-0036 re-wrapping the data keys of org " + org + " failed (PgException); the next run resumes",
-                LogId.ORG_ROTATION_FAILED.format("re-wrapping the data keys", org, "PgException", "; the next run resumes"));
-        assertEquals("CRATE-0036 rotating the org key of org " + org + " failed (PgException)",
+        assertEquals(
+                "CRATE-0036 re-wrapping the data keys of org " + org + " failed (PgException); the next run resumes",
+                LogId.ORG_ROTATION_FAILED.format(
+                        "re-wrapping the data keys", org, "PgException", "; the next run resumes"));
+        assertEquals(
+                "CRATE-0036 rotating the org key of org " + org + " failed (PgException)",
                 LogId.ORG_ROTATION_FAILED.format("rotating the org key", org, "PgException", ""));
-        assertEquals("CRATE-0036 rotating the transport key of org " + org + " failed (PgException)",
+        assertEquals(
+                "CRATE-0036 rotating the transport key of org " + org + " failed (PgException)",
                 LogId.ORG_ROTATION_FAILED.format("rotating the transport key", org, "PgException", ""));
-        assertEquals("CRATE-0600 an audit record could not be written (PgException); the operation was refused",
+        assertEquals(
+                "CRATE-0600 an audit record could not be written (PgException); the operation was refused",
                 LogId.AUDIT_WRITE_FAILED.format("PgException", "the operation"));
-        assertEquals("CRATE-0600 an audit record could not be written (PgException); the org rotation of org " + org
-                + " was refused", LogId.AUDIT_WRITE_FAILED.format("PgException", "the org rotation of org " + org));
+        assertEquals(
+                "CRATE-0600 an audit record could not be written (PgException); the org rotation of org " + org
+                        + " was refused",
+                LogId.AUDIT_WRITE_FAILED.format("PgException", "the org rotation of org " + org));
         // Start-up refusals are exception messages (readiness' reason too).
-        assertEquals("CRATE-0002 stored org keys are wrapped by root key 'rk-old', which is not configured (configured: "
-                + "[rk-new] from env). Start with the root key that has kid 'rk-old'. Crate never replaces keys silently.",
+        assertEquals(
+                "CRATE-0002 stored org keys are wrapped by root key 'rk-old', which is not configured (configured: "
+                        + "[rk-new] from env). Start with the root key that has kid 'rk-old'. Crate never replaces keys silently.",
                 LogId.ROOT_KEY_NOT_CONFIGURED.format("rk-old", List.of("rk-new"), "env", "rk-old"));
-        assertEquals("CRATE-0003 the configured root key 'rk-1' does not open the stored org keys it claims: the key or "
-                + "the database has been altered.", LogId.ROOT_KEY_DOES_NOT_OPEN.format("rk-1"));
-        assertEquals("CRATE-0004 CRATE_BOOTSTRAP_TOKEN must be 32 to 256 characters of A-Z a-z 0-9 _ - (a key from "
-                + "'crate_' + 'openssl rand -hex 24' works); it is not used as given.", LogId.BOOTSTRAP_TOKEN_INVALID.format());
-        assertEquals("CRATE-0030 org " + org + ": org key v3 is active (was v2, scheduled); re-wrapping data keys under it",
+        assertEquals(
+                "CRATE-0003 the configured root key 'rk-1' does not open the stored org keys it claims: the key or "
+                        + "the database has been altered.",
+                LogId.ROOT_KEY_DOES_NOT_OPEN.format("rk-1"));
+        assertEquals(
+                "CRATE-0004 CRATE_BOOTSTRAP_TOKEN must be 32 to 256 characters of A-Z a-z 0-9 _ - (a key from "
+                        + "'crate_' + 'openssl rand -hex 24' works); it is not used as given.",
+                LogId.BOOTSTRAP_TOKEN_INVALID.format());
+        assertEquals(
+                "CRATE-0030 org " + org + ": org key v3 is active (was v2, scheduled); re-wrapping data keys under it",
                 LogId.ORG_KEY_ROTATED.format(org, 3, 2L, "scheduled"));
     }
 
@@ -134,12 +154,10 @@ class LogIdTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         jul.addHandler(handler);
         java.util.logging.Level before = jul.getLevel();
@@ -152,10 +170,14 @@ class LogIdTest {
             LogId.AUDIT_WRITE_FAILED.debugCause(log, cause);
 
             assertEquals(3, records.size());
-            assertEquals("CRATE-0500 unexpected java.lang.IllegalStateException while handling request r7", text(records.get(0)));
+            assertEquals(
+                    "CRATE-0500 unexpected java.lang.IllegalStateException while handling request r7",
+                    text(records.get(0)));
             assertEquals(cause, records.get(0).getThrown());
             assertEquals("ERROR", ((ExtLogRecord) records.get(0)).getLevel().getName());
-            assertEquals("CRATE-0020 no identity provider configured (CRATE_OIDC_ISSUER): API keys only", text(records.get(1)));
+            assertEquals(
+                    "CRATE-0020 no identity provider configured (CRATE_OIDC_ISSUER): API keys only",
+                    text(records.get(1)));
             assertEquals("INFO", records.get(1).getLevel().getName());
             assertEquals("CRATE-0600 cause", text(records.get(2)));
             assertEquals(cause, records.get(2).getThrown());
@@ -211,8 +233,9 @@ class LogIdTest {
 
     @Test
     void theScannerFindsLiteralsNotComments() {
-        String source = "// \"CRATE-0001 in a comment\"\n/* \"CRATE-0002\" */ char q = '\"'; String s = \"a \\\"CRATE-0003\\\" b\";\n"
-                + "String t = \"\"\"\n  CRATE-0004\n  \"\"\";";
+        String source =
+                "// \"CRATE-0001 in a comment\"\n/* \"CRATE-0002\" */ char q = '\"'; String s = \"a \\\"CRATE-0003\\\" b\";\n"
+                        + "String t = \"\"\"\n  CRATE-0004\n  \"\"\";";
         assertEquals(List.of("a \\\"CRATE-0003\\\" b", "\n  CRATE-0004\n  "), stringLiterals(source));
     }
 }

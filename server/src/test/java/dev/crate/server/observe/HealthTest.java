@@ -34,7 +34,9 @@ class HealthTest {
 
     @Test
     void readinessReportsTheDatabaseTheSchemaAndTheVerifiedRootKey() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'crate' }.data.database", equalTo("up"))
                 .body("checks.find { it.name == 'crate' }.data.schema_version", equalTo(latestMigration()))
@@ -45,9 +47,10 @@ class HealthTest {
     void aStoredOrgKeyOfAnotherRootKeyMakesTheReplicaNotReadyWithTheReasonButNoKeyMaterial() throws Exception {
         Org org = Api.newOrg();
         UUID row = UUID.randomUUID();
-        try (Connection c = PostgresResource.connect(); PreparedStatement insert = c.prepareStatement(
-                "insert into org_keys (id, org_id, version, root_kid, wrapped_key, state, created_at) "
-                        + "values (?, ?, 99, 'rk-from-elsewhere', ?, 'retiring', now())")) {
+        try (Connection c = PostgresResource.connect();
+                PreparedStatement insert = c.prepareStatement(
+                        "insert into org_keys (id, org_id, version, root_kid, wrapped_key, state, created_at) "
+                                + "values (?, ?, 99, 'rk-from-elsewhere', ?, 'retiring', now())")) {
             insert.setObject(1, row);
             insert.setObject(2, UUID.fromString(org.id()));
             insert.setBytes(3, new byte[60]);
@@ -55,14 +58,18 @@ class HealthTest {
         }
         String rootKey = Files.readString(dataDir.resolve("root-key.dev")).trim();
         try {
-            given().get("/q/health/ready").then().statusCode(503)
+            given().get("/q/health/ready")
+                    .then()
+                    .statusCode(503)
                     .body("status", equalTo("DOWN"))
-                    .body("checks.find { it.name == 'crate' }.data.root_key", equalTo("does not open the stored org keys"))
+                    .body(
+                            "checks.find { it.name == 'crate' }.data.root_key",
+                            equalTo("does not open the stored org keys"))
                     .body("checks.find { it.name == 'crate' }.data.reason", containsString("CRATE-0003"))
                     .body(not(containsString(rootKey)));
         } finally {
-            try (Connection c = PostgresResource.connect(); PreparedStatement delete = c.prepareStatement(
-                    "delete from org_keys where id = ?")) {
+            try (Connection c = PostgresResource.connect();
+                    PreparedStatement delete = c.prepareStatement("delete from org_keys where id = ?")) {
                 delete.setObject(1, row);
                 delete.executeUpdate();
             }
@@ -72,9 +79,13 @@ class HealthTest {
 
     /** The highest Flyway version shipped in src/main/resources/db/migration. */
     private static String latestMigration() {
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src", "main", "resources", "db", "migration"))) {
-            return String.valueOf(files.map(p -> p.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
-                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow());
+        try (var files =
+                java.nio.file.Files.list(java.nio.file.Path.of("src", "main", "resources", "db", "migration"))) {
+            return String.valueOf(files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+                    .max()
+                    .orElseThrow());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

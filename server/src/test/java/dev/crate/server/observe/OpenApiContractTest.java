@@ -31,12 +31,18 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 class OpenApiContractTest {
-    private static final Path COMMITTED = Path.of("..", "openapi.yaml").toAbsolutePath().normalize();
+    private static final Path COMMITTED =
+            Path.of("..", "openapi.yaml").toAbsolutePath().normalize();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
 
     private static String generated() {
-        String text = given().accept("application/yaml").get("/q/openapi").then().statusCode(200).extract().asString();
+        String text = given().accept("application/yaml")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         return text.replace("\r\n", "\n").stripTrailing() + "\n";
     }
 
@@ -49,7 +55,8 @@ class OpenApiContractTest {
         }
         String committed = Files.exists(COMMITTED) ? Files.readString(COMMITTED, StandardCharsets.UTF_8) : "";
         if (!committed.equals(generated)) {
-            fail(COMMITTED + " differs from what the code generates (first difference at line " + firstDifference(committed, generated)
+            fail(COMMITTED + " differs from what the code generates (first difference at line "
+                    + firstDifference(committed, generated)
                     + "). If the change to the API is intended, run bin/regen-openapi and commit openapi.yaml.");
         }
     }
@@ -75,7 +82,8 @@ class OpenApiContractTest {
                 operations++;
                 String where = method.getKey().toUpperCase() + " " + path.getKey();
                 JsonNode op = method.getValue();
-                if (op.path("operationId").asText().isEmpty() || op.path("description").asText().isBlank()) {
+                if (op.path("operationId").asText().isEmpty()
+                        || op.path("description").asText().isBlank()) {
                     gaps.add(where + ": operationId and description");
                 }
                 if (!hasExample(op)) {
@@ -92,9 +100,11 @@ class OpenApiContractTest {
         assertTrue(operations >= 16, "operations found: " + operations);
         assertTrue(secured >= 16, "operations with bearer security: " + secured);
         assertTrue(gaps.isEmpty(), "incomplete operations: " + gaps);
-        for (String status : List.of("BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict", "ContentTooLarge")) {
+        for (String status :
+                List.of("BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict", "ContentTooLarge")) {
             JsonNode content = doc.at("/components/responses/" + status + "/content/application~1problem+json");
-            assertEquals("#/components/schemas/Problem", content.at("/schema/$ref").asText(), status);
+            assertEquals(
+                    "#/components/schemas/Problem", content.at("/schema/$ref").asText(), status);
             assertFalse(content.path("example").isMissingNode(), status + " has an example");
         }
     }

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KeycloakResource.class)
 class ResponseFieldsTest {
     /** Response schemas no answer below contains, and why. */
-    private static final Map<String, String> NOT_MET = Map.of(
-            "AuditChainBreak", "only a broken audit chain has one (AuditTrailTest breaks chains)");
+    private static final Map<String, String> NOT_MET =
+            Map.of("AuditChainBreak", "only a broken audit chain has one (AuditTrailTest breaks chains)");
 
     private JsonNode doc;
     private final Set<String> met = new TreeSet<>();
@@ -46,10 +46,13 @@ class ResponseFieldsTest {
         doc = Api.JSON.readTree(given().get("/q/openapi?format=json").asString());
         String admin = PostgresResource.ADMIN_TOKEN;
 
-        Response created = as(admin).body(Map.of("name", "fields-" + UUID.randomUUID().toString().substring(0, 8)))
+        Response created = as(admin)
+                .body(Map.of("name", "fields-" + UUID.randomUUID().toString().substring(0, 8)))
                 .post("/organizations");
         check("POST /organizations", created);
-        assertTrue(created.jsonPath().getString("admin_api_key.key") != null, "an API key creating an org gets its admin key");
+        assertTrue(
+                created.jsonPath().getString("admin_api_key.key") != null,
+                "an API key creating an org gets its admin key");
         Org org = new Org(created.path("id"), created.path("admin_api_key.key"));
         String key = org.adminKey();
         String base = "/organization/" + org.id();
@@ -61,48 +64,80 @@ class ResponseFieldsTest {
         check("GET /me", as(bob).get("/me"));
         check("GET /auth/config", given().get("/auth/config"));
 
-        check("POST /organization/{id}/api-keys", as(key).body(Map.of("name", "ci", "role", "viewer")).post(base + "/api-keys"));
-        check("POST /organization/{id}/api-keys", as(key).body(Map.of("name", "scoped", "role", "member",
-                "grants", Map.of("dev", List.of("read")), "environments", List.of("dev"), "tags", List.of("backend"),
-                "expires_at", "2099-01-01T00:00:00Z")).post(base + "/api-keys"));
+        check(
+                "POST /organization/{id}/api-keys",
+                as(key).body(Map.of("name", "ci", "role", "viewer")).post(base + "/api-keys"));
+        check(
+                "POST /organization/{id}/api-keys",
+                as(key).body(Map.of(
+                                "name",
+                                "scoped",
+                                "role",
+                                "member",
+                                "grants",
+                                Map.of("dev", List.of("read")),
+                                "environments",
+                                List.of("dev"),
+                                "tags",
+                                List.of("backend"),
+                                "expires_at",
+                                "2099-01-01T00:00:00Z"))
+                        .post(base + "/api-keys"));
         as(key).get(base + "/secrets/public-key").then().statusCode(200); // a key that has been used
         check("GET /organization/{id}/api-keys", as(key).get(base + "/api-keys"));
 
-        check("POST /organization/{id}/environments", as(key).body(Map.of("name", "qa")).post(base + "/environments"));
+        check(
+                "POST /organization/{id}/environments",
+                as(key).body(Map.of("name", "qa")).post(base + "/environments"));
         check("GET /organization/{id}/environments", as(key).get(base + "/environments"));
 
         check("GET /organization/{id}/secrets/public-key", as(key).get(base + "/secrets/public-key"));
         check("PUT /organization/{id}/secrets", Api.store(org, "dev", "DATABASE_URL", "one", List.of("backend")));
         check("PUT /organization/{id}/secrets", Api.store(org, "dev", "DATABASE_URL", "two", null));
         check("GET /organization/{id}/secrets", as(key).get(base + "/secrets?env=dev"));
-        check("POST /organization/{id}/secrets/{name}/rollback",
+        check(
+                "POST /organization/{id}/secrets/{name}/rollback",
                 as(key).body(Map.of("version", 1)).post(base + "/secrets/DATABASE_URL/rollback?env=dev"));
         check("DELETE /organization/{id}/secrets/{name}", as(key).delete(base + "/secrets/DATABASE_URL?env=dev"));
-        check("GET /organization/{id}/secrets/{name}/versions", as(key).get(base + "/secrets/DATABASE_URL/versions?env=dev"));
-        check("POST /organization/{id}/secrets/{name}/restore", as(key).post(base + "/secrets/DATABASE_URL/restore?env=dev"));
+        check(
+                "GET /organization/{id}/secrets/{name}/versions",
+                as(key).get(base + "/secrets/DATABASE_URL/versions?env=dev"));
+        check(
+                "POST /organization/{id}/secrets/{name}/restore",
+                as(key).post(base + "/secrets/DATABASE_URL/restore?env=dev"));
         TemporaryKey temporary = TemporaryKey.generate();
-        check("POST /organization/{id}/secrets/retrieve", as(key)
-                .body(new RetrieveRequest("dev", List.of("DATABASE_URL"), null, null, temporary.publicJwk()))
-                .post(base + "/secrets/retrieve"));
+        check(
+                "POST /organization/{id}/secrets/retrieve",
+                as(key).body(new RetrieveRequest("dev", List.of("DATABASE_URL"), null, null, temporary.publicJwk()))
+                        .post(base + "/secrets/retrieve"));
 
         check("PUT /organization/{id}/tags/{name}", as(key).body(Map.of()).put(base + "/tags/plain"));
-        check("PUT /organization/{id}/tags/{name}",
-                as(key).body(Map.of("color", "#3b82f6", "description", "Server-side")).put(base + "/tags/backend"));
+        check(
+                "PUT /organization/{id}/tags/{name}",
+                as(key).body(Map.of("color", "#3b82f6", "description", "Server-side"))
+                        .put(base + "/tags/backend"));
         check("GET /organization/{id}/tags", as(key).get(base + "/tags"));
 
-        check("POST /organization/{id}/members",
+        check(
+                "POST /organization/{id}/members",
                 as(key).body(Map.of("email", "invited-" + UUID.randomUUID() + "@example.com", "role", "viewer"))
                         .post(base + "/members"));
-        Response member = as(key).body(Map.of("email", "bob@example.com", "role", "member", "grants", Map.of("dev", List.of("read"))))
+        Response member = as(key).body(
+                        Map.of("email", "bob@example.com", "role", "member", "grants", Map.of("dev", List.of("read"))))
                 .post(base + "/members");
         check("POST /organization/{id}/members", member);
         as(bob).get(base).then().statusCode(200); // binds bob's subject
-        check("PATCH /organization/{id}/members/{memberId}", as(key).body(Map.of("role", "viewer"))
-                .patch(base + "/members/" + member.path("id")));
+        check(
+                "PATCH /organization/{id}/members/{memberId}",
+                as(key).body(Map.of("role", "viewer")).patch(base + "/members/" + member.path("id")));
         check("GET /organization/{id}/members", as(key).get(base + "/members"));
 
-        check("POST /organization/{id}/keys/rotate", as(key).body(Map.of("tier", "transport")).post(base + "/keys/rotate"));
-        check("POST /organization/{id}/keys/rotate", as(key).body(Map.of("tier", "org")).post(base + "/keys/rotate"));
+        check(
+                "POST /organization/{id}/keys/rotate",
+                as(key).body(Map.of("tier", "transport")).post(base + "/keys/rotate"));
+        check(
+                "POST /organization/{id}/keys/rotate",
+                as(key).body(Map.of("tier", "org")).post(base + "/keys/rotate"));
         check("GET /organization/{id}/keys", as(key).get(base + "/keys"));
         check("GET /operator/keys/root", as(bob).get("/operator/keys/root"));
 
@@ -112,7 +147,9 @@ class ResponseFieldsTest {
 
         // error answers: the Problem schema's required fields
         check("GET /organization/{id}", as(key).get("/organization/" + UUID.randomUUID()));
-        check("PUT /organization/{id}/secrets", as(key).body(Map.of("name", "1bad")).put(base + "/secrets"));
+        check(
+                "PUT /organization/{id}/secrets",
+                as(key).body(Map.of("name", "1bad")).put(base + "/secrets"));
         check("GET /organization/{id}/tags", given().get(base + "/tags"));
 
         assertTrue(gaps.isEmpty(), "the spec marks required what the server did not send: " + gaps);
@@ -125,11 +162,14 @@ class ResponseFieldsTest {
     /** The answer's status is documented for the operation, and its body has what the schema requires. */
     private void check(String route, Response response) {
         String method = route.substring(0, route.indexOf(' ')).toLowerCase();
-        JsonNode operation = doc.path("paths").path(route.substring(route.indexOf(' ') + 1)).path(method);
+        JsonNode operation =
+                doc.path("paths").path(route.substring(route.indexOf(' ') + 1)).path(method);
         assertTrue(operation.isObject(), route + " is not in the spec");
         String status = String.valueOf(response.statusCode());
         JsonNode answer = operation.path("responses").path(status);
-        assertTrue(answer.isObject(), route + " answered " + status + ", which the spec does not list: " + response.asString());
+        assertTrue(
+                answer.isObject(),
+                route + " answered " + status + ", which the spec does not list: " + response.asString());
         if (answer.has("$ref")) {
             answer = resolve(answer);
         }
@@ -161,8 +201,10 @@ class ResponseFieldsTest {
                 gaps.add(where + ": " + field.asText());
             }
         }
-        schema.path("properties").properties().forEach(property ->
-                conforms(value.get(property.getKey()), property.getValue(), where + "." + property.getKey()));
+        schema.path("properties")
+                .properties()
+                .forEach(property ->
+                        conforms(value.get(property.getKey()), property.getValue(), where + "." + property.getKey()));
         if (value.isArray() && schema.has("items")) {
             value.forEach(item -> conforms(item, schema.get("items"), where + "[]"));
         }
@@ -180,8 +222,12 @@ class ResponseFieldsTest {
     /** The named schemas with fields that some answer of some operation can contain. */
     private Set<String> responseSchemas() {
         Set<String> names = new TreeSet<>();
-        doc.path("paths").forEach(item -> item.forEach(operation -> operation.path("responses").forEach(answer ->
-                (answer.has("$ref") ? resolve(answer) : answer).path("content").forEach(media -> collect(media.path("schema"), names)))));
+        doc.path("paths")
+                .forEach(item -> item.forEach(operation -> operation
+                        .path("responses")
+                        .forEach(answer -> (answer.has("$ref") ? resolve(answer) : answer)
+                                .path("content")
+                                .forEach(media -> collect(media.path("schema"), names)))));
         return names;
     }
 

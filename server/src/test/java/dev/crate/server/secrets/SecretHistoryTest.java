@@ -18,8 +18,8 @@ import dev.crate.server.crypto.aead.DecryptionException;
 import dev.crate.server.crypto.envelope.Contexts;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
 import dev.crate.server.domain.OrgKey;
-import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.Api;
+import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -96,8 +96,15 @@ class SecretHistoryTest {
         assertEquals(1, payload.secrets().get(0).version());
         RetrievedPayload missing = retrieve(org, Map.of("PINNED", 9));
         assertEquals(List.of("PINNED"), missing.missing());
-        as(org.adminKey()).body(Map.of("versions", Map.of("PINNED", 0), "client_public_jwk", TemporaryKey.generate().publicJwk()))
-                .post("/organization/" + org.id() + "/secrets/retrieve").then().statusCode(400);
+        as(org.adminKey())
+                .body(Map.of(
+                        "versions",
+                        Map.of("PINNED", 0),
+                        "client_public_jwk",
+                        TemporaryKey.generate().publicJwk()))
+                .post("/organization/" + org.id() + "/secrets/retrieve")
+                .then()
+                .statusCode(400);
     }
 
     @Test
@@ -111,10 +118,18 @@ class SecretHistoryTest {
         assertEquals("first-value", Api.value(Api.retrieve(org, "dev", List.of("ROLL"), null), "ROLL"));
         Map<Integer, byte[]> keys = wrappedKeys(org, "ROLL");
         assertFalse(java.util.Arrays.equals(keys.get(1), keys.get(3)), "a rollback gets a data key of its own");
-        as(org.adminKey()).body(Map.of("version", 7)).post(path(org, "ROLL", "/rollback?env=dev"))
-                .then().statusCode(404).body("code", equalTo("version_not_found"));
-        as(org.adminKey()).body(Map.of()).post(path(org, "ROLL", "/rollback?env=dev"))
-                .then().statusCode(400).body("code", equalTo("invalid_version"));
+        as(org.adminKey())
+                .body(Map.of("version", 7))
+                .post(path(org, "ROLL", "/rollback?env=dev"))
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("version_not_found"));
+        as(org.adminKey())
+                .body(Map.of())
+                .post(path(org, "ROLL", "/rollback?env=dev"))
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_version"));
     }
 
     @Test
@@ -122,8 +137,11 @@ class SecretHistoryTest {
         Org org = Api.newOrg();
         Api.storeOk(org, "dev", "BACK", "back-value", null);
         as(org.adminKey()).delete(path(org, "BACK", "?env=dev")).then().statusCode(204);
-        assertEquals(true, as(org.adminKey()).get(path(org, "BACK", "/versions?env=dev")).path("deleted"));
-        assertEquals(List.of("BACK"), Api.retrieve(org, "dev", List.of("BACK"), null).missing());
+        assertEquals(
+                true,
+                as(org.adminKey()).get(path(org, "BACK", "/versions?env=dev")).path("deleted"));
+        assertEquals(
+                List.of("BACK"), Api.retrieve(org, "dev", List.of("BACK"), null).missing());
         Response restored = as(org.adminKey()).post(path(org, "BACK", "/restore?env=dev"));
         restored.then().statusCode(200);
         assertEquals(1, (int) restored.path("version"));
@@ -140,7 +158,10 @@ class SecretHistoryTest {
         List<Object[]> before = versionRows(org, "SHRED");
         assertEquals("shred-one", decrypt(orgId, orgKey, before.get(0)), "the test decrypts with the real keys");
 
-        as(org.adminKey()).delete(path(org, "SHRED", "?env=dev&purge=true")).then().statusCode(204);
+        as(org.adminKey())
+                .delete(path(org, "SHRED", "?env=dev&purge=true"))
+                .then()
+                .statusCode(204);
 
         List<Object[]> after = versionRows(org, "SHRED");
         assertEquals(2, after.size());
@@ -149,18 +170,27 @@ class SecretHistoryTest {
             assertThrows(RuntimeException.class, () -> decrypt(orgId, orgKey, row));
             byte[] ciphertext = (byte[]) row[4];
             // nor does the org key open the value itself: only the destroyed data key did
-            assertThrows(DecryptionException.class, () -> dev.crate.server.crypto.envelope.Envelope.open(orgKey.material(), ciphertext,
-                    Contexts.value(orgId, "dev", "SHRED", (int) row[1])));
+            assertThrows(
+                    DecryptionException.class,
+                    () -> dev.crate.server.crypto.envelope.Envelope.open(
+                            orgKey.material(), ciphertext, Contexts.value(orgId, "dev", "SHRED", (int) row[1])));
         }
         Response versions = as(org.adminKey()).get(path(org, "SHRED", "/versions?env=dev"));
         assertEquals(List.of(true, true), versions.path("versions.destroyed"));
         assertEquals(true, versions.path("purged"));
-        as(org.adminKey()).post(path(org, "SHRED", "/restore?env=dev")).then().statusCode(409)
+        as(org.adminKey())
+                .post(path(org, "SHRED", "/restore?env=dev"))
+                .then()
+                .statusCode(409)
                 .body("code", equalTo("version_destroyed"));
         Api.storeOk(org, "dev", "SHRED", "shred-three", null);
         assertEquals("shred-three", Api.value(Api.retrieve(org, "dev", List.of("SHRED"), null), "SHRED"));
         assertEquals(List.of("SHRED"), retrieve(org, Map.of("SHRED", 1)).missing());
-        as(org.adminKey()).body(Map.of("version", 2)).post(path(org, "SHRED", "/rollback?env=dev")).then().statusCode(409);
+        as(org.adminKey())
+                .body(Map.of("version", 2))
+                .post(path(org, "SHRED", "/rollback?env=dev"))
+                .then()
+                .statusCode(409);
     }
 
     @Test
@@ -191,8 +221,19 @@ class SecretHistoryTest {
                 String value = sealed.get(i);
                 calls.add(() -> {
                     start.await();
-                    return as(org.adminKey()).body(Map.of("name", "RACE", "environment", "dev", "sealed", true,
-                            "encrypted_value", value, "expected_version", 1)).put("/organization/" + org.id() + "/secrets");
+                    return as(org.adminKey())
+                            .body(Map.of(
+                                    "name",
+                                    "RACE",
+                                    "environment",
+                                    "dev",
+                                    "sealed",
+                                    true,
+                                    "encrypted_value",
+                                    value,
+                                    "expected_version",
+                                    1))
+                            .put("/organization/" + org.id() + "/secrets");
                 });
             }
             List<Future<Response>> futures = new ArrayList<>();
@@ -229,24 +270,43 @@ class SecretHistoryTest {
         }
         // the test profile keeps 3 versions per secret
         io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> io.quarkus.arc.Arc.container()
-                .instance(dev.crate.server.secrets.VersionRetentionJob.class).get().run());
-        assertEquals(List.of(4, 3, 2), as(org.adminKey()).get(path(org, "PRUNE", "/versions?env=dev")).path("versions.version"));
-        assertEquals(List.of("secret.versions_pruned"), as(org.adminKey())
-                .get("/organization/" + org.id() + "/audit?action=secret.versions_pruned").path("events.action"));
-        assertEquals(true, as(org.adminKey()).get("/organization/" + org.id() + "/audit/verify").path("intact"));
+                .instance(dev.crate.server.secrets.VersionRetentionJob.class)
+                .get()
+                .run());
+        assertEquals(
+                List.of(4, 3, 2),
+                as(org.adminKey()).get(path(org, "PRUNE", "/versions?env=dev")).path("versions.version"));
+        assertEquals(
+                List.of("secret.versions_pruned"),
+                as(org.adminKey())
+                        .get("/organization/" + org.id() + "/audit?action=secret.versions_pruned")
+                        .path("events.action"));
+        assertEquals(
+                true,
+                as(org.adminKey())
+                        .get("/organization/" + org.id() + "/audit/verify")
+                        .path("intact"));
     }
 
     private static Response storeExpecting(Org org, String name, int expected) {
         Api.PublicKey key = Api.publicKey(org);
-        Map<String, Object> body = new HashMap<>(Map.of("name", name, "environment", "dev", "sealed", true,
-                "encrypted_value", Sealing.sealJwe(key.key(), key.kid(), "cas".getBytes(StandardCharsets.UTF_8))));
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "name",
+                name,
+                "environment",
+                "dev",
+                "sealed",
+                true,
+                "encrypted_value",
+                Sealing.sealJwe(key.key(), key.kid(), "cas".getBytes(StandardCharsets.UTF_8))));
         body.put("expected_version", expected);
         return as(org.adminKey()).body(body).put("/organization/" + org.id() + "/secrets");
     }
 
     private OrgKey orgKey(UUID orgId) throws Exception {
-        try (Connection c = PostgresResource.connect(); var s = c.prepareStatement(
-                "select version, wrapped_key from org_keys where org_id = ? and state = 'active'")) {
+        try (Connection c = PostgresResource.connect();
+                var s = c.prepareStatement(
+                        "select version, wrapped_key from org_keys where org_id = ? and state = 'active'")) {
             s.setObject(1, orgId);
             try (ResultSet rs = s.executeQuery()) {
                 assertTrue(rs.next());
@@ -258,15 +318,18 @@ class SecretHistoryTest {
 
     /** secret id, version, environment... as {secretId, version, name, wrappedDataKey, ciphertext}, oldest first. */
     private static List<Object[]> versionRows(Org org, String name) throws Exception {
-        try (Connection c = PostgresResource.connect(); var s = c.prepareStatement(
-                "select v.secret_id, v.version, s.name, v.wrapped_data_key, v.ciphertext from secret_versions v "
-                        + "join secrets s on s.id = v.secret_id where s.org_id = ? and s.name = ? order by v.version")) {
+        try (Connection c = PostgresResource.connect();
+                var s = c.prepareStatement(
+                        "select v.secret_id, v.version, s.name, v.wrapped_data_key, v.ciphertext from secret_versions v "
+                                + "join secrets s on s.id = v.secret_id where s.org_id = ? and s.name = ? order by v.version")) {
             s.setObject(1, UUID.fromString(org.id()));
             s.setString(2, name);
             List<Object[]> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Object[] {rs.getObject(1), rs.getInt(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5)});
+                    rows.add(
+                            new Object[] {rs.getObject(1), rs.getInt(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5)
+                            });
                 }
             }
             return rows;
@@ -280,8 +343,9 @@ class SecretHistoryTest {
     }
 
     private static String decrypt(UUID orgId, OrgKey orgKey, Object[] row) {
-        byte[] value = SecretCipher.decrypt(orgId, v -> orgKey, (UUID) row[0], "dev", (String) row[2], (int) row[1],
-                (byte[]) row[3], (byte[]) row[4]);
+        byte[] value = SecretCipher.decrypt(
+                orgId, v -> orgKey, (UUID) row[0], "dev", (String) row[2], (int) row[1], (byte[]) row[3], (byte[])
+                        row[4]);
         return new String(value, StandardCharsets.UTF_8);
     }
 }

@@ -21,15 +21,14 @@ import java.util.UUID;
 
 /** What a well-behaved client does, for tests: seal with the org key, retrieve with a temporary key. */
 public final class Api {
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private Api() {
-    }
+    private Api() {}
 
     /** An org of its own for a test class, with its admin key. */
-    public record Org(String id, String adminKey) {
-    }
+    public record Org(String id, String adminKey) {}
 
     public static RequestSpecification as(String token) {
         return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
@@ -44,8 +43,13 @@ public final class Api {
     }
 
     public static String apiKey(Org org, String role) {
-        return as(org.adminKey()).body(Map.of("name", role + " key", "role", role))
-                .post("/organization/" + org.id() + "/api-keys").then().statusCode(201).extract().path("key");
+        return as(org.adminKey())
+                .body(Map.of("name", role + " key", "role", role))
+                .post("/organization/" + org.id() + "/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
     }
 
     public record PublicKey(String pem, String kid) {
@@ -96,7 +100,10 @@ public final class Api {
     }
 
     public static String value(RetrievedPayload payload, String name) {
-        return payload.secrets().stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(name + " not retrieved")).value();
+        return payload.secrets().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not retrieved"))
+                .value();
     }
 }

@@ -37,13 +37,14 @@ import org.junit.jupiter.api.function.Executable;
 public final class Grpc {
     private static ManagedChannel channel;
 
-    private Grpc() {
-    }
+    private Grpc() {}
 
     /** One plaintext HTTP/2 channel to the port REST Assured talks to. */
     public static synchronized ManagedChannel channel() {
         if (channel == null) {
-            channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+            channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port)
+                    .usePlaintext()
+                    .build();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -79,8 +80,7 @@ public final class Grpc {
     }
 
     /** A failed call as a client sees it: the status code and the Crate code of its ErrorInfo. */
-    public record Failure(Status.Code status, String code, String description, StatusRuntimeException exception) {
-    }
+    public record Failure(Status.Code status, String code, String description, StatusRuntimeException exception) {}
 
     public static Failure failure(Executable call) {
         try {
@@ -115,14 +115,20 @@ public final class Grpc {
     }
 
     public static PublicKey publicKey(String token, String orgId) {
-        return secrets(token).getPublicKey(GetPublicKeyRequest.newBuilder().setOrganizationId(orgId).build());
+        return secrets(token)
+                .getPublicKey(GetPublicKeyRequest.newBuilder()
+                        .setOrganizationId(orgId)
+                        .build());
     }
 
-    public static StoreSecretRequest.Builder storeRequest(String token, String orgId, String env, String name, String value,
-            List<String> tags) {
+    public static StoreSecretRequest.Builder storeRequest(
+            String token, String orgId, String env, String name, String value, List<String> tags) {
         PublicKey key = publicKey(token, orgId);
-        StoreSecretRequest.Builder request = StoreSecretRequest.newBuilder().setOrganizationId(orgId).setName(name)
-                .setEnvironment(env).setSealed(true)
+        StoreSecretRequest.Builder request = StoreSecretRequest.newBuilder()
+                .setOrganizationId(orgId)
+                .setName(name)
+                .setEnvironment(env)
+                .setSealed(true)
                 .setEncryptedValue(Sealing.sealJwe(key.getPublicKeyPem(), key.getKid(), value));
         if (tags != null) {
             request.setTags(TagNames.newBuilder().addAllNames(tags));
@@ -130,8 +136,10 @@ public final class Grpc {
         return request;
     }
 
-    public static SecretMetadata store(String token, String orgId, String env, String name, String value, List<String> tags) {
-        return secrets(token).storeSecret(storeRequest(token, orgId, env, name, value, tags).build());
+    public static SecretMetadata store(
+            String token, String orgId, String env, String name, String value, List<String> tags) {
+        return secrets(token)
+                .storeSecret(storeRequest(token, orgId, env, name, value, tags).build());
     }
 
     public static Struct struct(Object jwk) {
@@ -145,16 +153,24 @@ public final class Grpc {
     }
 
     /** Retrieves with a temporary EC key (as a JWK Struct) and opens the answer; null names: not given. */
-    public static RetrievedPayload retrieve(String token, String orgId, String env, List<String> names, List<String> tags) {
+    public static RetrievedPayload retrieve(
+            String token, String orgId, String env, List<String> names, List<String> tags) {
         return retrieve(token, orgId, env, names, tags, null);
     }
 
     /** As {@link #retrieve(String, String, String, List, List)}, with pinned versions by name. */
-    public static RetrievedPayload retrieve(String token, String orgId, String env, List<String> names, List<String> tags,
+    public static RetrievedPayload retrieve(
+            String token,
+            String orgId,
+            String env,
+            List<String> names,
+            List<String> tags,
             Map<String, Integer> versions) {
         TemporaryKey key = TemporaryKey.generate();
-        RetrieveSecretsRequest.Builder request = RetrieveSecretsRequest.newBuilder().setOrganizationId(orgId)
-                .setEnvironment(env).setClientPublicJwk(struct(key.publicJwk()));
+        RetrieveSecretsRequest.Builder request = RetrieveSecretsRequest.newBuilder()
+                .setOrganizationId(orgId)
+                .setEnvironment(env)
+                .setClientPublicJwk(struct(key.publicJwk()));
         if (names != null) {
             request.setNames(SecretNames.newBuilder().addAllNames(names));
         }

@@ -34,7 +34,8 @@ import java.util.zip.ZipInputStream;
 public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
     public static final String VERSION = "26.7.3";
     private static final Path TARGET = Path.of("target").toAbsolutePath();
-    private static final Path ZIP = TARGET.resolve("keycloak-dist").resolve("keycloak-quarkus-dist-" + VERSION + ".zip");
+    private static final Path ZIP =
+            TARGET.resolve("keycloak-dist").resolve("keycloak-quarkus-dist-" + VERSION + ".zip");
     private static final Path HOME = TARGET.resolve("keycloak-" + VERSION);
 
     private static volatile String issuer;
@@ -50,16 +51,23 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
             int port = freePort();
             int management = freePort();
             Path log = TARGET.resolve("keycloak.log");
-            ProcessBuilder builder = new ProcessBuilder(HOME.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + port, "--http-management-port=" + management, "--import-realm", "--cache=local")
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(
+                            HOME.resolve("bin/kc.sh").toString(),
+                            "start-dev",
+                            "--http-port=" + port,
+                            "--http-management-port=" + management,
+                            "--import-realm",
+                            "--cache=local")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin-" + port);
             builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx384m");
             process = builder.start();
             issuer = "http://localhost:" + port + "/realms/crate";
             awaitRealm(log);
-            return Map.of("quarkus.oidc.tenant-enabled", "true", "crate.oidc.issuer", issuer, "crate.oidc.audience", "crate");
+            return Map.of(
+                    "quarkus.oidc.tenant-enabled", "true", "crate.oidc.issuer", issuer, "crate.oidc.audience", "crate");
         } catch (IOException | InterruptedException e) {
             stop();
             throw new IllegalStateException("Keycloak did not start: " + e.getMessage(), e);
@@ -71,7 +79,8 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
         if (process == null) {
             return;
         }
-        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        List<ProcessHandle> all =
+                new java.util.ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
         all.forEach(ProcessHandle::destroy);
         for (ProcessHandle handle : all) {
@@ -102,11 +111,16 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
         try {
             String form = "grant_type=password&client_id=crate-cli&scope=openid%20email%20profile&username=" + user
                     + "&password=" + password;
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(tokenEndpoint()))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(tokenEndpoint()))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("password grant failed: " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(
+                        "password grant failed: " + response.statusCode() + " " + response.body());
             }
             return Api.JSON.readTree(response.body()).get("access_token").asText();
         } catch (IOException | InterruptedException e) {
@@ -136,7 +150,8 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
             }
         }
         try (var scripts = Files.list(HOME.resolve("bin"))) {
-            scripts.filter(p -> p.toString().endsWith(".sh")).forEach(p -> p.toFile().setExecutable(true));
+            scripts.filter(p -> p.toString().endsWith(".sh"))
+                    .forEach(p -> p.toFile().setExecutable(true));
         }
     }
 
@@ -155,14 +170,32 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
         Path dir = Files.createTempDirectory("kc-key");
         Path keyFile = dir.resolve("key.pem");
         String pkcs8 = Base64.getEncoder().encodeToString(realmKey.getPrivate().getEncoded());
-        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n" + pkcs8.replaceAll("(.{64})", "$1\n") + "\n-----END PRIVATE KEY-----\n");
-        Process openssl = new ProcessBuilder("openssl", "req", "-new", "-x509", "-key", keyFile.toString(), "-subj", "/CN=crate-test",
-                "-days", "2", "-out", dir.resolve("cert.pem").toString()).redirectErrorStream(true).start();
+        Files.writeString(
+                keyFile,
+                "-----BEGIN PRIVATE KEY-----\n" + pkcs8.replaceAll("(.{64})", "$1\n")
+                        + "\n-----END PRIVATE KEY-----\n");
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-new",
+                        "-x509",
+                        "-key",
+                        keyFile.toString(),
+                        "-subj",
+                        "/CN=crate-test",
+                        "-days",
+                        "2",
+                        "-out",
+                        dir.resolve("cert.pem").toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (openssl.waitFor() != 0) {
             throw new IOException("openssl req failed: " + out);
         }
-        String cert = Files.readString(dir.resolve("cert.pem")).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        String cert = Files.readString(dir.resolve("cert.pem"))
+                .replaceAll("-----[A-Z ]+-----", "")
+                .replaceAll("\\s", "");
         String realm;
         try (InputStream in = KeycloakResource.class.getResourceAsStream("/keycloak/crate-realm.json")) {
             realm = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -176,12 +209,15 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void awaitRealm(Path log) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create(issuer + "/.well-known/openid-configuration")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -212,11 +248,18 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
 
     /** The kid under which the realm publishes {@link #realmKey()} in its JWKS, for tokens forged with the realm's own key. */
     public static String realmKid() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(issuer() + "/protocol/openid-connect/certs")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/certs"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         BigInteger modulus = ((RSAPublicKey) realmKey().getPublic()).getModulus();
         for (JsonNode key : Api.JSON.readTree(response.body()).get("keys")) {
-            if (key.has("n") && new BigInteger(1, Base64.getUrlDecoder().decode(key.get("n").asText())).equals(modulus)) {
+            if (key.has("n")
+                    && new BigInteger(
+                                    1,
+                                    Base64.getUrlDecoder().decode(key.get("n").asText()))
+                            .equals(modulus)) {
                 return key.get("kid").asText();
             }
         }

@@ -28,7 +28,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        databaseName = "crate_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        databaseName =
+                "crate_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Map<String, String> config = new HashMap<>();
         try {
             Path dataDir = Files.createTempDirectory("crate-test-data");
@@ -38,7 +39,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 exec(machineAdminUrl, "create database " + databaseName);
                 jdbcUrl = "jdbc:postgresql://127.0.0.1:5432/" + databaseName;
             } else {
-                embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
+                embedded =
+                        EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
                 user = embedded.user();
                 password = embedded.password();
                 String admin = embedded.jdbcUrl();
@@ -108,7 +110,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void exec(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, user, password); var s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                var s = c.createStatement()) {
             s.execute(sql);
         }
     }

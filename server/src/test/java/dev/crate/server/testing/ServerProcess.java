@@ -23,9 +23,11 @@ import java.util.concurrent.TimeUnit;
 
 /** The packaged server (target/quarkus-app) as a real process, with a small HTTP client for the tests that start it. */
 public final class ServerProcess implements AutoCloseable {
-    public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    public static final Path JAR =
+            Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
     private final Path log;
@@ -48,8 +50,13 @@ public final class ServerProcess implements AutoCloseable {
         Path dataDir = Files.createTempDirectory("crate-it-data");
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path log = Files.createTempFile("crate-it-server", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("QUARKUS_"));
         environment.put("CRATE_DATA_DIR", dataDir.toString());
@@ -103,8 +110,10 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60));
+        return HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60));
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -112,7 +121,9 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
-        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+        return send(request(path)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build());
     }
 
     public JsonNode getJson(String path) throws Exception {
@@ -130,25 +141,32 @@ public final class ServerProcess implements AutoCloseable {
     /** Seals with the org's current public key (as this server publishes it) and stores; the HTTP status. */
     public HttpResponse<String> store(String orgId, String name, String value) throws Exception {
         JsonNode key = getJson("/organization/" + orgId + "/secrets/public-key");
-        String sealed = Sealing.sealJwe(Pem.decode(key.get("public_key_pem").asText(), "RSA"), key.get("kid").asText(),
+        String sealed = Sealing.sealJwe(
+                Pem.decode(key.get("public_key_pem").asText(), "RSA"),
+                key.get("kid").asText(),
                 value.getBytes(StandardCharsets.UTF_8));
         return storeSealed(orgId, name, sealed);
     }
 
     public HttpResponse<String> storeSealed(String orgId, String name, String sealed) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("name", name, "environment", "dev", "encrypted_value", sealed, "sealed", true));
-        return send(request("/organization/" + orgId + "/secrets").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        String body = JSON.writeValueAsString(
+                Map.of("name", name, "environment", "dev", "encrypted_value", sealed, "sealed", true));
+        return send(request("/organization/" + orgId + "/secrets")
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     /** Every value of environment dev, by name. */
     public Map<String, String> retrieveAll(String orgId) throws Exception {
         TemporaryKey key = TemporaryKey.generate();
-        HttpResponse<String> response = post("/organization/" + orgId + "/secrets/retrieve",
+        HttpResponse<String> response = post(
+                "/organization/" + orgId + "/secrets/retrieve",
                 Map.of("environment", "dev", "client_public_jwk", key.publicJwk()));
         if (response.statusCode() != 200) {
             throw new AssertionError("retrieve -> " + response.statusCode() + " " + response.body());
         }
-        JsonNode payload = JSON.readTree(key.open(JSON.readTree(response.body()).get("sealed_payload").asText()));
+        JsonNode payload = JSON.readTree(
+                key.open(JSON.readTree(response.body()).get("sealed_payload").asText()));
         Map<String, String> values = new HashMap<>();
         for (JsonNode secret : payload.get("secrets")) {
             values.put(secret.get("name").asText(), secret.get("value").asText());
@@ -158,7 +176,10 @@ public final class ServerProcess implements AutoCloseable {
 
     public List<String> states(String orgId) throws Exception {
         List<String> states = new java.util.ArrayList<>();
-        getJson("/organization/" + orgId + "/keys").get("org_keys").forEach(k -> states.add(k.get("version").asInt() + ":" + k.get("state").asText()));
+        getJson("/organization/" + orgId + "/keys")
+                .get("org_keys")
+                .forEach(k -> states.add(
+                        k.get("version").asInt() + ":" + k.get("state").asText()));
         return states;
     }
 

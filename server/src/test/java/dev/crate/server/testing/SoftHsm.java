@@ -14,13 +14,15 @@ public final class SoftHsm {
     public static final String MODULE = findModule();
     public static final String USER_PIN = "5678";
 
-    private SoftHsm() {
-    }
+    private SoftHsm() {}
 
     /** Where the Debian package puts the module. */
     private static String findModule() {
-        for (String candidate : List.of("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-                "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so")) {
+        for (String candidate : List.of(
+                "/usr/lib/softhsm/libsofthsm2.so",
+                "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+                "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+                "/usr/local/lib/softhsm/libsofthsm2.so")) {
             if (Files.isRegularFile(Path.of(candidate))) {
                 return candidate;
             }
@@ -40,7 +42,8 @@ public final class SoftHsm {
         if (utility && Files.isRegularFile(Path.of(MODULE))) {
             return;
         }
-        String missing = "SoftHSM2 is not installed (softhsm2-util and " + MODULE + "; Debian: apt-get install softhsm2)";
+        String missing =
+                "SoftHSM2 is not installed (softhsm2-util and " + MODULE + "; Debian: apt-get install softhsm2)";
         if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException(missing + ": .ci/run installs it");
         }
@@ -48,8 +51,7 @@ public final class SoftHsm {
     }
 
     /** A token: the configuration file that points at its directory, and its slot id. */
-    public record Token(Path conf, long slot) {
-    }
+    public record Token(Path conf, long slot) {}
 
     /**
      * Writes {@code conf} (tokens in a new directory beside it) and initialises a token labelled
@@ -59,10 +61,21 @@ public final class SoftHsm {
         requireInstalled();
         Files.createDirectories(conf.getParent());
         Path tokens = Files.createTempDirectory(conf.getParent(), "tokens");
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n",
+        Files.writeString(
+                conf,
+                "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n",
                 StandardCharsets.US_ASCII);
-        ProcessBuilder builder = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", label,
-                "--so-pin", "1234", "--pin", USER_PIN).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        "softhsm2-util",
+                        "--init-token",
+                        "--free",
+                        "--label",
+                        label,
+                        "--so-pin",
+                        "1234",
+                        "--pin",
+                        USER_PIN)
+                .redirectErrorStream(true);
         builder.environment().put("SOFTHSM2_CONF", conf.toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -21,7 +21,10 @@ public class ApiKeysCreateCommand extends CrateCommand {
     @Argument(description = "a name for people, such as \"CI pipeline\"", required = true)
     String name;
 
-    @Option(name = "role", description = "admin, member or viewer (default admin)", allowedValues = {"admin", "member", "viewer"})
+    @Option(
+            name = "role",
+            description = "admin, member or viewer (default admin)",
+            allowedValues = {"admin", "member", "viewer"})
     String role;
 
     @Option(name = "expires-at", description = "RFC 3339 time when the key stops working")
@@ -43,7 +46,12 @@ public class ApiKeysCreateCommand extends CrateCommand {
     protected int run(Context context) {
         CreatedApiKey created = context.apiKeys().create(request());
         Table table = new Table("ID", "NAME", "ROLE", "PREFIX", "EXPIRES");
-        table.row(created.id(), created.name(), created.role(), created.prefix(), Objects.toString(created.expiresAt(), ""));
+        table.row(
+                created.id(),
+                created.name(),
+                created.role(),
+                created.prefix(),
+                Objects.toString(created.expiresAt(), ""));
         context.printer().print(created, table);
         if (context.format() == Format.TABLE) {
             context.out().println();
@@ -62,8 +70,13 @@ public class ApiKeysCreateCommand extends CrateCommand {
                 throw CliException.usage("--expires-at wants an RFC 3339 time, such as 2030-01-01T00:00:00Z");
             }
         }
-        return new CreateApiKeyRequest(name, role, expires, grants == null ? null : Grants.parse(grants),
-                environments == null ? null : Lists.split(environments), tags == null ? null : Lists.split(tags),
+        return new CreateApiKeyRequest(
+                name,
+                role,
+                expires,
+                grants == null ? null : Grants.parse(grants),
+                environments == null ? null : Lists.split(environments),
+                tags == null ? null : Lists.split(tags),
                 readOnly ? Boolean.TRUE : null);
     }
 }

@@ -13,8 +13,15 @@ public class ApiKeysListCommand extends CrateCommand {
     protected int run(Context context) {
         ApiKeyList keys = new ApiKeyList(context.apiKeys().list());
         Table table = new Table("ID", "NAME", "ROLE", "PREFIX", "CREATED", "EXPIRES", "LAST USED");
-        keys.apiKeys().forEach(k -> table.row(k.id(), k.name(), k.role(), k.prefix(), k.createdAt(),
-                Objects.toString(k.expiresAt(), ""), Objects.toString(k.lastUsedAt(), "")));
+        keys.apiKeys()
+                .forEach(k -> table.row(
+                        k.id(),
+                        k.name(),
+                        k.role(),
+                        k.prefix(),
+                        k.createdAt(),
+                        Objects.toString(k.expiresAt(), ""),
+                        Objects.toString(k.lastUsedAt(), "")));
         context.printer().print(keys, table);
         return 0;
     }

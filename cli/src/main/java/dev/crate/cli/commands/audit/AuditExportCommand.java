@@ -9,7 +9,11 @@ import org.aesh.command.option.Option;
 
 @CommandDefinition(name = "export", description = "every audit record, oldest first, as JSON lines or CSV on stdout")
 public class AuditExportCommand extends CrateCommand {
-    @Option(name = "format", description = "jsonl (default) or csv", defaultValue = "jsonl", allowedValues = {"jsonl", "csv"})
+    @Option(
+            name = "format",
+            description = "jsonl (default) or csv",
+            defaultValue = "jsonl",
+            allowedValues = {"jsonl", "csv"})
     String format;
 
     @Option(name = "from", description = "from this time on (ISO-8601 time or date)")
@@ -28,7 +32,8 @@ public class AuditExportCommand extends CrateCommand {
     protected int run(Context context) {
         if (output != null) {
             if (!output.equals("json") || "csv".equals(format)) {
-                throw CliException.usage("the audit export is JSON lines (-o json) or CSV (--format csv); not " + output + " or both");
+                throw CliException.usage(
+                        "the audit export is JSON lines (-o json) or CSV (--format csv); not " + output + " or both");
             }
             format = "jsonl";
         }

@@ -33,12 +33,20 @@ public class AuditListCommand extends CrateCommand {
         if (limit < 1) {
             throw CliException.usage("--limit is at least 1");
         }
-        AuditEventList events = new AuditEventList(context.audit().list(new AuditClient.Filter(from, to, actor, action, env), limit), null);
+        AuditEventList events = new AuditEventList(
+                context.audit().list(new AuditClient.Filter(from, to, actor, action, env), limit), null);
         Table table = new Table("SEQ", "TIME", "ACTOR", "ACTION", "ENV", "NAME", "VERSION", "OUTCOME", "IP");
         for (AuditEvent e : events.events()) {
-            table.row(e.seq(), e.occurredAt(), e.actorName() != null ? e.actorName() : Objects.toString(e.actorId(), ""), e.action(),
-                    Objects.toString(e.environment(), ""), Objects.toString(e.name(), ""), Objects.toString(e.version(), ""),
-                    e.outcome() + (e.reason() != null ? " (" + e.reason() + ")" : ""), Objects.toString(e.clientIp(), ""));
+            table.row(
+                    e.seq(),
+                    e.occurredAt(),
+                    e.actorName() != null ? e.actorName() : Objects.toString(e.actorId(), ""),
+                    e.action(),
+                    Objects.toString(e.environment(), ""),
+                    Objects.toString(e.name(), ""),
+                    Objects.toString(e.version(), ""),
+                    e.outcome() + (e.reason() != null ? " (" + e.reason() + ")" : ""),
+                    Objects.toString(e.clientIp(), ""));
         }
         context.printer().print(events, table);
         return 0;

@@ -5,17 +5,20 @@ import java.io.IOException;
 
 /** Opens a URL in the user's browser when there is one to open; silent otherwise. */
 final class Browser {
-    private Browser() {
-    }
+    private Browser() {}
 
     static void open(String url) {
-        String opener = System.getProperty("os.name", "").toLowerCase().contains("mac") ? "open"
+        String opener = System.getProperty("os.name", "").toLowerCase().contains("mac")
+                ? "open"
                 : System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null ? "xdg-open" : null;
         if (opener == null || !onPath(opener)) {
             return;
         }
         try {
-            new ProcessBuilder(opener, url).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            new ProcessBuilder(opener, url)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             // the URL is printed anyway
         }

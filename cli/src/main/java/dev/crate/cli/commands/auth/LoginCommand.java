@@ -17,9 +17,14 @@ import java.util.List;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Option;
 
-@CommandDefinition(name = "login", description = "log in with your browser (device flow), or store an API key with --token")
+@CommandDefinition(
+        name = "login",
+        description = "log in with your browser (device flow), or store an API key with --token")
 public class LoginCommand extends CrateCommand {
-    @Option(name = "token", hasValue = false, description = "store an API key, read from CRATE_TOKEN, a prompt or stdin (never argv)")
+    @Option(
+            name = "token",
+            hasValue = false,
+            description = "store an API key, read from CRATE_TOKEN, a prompt or stdin (never argv)")
     boolean token;
 
     @Option(name = "no-browser", hasValue = false, description = "do not try to open a browser")
@@ -28,7 +33,8 @@ public class LoginCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
         String server = context.server();
-        StoredToken credential = token ? new StoredToken(StoredToken.API_KEY, readKey(context), null, null, null, null)
+        StoredToken credential = token
+                ? new StoredToken(StoredToken.API_KEY, readKey(context), null, null, null, null)
                 : deviceLogin(context, server);
         CrateClient probe = new CrateClient(server, credential::accessToken);
         List<Organization> orgs = new OrganizationsClient(probe).list();
@@ -37,8 +43,12 @@ public class LoginCommand extends CrateCommand {
         if (orgs.size() == 1 && context.session().org().isEmpty()) {
             context.session().setOrg(orgs.get(0).id().toString(), orgs.get(0).name());
         }
-        context.err().println("logged in to " + server + who(probe) + (orgs.size() == 1 ? " (organization " + orgs.get(0).name() + ")"
-                : "; " + orgs.size() + " organizations: pick one with 'crate session org set <id|name>'"));
+        context.err()
+                .println("logged in to " + server + who(probe)
+                        + (orgs.size() == 1
+                                ? " (organization " + orgs.get(0).name() + ")"
+                                : "; " + orgs.size()
+                                        + " organizations: pick one with 'crate session org set <id|name>'"));
         return 0;
     }
 
@@ -86,21 +96,26 @@ public class LoginCommand extends CrateCommand {
         String complete = authorization.verificationUriComplete();
         if (complete != null && !complete.isBlank()) {
             context.err().println("Open this URL to approve the login: " + complete);
-            context.err().println("(or open " + authorization.verificationUri() + " and enter the code " + authorization.userCode() + ")");
+            context.err()
+                    .println("(or open " + authorization.verificationUri() + " and enter the code "
+                            + authorization.userCode() + ")");
         } else {
-            context.err().println("Open " + authorization.verificationUri() + " and enter the code " + authorization.userCode());
+            context.err()
+                    .println("Open " + authorization.verificationUri() + " and enter the code "
+                            + authorization.userCode());
         }
         if (!noBrowser) {
             Browser.open(complete != null && !complete.isBlank() ? complete : authorization.verificationUri());
         }
         context.err().println("waiting for approval…");
-        return flow.await(authorization, progress -> { });
+        return flow.await(authorization, progress -> {});
     }
 
     private static AuthConfig authConfig(String server) {
         AuthConfig config = new IdentityClient(new CrateClient(server, () -> "")).authConfig();
         if (!config.oidcEnabled() || config.deviceAuthorizationEndpoint() == null || config.tokenEndpoint() == null) {
-            throw new CliException("this server has no identity provider configured; use 'crate login --token' with an API key");
+            throw new CliException(
+                    "this server has no identity provider configured; use 'crate login --token' with an API key");
         }
         return config;
     }

@@ -26,8 +26,14 @@ public class WhoamiCommand extends CrateCommand {
         List<Map<String, Object>> orgs = new ArrayList<>();
         for (Membership org : me.organizations() == null ? List.<Membership>of() : me.organizations()) {
             String grants = grants(context, me, org);
-            table.row(kind, Objects.toString(me.subject(), ""), Objects.toString(me.email(), ""), org.name(), org.id(),
-                    Objects.toString(org.role(), ""), grants);
+            table.row(
+                    kind,
+                    Objects.toString(me.subject(), ""),
+                    Objects.toString(me.email(), ""),
+                    org.name(),
+                    org.id(),
+                    Objects.toString(org.role(), ""),
+                    grants);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("id", org.id());
             entry.put("name", org.name());
@@ -63,10 +69,15 @@ public class WhoamiCommand extends CrateCommand {
             return "";
         }
         try {
-            return new MembersClient(context.client(), org.id().toString()).list().stream()
-                    .filter(m -> Objects.equals(m.subject(), me.subject()) || me.email() != null && me.email().equalsIgnoreCase(m.email()))
-                    .findFirst().map(Member::grants).map(Grants::format).map(g -> g.isEmpty() ? "none" : g)
-                    .orElse("(not visible to you: ask an admin)");
+            return new MembersClient(context.client(), org.id().toString())
+                    .list().stream()
+                            .filter(m -> Objects.equals(m.subject(), me.subject())
+                                    || me.email() != null && me.email().equalsIgnoreCase(m.email()))
+                            .findFirst()
+                            .map(Member::grants)
+                            .map(Grants::format)
+                            .map(g -> g.isEmpty() ? "none" : g)
+                            .orElse("(not visible to you: ask an admin)");
         } catch (CliException e) {
             return "(not visible to you: ask an admin)";
         }

@@ -13,8 +13,7 @@ import java.util.Map;
  * when it cannot.
  */
 final class CompletionScript {
-    private CompletionScript() {
-    }
+    private CompletionScript() {}
 
     /** Each command path (" secrets set") with the words that may follow it. */
     private static Map<String, List<String>> words() {
@@ -37,9 +36,13 @@ final class CompletionScript {
 
     private static List<String> secretNamePaths() {
         List<String> paths = new ArrayList<>();
-        CommandTree.root().child("secrets").ifPresent(s -> s.children().stream()
-                .filter(c -> c.arguments().map(CommandTree.ArgumentSpec::secretNames).orElse(false))
-                .forEach(c -> paths.add("secrets " + c.name())));
+        CommandTree.root()
+                .child("secrets")
+                .ifPresent(s -> s.children().stream()
+                        .filter(c -> c.arguments()
+                                .map(CommandTree.ArgumentSpec::secretNames)
+                                .orElse(false))
+                        .forEach(c -> paths.add("secrets " + c.name())));
         return paths;
     }
 
@@ -47,28 +50,37 @@ final class CompletionScript {
         StringBuilder s = new StringBuilder();
         s.append("# crate completion for bash: source <(crate completion bash)\n");
         s.append("_crate_complete() {\n");
-        s.append("  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" path=\"\" w i words=\"\"\n");
+        s.append(
+                "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" path=\"\" w i words=\"\"\n");
         s.append("  for ((i = 1; i < COMP_CWORD; i++)); do\n");
         s.append("    w=\"${COMP_WORDS[i]}\"\n");
         s.append("    [[ \"$w\" == \"--\" ]] && { COMPREPLY=(); compopt -o default 2>/dev/null; return 0; }\n");
         s.append("    case \"$path $w\" in\n");
-        List<String> paths = words().keySet().stream().filter(p -> !p.isEmpty()).map(p -> "\"" + p + "\"").toList();
+        List<String> paths = words().keySet().stream()
+                .filter(p -> !p.isEmpty())
+                .map(p -> "\"" + p + "\"")
+                .toList();
         s.append("      ").append(String.join("|", paths)).append(") path=\"$path $w\" ;;\n");
         s.append("    esac\n  done\n");
         s.append("  case \"$prev\" in\n");
-        s.append("    --env) COMPREPLY=($(compgen -W \"$(crate completion --list envs 2>/dev/null)\" -- \"$cur\")); return 0 ;;\n");
+        s.append(
+                "    --env) COMPREPLY=($(compgen -W \"$(crate completion --list envs 2>/dev/null)\" -- \"$cur\")); return 0 ;;\n");
         s.append("    -o|--output) COMPREPLY=($(compgen -W \"table json yaml\" -- \"$cur\")); return 0 ;;\n");
         s.append("    --format) COMPREPLY=($(compgen -W \"dotenv json yaml jsonl csv\" -- \"$cur\")); return 0 ;;\n");
         s.append("    --server|--org|--tags|--names|--file|--from-file|--command) return 0 ;;\n");
         s.append("  esac\n");
         s.append("  case \"$path\" in\n");
-        words().forEach((path, next) -> s.append("    \"").append(path).append("\") words=\"").append(String.join(" ", next))
+        words().forEach((path, next) -> s.append("    \"")
+                .append(path)
+                .append("\") words=\"")
+                .append(String.join(" ", next))
                 .append("\" ;;\n"));
         s.append("  esac\n");
         List<String> secretPaths = secretNamePaths();
         if (!secretPaths.isEmpty()) {
             s.append("  if [[ \"$cur\" != -* ]]; then\n    case \"$path\" in\n      ")
-                    .append(String.join("|", secretPaths.stream().map(p -> "\" " + p + "\"").toList()))
+                    .append(String.join(
+                            "|", secretPaths.stream().map(p -> "\" " + p + "\"").toList()))
                     .append(") words=\"$words $(crate completion --list secrets 2>/dev/null)\" ;;\n    esac\n  fi\n");
         }
         s.append("  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n");
@@ -79,7 +91,8 @@ final class CompletionScript {
 
     static String zsh() {
         return "# crate completion for zsh: source <(crate completion zsh)\n"
-                + "autoload -U +X bashcompinit && bashcompinit\n" + bash().replaceFirst("# crate completion for bash[^\n]*\n", "");
+                + "autoload -U +X bashcompinit && bashcompinit\n"
+                + bash().replaceFirst("# crate completion for bash[^\n]*\n", "");
     }
 
     static String fish() {
@@ -89,7 +102,10 @@ final class CompletionScript {
         s.append("    set -l path ''\n");
         s.append("    for w in (commandline -opc)[2..-1]\n");
         s.append("        switch \"$path $w\"\n");
-        List<String> paths = words().keySet().stream().filter(p -> !p.isEmpty()).map(p -> "'" + p + "'").toList();
+        List<String> paths = words().keySet().stream()
+                .filter(p -> !p.isEmpty())
+                .map(p -> "'" + p + "'")
+                .toList();
         s.append("            case ").append(String.join(" ", paths)).append("\n");
         s.append("                set path \"$path $w\"\n");
         s.append("        end\n    end\n    echo $path\nend\n");
@@ -97,7 +113,8 @@ final class CompletionScript {
         emitFish(CommandTree.root(), "", s);
         s.append("complete -c crate -l env -x -a '(crate completion --list envs 2>/dev/null)'\n");
         for (String path : secretNamePaths()) {
-            s.append("complete -c crate -n 'test \"(__crate_path)\" = \"").append(path)
+            s.append("complete -c crate -n 'test \"(__crate_path)\" = \"")
+                    .append(path)
                     .append("\"' -a '(crate completion --list secrets 2>/dev/null)'\n");
         }
         return s.toString();
@@ -107,8 +124,13 @@ final class CompletionScript {
         String condition = "-n 'test \"(__crate_path)\" = \"" + path.trim() + "\"'";
         if (node.isGroup()) {
             for (CommandTree child : node.children()) {
-                s.append("complete -c crate ").append(condition).append(" -a ").append(child.name()).append(" -d ")
-                        .append(quote(child.description())).append('\n');
+                s.append("complete -c crate ")
+                        .append(condition)
+                        .append(" -a ")
+                        .append(child.name())
+                        .append(" -d ")
+                        .append(quote(child.description()))
+                        .append('\n');
                 emitFish(child, path + " " + child.name(), s);
             }
         } else {

@@ -17,11 +17,15 @@ public class EnvsCreateCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
         if (!Limits.ENVIRONMENT.matcher(name).matches()) {
-            throw CliException.usage("invalid environment name '" + name + "': lower-case letters, digits and '-', at most 32");
+            throw CliException.usage(
+                    "invalid environment name '" + name + "': lower-case letters, digits and '-', at most 32");
         }
         Environment created = context.environments().create(name);
-        context.printer().print(created, new Table("NAME", "BUILTIN", "CREATED").row(created.name(), created.builtin() ? "yes" : "",
-                created.createdAt()));
+        context.printer()
+                .print(
+                        created,
+                        new Table("NAME", "BUILTIN", "CREATED")
+                                .row(created.name(), created.builtin() ? "yes" : "", created.createdAt()));
         return 0;
     }
 }

@@ -8,8 +8,10 @@ import dev.crate.protocol.wire.KeyRotation;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Option;
 
-@CommandDefinition(name = "rotate", description = "rotate the org key (existing data keys are re-wrapped in the background) "
-        + "or the transport key pair (the old one works for the grace period)")
+@CommandDefinition(
+        name = "rotate",
+        description = "rotate the org key (existing data keys are re-wrapped in the background) "
+                + "or the transport key pair (the old one works for the grace period)")
 public class KeysRotateCommand extends CrateCommand {
     @Option(name = "tier", description = "org or transport", required = true)
     String tier;
@@ -20,8 +22,11 @@ public class KeysRotateCommand extends CrateCommand {
             throw CliException.usage("--tier must be org or transport");
         }
         KeyRotation rotation = context.keys().rotate(tier);
-        context.printer().print(rotation, new Table("TIER", "FROM", "TO", "STATE")
-                .row(rotation.tier(), rotation.fromKey(), rotation.toKey(), rotation.state()));
+        context.printer()
+                .print(
+                        rotation,
+                        new Table("TIER", "FROM", "TO", "STATE")
+                                .row(rotation.tier(), rotation.fromKey(), rotation.toKey(), rotation.state()));
         return 0;
     }
 }

@@ -12,18 +12,38 @@ public class KeysStatusCommand extends CrateCommand {
     protected int run(Context context) {
         KeyStatus status = context.keys().status();
         Table table = new Table("KEY", "STATE", "WRAPS", "CREATED", "NOTE");
-        status.orgKeys().forEach(k -> table.row("org v" + k.version(), k.state(), String.valueOf(k.wrapCount()), k.createdAt(),
-                "root " + k.rootKid()));
-        status.transportKeys().forEach(t -> table.row("transport " + t.kid(), t.state(), "", t.createdAt(),
-                t.graceUntil() == null ? "" : "grace until " + t.graceUntil()));
+        status.orgKeys()
+                .forEach(k -> table.row(
+                        "org v" + k.version(),
+                        k.state(),
+                        String.valueOf(k.wrapCount()),
+                        k.createdAt(),
+                        "root " + k.rootKid()));
+        status.transportKeys()
+                .forEach(t -> table.row(
+                        "transport " + t.kid(),
+                        t.state(),
+                        "",
+                        t.createdAt(),
+                        t.graceUntil() == null ? "" : "grace until " + t.graceUntil()));
         if (status.orgKeyRotation() != null && status.orgKeyRotation().nextRotation() != null) {
             table.row("next org rotation", "", "", status.orgKeyRotation().nextRotation(), "");
         }
-        if (status.transportKeyRotation() != null && status.transportKeyRotation().nextRotation() != null) {
-            table.row("next transport rotation", "", "", status.transportKeyRotation().nextRotation(), "");
+        if (status.transportKeyRotation() != null
+                && status.transportKeyRotation().nextRotation() != null) {
+            table.row(
+                    "next transport rotation",
+                    "",
+                    "",
+                    status.transportKeyRotation().nextRotation(),
+                    "");
         }
         if (status.rewrap() != null && status.rewrap().running()) {
-            table.row("re-wrap", "running", String.valueOf(status.rewrap().rewrapped()), "",
+            table.row(
+                    "re-wrap",
+                    "running",
+                    String.valueOf(status.rewrap().rewrapped()),
+                    "",
                     status.rewrap().remaining() + " remaining");
         }
         context.printer().print(status, table);

@@ -7,10 +7,10 @@ import java.util.Objects;
 
 /** One member as {@code add} and {@code set} print it. */
 final class MemberTable {
-    private MemberTable() {
-    }
+    private MemberTable() {}
 
     static Table of(Member m) {
-        return new Table("ID", "EMAIL", "ROLE", "GRANTS").row(m.id(), Objects.toString(m.email(), ""), m.role(), Grants.format(m.grants()));
+        return new Table("ID", "EMAIL", "ROLE", "GRANTS")
+                .row(m.id(), Objects.toString(m.email(), ""), m.role(), Grants.format(m.grants()));
     }
 }

@@ -17,7 +17,10 @@ public class MembersAddCommand extends CrateCommand {
     @Option(name = "subject", hasValue = false, description = "the argument is an OIDC subject, not an email")
     boolean subject;
 
-    @Option(name = "role", description = "admin, member or viewer (default member)", allowedValues = {"admin", "member", "viewer"})
+    @Option(
+            name = "role",
+            description = "admin, member or viewer (default member)",
+            allowedValues = {"admin", "member", "viewer"})
     String role;
 
     @Option(name = "grants", description = "per-environment grants, such as dev:read+write,prod:read")
@@ -25,8 +28,12 @@ public class MembersAddCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        Member m = context.members().add(new AddMemberRequest(subject ? null : who, subject ? who : null, role == null ? "member" : role,
-                grants == null ? null : Grants.parse(grants)));
+        Member m = context.members()
+                .add(new AddMemberRequest(
+                        subject ? null : who,
+                        subject ? who : null,
+                        role == null ? "member" : role,
+                        grants == null ? null : Grants.parse(grants)));
         context.printer().print(m, MemberTable.of(m));
         return 0;
     }

@@ -14,8 +14,13 @@ public class MembersListCommand extends CrateCommand {
     protected int run(Context context) {
         MemberList members = new MemberList(context.members().list());
         Table table = new Table("ID", "EMAIL", "NAME", "ROLE", "GRANTS");
-        members.members().forEach(m -> table.row(m.id(), Objects.toString(m.email(), ""), Objects.toString(m.name(), ""), m.role(),
-                Grants.format(m.grants())));
+        members.members()
+                .forEach(m -> table.row(
+                        m.id(),
+                        Objects.toString(m.email(), ""),
+                        Objects.toString(m.name(), ""),
+                        m.role(),
+                        Grants.format(m.grants())));
         context.printer().print(members, table);
         return 0;
     }

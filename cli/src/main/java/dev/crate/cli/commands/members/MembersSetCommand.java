@@ -15,10 +15,15 @@ public class MembersSetCommand extends CrateCommand {
     @Argument(description = "member id (see 'crate members list')", required = true)
     String id;
 
-    @Option(name = "role", description = "admin, member or viewer", allowedValues = {"admin", "member", "viewer"})
+    @Option(
+            name = "role",
+            description = "admin, member or viewer",
+            allowedValues = {"admin", "member", "viewer"})
     String role;
 
-    @Option(name = "grants", description = "per-environment grants, replacing the current ones: dev:read+write,prod:read")
+    @Option(
+            name = "grants",
+            description = "per-environment grants, replacing the current ones: dev:read+write,prod:read")
     String grants;
 
     @Override
@@ -26,7 +31,8 @@ public class MembersSetCommand extends CrateCommand {
         if (role == null && grants == null) {
             throw CliException.usage("give --role and/or --grants");
         }
-        Member m = context.members().update(id, new UpdateMemberRequest(role, grants == null ? null : Grants.parse(grants)));
+        Member m = context.members()
+                .update(id, new UpdateMemberRequest(role, grants == null ? null : Grants.parse(grants)));
         context.printer().print(m, MemberTable.of(m));
         return 0;
     }

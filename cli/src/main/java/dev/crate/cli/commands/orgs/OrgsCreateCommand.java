@@ -7,7 +7,9 @@ import dev.crate.protocol.wire.CreatedOrganization;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 
-@CommandDefinition(name = "create", description = "create an organization (with an API key the answer carries its first admin key, once)")
+@CommandDefinition(
+        name = "create",
+        description = "create an organization (with an API key the answer carries its first admin key, once)")
 public class OrgsCreateCommand extends CrateCommand {
     @Argument(description = "organization name", required = true)
     String name;

@@ -13,8 +13,12 @@ public class OrgsListCommand extends CrateCommand {
         OrganizationList list = new OrganizationList(context.organizations().list());
         String selected = context.orgSetting().orElse("");
         Table table = new Table("", "ID", "NAME", "CREATED");
-        list.organizations().forEach(o -> table.row(o.id().toString().equalsIgnoreCase(selected) || o.name().equals(selected) ? "*" : "",
-                o.id(), o.name(), o.createdAt()));
+        list.organizations()
+                .forEach(o -> table.row(
+                        o.id().toString().equalsIgnoreCase(selected) || o.name().equals(selected) ? "*" : "",
+                        o.id(),
+                        o.name(),
+                        o.createdAt()));
         context.printer().print(list, table);
         return 0;
     }

@@ -16,10 +16,14 @@ import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Arguments;
 import org.aesh.command.option.Option;
 
-@CommandDefinition(name = "run", description = "run a command with the secrets of an environment in its environment",
+@CommandDefinition(
+        name = "run",
+        description = "run a command with the secrets of an environment in its environment",
         stopAtFirstPositional = true)
 public class RunCommand extends CrateCommand {
-    @Option(name = "tags", description = "only secrets carrying all these comma-separated tags (default: .crate.yaml tags)")
+    @Option(
+            name = "tags",
+            description = "only secrets carrying all these comma-separated tags (default: .crate.yaml tags)")
     String tags;
 
     @Option(name = "names", description = "only these comma-separated names")
@@ -28,7 +32,10 @@ public class RunCommand extends CrateCommand {
     @Option(name = "command", description = "a shell command line, run with /bin/sh -c")
     String command;
 
-    @Option(name = "preserve-env", hasValue = false, description = "variables already set win over secrets of the same name")
+    @Option(
+            name = "preserve-env",
+            hasValue = false,
+            description = "variables already set win over secrets of the same name")
     boolean preserveEnv;
 
     @Option(name = "allow-dangerous", hasValue = false, description = "allow names such as LD_PRELOAD or NODE_OPTIONS")
@@ -37,7 +44,10 @@ public class RunCommand extends CrateCommand {
     @Option(name = "quiet", shortName = 'q', hasValue = false, description = "do not say what was injected")
     boolean quiet;
 
-    @Option(name = "require-secrets", hasValue = false, description = "exit 1 before starting the command when no secret matches")
+    @Option(
+            name = "require-secrets",
+            hasValue = false,
+            description = "exit 1 before starting the command when no secret matches")
     boolean requireSecrets;
 
     @Option(name = "fail-if-empty", hasValue = false, description = "the same as --require-secrets")
@@ -54,8 +64,16 @@ public class RunCommand extends CrateCommand {
         String environment = context.env();
         SecretsClient client = context.secrets();
         Map<String, String> secrets = retrieve(client, environment, nameList, tagList);
-        Injection injection = new Injection(environment, tagList, nameList, secrets.keySet(),
-                preserveEnv ? secrets.keySet().stream().filter(n -> context.host().env().containsKey(n)).toList() : List.of());
+        Injection injection = new Injection(
+                environment,
+                tagList,
+                nameList,
+                secrets.keySet(),
+                preserveEnv
+                        ? secrets.keySet().stream()
+                                .filter(n -> context.host().env().containsKey(n))
+                                .toList()
+                        : List.of());
         if (secrets.isEmpty() && (requireSecrets || failIfEmpty)) {
             throw new CliException(injection.nothing() + "; not starting " + argv.get(0) + " (--require-secrets)");
         }
@@ -76,11 +94,14 @@ public class RunCommand extends CrateCommand {
         }
         context.err().println("crate: " + injection.summary());
         if (!injection.tags().isEmpty() && injection.names() == null) {
-            injection.leftOut(client.list(injection.environment(), List.of())).ifPresent(line -> context.err().println("crate: " + line));
+            injection
+                    .leftOut(client.list(injection.environment(), List.of()))
+                    .ifPresent(line -> context.err().println("crate: " + line));
         }
     }
 
-    private static Map<String, String> retrieve(SecretsClient client, String environment, List<String> names, List<String> tags) {
+    private static Map<String, String> retrieve(
+            SecretsClient client, String environment, List<String> names, List<String> tags) {
         RetrievedPayload payload = client.retrieve(environment, names, tags);
         if (payload.missing() != null && !payload.missing().isEmpty()) {
             throw new CliException("not found in " + environment + ": " + String.join(", ", payload.missing()));

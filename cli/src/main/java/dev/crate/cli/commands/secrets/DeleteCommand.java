@@ -6,7 +6,9 @@ import dev.crate.cli.commands.SecretNameCompleter;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 
-@CommandDefinition(name = "delete", description = "delete a secret (soft delete; storing the name again continues its versions)")
+@CommandDefinition(
+        name = "delete",
+        description = "delete a secret (soft delete; storing the name again continues its versions)")
 public class DeleteCommand extends CrateCommand {
     @Argument(description = "secret name", required = true, completer = SecretNameCompleter.class)
     String name;

@@ -18,7 +18,10 @@ import org.aesh.command.option.Option;
 
 @CommandDefinition(name = "export", description = "write every secret of an environment as dotenv, json or yaml")
 public class ExportCommand extends CrateCommand {
-    @Option(name = "format", description = "dotenv (default), json or yaml", allowedValues = {"dotenv", "json", "yaml"})
+    @Option(
+            name = "format",
+            description = "dotenv (default), json or yaml",
+            allowedValues = {"dotenv", "json", "yaml"})
     String format;
 
     @Option(name = "tags", description = "only secrets carrying all these comma-separated tags")
@@ -32,7 +35,9 @@ public class ExportCommand extends CrateCommand {
         String chosen = SecretValues.format(format, output);
         SecretFile.Kind kind = chosen == null && file != null ? SecretFile.kindOfFile(file) : SecretFile.kind(chosen);
         Map<String, String> values = new LinkedHashMap<>();
-        context.secrets().retrieve(context.env(), null, Lists.split(tags)).secrets()
+        context.secrets()
+                .retrieve(context.env(), null, Lists.split(tags))
+                .secrets()
                 .forEach(s -> values.put(s.name(), s.value()));
         String text = SecretFile.write(values, kind);
         if (file == null) {
@@ -48,9 +53,11 @@ public class ExportCommand extends CrateCommand {
     private static void write(Path path, String text) {
         try {
             if (!Files.exists(path)) {
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
-            Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            Files.writeString(
+                    path, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new CliException("cannot write " + path + " (" + e.getClass().getSimpleName() + ")");
         }

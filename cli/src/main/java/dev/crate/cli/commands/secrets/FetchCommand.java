@@ -11,15 +11,22 @@ import java.util.Map;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Option;
 
-@CommandDefinition(name = "fetch", description = "retrieve secret values (one sealed retrieval) and print them as dotenv, json or yaml")
+@CommandDefinition(
+        name = "fetch",
+        description = "retrieve secret values (one sealed retrieval) and print them as dotenv, json or yaml")
 public class FetchCommand extends CrateCommand {
     @Option(name = "names", description = "comma-separated names (default: all)")
     String names;
 
-    @Option(name = "tags", description = "only secrets carrying all these comma-separated tags (default: .crate.yaml tags)")
+    @Option(
+            name = "tags",
+            description = "only secrets carrying all these comma-separated tags (default: .crate.yaml tags)")
     String tags;
 
-    @Option(name = "format", description = "dotenv (default), json or yaml", allowedValues = {"dotenv", "json", "yaml"})
+    @Option(
+            name = "format",
+            description = "dotenv (default), json or yaml",
+            allowedValues = {"dotenv", "json", "yaml"})
     String format;
 
     @Override

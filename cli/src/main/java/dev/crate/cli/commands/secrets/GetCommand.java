@@ -29,7 +29,9 @@ public class GetCommand extends CrateCommand {
     protected int run(Context context) {
         SecretValues.checkName(name);
         RetrievedPayload payload = context.secrets().retrieve(context.env(), List.of(name), null);
-        RetrievedSecret secret = payload.secrets() == null || payload.secrets().isEmpty() ? null : payload.secrets().get(0);
+        RetrievedSecret secret = payload.secrets() == null || payload.secrets().isEmpty()
+                ? null
+                : payload.secrets().get(0);
         if (secret == null) {
             throw new CliException("secret " + name + " not found in environment " + context.env());
         }
@@ -43,8 +45,16 @@ public class GetCommand extends CrateCommand {
         data.put("version", secret.version());
         data.put("tags", secret.tags());
         data.put("value", plain ? secret.value() : MASK);
-        context.printer().print(data, new Table("NAME", "ENVIRONMENT", "VERSION", "TAGS", "VALUE")
-                .row(secret.name(), payload.environment(), secret.version(), String.join(",", secret.tags()), MASK));
+        context.printer()
+                .print(
+                        data,
+                        new Table("NAME", "ENVIRONMENT", "VERSION", "TAGS", "VALUE")
+                                .row(
+                                        secret.name(),
+                                        payload.environment(),
+                                        secret.version(),
+                                        String.join(",", secret.tags()),
+                                        MASK));
         return 0;
     }
 }

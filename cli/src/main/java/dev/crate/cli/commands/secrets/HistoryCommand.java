@@ -8,7 +8,9 @@ import dev.crate.protocol.wire.SecretVersionList;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 
-@CommandDefinition(name = "history", description = "versions of a secret, newest first: who stored each, when, with which tags; never values")
+@CommandDefinition(
+        name = "history",
+        description = "versions of a secret, newest first: who stored each, when, with which tags; never values")
 public class HistoryCommand extends CrateCommand {
     @Argument(description = "secret name", required = true, completer = SecretNameCompleter.class)
     String name;
@@ -18,8 +20,17 @@ public class HistoryCommand extends CrateCommand {
         SecretValues.checkName(name);
         SecretVersionList history = context.secrets().history(name, context.env());
         Table table = new Table("VERSION", "CREATED", "CREATED BY", "TAGS", "STATE");
-        history.versions().forEach(v -> table.row(v.version(), v.createdAt(), v.createdBy(), String.join(",", v.tags()),
-                v.destroyed() ? "destroyed" : v.version() == history.currentVersion() ? (history.deleted() ? "current (deleted)" : "current") : ""));
+        history.versions()
+                .forEach(v -> table.row(
+                        v.version(),
+                        v.createdAt(),
+                        v.createdBy(),
+                        String.join(",", v.tags()),
+                        v.destroyed()
+                                ? "destroyed"
+                                : v.version() == history.currentVersion()
+                                        ? (history.deleted() ? "current (deleted)" : "current")
+                                        : ""));
         context.printer().print(history, table);
         return 0;
     }

@@ -20,13 +20,17 @@ import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 import org.aesh.command.option.Option;
 
-@CommandDefinition(name = "import", description = "store the secrets of a .env, JSON or YAML file (- for stdin); "
-        + "unchanged values are skipped")
+@CommandDefinition(
+        name = "import",
+        description = "store the secrets of a .env, JSON or YAML file (- for stdin); " + "unchanged values are skipped")
 public class ImportCommand extends CrateCommand {
     @Argument(description = "file to import, or - for stdin", required = true)
     String file;
 
-    @Option(name = "format", description = "dotenv, json or yaml (default: from the file name)", allowedValues = {"dotenv", "json", "yaml"})
+    @Option(
+            name = "format",
+            description = "dotenv, json or yaml (default: from the file name)",
+            allowedValues = {"dotenv", "json", "yaml"})
     String format;
 
     @Option(name = "tags", description = "comma-separated tags to give the imported secrets")
@@ -36,12 +40,12 @@ public class ImportCommand extends CrateCommand {
     boolean dryRun;
 
     /** One line of the plan: what happens to a name; never its value. */
-    record Change(String name, String action) {
-    }
+    record Change(String name, String action) {}
 
     @Override
     protected int run(Context context) {
-        Map<String, String> incoming = SecretFile.read(read(context), format != null ? SecretFile.kind(format) : SecretFile.kindOfFile(file));
+        Map<String, String> incoming =
+                SecretFile.read(read(context), format != null ? SecretFile.kind(format) : SecretFile.kindOfFile(file));
         incoming.forEach((name, value) -> {
             SecretValues.checkName(name);
             SecretValues.checkValue(name, value);
@@ -51,12 +55,15 @@ public class ImportCommand extends CrateCommand {
         String environment = context.env();
         Map<String, String> current = new HashMap<>();
         if (!incoming.isEmpty()) {
-            secrets.retrieve(environment, new ArrayList<>(incoming.keySet()), null).secrets().forEach(s -> current.put(s.name(), s.value()));
+            secrets.retrieve(environment, new ArrayList<>(incoming.keySet()), null)
+                    .secrets()
+                    .forEach(s -> current.put(s.name(), s.value()));
         }
         List<String> tagList = tags == null ? null : Lists.split(tags);
         List<Change> plan = new ArrayList<>();
         incoming.forEach((name, value) -> {
-            String action = !current.containsKey(name) ? "create" : current.get(name).equals(value) ? "unchanged" : "update";
+            String action =
+                    !current.containsKey(name) ? "create" : current.get(name).equals(value) ? "unchanged" : "update";
             if (!dryRun && !action.equals("unchanged")) {
                 secrets.store(name, environment, value, tagList);
             }

@@ -32,8 +32,9 @@ public class RollbackCommand extends CrateCommand {
         if (context.format() != Format.TABLE) {
             context.printer().print(stored, new Table("NAME"));
         }
-        context.err().println("rolled " + name + " back to version " + version + " in " + stored.environment()
-                + ": now version " + stored.version());
+        context.err()
+                .println("rolled " + name + " back to version " + version + " in " + stored.environment()
+                        + ": now version " + stored.version());
         return 0;
     }
 }

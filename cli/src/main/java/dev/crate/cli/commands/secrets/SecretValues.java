@@ -10,13 +10,12 @@ import java.util.List;
 
 /** Checks a name and value before anything is sealed; messages never echo the value. */
 final class SecretValues {
-    private SecretValues() {
-    }
+    private SecretValues() {}
 
     static void checkName(String name) {
         if (!Limits.SECRET_NAME.matcher(name).matches()) {
-            throw CliException.usage("invalid secret name '" + name + "': letters, digits and '_', not starting with a digit, "
-                    + "at most 128");
+            throw CliException.usage("invalid secret name '" + name
+                    + "': letters, digits and '_', not starting with a digit, " + "at most 128");
         }
     }
 
@@ -24,8 +23,9 @@ final class SecretValues {
     static void warnIfDangerous(Context context, Collection<String> names) {
         List<String> dangerous = DangerousNames.among(names);
         if (!dangerous.isEmpty()) {
-            context.err().println("crate: warning: 'crate run' refuses to inject " + String.join(", ", dangerous)
-                    + " (such variables can make the child run other code) unless given --allow-dangerous");
+            context.err()
+                    .println("crate: warning: 'crate run' refuses to inject " + String.join(", ", dangerous)
+                            + " (such variables can make the child run other code) unless given --allow-dangerous");
         }
     }
 

@@ -20,8 +20,10 @@ import org.aesh.command.option.Arguments;
 import org.aesh.command.option.Option;
 import org.aesh.readline.prompt.Prompt;
 
-@CommandDefinition(name = "set", description = "store secrets, sealed locally: NAME VALUE, NAME - (stdin), NAME --from-file F, "
-        + "or NAME=VALUE ...")
+@CommandDefinition(
+        name = "set",
+        description =
+                "store secrets, sealed locally: NAME VALUE, NAME - (stdin), NAME --from-file F, " + "or NAME=VALUE ...")
 public class SetCommand extends CrateCommand {
     @Option(name = "tags", description = "comma-separated tags; replace the secret's tags")
     String tags;
@@ -50,7 +52,8 @@ public class SetCommand extends CrateCommand {
     private Map<String, String> values(Context context) {
         List<String> given = args == null ? List.of() : args;
         if (given.isEmpty()) {
-            throw CliException.usage("usage: crate secrets set NAME VALUE | NAME - | NAME --from-file FILE | NAME=VALUE ...");
+            throw CliException.usage(
+                    "usage: crate secrets set NAME VALUE | NAME - | NAME --from-file FILE | NAME=VALUE ...");
         }
         Map<String, String> values = new LinkedHashMap<>();
         if (!given.get(0).contains("=")) {
@@ -117,8 +120,9 @@ public class SetCommand extends CrateCommand {
         if (inShell()) {
             context.err().println("crate: note: values typed on the shell line are not kept in its history");
         } else {
-            context.err().println("crate: warning: a value given on the command line is kept in your shell history; "
-                    + "use '-' to read it from stdin, or --from-file");
+            context.err()
+                    .println("crate: warning: a value given on the command line is kept in your shell history; "
+                            + "use '-' to read it from stdin, or --from-file");
         }
     }
 
@@ -134,7 +138,8 @@ public class SetCommand extends CrateCommand {
         try {
             String text = new String(context.host().in().readAllBytes(), StandardCharsets.UTF_8);
             // a single trailing newline comes from `echo` or a heredoc, not from the value
-            return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+            return text.endsWith("\r\n")
+                    ? text.substring(0, text.length() - 2)
                     : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         } catch (IOException e) {
             throw new CliException("cannot read stdin");

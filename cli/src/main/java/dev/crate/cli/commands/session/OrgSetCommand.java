@@ -14,8 +14,10 @@ public class OrgSetCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        Organization org = context.organizations().find(organization).orElseThrow(() -> new CliException(
-                "no organization '" + organization + "' among yours: see 'crate orgs list'"));
+        Organization org = context.organizations()
+                .find(organization)
+                .orElseThrow(() ->
+                        new CliException("no organization '" + organization + "' among yours: see 'crate orgs list'"));
         context.session().setOrg(org.id().toString(), org.name());
         context.err().println("organization set to " + org.name() + " (" + org.id() + ")");
         return 0;

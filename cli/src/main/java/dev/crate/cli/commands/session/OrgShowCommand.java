@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.aesh.command.CommandDefinition;
 
-@CommandDefinition(name = "show", description = "show the organization, environment and server in effect, and where they come from")
+@CommandDefinition(
+        name = "show",
+        description = "show the organization, environment and server in effect, and where they come from")
 public class OrgShowCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
@@ -31,8 +33,11 @@ public class OrgShowCommand extends CrateCommand {
         data.put("sources", sources);
         Table table = new Table("SETTING", "VALUE", "SOURCE");
         table.row("server", server.value(), server.source());
-        table.row("organization", org.map(o -> o.value() + (orgName == null || orgName.equals(o.value()) ? "" : " (" + orgName + ")"))
-                .orElse("(none: the credential's only organization, if it has one)"), org.map(Context.Setting::source).orElse(""));
+        table.row(
+                "organization",
+                org.map(o -> o.value() + (orgName == null || orgName.equals(o.value()) ? "" : " (" + orgName + ")"))
+                        .orElse("(none: the credential's only organization, if it has one)"),
+                org.map(Context.Setting::source).orElse(""));
         table.row("environment", environment.value(), environment.source());
         table.row("tags", tags.value(), tags.value().isEmpty() ? "" : tags.source());
         context.printer().print(data, table);

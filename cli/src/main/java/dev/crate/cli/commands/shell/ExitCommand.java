@@ -10,7 +10,10 @@ import org.aesh.command.invocation.CommandInvocation;
  * stays blocked until the next keystroke, so the process is ended here; the shutdown hook then
  * cleans the history file.
  */
-@CommandDefinition(name = "exit", aliases = {"quit"}, description = "leave the shell")
+@CommandDefinition(
+        name = "exit",
+        aliases = {"quit"},
+        description = "leave the shell")
 public class ExitCommand implements Command<CommandInvocation> {
     @Override
     public CommandResult execute(CommandInvocation invocation) {

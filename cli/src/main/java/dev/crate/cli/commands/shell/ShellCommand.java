@@ -11,7 +11,9 @@ import org.aesh.AeshConsoleRunner;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.settings.SettingsBuilder;
 
-@CommandDefinition(name = "shell", description = "an interactive console with the same commands and completion (exit with 'exit')")
+@CommandDefinition(
+        name = "shell",
+        description = "an interactive console with the same commands and completion (exit with 'exit')")
 public class ShellCommand extends CrateCommand {
     @Override
     protected int run(Context context) {
@@ -28,8 +30,14 @@ public class ShellCommand extends CrateCommand {
         AeshConsoleRunner.builder()
                 .commands(RootCommand.SHELL_COMMANDS)
                 .command(ExitCommand.class)
-                .settings(SettingsBuilder.builder().historyFile(history.toFile()).persistHistory(true).logging(false)
-                        .enableAlias(false).enableMan(false).readInputrc(false).build())
+                .settings(SettingsBuilder.builder()
+                        .historyFile(history.toFile())
+                        .persistHistory(true)
+                        .logging(false)
+                        .enableAlias(false)
+                        .enableMan(false)
+                        .readInputrc(false)
+                        .build())
                 .prompt("crate> ")
                 .start();
         ShellHistory.sanitize(history);

@@ -12,8 +12,11 @@ public class TagsListCommand extends CrateCommand {
     protected int run(Context context) {
         TagList tags = new TagList(context.tags().list());
         Table table = new Table("NAME", "COLOR", "DESCRIPTION");
-        tags.tags().forEach(t -> table.row(t.name(), t.metadata() == null ? "" : t.metadata().color(),
-                t.metadata() == null ? "" : t.metadata().description()));
+        tags.tags()
+                .forEach(t -> table.row(
+                        t.name(),
+                        t.metadata() == null ? "" : t.metadata().color(),
+                        t.metadata() == null ? "" : t.metadata().description()));
         context.printer().print(tags, table);
         return 0;
     }

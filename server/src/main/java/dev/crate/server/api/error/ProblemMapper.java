@@ -8,8 +8,8 @@ import dev.crate.server.api.http.RequestIds;
 import dev.crate.server.crypto.rootkey.UnknownRootKeyException;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.log.LogId;
-import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -42,8 +42,11 @@ public class ProblemMapper {
         return respond(e.code(), e.detail());
     }
 
-    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class,
-            AuthenticationCompletionException.class})
+    @ServerExceptionMapper({
+        AuthenticationFailedException.class,
+        UnauthorizedException.class,
+        AuthenticationCompletionException.class
+    })
     public Response unauthenticated(RuntimeException e) {
         // A presented but unusable key was already counted, by kind, where it was looked up.
         if (!credentialPresented()) {
@@ -79,7 +82,8 @@ public class ProblemMapper {
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         return switch (status) {
-            case 400 -> respond(ErrorCode.MALFORMED_REQUEST, "the request body is not valid JSON of the expected shape");
+            case 400 ->
+                respond(ErrorCode.MALFORMED_REQUEST, "the request body is not valid JSON of the expected shape");
             case 401 -> withChallenge();
             case 403 -> respond(ErrorCode.FORBIDDEN, "not allowed for this credential");
             case 404 -> respond(ErrorCode.NOT_FOUND, "no such resource");
@@ -87,7 +91,8 @@ public class ProblemMapper {
             case 406 -> respond(ErrorCode.NOT_ACCEPTABLE, "this resource answers application/json");
             case 413 -> respond(ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB");
             case 415 -> respond(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json");
-            default -> status >= 500 ? internal(e) : respond(ErrorCode.MALFORMED_REQUEST, "the request cannot be processed");
+            default ->
+                status >= 500 ? internal(e) : respond(ErrorCode.MALFORMED_REQUEST, "the request cannot be processed");
         };
     }
 
@@ -98,9 +103,11 @@ public class ProblemMapper {
         }
         if (e instanceof io.quarkus.oidc.OIDCException) {
             // The identity provider cannot be reached to check a token: the caller's problem is ours, not theirs.
-            LogId.IDENTITY_PROVIDER_UNAVAILABLE.log(LOG, "request " + requestId(),
-                    ": " + e.getClass().getSimpleName());
-            return respond(ErrorCode.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again, or use an API key");
+            LogId.IDENTITY_PROVIDER_UNAVAILABLE.log(
+                    LOG, "request " + requestId(), ": " + e.getClass().getSimpleName());
+            return respond(
+                    ErrorCode.SERVICE_UNAVAILABLE,
+                    "the identity provider cannot be reached; try again, or use an API key");
         }
         UnknownRootKeyException missingRootKey = RootKeyMissing.in(e);
         if (missingRootKey != null) {
@@ -122,7 +129,8 @@ public class ProblemMapper {
     }
 
     private Response withChallenge() {
-        return Response.fromResponse(respond(ErrorCode.UNAUTHENTICATED,
+        return Response.fromResponse(respond(
+                        ErrorCode.UNAUTHENTICATED,
                         "a valid bearer token is required: an API key or an access token from the identity provider"))
                 .header("WWW-Authenticate", "Bearer realm=\"crate\"")
                 .build();

@@ -15,8 +15,7 @@ public final class RootKeyMissing {
 
     public static final String DETAIL = "this server cannot open the organization's keys right now; try again later";
 
-    private RootKeyMissing() {
-    }
+    private RootKeyMissing() {}
 
     /** The missing root key behind {@code t}, or null. */
     public static UnknownRootKeyException in(Throwable t) {

@@ -22,15 +22,20 @@ public class EnvironmentsGrpcService implements EnvironmentsService {
 
     @Override
     public Uni<ListEnvironmentsResponse> listEnvironments(ListEnvironmentsRequest request) {
-        return callers.current().chain(caller -> environments.list(caller, request.getOrganizationId()))
+        return callers.current()
+                .chain(caller -> environments.list(caller, request.getOrganizationId()))
                 .map(list -> ListEnvironmentsResponse.newBuilder()
-                        .addAllEnvironments(list.environments().stream().map(GrpcMessages::environment).toList()).build());
+                        .addAllEnvironments(list.environments().stream()
+                                .map(GrpcMessages::environment)
+                                .toList())
+                        .build());
     }
 
     @Override
     public Uni<Environment> createEnvironment(dev.crate.server.api.grpc.v1.CreateEnvironmentRequest request) {
         return callers.current()
-                .chain(caller -> environments.create(caller, request.getOrganizationId(), new CreateEnvironmentRequest(request.getName())))
+                .chain(caller -> environments.create(
+                        caller, request.getOrganizationId(), new CreateEnvironmentRequest(request.getName())))
                 .map(GrpcMessages::environment);
     }
 }

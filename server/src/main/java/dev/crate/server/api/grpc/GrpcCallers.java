@@ -2,8 +2,8 @@ package dev.crate.server.api.grpc;
 
 import dev.crate.server.domain.Caller;
 import dev.crate.server.identity.ApiKeyIdentityProvider;
-import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;

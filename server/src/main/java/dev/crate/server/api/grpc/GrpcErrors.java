@@ -5,8 +5,8 @@ import com.google.rpc.ErrorInfo;
 import dev.crate.protocol.ErrorCode;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.log.LogId;
-import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.metrics.CrateMetrics.AuthFailure;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
@@ -47,22 +47,45 @@ public class GrpcErrors implements ExceptionHandlerProvider {
 
     private static Map<ErrorCode, Status.Code> statusTable() {
         Map<ErrorCode, Status.Code> table = new EnumMap<>(ErrorCode.class);
-        for (ErrorCode code : new ErrorCode[] {ErrorCode.MALFORMED_REQUEST, ErrorCode.INVALID_NAME,
-                ErrorCode.INVALID_ENVIRONMENT, ErrorCode.INVALID_TAG, ErrorCode.TOO_MANY_TAGS, ErrorCode.TOO_MANY_NAMES,
-                ErrorCode.INVALID_ORGANIZATION_NAME, ErrorCode.INVALID_API_KEY_REQUEST, ErrorCode.INVALID_GRANTS,
-                ErrorCode.INVALID_MEMBER_REQUEST, ErrorCode.INVALID_TAG_METADATA, ErrorCode.UNSEALED_VALUE_REJECTED,
-                ErrorCode.INVALID_SEALED_VALUE, ErrorCode.INVALID_VALUE, ErrorCode.INVALID_CLIENT_KEY,
-                ErrorCode.WEAK_CLIENT_KEY, ErrorCode.NOT_ACCEPTABLE, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                ErrorCode.INVALID_ROTATION_REQUEST, ErrorCode.INVALID_VERSION, ErrorCode.INVALID_AUDIT_QUERY}) {
+        for (ErrorCode code : new ErrorCode[] {
+            ErrorCode.MALFORMED_REQUEST,
+            ErrorCode.INVALID_NAME,
+            ErrorCode.INVALID_ENVIRONMENT,
+            ErrorCode.INVALID_TAG,
+            ErrorCode.TOO_MANY_TAGS,
+            ErrorCode.TOO_MANY_NAMES,
+            ErrorCode.INVALID_ORGANIZATION_NAME,
+            ErrorCode.INVALID_API_KEY_REQUEST,
+            ErrorCode.INVALID_GRANTS,
+            ErrorCode.INVALID_MEMBER_REQUEST,
+            ErrorCode.INVALID_TAG_METADATA,
+            ErrorCode.UNSEALED_VALUE_REJECTED,
+            ErrorCode.INVALID_SEALED_VALUE,
+            ErrorCode.INVALID_VALUE,
+            ErrorCode.INVALID_CLIENT_KEY,
+            ErrorCode.WEAK_CLIENT_KEY,
+            ErrorCode.NOT_ACCEPTABLE,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode.INVALID_ROTATION_REQUEST,
+            ErrorCode.INVALID_VERSION,
+            ErrorCode.INVALID_AUDIT_QUERY
+        }) {
             table.put(code, Status.Code.INVALID_ARGUMENT);
         }
         table.put(ErrorCode.VALUE_TOO_LARGE, Status.Code.RESOURCE_EXHAUSTED);
         table.put(ErrorCode.BODY_TOO_LARGE, Status.Code.RESOURCE_EXHAUSTED);
         table.put(ErrorCode.UNAUTHENTICATED, Status.Code.UNAUTHENTICATED);
         table.put(ErrorCode.FORBIDDEN, Status.Code.PERMISSION_DENIED);
-        for (ErrorCode code : new ErrorCode[] {ErrorCode.NOT_FOUND, ErrorCode.ORGANIZATION_NOT_FOUND,
-                ErrorCode.SECRET_NOT_FOUND, ErrorCode.ENVIRONMENT_NOT_FOUND, ErrorCode.TAG_NOT_FOUND,
-                ErrorCode.API_KEY_NOT_FOUND, ErrorCode.MEMBER_NOT_FOUND, ErrorCode.VERSION_NOT_FOUND}) {
+        for (ErrorCode code : new ErrorCode[] {
+            ErrorCode.NOT_FOUND,
+            ErrorCode.ORGANIZATION_NOT_FOUND,
+            ErrorCode.SECRET_NOT_FOUND,
+            ErrorCode.ENVIRONMENT_NOT_FOUND,
+            ErrorCode.TAG_NOT_FOUND,
+            ErrorCode.API_KEY_NOT_FOUND,
+            ErrorCode.MEMBER_NOT_FOUND,
+            ErrorCode.VERSION_NOT_FOUND
+        }) {
             table.put(code, Status.Code.NOT_FOUND);
         }
         table.put(ErrorCode.METHOD_NOT_ALLOWED, Status.Code.UNIMPLEMENTED);
@@ -142,21 +165,28 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             return status(ErrorCode.FORBIDDEN, "not allowed for this credential");
         }
         if (causedBy(t, io.quarkus.oidc.OIDCException.class)) {
-            LogId.IDENTITY_PROVIDER_UNAVAILABLE.log(LOG, "gRPC request " + GrpcOrigins.current().requestId(), "");
-            return status(ErrorCode.SERVICE_UNAVAILABLE, "the identity provider cannot be reached; try again, or use an API key");
+            LogId.IDENTITY_PROVIDER_UNAVAILABLE.log(
+                    LOG, "gRPC request " + GrpcOrigins.current().requestId(), "");
+            return status(
+                    ErrorCode.SERVICE_UNAVAILABLE,
+                    "the identity provider cannot be reached; try again, or use an API key");
         }
-        dev.crate.server.crypto.rootkey.UnknownRootKeyException missingRootKey = dev.crate.server.api.error.RootKeyMissing.in(t);
+        dev.crate.server.crypto.rootkey.UnknownRootKeyException missingRootKey =
+                dev.crate.server.api.error.RootKeyMissing.in(t);
         if (missingRootKey != null) {
-            dev.crate.server.api.error.RootKeyMissing.log(missingRootKey, GrpcOrigins.current().requestId());
+            dev.crate.server.api.error.RootKeyMissing.log(
+                    missingRootKey, GrpcOrigins.current().requestId());
             return status(ErrorCode.SERVICE_UNAVAILABLE, dev.crate.server.api.error.RootKeyMissing.DETAIL);
         }
         if (t instanceof AuthenticationException || t instanceof UnauthorizedException) {
             return status(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_DETAIL);
         }
         // The type and stack go to the log for operators; the client gets only the request id (x-request-id metadata).
-        LogId.UNEXPECTED_GRPC.logWithCause(LOG, t, t.getClass().getName(),
-                GrpcOrigins.current().requestId());
-        return status(ErrorCode.INTERNAL_ERROR, "an internal error occurred; quote the request id (x-request-id) when reporting it");
+        LogId.UNEXPECTED_GRPC.logWithCause(
+                LOG, t, t.getClass().getName(), GrpcOrigins.current().requestId());
+        return status(
+                ErrorCode.INTERNAL_ERROR,
+                "an internal error occurred; quote the request id (x-request-id) when reporting it");
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
@@ -169,8 +199,8 @@ public class GrpcErrors implements ExceptionHandlerProvider {
     }
 
     @Override
-    public <ReqT, RespT> ExceptionHandler<ReqT, RespT> createHandler(ServerCall.Listener<ReqT> listener,
-            ServerCall<ReqT, RespT> call, Metadata metadata) {
+    public <ReqT, RespT> ExceptionHandler<ReqT, RespT> createHandler(
+            ServerCall.Listener<ReqT> listener, ServerCall<ReqT, RespT> call, Metadata metadata) {
         return new Handler<>(listener, call, metadata, this);
     }
 
@@ -178,7 +208,11 @@ public class GrpcErrors implements ExceptionHandlerProvider {
     static final class Handler<ReqT, RespT> extends ExceptionHandler<ReqT, RespT> {
         private final GrpcErrors errors;
 
-        Handler(ServerCall.Listener<ReqT> listener, ServerCall<ReqT, RespT> call, Metadata metadata, GrpcErrors errors) {
+        Handler(
+                ServerCall.Listener<ReqT> listener,
+                ServerCall<ReqT, RespT> call,
+                Metadata metadata,
+                GrpcErrors errors) {
             super(listener, call, metadata);
             this.errors = errors;
         }
@@ -188,7 +222,9 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             if (t instanceof IllegalStateException && "Trailers already sent".equals(t.getMessage())) {
                 // The transport already answered (a message over the size limit): grpc-java's unary
                 // listener then tries to close the call once more. Nothing failed that the client can be told.
-                LOG.debugf("gRPC request %s was answered by the transport already", GrpcOrigins.current().requestId());
+                LOG.debugf(
+                        "gRPC request %s was answered by the transport already",
+                        GrpcOrigins.current().requestId());
                 return;
             }
             StatusException status = errors.toStatus(t);

@@ -28,16 +28,18 @@ import java.util.Map;
 final class GrpcMessages {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private GrpcMessages() {
-    }
+    private GrpcMessages() {}
 
     static String optional(String value) {
         return value == null || value.isEmpty() ? null : value;
     }
 
     static StoreSecretRequest store(dev.crate.server.api.grpc.v1.StoreSecretRequest request) {
-        return new StoreSecretRequest(request.getName(), optional(request.getEnvironment()),
-                request.getEncryptedValue(), request.getSealed(),
+        return new StoreSecretRequest(
+                request.getName(),
+                optional(request.getEnvironment()),
+                request.getEncryptedValue(),
+                request.getSealed(),
                 request.hasTags() ? List.copyOf(request.getTags().getNamesList()) : null,
                 request.hasExpectedVersion() ? request.getExpectedVersion() : null);
     }
@@ -58,16 +60,21 @@ final class GrpcMessages {
     static RetrieveRequest retrieve(RetrieveSecretsRequest request) {
         if (request.getUnknownFields().hasField(FORMER_NAMES_FIELD)) {
             // An older client's name filter would otherwise be dropped silently and widen the retrieve to every secret.
-            throw new CrateException(ErrorCode.MALFORMED_REQUEST,
+            throw new CrateException(
+                    ErrorCode.MALFORMED_REQUEST,
                     "field 3 (repeated names) is no longer read: give the names as names (field 9, SecretNames)");
         }
         String pem = request.getClientKeyCase() == RetrieveSecretsRequest.ClientKeyCase.CLIENT_PUBLIC_KEY_PEM
-                ? request.getClientPublicKeyPem() : null;
+                ? request.getClientPublicKeyPem()
+                : null;
         Map<String, Object> jwk = request.hasClientPublicJwk() ? jwk(request.getClientPublicJwk()) : null;
-        return new RetrieveRequest(optional(request.getEnvironment()),
+        return new RetrieveRequest(
+                optional(request.getEnvironment()),
                 request.hasNames() ? List.copyOf(request.getNames().getNamesList()) : null,
                 request.getTagsCount() == 0 ? null : List.copyOf(request.getTagsList()),
-                pem, jwk, optional(request.getEnc()),
+                pem,
+                jwk,
+                optional(request.getEnc()),
                 request.getVersionsCount() == 0 ? null : Map.copyOf(request.getVersionsMap()));
     }
 
@@ -115,7 +122,11 @@ final class GrpcMessages {
     }
 
     static PublicKey publicKey(dev.crate.protocol.wire.PublicKeyResponse key) {
-        return PublicKey.newBuilder().setPublicKeyPem(key.publicKeyPem()).setKid(key.kid()).setAlgorithm(key.algorithm()).build();
+        return PublicKey.newBuilder()
+                .setPublicKeyPem(key.publicKeyPem())
+                .setKid(key.kid())
+                .setAlgorithm(key.algorithm())
+                .build();
     }
 
     static Tag tag(dev.crate.protocol.wire.Tag tag) {
@@ -132,11 +143,13 @@ final class GrpcMessages {
     }
 
     static dev.crate.protocol.wire.TagMetadata tagMetadata(TagMetadata metadata) {
-        return new dev.crate.protocol.wire.TagMetadata(optional(metadata.getColor()), optional(metadata.getDescription()));
+        return new dev.crate.protocol.wire.TagMetadata(
+                optional(metadata.getColor()), optional(metadata.getDescription()));
     }
 
     static Environment environment(dev.crate.protocol.wire.Environment environment) {
-        Environment.Builder builder = Environment.newBuilder().setName(environment.name()).setBuiltin(environment.builtin());
+        Environment.Builder builder =
+                Environment.newBuilder().setName(environment.name()).setBuiltin(environment.builtin());
         if (environment.createdAt() != null) {
             builder.setCreatedAt(timestamp(environment.createdAt()));
         }
@@ -144,6 +157,9 @@ final class GrpcMessages {
     }
 
     static Timestamp timestamp(OffsetDateTime time) {
-        return Timestamp.newBuilder().setSeconds(time.toEpochSecond()).setNanos(time.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(time.toEpochSecond())
+                .setNanos(time.getNano())
+                .build();
     }
 }

@@ -26,18 +26,22 @@ import java.util.regex.Pattern;
 public class GrpcOrigins implements ServerInterceptor, Prioritized {
     static final Context.Key<GrpcOrigin> ORIGIN = Context.key("crate.grpc.origin");
     static final Context.Key<Boolean> CREDENTIAL_PRESENTED = Context.key("crate.grpc.credential-presented");
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Metadata.Key<String> REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> USER_AGENT =
+            Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> REQUEST_ID =
+            Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
     private static final Pattern SANE_ID = Pattern.compile("^[A-Za-z0-9._-]{8,64}$");
     private static final int MAX_USER_AGENT = 256;
 
     @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-            ServerCallHandler<ReqT, RespT> next) {
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         RoutingContext http = currentRoutingContext();
         GrpcOrigin origin = new GrpcOrigin(peer(call, http), userAgent(headers), requestId(headers, http));
-        Context context = Context.current().withValue(ORIGIN, origin)
+        Context context = Context.current()
+                .withValue(ORIGIN, origin)
                 .withValue(CREDENTIAL_PRESENTED, headers.containsKey(AUTHORIZATION));
         return Contexts.interceptCall(context, call, headers, next);
     }

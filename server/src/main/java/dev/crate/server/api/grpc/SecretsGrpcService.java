@@ -47,15 +47,22 @@ public class SecretsGrpcService implements SecretsService {
     @Override
     public Uni<ListSecretsResponse> listSecrets(ListSecretsRequest request) {
         return callers.current()
-                .chain(caller -> secrets.list(caller, request.getOrganizationId(), GrpcMessages.optional(request.getEnvironment()),
+                .chain(caller -> secrets.list(
+                        caller,
+                        request.getOrganizationId(),
+                        GrpcMessages.optional(request.getEnvironment()),
                         GrpcMessages.tagFilter(request.getTagsList())))
                 .map(list -> ListSecretsResponse.newBuilder()
-                        .addAllSecrets(list.secrets().stream().map(GrpcMessages::metadata).toList()).build());
+                        .addAllSecrets(list.secrets().stream()
+                                .map(GrpcMessages::metadata)
+                                .toList())
+                        .build());
     }
 
     @Override
     public Uni<PublicKey> getPublicKey(GetPublicKeyRequest request) {
-        return callers.current().chain(caller -> secrets.publicKey(caller, request.getOrganizationId()))
+        return callers.current()
+                .chain(caller -> secrets.publicKey(caller, request.getOrganizationId()))
                 .map(GrpcMessages::publicKey);
     }
 
@@ -63,7 +70,9 @@ public class SecretsGrpcService implements SecretsService {
     public Uni<RetrieveSecretsResponse> retrieveSecrets(RetrieveSecretsRequest request) {
         return callers.current()
                 .chain(caller -> secrets.retrieve(caller, request.getOrganizationId(), GrpcMessages.retrieve(request)))
-                .map(answer -> RetrieveSecretsResponse.newBuilder().setSealedPayload(answer.sealedPayload()).build());
+                .map(answer -> RetrieveSecretsResponse.newBuilder()
+                        .setSealedPayload(answer.sealedPayload())
+                        .build());
     }
 
     @Override
@@ -79,7 +88,10 @@ public class SecretsGrpcService implements SecretsService {
     @Override
     public Uni<SecretVersionList> listSecretVersions(ListSecretVersionsRequest request) {
         return callers.current()
-                .chain(caller -> history.versions(caller, request.getOrganizationId(), request.getName(),
+                .chain(caller -> history.versions(
+                        caller,
+                        request.getOrganizationId(),
+                        request.getName(),
                         GrpcMessages.optional(request.getEnvironment())))
                 .map(GrpcMessages::versions);
     }
@@ -87,15 +99,22 @@ public class SecretsGrpcService implements SecretsService {
     @Override
     public Uni<SecretMetadata> rollbackSecret(RollbackSecretRequest request) {
         return callers.current()
-                .chain(caller -> history.rollback(caller, request.getOrganizationId(), request.getName(),
-                        GrpcMessages.optional(request.getEnvironment()), new RollbackRequest(request.getVersion())))
+                .chain(caller -> history.rollback(
+                        caller,
+                        request.getOrganizationId(),
+                        request.getName(),
+                        GrpcMessages.optional(request.getEnvironment()),
+                        new RollbackRequest(request.getVersion())))
                 .map(GrpcMessages::metadata);
     }
 
     @Override
     public Uni<SecretMetadata> restoreSecret(RestoreSecretRequest request) {
         return callers.current()
-                .chain(caller -> history.restore(caller, request.getOrganizationId(), request.getName(),
+                .chain(caller -> history.restore(
+                        caller,
+                        request.getOrganizationId(),
+                        request.getName(),
                         GrpcMessages.optional(request.getEnvironment())))
                 .map(GrpcMessages::metadata);
     }

@@ -24,21 +24,28 @@ public class TagsGrpcService implements TagsService {
 
     @Override
     public Uni<ListTagsResponse> listTags(ListTagsRequest request) {
-        return callers.current().chain(caller -> tags.list(caller, request.getOrganizationId()))
-                .map(list -> ListTagsResponse.newBuilder().addAllTags(list.tags().stream().map(GrpcMessages::tag).toList()).build());
+        return callers.current()
+                .chain(caller -> tags.list(caller, request.getOrganizationId()))
+                .map(list -> ListTagsResponse.newBuilder()
+                        .addAllTags(list.tags().stream().map(GrpcMessages::tag).toList())
+                        .build());
     }
 
     @Override
     public Uni<Tag> putTag(PutTagRequest request) {
         return callers.current()
-                .chain(caller -> tags.put(caller, request.getOrganizationId(), request.getName(),
+                .chain(caller -> tags.put(
+                        caller,
+                        request.getOrganizationId(),
+                        request.getName(),
                         GrpcMessages.tagMetadata(request.getMetadata())))
                 .map(GrpcMessages::tag);
     }
 
     @Override
     public Uni<DeleteTagResponse> deleteTag(DeleteTagRequest request) {
-        return callers.current().chain(caller -> tags.delete(caller, request.getOrganizationId(), request.getName()))
+        return callers.current()
+                .chain(caller -> tags.delete(caller, request.getOrganizationId(), request.getName()))
                 .replaceWith(DeleteTagResponse.getDefaultInstance());
     }
 }

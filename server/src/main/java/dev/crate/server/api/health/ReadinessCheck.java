@@ -27,8 +27,7 @@ public class ReadinessCheck implements AsyncHealthCheck {
     private final long intervalNanos;
     private volatile KeyCheck lastKeyCheck;
 
-    private record KeyCheck(Optional<String> problem, long at) {
-    }
+    private record KeyCheck(Optional<String> problem, long at) {}
 
     ReadinessCheck(Pool pool, RootKeyCheck startup, CrateConfig config) {
         this.pool = pool;
@@ -38,14 +37,22 @@ public class ReadinessCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return pool.query("select version as v from flyway_schema_history where success order by installed_rank desc limit 1").execute()
-                .ifNoItem().after(DATABASE_TIMEOUT).fail()
+        return pool.query(
+                        "select version as v from flyway_schema_history where success order by installed_rank desc limit 1")
+                .execute()
+                .ifNoItem()
+                .after(DATABASE_TIMEOUT)
+                .fail()
                 .map(rows -> rows.iterator().next().getString("v"))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .recoverWithNull()
                 .chain(schema -> schema == null
-                        ? Uni.createFrom().item(crate().down().withData("database", "unreachable or not migrated").build())
-                        : keys().map(problem -> withKeys(crate().withData("database", "up").withData("schema_version", schema),
-                                problem)));
+                        ? Uni.createFrom()
+                                .item(crate().down()
+                                        .withData("database", "unreachable or not migrated")
+                                        .build())
+                        : keys().map(problem -> withKeys(
+                                crate().withData("database", "up").withData("schema_version", schema), problem)));
     }
 
     private Uni<Optional<String>> keys() {
@@ -56,13 +63,18 @@ public class ReadinessCheck implements AsyncHealthCheck {
         if (last != null && System.nanoTime() - last.at() < intervalNanos) {
             return Uni.createFrom().item(last.problem());
         }
-        return startup.rootKeyProblem().ifNoItem().after(DATABASE_TIMEOUT).fail()
-                .onFailure().recoverWithItem(Optional.of("the stored org keys could not be read"))
+        return startup.rootKeyProblem()
+                .ifNoItem()
+                .after(DATABASE_TIMEOUT)
+                .fail()
+                .onFailure()
+                .recoverWithItem(Optional.of("the stored org keys could not be read"))
                 .invoke(problem -> lastKeyCheck = new KeyCheck(problem, System.nanoTime()));
     }
 
     private static HealthCheckResponse withKeys(HealthCheckResponseBuilder builder, Optional<String> problem) {
-        return problem.map(reason -> builder.down().withData("root_key", "does not open the stored org keys")
+        return problem.map(reason -> builder.down()
+                        .withData("root_key", "does not open the stored org keys")
                         .withData("reason", reason))
                 .orElseGet(() -> builder.up().withData("root_key", "verified"))
                 .build();

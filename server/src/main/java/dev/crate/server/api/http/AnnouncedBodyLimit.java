@@ -26,8 +26,12 @@ public class AnnouncedBodyLimit {
         String length = context.request().getHeader("Content-Length");
         if (length != null && tooLong(length)) {
             BodyLimit.closeAfterAnswer(context);
-            context.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(Json.encode(Problem.of(ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB",
+            context.response()
+                    .setStatusCode(413)
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(Json.encode(Problem.of(
+                            ErrorCode.BODY_TOO_LARGE,
+                            "request bodies are limited to 256 KiB",
                             context.get(RequestIds.KEY))));
             return;
         }

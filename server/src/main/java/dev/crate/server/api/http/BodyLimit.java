@@ -37,9 +37,11 @@ public class BodyLimit implements ReaderInterceptor {
     static final long BACKSTOP = 4L * Limits.MAX_BODY_BYTES;
     /** The routing-context key Quarkus's upload-limit handler puts its limit under, for requests without Content-Length. */
     static final String QUARKUS_LIMIT_KEY = "io.quarkus.max-request-size";
+
     public static final String DETAIL = "request bodies are limited to 256 KiB";
     /** How much of a refused body is read and discarded after the answer, at most, before the connection is closed. */
     static final long LINGER_BYTES = 16L * Limits.MAX_BODY_BYTES;
+
     static final Duration LINGER = Duration.ofSeconds(2);
 
     private final CurrentVertxRequest request;
@@ -181,8 +183,7 @@ public class BodyLimit implements ReaderInterceptor {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         void drain() throws IOException {
             byte[] scratch = new byte[8192];

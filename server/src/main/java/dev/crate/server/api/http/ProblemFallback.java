@@ -1,8 +1,8 @@
 package dev.crate.server.api.http;
 
-import dev.crate.server.log.LogId;
 import dev.crate.protocol.ErrorCode;
 import dev.crate.protocol.Problem;
+import dev.crate.server.log.LogId;
 import io.vertx.core.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -37,10 +37,15 @@ public class ProblemFallback {
             if (code == ErrorCode.INTERNAL_ERROR) {
                 LogId.UNHANDLED_REQUEST_FAILURE.logWithCause(LOG, context.failure(), id);
             }
-            context.response().setStatusCode(code.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(Json.encode(Problem.of(code, code == ErrorCode.INTERNAL_ERROR
-                            ? "an internal error occurred; quote the request id when reporting it" : code.title(), id)));
+            context.response()
+                    .setStatusCode(code.status())
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(Json.encode(Problem.of(
+                            code,
+                            code == ErrorCode.INTERNAL_ERROR
+                                    ? "an internal error occurred; quote the request id when reporting it"
+                                    : code.title(),
+                            id)));
         });
     }
-
 }

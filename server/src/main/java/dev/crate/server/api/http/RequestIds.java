@@ -16,6 +16,7 @@ public class RequestIds {
     public static final String KEY = "crate.request-id";
     /** Where this filter runs among the HTTP filters (the highest runs first). */
     static final int PRIORITY = 1000;
+
     private static final Pattern SANE = Pattern.compile("^[A-Za-z0-9._-]{8,64}$");
 
     void register(@Observes Filters filters) {
@@ -24,7 +25,9 @@ public class RequestIds {
 
     private void handle(RoutingContext context) {
         String incoming = context.request().getHeader("X-Request-Id");
-        String id = incoming != null && SANE.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+        String id = incoming != null && SANE.matcher(incoming).matches()
+                ? incoming
+                : UUID.randomUUID().toString();
         context.put(KEY, id);
         context.response().putHeader("X-Request-Id", id);
         // Answers may carry keys shown once; no cache along the way may keep any of them.

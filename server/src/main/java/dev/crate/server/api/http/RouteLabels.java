@@ -27,8 +27,10 @@ public class RouteLabels {
     static final String UNMATCHED = "UNMATCHED";
     private static final Pattern LITERAL_PATH = Pattern.compile("(/[a-z][a-z.-]*)*/?");
     private static final Pattern MARKER = Pattern.compile("[A-Z_]+");
-    static final Set<String> GRPC_METHODS = Stream.of(SecretsServiceGrpc.getServiceDescriptor(),
-                    TagsServiceGrpc.getServiceDescriptor(), EnvironmentsServiceGrpc.getServiceDescriptor(),
+    static final Set<String> GRPC_METHODS = Stream.of(
+                    SecretsServiceGrpc.getServiceDescriptor(),
+                    TagsServiceGrpc.getServiceDescriptor(),
+                    EnvironmentsServiceGrpc.getServiceDescriptor(),
                     ServerReflectionGrpc.getServiceDescriptor())
             .flatMap(service -> service.getMethods().stream())
             .map(method -> "/" + method.getFullMethodName())

@@ -32,8 +32,18 @@ public class ApiContract implements OASFilter {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Error answers by status: component name and the example's error code. */
     private static final Map<String, ErrorAnswer> ERRORS = errors();
-    private static final Set<String> CONFLICTS = Set.of("createOrganization", "createEnvironment", "deleteTag", "revokeApiKey",
-            "addMember", "updateMember", "removeMember", "storeSecret", "rollbackSecret", "restoreSecret");
+
+    private static final Set<String> CONFLICTS = Set.of(
+            "createOrganization",
+            "createEnvironment",
+            "deleteTag",
+            "revokeApiKey",
+            "addMember",
+            "updateMember",
+            "removeMember",
+            "storeSecret",
+            "rollbackSecret",
+            "restoreSecret");
     /**
      * Request bodies: the fields without which the server rejects the request (400), as its services
      * validate them. Every other request field is optional: the server has a default or does without.
@@ -66,8 +76,19 @@ public class ApiContract implements OASFilter {
             // the org's first admin key, only when an API key created the org
             Map.entry("CreatedOrganization", Set.of("admin_api_key")),
             // what an event does not concern, or the request did not carry, is absent
-            Map.entry("AuditEvent", Set.of("actor_id", "actor_name", "environment", "name", "version", "detail", "reason",
-                    "client_ip", "user_agent", "request_id")),
+            Map.entry(
+                    "AuditEvent",
+                    Set.of(
+                            "actor_id",
+                            "actor_name",
+                            "environment",
+                            "name",
+                            "version",
+                            "detail",
+                            "reason",
+                            "client_ip",
+                            "user_agent",
+                            "request_id")),
             // absent on the last page
             Map.entry("AuditEventList", Set.of("next_cursor")),
             // last_hash: absent when the checkpoint itself does not hold; first_broken: when the chain holds
@@ -75,7 +96,9 @@ public class ApiContract implements OASFilter {
             // the record, when one is there at that seq
             Map.entry("AuditChainBreak", Set.of("id")),
             // only oidc_enabled when the server takes API keys only; endpoints as the provider publishes them
-            Map.entry("AuthConfig", Set.of("issuer", "device_authorization_endpoint", "token_endpoint", "client_id", "scopes")),
+            Map.entry(
+                    "AuthConfig",
+                    Set.of("issuer", "device_authorization_endpoint", "token_endpoint", "client_id", "scopes")),
             // while it is running
             Map.entry("KeyRotation", Set.of("finished_at")),
             // email: an API key has none, and a user's token may lack it; name: a user's token may lack it
@@ -95,32 +118,60 @@ public class ApiContract implements OASFilter {
      * Operations whose resource method says {@code @ResponseStatus(201)} or {@code (202)}, which the
      * generated document lists as 200 (ResponseFieldsTest checks the real status of most of them).
      */
-    private static final Map<String, String> SUCCESS = Map.of("createOrganization", "201", "createApiKey", "201",
-            "createEnvironment", "201", "addMember", "201", "rotateKeys", "202", "rotateRootKey", "202");
-    private static final Map<String, String> PARAMETER_EXAMPLES = Map.of("id", "3f0c1a52-8d4e-4c1b-9a57-2f6f1e0b7c11",
-            "name", "DATABASE_URL", "keyId", "8b1e6f0a-2c3d-4e5f-8a9b-0c1d2e3f4a5b", "env", "prod", "tags", "backend,payments");
+    private static final Map<String, String> SUCCESS = Map.of(
+            "createOrganization",
+            "201",
+            "createApiKey",
+            "201",
+            "createEnvironment",
+            "201",
+            "addMember",
+            "201",
+            "rotateKeys",
+            "202",
+            "rotateRootKey",
+            "202");
 
-    private record ErrorAnswer(String component, ErrorCode code, String detail) {
-    }
+    private static final Map<String, String> PARAMETER_EXAMPLES = Map.of(
+            "id",
+            "3f0c1a52-8d4e-4c1b-9a57-2f6f1e0b7c11",
+            "name",
+            "DATABASE_URL",
+            "keyId",
+            "8b1e6f0a-2c3d-4e5f-8a9b-0c1d2e3f4a5b",
+            "env",
+            "prod",
+            "tags",
+            "backend,payments");
+
+    private record ErrorAnswer(String component, ErrorCode code, String detail) {}
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         // quarkus-oidc adds an openIdConnect scheme naming the configured issuer: deployment detail, not
         // contract (and it would differ between every run). The one bearer scheme covers both kinds of token.
         if (openAPI.getComponents().getSecuritySchemes() != null) {
-            new java.util.ArrayList<>(openAPI.getComponents().getSecuritySchemes().keySet())
+            new java.util.ArrayList<>(
+                            openAPI.getComponents().getSecuritySchemes().keySet())
                     .forEach(openAPI.getComponents()::removeSecurityScheme);
         }
         openAPI.getComponents()
-                .addSecurityScheme(SCHEME, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                        .bearerFormat("crate_ API key or OIDC access token")
-                        .description("An API key (`Authorization: Bearer crate_...`), created with the organization or by "
-                                + "POST /organization/{id}/api-keys, or an access token from the configured identity "
-                                + "provider (see GET /auth/config)."))
+                .addSecurityScheme(
+                        SCHEME,
+                        OASFactory.createSecurityScheme()
+                                .type(SecurityScheme.Type.HTTP)
+                                .scheme("bearer")
+                                .bearerFormat("crate_ API key or OIDC access token")
+                                .description(
+                                        "An API key (`Authorization: Bearer crate_...`), created with the organization or by "
+                                                + "POST /organization/{id}/api-keys, or an access token from the configured identity "
+                                                + "provider (see GET /auth/config)."))
                 .addSchema("Problem", problemSchema());
         ERRORS.forEach((status, error) -> openAPI.getComponents().addResponse(error.component(), errorResponse(error)));
-        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) ->
-                complete(path, method, operation)));
+        openAPI.getPaths()
+                .getPathItems()
+                .forEach((path, item) ->
+                        item.getOperations().forEach((method, operation) -> complete(path, method, operation)));
         markRequired(openAPI);
     }
 
@@ -133,28 +184,40 @@ public class ApiContract implements OASFilter {
     private static void markRequired(OpenAPI openAPI) {
         Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
         Set<String> inRequests = new TreeSet<>();
-        openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(operation -> {
-            if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
-                operation.getRequestBody().getContent().getMediaTypes().values()
-                        .forEach(media -> collect(media.getSchema(), schemas, inRequests));
-            }
-        }));
+        openAPI.getPaths()
+                .getPathItems()
+                .values()
+                .forEach(item -> item.getOperations().values().forEach(operation -> {
+                    if (operation.getRequestBody() != null
+                            && operation.getRequestBody().getContent() != null) {
+                        operation
+                                .getRequestBody()
+                                .getContent()
+                                .getMediaTypes()
+                                .values()
+                                .forEach(media -> collect(media.getSchema(), schemas, inRequests));
+                    }
+                }));
         if (!inRequests.equals(REQUIRED_IN_REQUESTS.keySet())) {
-            throw new IllegalStateException("ApiContract.REQUIRED_IN_REQUESTS lists " + new TreeSet<>(REQUIRED_IN_REQUESTS.keySet())
-                    + " but the request bodies are " + inRequests);
+            throw new IllegalStateException("ApiContract.REQUIRED_IN_REQUESTS lists "
+                    + new TreeSet<>(REQUIRED_IN_REQUESTS.keySet()) + " but the request bodies are " + inRequests);
         }
         for (Map<String, Set<String>> table : List.of(REQUIRED_IN_REQUESTS, OPTIONAL_IN_RESPONSES, NULLABLE)) {
             table.forEach((name, fields) -> {
                 Schema schema = schemas.get(name);
-                if (schema == null || schema.getProperties() == null || !schema.getProperties().keySet().containsAll(fields)) {
-                    throw new IllegalStateException("ApiContract names " + name + " " + fields + ", which the OpenAPI schemas lack");
+                if (schema == null
+                        || schema.getProperties() == null
+                        || !schema.getProperties().keySet().containsAll(fields)) {
+                    throw new IllegalStateException(
+                            "ApiContract names " + name + " " + fields + ", which the OpenAPI schemas lack");
                 }
             });
         }
         NULLABLE.forEach((name, fields) -> fields.forEach(field -> {
             Schema property = schemas.get(name).getProperties().get(field);
             if (property.getType() == null || property.getType().isEmpty()) {
-                throw new IllegalStateException("ApiContract.NULLABLE: " + name + "." + field + " is not a plain typed field");
+                throw new IllegalStateException(
+                        "ApiContract.NULLABLE: " + name + "." + field + " is not a plain typed field");
             }
             if (!property.getType().contains(Schema.SchemaType.NULL)) {
                 property.addType(Schema.SchemaType.NULL);
@@ -167,7 +230,9 @@ public class ApiContract implements OASFilter {
             Set<String> optional = new java.util.HashSet<>(OPTIONAL_IN_RESPONSES.getOrDefault(name, Set.of()));
             optional.addAll(NULLABLE.getOrDefault(name, Set.of()));
             List<String> required = schema.getProperties().keySet().stream()
-                    .filter(field -> inRequests.contains(name) ? REQUIRED_IN_REQUESTS.get(name).contains(field) : !optional.contains(field))
+                    .filter(field -> inRequests.contains(name)
+                            ? REQUIRED_IN_REQUESTS.get(name).contains(field)
+                            : !optional.contains(field))
                     .toList();
             schema.setRequired(required.isEmpty() ? null : required);
         });
@@ -210,29 +275,46 @@ public class ApiContract implements OASFilter {
         // (a discovery endpoint, say) get neither the scheme nor the authentication errors.
         boolean secured = operation.getResponses().hasAPIResponse("401");
         // an empty requirement says "no credential needed" explicitly
-        operation.setSecurity(List.of(secured ? OASFactory.createSecurityRequirement().addScheme(SCHEME)
-                : OASFactory.createSecurityRequirement()));
+        operation.setSecurity(List.of(
+                secured
+                        ? OASFactory.createSecurityRequirement().addScheme(SCHEME)
+                        : OASFactory.createSecurityRequirement()));
         String success = SUCCESS.get(id);
         if (success != null) {
             APIResponse ok = operation.getResponses().getAPIResponse("200");
             operation.getResponses().removeAPIResponse("200");
-            operation.getResponses().addAPIResponse(success, ok.description("201".equals(success) ? "Created" : "Accepted"));
+            operation
+                    .getResponses()
+                    .addAPIResponse(success, ok.description("201".equals(success) ? "Created" : "Accepted"));
         }
         OperationExamples.of(id).ifPresent(example -> {
-            example.request().ifPresent(json -> operation.getRequestBody().getContent().getMediaTypes().values()
-                    .forEach(media -> media.setExample(parse(json))));
-            example.response().ifPresent(json -> operation.getResponses().getAPIResponses().forEach((status, response) -> {
-                if (status.startsWith("2") && response.getContent() != null) {
-                    response.getContent().getMediaTypes().values().forEach(media -> media.setExample(parse(json)));
-                }
-            }));
+            example.request()
+                    .ifPresent(json -> operation
+                            .getRequestBody()
+                            .getContent()
+                            .getMediaTypes()
+                            .values()
+                            .forEach(media -> media.setExample(parse(json))));
+            example.response()
+                    .ifPresent(json -> operation
+                            .getResponses()
+                            .getAPIResponses()
+                            .forEach((status, response) -> {
+                                if (status.startsWith("2") && response.getContent() != null) {
+                                    response.getContent()
+                                            .getMediaTypes()
+                                            .values()
+                                            .forEach(media -> media.setExample(parse(json)));
+                                }
+                            }));
         });
         boolean orgScoped = path.startsWith("/organization/{id}");
         boolean operator = path.startsWith("/operator/");
         boolean hasBody = operation.getRequestBody() != null;
         // a malformed org id answers 404 like any unknown one; other parameters are validated (400)
-        boolean hasInput = hasBody || (operation.getParameters() != null
-                && operation.getParameters().stream().anyMatch(p -> !"id".equals(p.getName())));
+        boolean hasInput = hasBody
+                || (operation.getParameters() != null
+                        && operation.getParameters().stream().anyMatch(p -> !"id".equals(p.getName())));
         if (hasInput) {
             addError(operation, "400");
         }
@@ -265,35 +347,54 @@ public class ApiContract implements OASFilter {
         if ("getAuthConfig".equals(id)) {
             addError(operation, "503");
         }
-        operation.getResponses().setAPIResponses(new TreeMap<>(operation.getResponses().getAPIResponses()));
+        operation
+                .getResponses()
+                .setAPIResponses(new TreeMap<>(operation.getResponses().getAPIResponses()));
     }
 
     private static void addError(Operation operation, String status) {
-        operation.getResponses().addAPIResponse(status,
-                OASFactory.createAPIResponse().ref("#/components/responses/" + ERRORS.get(status).component()));
+        operation
+                .getResponses()
+                .addAPIResponse(
+                        status,
+                        OASFactory.createAPIResponse()
+                                .ref("#/components/responses/"
+                                        + ERRORS.get(status).component()));
     }
 
     private static APIResponse errorResponse(ErrorAnswer error) {
         Problem example = Problem.of(error.code(), error.detail(), "5d2c7b7e-1f0a-4f3e-9d61-2b8f0f6a9c42");
-        return OASFactory.createAPIResponse().description(error.code().title() + " (problem+json, code e.g. "
+        return OASFactory.createAPIResponse()
+                .description(error.code().title() + " (problem+json, code e.g. "
                         + error.code().code() + ")")
-                .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
-                        .schema(OASFactory.createSchema().ref("#/components/schemas/Problem"))
-                        .example(JSON.convertValue(example, Map.class))));
+                .content(OASFactory.createContent()
+                        .addMediaType(
+                                Problem.MEDIA_TYPE,
+                                OASFactory.createMediaType()
+                                        .schema(OASFactory.createSchema().ref("#/components/schemas/Problem"))
+                                        .example(JSON.convertValue(example, Map.class))));
     }
 
     private static Schema problemSchema() {
         Map<String, Schema> properties = new LinkedHashMap<>();
         properties.put("type", string("URI of the problem type, e.g. https://crate.dev/problems/secret-not-found"));
         properties.put("title", string("Short, human-readable summary of the problem type"));
-        properties.put("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32")
-                .description("The HTTP status code"));
+        properties.put(
+                "status",
+                OASFactory.createSchema()
+                        .addType(Schema.SchemaType.INTEGER)
+                        .format("int32")
+                        .description("The HTTP status code"));
         properties.put("code", string("Stable machine-readable error code (see docs/API.md); clients switch on this"));
-        properties.put("detail", string("Human-readable explanation of this occurrence; never contains secret material"));
-        properties.put("request_id", string("The request id, also in the X-Request-Id header; quote it when reporting"));
-        return OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+        properties.put(
+                "detail", string("Human-readable explanation of this occurrence; never contains secret material"));
+        properties.put(
+                "request_id", string("The request id, also in the X-Request-Id header; quote it when reporting"));
+        return OASFactory.createSchema()
+                .addType(Schema.SchemaType.OBJECT)
                 .description("An RFC 9457 problem document, served as application/problem+json")
-                .properties(properties).required(List.of("type", "title", "status", "code"));
+                .properties(properties)
+                .required(List.of("type", "title", "status", "code"));
     }
 
     private static Schema string(String description) {
@@ -302,18 +403,42 @@ public class ApiContract implements OASFilter {
 
     private static Map<String, ErrorAnswer> errors() {
         Map<String, ErrorAnswer> errors = new LinkedHashMap<>();
-        errors.put("400", new ErrorAnswer("BadRequest", ErrorCode.INVALID_NAME,
-                "a secret name is a valid environment variable name: ^[A-Za-z_][A-Za-z0-9_]{0,127}$"));
-        errors.put("401", new ErrorAnswer("Unauthorized", ErrorCode.UNAUTHENTICATED,
-                "a valid bearer token is required: an API key or an access token from the identity provider"));
-        errors.put("403", new ErrorAnswer("Forbidden", ErrorCode.FORBIDDEN, "this operation needs the admin role in the organization"));
+        errors.put(
+                "400",
+                new ErrorAnswer(
+                        "BadRequest",
+                        ErrorCode.INVALID_NAME,
+                        "a secret name is a valid environment variable name: ^[A-Za-z_][A-Za-z0-9_]{0,127}$"));
+        errors.put(
+                "401",
+                new ErrorAnswer(
+                        "Unauthorized",
+                        ErrorCode.UNAUTHENTICATED,
+                        "a valid bearer token is required: an API key or an access token from the identity provider"));
+        errors.put(
+                "403",
+                new ErrorAnswer(
+                        "Forbidden", ErrorCode.FORBIDDEN, "this operation needs the admin role in the organization"));
         errors.put("404", new ErrorAnswer("NotFound", ErrorCode.ORGANIZATION_NOT_FOUND, "no such organization"));
-        errors.put("406", new ErrorAnswer("NotAcceptable", ErrorCode.NOT_ACCEPTABLE, "this resource answers application/json"));
+        errors.put(
+                "406",
+                new ErrorAnswer("NotAcceptable", ErrorCode.NOT_ACCEPTABLE, "this resource answers application/json"));
         errors.put("409", new ErrorAnswer("Conflict", ErrorCode.TAG_IN_USE, "the tag is still carried by a secret"));
-        errors.put("413", new ErrorAnswer("ContentTooLarge", ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB"));
-        errors.put("415", new ErrorAnswer("UnsupportedMediaType", ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json"));
-        errors.put("503", new ErrorAnswer("ServiceUnavailable", ErrorCode.SERVICE_UNAVAILABLE,
-                "the identity provider cannot be reached"));
+        errors.put(
+                "413",
+                new ErrorAnswer("ContentTooLarge", ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB"));
+        errors.put(
+                "415",
+                new ErrorAnswer(
+                        "UnsupportedMediaType",
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "send Content-Type: application/json"));
+        errors.put(
+                "503",
+                new ErrorAnswer(
+                        "ServiceUnavailable",
+                        ErrorCode.SERVICE_UNAVAILABLE,
+                        "the identity provider cannot be reached"));
         return errors;
     }
 

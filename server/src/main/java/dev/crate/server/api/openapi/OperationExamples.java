@@ -13,8 +13,7 @@ final class OperationExamples {
     private static final String KEY_ID = "8b1e6f0a-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
 
     /** The example request body and success answer of one operation, as JSON text. */
-    record Example(Optional<String> request, Optional<String> response) {
-    }
+    record Example(Optional<String> request, Optional<String> response) {}
 
     private static final Map<String, Example> EXAMPLES = Map.ofEntries(
             both("createOrganization", """
@@ -24,8 +23,7 @@ final class OperationExamples {
                       "created_at": "2026-11-29T20:25:44.679118Z",
                       "grants": {}, "read_only": false, "key": "crate_3kTq9ZexampleExampleExampleExampleExampleExa1b2C3d"}}""".formatted(ORG, KEY_ID)),
             answer("listOrganizations", """
-                    {"organizations": [{"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}]}"""
-                    .formatted(ORG)),
+                    {"organizations": [{"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}]}""".formatted(ORG)),
             answer("getKeyStatus", """
                     {"org_keys": [{"version": 2, "state": "active", "root_kid": "rk-1a2b3c4d5e6f", "wrap_count": 12,
                       "created_at": "2026-11-29T21:00:00Z"},
@@ -61,8 +59,7 @@ final class OperationExamples {
                     {"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}""".formatted(ORG)),
             both("storeSecret", """
                     {"name": "DATABASE_URL", "environment": "prod", "sealed": true, "tags": ["backend"],
-                     "encrypted_value": "eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoidGstN2YzYSJ9.c2VhbGVk.aXY.Y2lwaGVydGV4dA.dGFn"}""",
-                    """
+                     "encrypted_value": "eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoidGstN2YzYSJ9.c2VhbGVk.aXY.Y2lwaGVydGV4dA.dGFn"}""", """
                     {"name": "DATABASE_URL", "environment": "prod", "version": 3, "tags": ["backend"],
                      "updated_at": "2026-11-29T20:31:02.118250Z"}"""),
             answer("listSecrets", """
@@ -124,8 +121,7 @@ final class OperationExamples {
             answer("listApiKeys", """
                     {"api_keys": [{"id": "%s", "name": "ci deploy", "role": "viewer", "prefix": "crate_9QwErT",
                       "created_at": "2026-11-29T20:45:00.000000Z", "expires_at": "2027-01-01T00:00:00Z",
-                      "last_used_at": "2026-11-30T08:12:09.000000Z", "grants": {}, "read_only": false}]}"""
-                    .formatted(KEY_ID)),
+                      "last_used_at": "2026-11-30T08:12:09.000000Z", "grants": {}, "read_only": false}]}""".formatted(KEY_ID)),
             none("revokeApiKey"),
             answer("listMembers", """
                     {"members": [{"id": "%s", "subject": "5c1e2d3f-aaaa-bbbb-cccc-0123456789ab", "email": "alice@example.com",
@@ -150,8 +146,7 @@ final class OperationExamples {
                      "token_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/token",
                      "client_id": "crate-cli", "scopes": ["openid", "profile", "email", "offline_access"]}"""));
 
-    private OperationExamples() {
-    }
+    private OperationExamples() {}
 
     static Optional<Example> of(String operationId) {
         return Optional.ofNullable(EXAMPLES.get(operationId));

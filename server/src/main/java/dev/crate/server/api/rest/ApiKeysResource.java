@@ -35,20 +35,29 @@ public class ApiKeysResource {
 
     @POST
     @ResponseStatus(201)
-    @Operation(operationId = "createApiKey", summary = "Create an API key", description = "Returns the key once; only its hash is kept.")
+    @Operation(
+            operationId = "createApiKey",
+            summary = "Create an API key",
+            description = "Returns the key once; only its hash is kept.")
     public Uni<CreatedApiKey> create(@PathParam("id") String orgId, CreateApiKeyRequest request) {
         return apiKeys.create(Callers.of(identity), orgId, request);
     }
 
     @GET
-    @Operation(operationId = "listApiKeys", summary = "List API keys", description = "Active keys without key material.")
+    @Operation(
+            operationId = "listApiKeys",
+            summary = "List API keys",
+            description = "Active keys without key material.")
     public Uni<ApiKeyList> list(@PathParam("id") String orgId) {
         return apiKeys.list(Callers.of(identity), orgId);
     }
 
     @DELETE
     @Path("/{keyId}")
-    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key", description = "Effective on the next request.")
+    @Operation(
+            operationId = "revokeApiKey",
+            summary = "Revoke an API key",
+            description = "Effective on the next request.")
     public Uni<Void> revoke(@PathParam("id") String orgId, @PathParam("keyId") String keyId) {
         return apiKeys.revoke(Callers.of(identity), orgId, keyId);
     }

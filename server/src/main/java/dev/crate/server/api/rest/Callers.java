@@ -12,8 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** The {@link Caller} behind an authenticated request, with the request's {@link Caller.Origin}. */
 final class Callers {
-    private Callers() {
-    }
+    private Callers() {}
 
     static Caller of(SecurityIdentity identity) {
         Caller caller = identity.getAttribute(ApiKeyIdentityProvider.CALLER_ATTRIBUTE);
@@ -34,7 +33,9 @@ final class Callers {
             return Caller.Origin.NONE;
         }
         SocketAddress remote = context.request().remoteAddress();
-        return new Caller.Origin(remote == null ? null : remote.hostAddress(), context.request().getHeader("User-Agent"),
+        return new Caller.Origin(
+                remote == null ? null : remote.hostAddress(),
+                context.request().getHeader("User-Agent"),
                 context.get(RequestIds.KEY));
     }
 }

@@ -33,14 +33,20 @@ public class EnvironmentsResource {
     }
 
     @GET
-    @Operation(operationId = "listEnvironments", summary = "List environments", description = "dev, staging and prod always exist.")
+    @Operation(
+            operationId = "listEnvironments",
+            summary = "List environments",
+            description = "dev, staging and prod always exist.")
     public Uni<EnvironmentList> list(@PathParam("id") String orgId) {
         return environments.list(Callers.of(identity), orgId);
     }
 
     @POST
     @ResponseStatus(201)
-    @Operation(operationId = "createEnvironment", summary = "Create an environment", description = "Name: lowercase letters, digits and '-', at most 32 characters.")
+    @Operation(
+            operationId = "createEnvironment",
+            summary = "Create an environment",
+            description = "Name: lowercase letters, digits and '-', at most 32 characters.")
     public Uni<Environment> create(@PathParam("id") String orgId, CreateEnvironmentRequest request) {
         return environments.create(Callers.of(identity), orgId, request);
     }

@@ -29,7 +29,10 @@ public class IdentityResource {
     @GET
     @Path("me")
     @Authenticated
-    @Operation(operationId = "getMe", summary = "Who am I", description = "The caller (user or API key) and its organizations with roles.")
+    @Operation(
+            operationId = "getMe",
+            summary = "Who am I",
+            description = "The caller (user or API key) and its organizations with roles.")
     public Uni<Me> me() {
         return identityService.me(Callers.of(identity));
     }
@@ -37,8 +40,12 @@ public class IdentityResource {
     @GET
     @Path("auth/config")
     @PermitAll
-    @Operation(operationId = "getAuthConfig", summary = "Login configuration", description = "Issuer, device authorization and token endpoints, client id and "
-            + "scopes for the OAuth 2.0 device flow (RFC 8628); oidc_enabled false when the server takes API keys only.")
+    @Operation(
+            operationId = "getAuthConfig",
+            summary = "Login configuration",
+            description =
+                    "Issuer, device authorization and token endpoints, client id and "
+                            + "scopes for the OAuth 2.0 device flow (RFC 8628); oidc_enabled false when the server takes API keys only.")
     public Uni<AuthConfig> authConfig() {
         return identityService.authConfig();
     }

@@ -33,9 +33,12 @@ public class KeysResource {
     }
 
     @GET
-    @Operation(operationId = "getKeyStatus", summary = "Key status",
-            description = "Org key versions (active, retiring, retired) with wrap counts, transport keys (active, grace, "
-                    + "disabled), last and next scheduled rotation, re-wrap progress and recent rotations. Admin only.")
+    @Operation(
+            operationId = "getKeyStatus",
+            summary = "Key status",
+            description =
+                    "Org key versions (active, retiring, retired) with wrap counts, transport keys (active, grace, "
+                            + "disabled), last and next scheduled rotation, re-wrap progress and recent rotations. Admin only.")
     public Uni<KeyStatus> status(@PathParam("id") String orgId) {
         return rotation.status(Callers.of(identity), orgId);
     }
@@ -43,11 +46,14 @@ public class KeysResource {
     @POST
     @Path("/rotate")
     @ResponseStatus(202)
-    @Operation(operationId = "rotateKeys", summary = "Rotate a key now",
-            description = "tier org: a new org key version wraps new data keys at once; existing data keys are re-wrapped "
-                    + "in the background (values are never re-encrypted), then the old version is destroyed. tier transport: "
-                    + "a new transport key pair is published; the previous one still opens sealed values for the grace period. "
-                    + "Admin only.")
+    @Operation(
+            operationId = "rotateKeys",
+            summary = "Rotate a key now",
+            description =
+                    "tier org: a new org key version wraps new data keys at once; existing data keys are re-wrapped "
+                            + "in the background (values are never re-encrypted), then the old version is destroyed. tier transport: "
+                            + "a new transport key pair is published; the previous one still opens sealed values for the grace period. "
+                            + "Admin only.")
     public Uni<KeyRotation> rotate(@PathParam("id") String orgId, RotateKeysRequest request) {
         return rotation.rotate(Callers.of(identity), orgId, request);
     }

@@ -36,28 +36,41 @@ public class MembersResource {
     }
 
     @GET
-    @Operation(operationId = "listMembers", summary = "List members", description = "Members with role and per-environment grants. Admins only.")
+    @Operation(
+            operationId = "listMembers",
+            summary = "List members",
+            description = "Members with role and per-environment grants. Admins only.")
     public Uni<MemberList> list(@PathParam("id") String orgId) {
         return members.list(Callers.of(identity), orgId);
     }
 
     @POST
     @ResponseStatus(201)
-    @Operation(operationId = "addMember", summary = "Add a member", description = "By email (bound at first login with that verified email) or subject.")
+    @Operation(
+            operationId = "addMember",
+            summary = "Add a member",
+            description = "By email (bound at first login with that verified email) or subject.")
     public Uni<Member> add(@PathParam("id") String orgId, AddMemberRequest request) {
         return members.add(Callers.of(identity), orgId, request);
     }
 
     @PATCH
     @Path("/{memberId}")
-    @Operation(operationId = "updateMember", summary = "Change a member's role or grants", description = "Effective on the member's next request; the last admin stays.")
-    public Uni<Member> update(@PathParam("id") String orgId, @PathParam("memberId") String memberId, UpdateMemberRequest request) {
+    @Operation(
+            operationId = "updateMember",
+            summary = "Change a member's role or grants",
+            description = "Effective on the member's next request; the last admin stays.")
+    public Uni<Member> update(
+            @PathParam("id") String orgId, @PathParam("memberId") String memberId, UpdateMemberRequest request) {
         return members.update(Callers.of(identity), orgId, memberId, request);
     }
 
     @DELETE
     @Path("/{memberId}")
-    @Operation(operationId = "removeMember", summary = "Remove a member", description = "409 last_admin for the organization's last admin.")
+    @Operation(
+            operationId = "removeMember",
+            summary = "Remove a member",
+            description = "409 last_admin for the organization's last admin.")
     public Uni<Void> remove(@PathParam("id") String orgId, @PathParam("memberId") String memberId) {
         return members.remove(Callers.of(identity), orgId, memberId);
     }

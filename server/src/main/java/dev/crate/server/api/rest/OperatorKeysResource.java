@@ -31,9 +31,12 @@ public class OperatorKeysResource {
     }
 
     @GET
-    @Operation(operationId = "getRootKeyStatus", summary = "Root key status",
-            description = "The active root key, every root kid still wrapping org keys, configured previous keys that are no "
-                    + "longer needed, and the root re-wrap progress. Operator only (an admin of organization 'default').")
+    @Operation(
+            operationId = "getRootKeyStatus",
+            summary = "Root key status",
+            description =
+                    "The active root key, every root kid still wrapping org keys, configured previous keys that are no "
+                            + "longer needed, and the root re-wrap progress. Operator only (an admin of organization 'default').")
     public Uni<RootKeyStatus> status() {
         return rotation.rootStatus(Callers.of(identity));
     }
@@ -41,10 +44,13 @@ public class OperatorKeysResource {
     @POST
     @Path("/rotate")
     @ResponseStatus(202)
-    @Operation(operationId = "rotateRootKey", summary = "Re-wrap org keys under the active root key",
-            description = "After configuring a new root key (CRATE_ROOT_KEY) with the old one in CRATE_ROOT_KEY_PREVIOUS on "
-                    + "every replica: re-wraps every org key under the new key in the background (O(org keys), independent of "
-                    + "the number of secrets). Operator only.")
+    @Operation(
+            operationId = "rotateRootKey",
+            summary = "Re-wrap org keys under the active root key",
+            description =
+                    "After configuring a new root key (CRATE_ROOT_KEY) with the old one in CRATE_ROOT_KEY_PREVIOUS on "
+                            + "every replica: re-wraps every org key under the new key in the background (O(org keys), independent of "
+                            + "the number of secrets). Operator only.")
     public Uni<KeyRotation> rotate() {
         return rotation.rotateRoot(Callers.of(identity));
     }

@@ -36,21 +36,30 @@ public class OrganizationsResource {
     @POST
     @Path("organizations")
     @ResponseStatus(201)
-    @Operation(operationId = "createOrganization", summary = "Create an organization", description = "Provisions its keys and environments and returns its first admin API key once.")
+    @Operation(
+            operationId = "createOrganization",
+            summary = "Create an organization",
+            description = "Provisions its keys and environments and returns its first admin API key once.")
     public Uni<CreatedOrganization> create(CreateOrganizationRequest request) {
         return organizations.create(Callers.of(identity), request);
     }
 
     @GET
     @Path("organizations")
-    @Operation(operationId = "listOrganizations", summary = "List my organizations", description = "The organizations the caller belongs to (an API key: its own).")
+    @Operation(
+            operationId = "listOrganizations",
+            summary = "List my organizations",
+            description = "The organizations the caller belongs to (an API key: its own).")
     public Uni<OrganizationList> list() {
         return organizations.list(Callers.of(identity));
     }
 
     @GET
     @Path("organization/{id}")
-    @Operation(operationId = "getOrganization", summary = "Get an organization", description = "Id, name and creation time. Another organization answers 404, exactly like a missing one.")
+    @Operation(
+            operationId = "getOrganization",
+            summary = "Get an organization",
+            description = "Id, name and creation time. Another organization answers 404, exactly like a missing one.")
     public Uni<Organization> get(@PathParam("id") String orgId) {
         return organizations.get(Callers.of(identity), orgId);
     }

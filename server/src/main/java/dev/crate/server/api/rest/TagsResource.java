@@ -32,21 +32,31 @@ public class TagsResource {
     }
 
     @GET
-    @Operation(operationId = "listTags", summary = "List tags", description = "The organization's tag catalog with metadata.")
+    @Operation(
+            operationId = "listTags",
+            summary = "List tags",
+            description = "The organization's tag catalog with metadata.")
     public Uni<TagList> list(@PathParam("id") String orgId) {
         return tags.list(Callers.of(identity), orgId);
     }
 
     @PUT
     @Path("/{name}")
-    @Operation(operationId = "putTag", summary = "Create a tag or set its metadata", description = "Body: color (#rrggbb) and description.")
-    public Uni<dev.crate.protocol.wire.Tag> put(@PathParam("id") String orgId, @PathParam("name") String name, TagMetadata metadata) {
+    @Operation(
+            operationId = "putTag",
+            summary = "Create a tag or set its metadata",
+            description = "Body: color (#rrggbb) and description.")
+    public Uni<dev.crate.protocol.wire.Tag> put(
+            @PathParam("id") String orgId, @PathParam("name") String name, TagMetadata metadata) {
         return tags.put(Callers.of(identity), orgId, name, metadata);
     }
 
     @DELETE
     @Path("/{name}")
-    @Operation(operationId = "deleteTag", summary = "Delete an unused tag", description = "409 tag_in_use while a secret carries the tag.")
+    @Operation(
+            operationId = "deleteTag",
+            summary = "Delete an unused tag",
+            description = "409 tag_in_use while a secret carries the tag.")
     public Uni<Void> delete(@PathParam("id") String orgId, @PathParam("name") String name) {
         return tags.delete(Callers.of(identity), orgId, name);
     }

@@ -10,19 +10,35 @@ import java.util.List;
  * apostrophe; the JSON lines export is the exact form to verify hashes against.
  */
 public final class AuditCsv {
-    private static final List<String> COLUMNS = List.of("id", "seq", "occurred_at", "actor_type", "actor_id", "actor_name",
-            "action", "environment", "name", "version", "detail", "outcome", "reason", "client_ip", "user_agent", "request_id",
-            "prev_hash", "hash");
+    private static final List<String> COLUMNS = List.of(
+            "id",
+            "seq",
+            "occurred_at",
+            "actor_type",
+            "actor_id",
+            "actor_name",
+            "action",
+            "environment",
+            "name",
+            "version",
+            "detail",
+            "outcome",
+            "reason",
+            "client_ip",
+            "user_agent",
+            "request_id",
+            "prev_hash",
+            "hash");
 
-    private AuditCsv() {
-    }
+    private AuditCsv() {}
 
     public static String header() {
         return String.join(",", COLUMNS) + "\r\n";
     }
 
     public static String row(AuditEvent e) {
-        List<Object> cells = new ArrayList<>(List.of(e.id(), e.seq(), e.occurredAt().toString()));
+        List<Object> cells =
+                new ArrayList<>(List.of(e.id(), e.seq(), e.occurredAt().toString()));
         cells.add(e.actorType());
         cells.add(e.actorId());
         cells.add(e.actorName());

@@ -33,17 +33,17 @@ public class AuditReader {
     }
 
     /** A chain head or checkpoint: seq and hash. */
-    public record Anchor(long seq, byte[] hash) {
-    }
+    public record Anchor(long seq, byte[] hash) {}
 
     /** A checkpoint left by retention. */
-    public record Checkpoint(long seq, byte[] hash, OffsetDateTime removedBefore, int orgKeyVersion, byte[] mac) {
-    }
+    public record Checkpoint(long seq, byte[] hash, OffsetDateTime removedBefore, int orgKeyVersion, byte[] mac) {}
 
     /** Runs {@code work} on one connection in a read-only repeatable-read transaction: one snapshot of the chain. */
     public <T> Uni<T> inSnapshot(java.util.function.Function<SqlClient, Uni<T>> work) {
-        return pool.withTransaction(connection -> connection.query("set transaction isolation level repeatable read, read only")
-                .execute().chain(() -> work.apply(connection)));
+        return pool.withTransaction(connection -> connection
+                .query("set transaction isolation level repeatable read, read only")
+                .execute()
+                .chain(() -> work.apply(connection)));
     }
 
     /** Records after {@code afterSeq} oldest first, or before {@code beforeSeq} newest first. */
@@ -51,7 +51,8 @@ public class AuditReader {
         return page(pool, orgId, filter, afterSeq, beforeSeq, limit);
     }
 
-    public Uni<List<ChainedEvent>> page(SqlClient client, UUID orgId, Filter filter, Long afterSeq, Long beforeSeq, int limit) {
+    public Uni<List<ChainedEvent>> page(
+            SqlClient client, UUID orgId, Filter filter, Long afterSeq, Long beforeSeq, int limit) {
         StringBuilder sql = new StringBuilder("select * from audit_events where org_id = $1");
         Tuple params = Tuple.of(orgId);
         if (filter.from() != null) {
@@ -64,8 +65,11 @@ public class AuditReader {
         }
         if (filter.actor() != null) {
             params.addString(filter.actor());
-            sql.append(" and (actor_id = $").append(params.size()).append(" or lower(actor_name) = lower($")
-                    .append(params.size()).append("))");
+            sql.append(" and (actor_id = $")
+                    .append(params.size())
+                    .append(" or lower(actor_name) = lower($")
+                    .append(params.size())
+                    .append("))");
         }
         if (filter.action() != null) {
             boolean family = filter.action().endsWith(".");
@@ -95,19 +99,26 @@ public class AuditReader {
     }
 
     public Uni<Optional<Anchor>> head(SqlClient client, UUID orgId) {
-        return client.preparedQuery("select seq, hash from audit_heads where org_id = $1").execute(Tuple.of(orgId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(anchor(rows.iterator().next())));
+        return client.preparedQuery("select seq, hash from audit_heads where org_id = $1")
+                .execute(Tuple.of(orgId))
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(anchor(rows.iterator().next())));
     }
 
     public Uni<Optional<Checkpoint>> checkpoint(SqlClient client, UUID orgId) {
-        return client.preparedQuery("select * from audit_checkpoints where org_id = $1").execute(Tuple.of(orgId))
+        return client.preparedQuery("select * from audit_checkpoints where org_id = $1")
+                .execute(Tuple.of(orgId))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
                     }
                     Row row = rows.iterator().next();
-                    return Optional.of(new Checkpoint(row.getLong("seq"), row.getBuffer("hash").getBytes(),
-                            row.getOffsetDateTime("removed_before"), row.getInteger("org_key_version"),
+                    return Optional.of(new Checkpoint(
+                            row.getLong("seq"),
+                            row.getBuffer("hash").getBytes(),
+                            row.getOffsetDateTime("removed_before"),
+                            row.getInteger("org_key_version"),
                             row.getBuffer("mac").getBytes()));
                 });
     }
@@ -117,12 +128,27 @@ public class AuditReader {
     }
 
     private static ChainedEvent event(Row row) {
-        AuditEntry entry = new AuditEntry(row.getUUID("org_id"),
-                row.getOffsetDateTime("occurred_at").withOffsetSameInstant(ZoneOffset.UTC), row.getString("actor_type"),
-                row.getString("actor_id"), row.getString("actor_name"), row.getString("action"), row.getString("environment"),
-                row.getString("name"), row.getInteger("version"), row.getString("detail"), row.getString("outcome"),
-                row.getString("reason"), row.getString("client_ip"), row.getString("user_agent"), row.getString("request_id"));
-        return new ChainedEvent(row.getUUID("id"), row.getLong("seq"), entry, row.getBuffer("prev_hash").getBytes(),
+        AuditEntry entry = new AuditEntry(
+                row.getUUID("org_id"),
+                row.getOffsetDateTime("occurred_at").withOffsetSameInstant(ZoneOffset.UTC),
+                row.getString("actor_type"),
+                row.getString("actor_id"),
+                row.getString("actor_name"),
+                row.getString("action"),
+                row.getString("environment"),
+                row.getString("name"),
+                row.getInteger("version"),
+                row.getString("detail"),
+                row.getString("outcome"),
+                row.getString("reason"),
+                row.getString("client_ip"),
+                row.getString("user_agent"),
+                row.getString("request_id"));
+        return new ChainedEvent(
+                row.getUUID("id"),
+                row.getLong("seq"),
+                entry,
+                row.getBuffer("prev_hash").getBytes(),
                 row.getBuffer("hash").getBytes());
     }
 }

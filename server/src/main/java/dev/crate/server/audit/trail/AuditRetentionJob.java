@@ -7,8 +7,8 @@ import dev.crate.server.audit.AuditService;
 import dev.crate.server.config.CrateConfig;
 import dev.crate.server.crypto.AuditMac;
 import dev.crate.server.keys.KeyService;
-import dev.crate.server.support.Times;
 import dev.crate.server.log.LogId;
+import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -42,48 +42,76 @@ public class AuditRetentionJob {
         this.retention = config.audit().retention();
     }
 
-    @Scheduled(every = "${crate.audit.retention-check-every:1h}", delayed = "1m",
+    @Scheduled(
+            every = "${crate.audit.retention-check-every:1h}",
+            delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return run(Times.now().minus(retention)).onFailure().invoke(e ->
-                LogId.AUDIT_RETENTION_FAILED.log(LOG, e.getClass().getSimpleName()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return run(Times.now().minus(retention))
+                .onFailure()
+                .invoke(e -> LogId.AUDIT_RETENTION_FAILED.log(LOG, e.getClass().getSimpleName()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** Removes every record older than {@code cutoff}; returns how many orgs it trimmed. */
     public Uni<Integer> run(OffsetDateTime cutoff) {
         return Panache.withSession(() -> records.orgsWithRecordsOlderThan(cutoff))
-                .chain(orgs -> Multi.createFrom().iterable(orgs)
-                        .onItem().transformToUniAndConcatenate(org -> trim(org, cutoff))
-                        .collect().asList().map(done -> (int) done.stream().filter(Boolean::booleanValue).count()));
+                .chain(orgs -> Multi.createFrom()
+                        .iterable(orgs)
+                        .onItem()
+                        .transformToUniAndConcatenate(org -> trim(org, cutoff))
+                        .collect()
+                        .asList()
+                        .map(done -> (int)
+                                done.stream().filter(Boolean::booleanValue).count()));
     }
 
     private Uni<Boolean> trim(UUID orgId, OffsetDateTime cutoff) {
         return Panache.withTransaction(() -> records.getSession()
-                .chain(session -> session.createNativeQuery("select pg_try_advisory_xact_lock(hashtextextended(cast(:org as text), " + LOCK + "))",
-                        Boolean.class).setParameter("org", orgId.toString()).getSingleResult())
-                .chain(locked -> !locked ? Uni.createFrom().item(false) : records.lastOlderThan(orgId, cutoff).chain(last -> {
-                    if (last == null) {
-                        return Uni.createFrom().item(false);
-                    }
-                    return keys.lockActiveOrgKey(orgId).chain(orgKey -> records.checkpoint(orgId).chain(existing -> {
-                        AuditCheckpointRecord checkpoint = existing != null ? existing : new AuditCheckpointRecord();
-                        checkpoint.orgId = orgId;
-                        checkpoint.seq = last.seq;
-                        checkpoint.hash = last.hash;
-                        checkpoint.removedBefore = cutoff;
-                        checkpoint.orgKeyVersion = orgKey.version();
-                        checkpoint.mac = AuditMac.mac(orgKey.material(), orgId, last.seq, last.hash,
-                                AuditTrailService.micros(cutoff));
-                        checkpoint.createdAt = Times.now();
-                        Uni<?> saved = existing != null ? Uni.createFrom().item(existing) : records.getSession()
-                                .chain(session -> session.persist(checkpoint));
-                        return saved.chain(() -> records.deleteUpTo(orgId, last.seq)).chain(removed -> audit.append(
-                                audit.systemEntry(orgId, AuditAction.AUDIT_RETENTION, null, null, null)
-                                        .withDetail(audit.detail(Map.of("removed", removed, "checkpoint_seq", last.seq,
-                                                "removed_before", cutoff.toString())))))
-                                .replaceWith(true);
-                    }));
-                })));
+                .chain(session -> session.createNativeQuery(
+                                "select pg_try_advisory_xact_lock(hashtextextended(cast(:org as text), " + LOCK + "))",
+                                Boolean.class)
+                        .setParameter("org", orgId.toString())
+                        .getSingleResult())
+                .chain(locked -> !locked
+                        ? Uni.createFrom().item(false)
+                        : records.lastOlderThan(orgId, cutoff).chain(last -> {
+                            if (last == null) {
+                                return Uni.createFrom().item(false);
+                            }
+                            return keys.lockActiveOrgKey(orgId)
+                                    .chain(orgKey -> records.checkpoint(orgId).chain(existing -> {
+                                        AuditCheckpointRecord checkpoint =
+                                                existing != null ? existing : new AuditCheckpointRecord();
+                                        checkpoint.orgId = orgId;
+                                        checkpoint.seq = last.seq;
+                                        checkpoint.hash = last.hash;
+                                        checkpoint.removedBefore = cutoff;
+                                        checkpoint.orgKeyVersion = orgKey.version();
+                                        checkpoint.mac = AuditMac.mac(
+                                                orgKey.material(),
+                                                orgId,
+                                                last.seq,
+                                                last.hash,
+                                                AuditTrailService.micros(cutoff));
+                                        checkpoint.createdAt = Times.now();
+                                        Uni<?> saved = existing != null
+                                                ? Uni.createFrom().item(existing)
+                                                : records.getSession().chain(session -> session.persist(checkpoint));
+                                        return saved.chain(() -> records.deleteUpTo(orgId, last.seq))
+                                                .chain(removed -> audit.append(audit.systemEntry(
+                                                                orgId, AuditAction.AUDIT_RETENTION, null, null, null)
+                                                        .withDetail(audit.detail(Map.of(
+                                                                "removed",
+                                                                removed,
+                                                                "checkpoint_seq",
+                                                                last.seq,
+                                                                "removed_before",
+                                                                cutoff.toString())))))
+                                                .replaceWith(true);
+                                    }));
+                        })));
     }
 }

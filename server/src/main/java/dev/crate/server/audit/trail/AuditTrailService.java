@@ -27,7 +27,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +54,10 @@ public class AuditTrailService {
     }
 
     /** The raw query parameters of a listing or export. */
-    public record Query(String from, String to, String actor, String action, String env) {
-    }
+    public record Query(String from, String to, String actor, String action, String env) {}
 
     /** An export: its media type and its lines, produced page by page as they are sent. */
-    public record Export(String mediaType, String fileName, Multi<String> lines) {
-    }
+    public record Export(String mediaType, String fileName, Multi<String> lines) {}
 
     public Uni<AuditEventList> list(Caller caller, String orgId, Query query, String cursor, Integer limit) {
         Filter filter = filter(query);
@@ -69,12 +66,18 @@ public class AuditTrailService {
         if (size < 1 || size > MAX_PAGE) {
             throw invalid("limit is 1 to " + MAX_PAGE);
         }
-        return resolve(caller, orgId, AuditAction.AUDIT_READ).chain(a -> reader.page(a.org().id, filter, null,
-                before == null ? Long.MAX_VALUE : before, size + 1).map(events -> {
-                    List<AuditEvent> page = events.stream().limit(size).map(AuditTrailService::toWire).toList();
-                    String next = events.size() > size ? Long.toString(page.get(page.size() - 1).seq()) : null;
-                    return new AuditEventList(page, next);
-                }));
+        return resolve(caller, orgId, AuditAction.AUDIT_READ)
+                .chain(a -> reader.page(a.org().id, filter, null, before == null ? Long.MAX_VALUE : before, size + 1)
+                        .map(events -> {
+                            List<AuditEvent> page = events.stream()
+                                    .limit(size)
+                                    .map(AuditTrailService::toWire)
+                                    .toList();
+                            String next = events.size() > size
+                                    ? Long.toString(page.get(page.size() - 1).seq())
+                                    : null;
+                            return new AuditEventList(page, next);
+                        }));
     }
 
     /** Oldest first. The export itself is on record (action {@code audit.export}) before the first line goes out. */
@@ -88,51 +91,88 @@ public class AuditTrailService {
                 .call(a -> audit.commit(audit.entry(caller, a.org().id, AuditAction.AUDIT_EXPORT, null, null, null)
                         .withDetail(audit.detail(Map.of("format", csv ? "csv" : "jsonl")))))
                 .map(a -> {
-                    Multi<String> events = pages(a.org().id, filter).map(AuditTrailService::toWire)
+                    Multi<String> events = pages(a.org().id, filter)
+                            .map(AuditTrailService::toWire)
                             .map(e -> csv ? AuditCsv.row(e) : jsonLine(e));
-                    Multi<String> lines = csv ? Multi.createBy().concatenating()
-                            .streams(Multi.createFrom().item(AuditCsv.header()), events) : events;
-                    return new Export(csv ? "text/csv" : "application/x-ndjson", "audit-" + a.org().id + (csv ? ".csv" : ".jsonl"),
+                    Multi<String> lines = csv
+                            ? Multi.createBy()
+                                    .concatenating()
+                                    .streams(Multi.createFrom().item(AuditCsv.header()), events)
+                            : events;
+                    return new Export(
+                            csv ? "text/csv" : "application/x-ndjson",
+                            "audit-" + a.org().id + (csv ? ".csv" : ".jsonl"),
                             lines);
                 });
     }
 
     private Multi<ChainedEvent> pages(UUID orgId, Filter filter) {
         AtomicLong after = new AtomicLong(0);
-        return Multi.createBy().repeating()
-                .uni(() -> after, last -> reader.page(orgId, filter, last.get(), null, EXPORT_PAGE)
-                        .invoke(page -> page.stream().mapToLong(ChainedEvent::seq).max().ifPresent(last::set)))
+        return Multi.createBy()
+                .repeating()
+                .uni(
+                        () -> after,
+                        last -> reader.page(orgId, filter, last.get(), null, EXPORT_PAGE)
+                                .invoke(page -> page.stream()
+                                        .mapToLong(ChainedEvent::seq)
+                                        .max()
+                                        .ifPresent(last::set)))
                 .whilst(page -> page.size() == EXPORT_PAGE)
-                .onItem().transformToIterable(page -> page);
+                .onItem()
+                .transformToIterable(page -> page);
     }
 
     /** Walks the org's chain in one database snapshot from its anchor to its head. */
     public Uni<AuditVerification> verify(Caller caller, String orgId) {
         return resolve(caller, orgId, AuditAction.AUDIT_VERIFY).chain(a -> {
             UUID org = a.org().id;
-            return reader.inSnapshot(client -> reader.checkpoint(client, org).chain(checkpoint -> checkpointValid(org, checkpoint)
-                    .chain(valid -> {
-                        long anchorSeq = checkpoint.map(AuditReader.Checkpoint::seq).orElse(0L);
+            return reader.inSnapshot(client -> reader.checkpoint(client, org)
+                    .chain(checkpoint -> checkpointValid(org, checkpoint).chain(valid -> {
+                        long anchorSeq =
+                                checkpoint.map(AuditReader.Checkpoint::seq).orElse(0L);
                         if (!valid) {
-                            return Uni.createFrom().item(new AuditVerification(false, 0, anchorSeq, anchorSeq, null,
-                                    new AuditChainBreak(anchorSeq, null, "checkpoint_invalid")));
+                            return Uni.createFrom()
+                                    .item(new AuditVerification(
+                                            false,
+                                            0,
+                                            anchorSeq,
+                                            anchorSeq,
+                                            null,
+                                            new AuditChainBreak(anchorSeq, null, "checkpoint_invalid")));
                         }
-                        ChainVerifier verifier = new ChainVerifier(anchorSeq,
+                        ChainVerifier verifier = new ChainVerifier(
+                                anchorSeq,
                                 checkpoint.map(AuditReader.Checkpoint::hash).orElse(AuditChain.GENESIS));
-                        return walk(client, org, verifier).chain(broken -> broken.isPresent() ? Uni.createFrom().item(broken)
-                                : reader.head(client, org).map(head -> verifier.finish(
-                                        head.map(AuditReader.Anchor::seq).orElse(0L),
-                                        head.map(AuditReader.Anchor::hash).orElse(AuditChain.GENESIS))))
-                                .map(broken -> new AuditVerification(broken.isEmpty(), verifier.checked(), anchorSeq,
-                                        verifier.lastSeq(), HexFormat.of().formatHex(verifier.lastHash()),
-                                        broken.map(b -> new AuditChainBreak(b.seq(), b.id() == null ? null : b.id().toString(),
-                                                b.reason())).orElse(null)));
+                        return walk(client, org, verifier)
+                                .chain(broken -> broken.isPresent()
+                                        ? Uni.createFrom().item(broken)
+                                        : reader.head(client, org)
+                                                .map(head -> verifier.finish(
+                                                        head.map(AuditReader.Anchor::seq)
+                                                                .orElse(0L),
+                                                        head.map(AuditReader.Anchor::hash)
+                                                                .orElse(AuditChain.GENESIS))))
+                                .map(broken -> new AuditVerification(
+                                        broken.isEmpty(),
+                                        verifier.checked(),
+                                        anchorSeq,
+                                        verifier.lastSeq(),
+                                        HexFormat.of().formatHex(verifier.lastHash()),
+                                        broken.map(b -> new AuditChainBreak(
+                                                        b.seq(), b.id() == null ? null : b.id().toString(), b.reason()))
+                                                .orElse(null)));
                     })));
         });
     }
 
     private Uni<Optional<ChainVerifier.Break>> walk(SqlClient client, UUID org, ChainVerifier verifier) {
-        return reader.page(client, org, Filter.NONE, verifier.lastSeq() - 1 < 0 ? -1L : verifier.lastSeq(), null, EXPORT_PAGE)
+        return reader.page(
+                        client,
+                        org,
+                        Filter.NONE,
+                        verifier.lastSeq() - 1 < 0 ? -1L : verifier.lastSeq(),
+                        null,
+                        EXPORT_PAGE)
                 .chain(page -> {
                     for (ChainedEvent event : page) {
                         Optional<ChainVerifier.Break> broken = verifier.accept(event);
@@ -140,7 +180,8 @@ public class AuditTrailService {
                             return Uni.createFrom().item(broken);
                         }
                     }
-                    return page.size() < EXPORT_PAGE ? Uni.createFrom().item(Optional.<ChainVerifier.Break>empty())
+                    return page.size() < EXPORT_PAGE
+                            ? Uni.createFrom().item(Optional.<ChainVerifier.Break>empty())
                             : walk(client, org, verifier);
                 });
     }
@@ -150,8 +191,10 @@ public class AuditTrailService {
             return Uni.createFrom().item(true);
         }
         AuditReader.Checkpoint c = checkpoint.get();
-        return keys.orgKey(org, c.orgKeyVersion()).map(key -> AuditMac.verify(key.material(), org, c.seq(), c.hash(),
-                micros(c.removedBefore()), c.mac())).onFailure().recoverWithItem(false);
+        return keys.orgKey(org, c.orgKeyVersion())
+                .map(key -> AuditMac.verify(key.material(), org, c.seq(), c.hash(), micros(c.removedBefore()), c.mac()))
+                .onFailure()
+                .recoverWithItem(false);
     }
 
     static long micros(OffsetDateTime time) {
@@ -159,7 +202,12 @@ public class AuditTrailService {
     }
 
     private Uni<Access> resolve(Caller caller, String orgId, AuditAction action) {
-        return audit.guard(caller, orgId, action, null, null,
+        return audit.guard(
+                caller,
+                orgId,
+                action,
+                null,
+                null,
                 () -> access.resolve(caller, orgId).invoke(Access::requireAuditRead));
     }
 
@@ -173,9 +221,24 @@ public class AuditTrailService {
 
     static AuditEvent toWire(ChainedEvent event) {
         var e = event.entry();
-        return new AuditEvent(event.id().toString(), event.seq(), e.occurredAt().withOffsetSameInstant(ZoneOffset.UTC),
-                e.actorType(), e.actorId(), e.actorName(), e.action(), e.environment(), e.name(), e.version(), e.detail(),
-                e.outcome(), e.reason(), e.clientIp(), e.userAgent(), e.requestId(), HexFormat.of().formatHex(event.prevHash()),
+        return new AuditEvent(
+                event.id().toString(),
+                event.seq(),
+                e.occurredAt().withOffsetSameInstant(ZoneOffset.UTC),
+                e.actorType(),
+                e.actorId(),
+                e.actorName(),
+                e.action(),
+                e.environment(),
+                e.name(),
+                e.version(),
+                e.detail(),
+                e.outcome(),
+                e.reason(),
+                e.clientIp(),
+                e.userAgent(),
+                e.requestId(),
+                HexFormat.of().formatHex(event.prevHash()),
                 HexFormat.of().formatHex(event.hash()));
     }
 

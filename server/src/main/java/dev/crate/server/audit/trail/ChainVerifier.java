@@ -19,8 +19,7 @@ public final class ChainVerifier {
     private long checked;
 
     /** A link that does not hold. */
-    public record Break(long seq, UUID id, String reason) {
-    }
+    public record Break(long seq, UUID id, String reason) {}
 
     public ChainVerifier(long anchorSeq, byte[] anchorHash) {
         this.lastSeq = anchorSeq;
@@ -29,7 +28,8 @@ public final class ChainVerifier {
 
     public Optional<Break> accept(ChainedEvent event) {
         if (event.seq() != lastSeq + 1) {
-            return Optional.of(new Break(lastSeq + 1, null, event.seq() > lastSeq + 1 ? "record_missing" : "out_of_order"));
+            return Optional.of(
+                    new Break(lastSeq + 1, null, event.seq() > lastSeq + 1 ? "record_missing" : "out_of_order"));
         }
         if (!MessageDigest.isEqual(event.prevHash(), lastHash)) {
             return Optional.of(new Break(event.seq(), event.id(), "prev_hash_mismatch"));
@@ -47,7 +47,8 @@ public final class ChainVerifier {
     /** After the last record: the chain head must name the record the walk ended on. */
     public Optional<Break> finish(long headSeq, byte[] headHash) {
         if (headSeq != lastSeq || !MessageDigest.isEqual(headHash, lastHash)) {
-            return Optional.of(new Break(Math.min(headSeq, lastSeq + 1), null, headSeq > lastSeq ? "record_missing" : "head_mismatch"));
+            return Optional.of(new Break(
+                    Math.min(headSeq, lastSeq + 1), null, headSeq > lastSeq ? "record_missing" : "head_mismatch"));
         }
         return Optional.empty();
     }

@@ -17,8 +17,7 @@ public final class Aead {
     public static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Aead() {
-    }
+    private Aead() {}
 
     /** A new random 256-bit key. */
     public static byte[] newKey() {
@@ -56,7 +55,9 @@ public final class Aead {
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(key, "AES"),
                     new GCMParameterSpec(TAG_BITS, Arrays.copyOf(sealed, NONCE_BYTES)));
             cipher.updateAAD(aad);
             return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
@@ -84,7 +85,8 @@ public final class Aead {
             System.arraycopy(body, 0, out, NONCE_BYTES, body.length);
             return out;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM in the security provider failed: " + e.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "AES-GCM in the security provider failed: " + e.getClass().getSimpleName());
         }
     }
 

@@ -9,8 +9,7 @@ import java.nio.charset.StandardCharsets;
  * so that no two different tuples encode alike ("ab","c" differs from "a","bc").
  */
 public final class Aad {
-    private Aad() {
-    }
+    private Aad() {}
 
     public static byte[] of(Object... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);

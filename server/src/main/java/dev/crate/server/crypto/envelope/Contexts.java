@@ -7,8 +7,7 @@ import java.util.UUID;
  * so a blob of one kind can never be opened as another.
  */
 public final class Contexts {
-    private Contexts() {
-    }
+    private Contexts() {}
 
     /** A secret value, encrypted under its data key. */
     public static byte[] value(UUID orgId, String environment, String name, int version) {

@@ -16,13 +16,15 @@ public final class Envelope {
     /** The only format so far; a new layout gets a new number and old blobs stay readable. */
     public static final byte FORMAT_V1 = 1;
 
-    private Envelope() {
-    }
+    private Envelope() {}
 
     public static byte[] seal(byte[] key, String keyId, byte[] plaintext, byte[] context) {
         byte[] header = header(keyId);
         byte[] body = Aead.seal(key, plaintext, aad(header, context));
-        return ByteBuffer.allocate(header.length + body.length).put(header).put(body).array();
+        return ByteBuffer.allocate(header.length + body.length)
+                .put(header)
+                .put(body)
+                .array();
     }
 
     /** @throws DecryptionException when the blob is malformed, of another format, or does not authenticate */
@@ -34,15 +36,22 @@ public final class Envelope {
     }
 
     /** Seals with an AEAD the caller supplies (a key inside an HSM): same layout and AAD binding as {@link #seal}. */
-    public static byte[] sealWith(String keyId, byte[] plaintext, byte[] context,
+    public static byte[] sealWith(
+            String keyId,
+            byte[] plaintext,
+            byte[] context,
             java.util.function.BiFunction<byte[], byte[], byte[]> aead) {
         byte[] header = header(keyId);
         byte[] body = aead.apply(plaintext, aad(header, context));
-        return ByteBuffer.allocate(header.length + body.length).put(header).put(body).array();
+        return ByteBuffer.allocate(header.length + body.length)
+                .put(header)
+                .put(body)
+                .array();
     }
 
     /** Opens with an AEAD the caller supplies, given (body, aad). */
-    public static byte[] openWith(byte[] blob, byte[] context, java.util.function.BiFunction<byte[], byte[], byte[]> aead) {
+    public static byte[] openWith(
+            byte[] blob, byte[] context, java.util.function.BiFunction<byte[], byte[], byte[]> aead) {
         int headerLength = headerLength(blob);
         byte[] header = java.util.Arrays.copyOf(blob, headerLength);
         byte[] body = java.util.Arrays.copyOfRange(blob, headerLength, blob.length);
@@ -60,7 +69,11 @@ public final class Envelope {
         if (id.length > 255) {
             throw new IllegalArgumentException("key id longer than 255 bytes");
         }
-        return ByteBuffer.allocate(2 + id.length).put(FORMAT_V1).put((byte) id.length).put(id).array();
+        return ByteBuffer.allocate(2 + id.length)
+                .put(FORMAT_V1)
+                .put((byte) id.length)
+                .put(id)
+                .array();
     }
 
     private static int headerLength(byte[] blob) {
@@ -75,6 +88,9 @@ public final class Envelope {
     }
 
     private static byte[] aad(byte[] header, byte[] context) {
-        return ByteBuffer.allocate(header.length + context.length).put(header).put(context).array();
+        return ByteBuffer.allocate(header.length + context.length)
+                .put(header)
+                .put(context)
+                .array();
     }
 }

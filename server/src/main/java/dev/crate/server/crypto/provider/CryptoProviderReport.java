@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
 public class CryptoProviderReport {
     private static final Logger LOG = Logger.getLogger(CryptoProviderReport.class);
 
-    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, CryptoProviderConfig config) {
+    void onStart(
+            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, CryptoProviderConfig config) {
         CryptoProviders.Selection selection = CryptoProviders.install();
         if (!config.provider().trim().equalsIgnoreCase(selection.setting())) {
             // a value from a configuration file arrives after the providers were chosen

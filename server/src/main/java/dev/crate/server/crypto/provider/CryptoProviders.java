@@ -29,12 +29,12 @@ import org.jose4j.jwe.RsaKeyManagementAlgorithm;
 public final class CryptoProviders {
     /** The JCA name ACCP registers under. */
     public static final String ACCP = "AmazonCorrettoCryptoProvider";
+
     static final String SETTING = "crate.crypto.provider";
     private static final String ACCP_CLASS = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
     private static Selection selection;
 
-    private CryptoProviders() {
-    }
+    private CryptoProviders() {}
 
     /** Installs the provider the setting asks for, once; later calls return the first call's result. */
     public static synchronized Selection install() {
@@ -51,11 +51,13 @@ public final class CryptoProviders {
      * parameters (as {@code Sealing} does) is served by ACCP and the JDK alike.
      */
     private static void useOaepPaddingInJose4j() {
-        RsaKeyManagementAlgorithm oaep256 = new RsaKeyManagementAlgorithm("RSA/ECB/OAEPPadding",
-                KeyManagementAlgorithmIdentifiers.RSA_OAEP_256);
-        oaep256.setAlgorithmParameterSpec(new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
-                PSource.PSpecified.DEFAULT));
-        AlgorithmFactoryFactory.getInstance().getJweKeyManagementAlgorithmFactory().registerAlgorithm(oaep256);
+        RsaKeyManagementAlgorithm oaep256 =
+                new RsaKeyManagementAlgorithm("RSA/ECB/OAEPPadding", KeyManagementAlgorithmIdentifiers.RSA_OAEP_256);
+        oaep256.setAlgorithmParameterSpec(
+                new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        AlgorithmFactoryFactory.getInstance()
+                .getJweKeyManagementAlgorithmFactory()
+                .registerAlgorithm(oaep256);
     }
 
     /** {@code jdk} or {@code default}, from the system property, else the environment. */
@@ -85,10 +87,13 @@ public final class CryptoProviders {
             // Reflection keeps ACCP out of native-image analysis and lets the server run without its jar.
             Class<?> type = Class.forName(ACCP_CLASS);
             Provider accp = (Provider) type.getField("INSTANCE").get(null);
-            Throwable loadingError = (Throwable) type.getMethod("getLoadingError").invoke(accp);
+            Throwable loadingError =
+                    (Throwable) type.getMethod("getLoadingError").invoke(accp);
             if (loadingError != null) {
-                return Selection.of(setting, "ACCP did not load (" + loadingError.getClass().getSimpleName() + ": "
-                        + loadingError.getMessage() + "): JDK providers");
+                return Selection.of(
+                        setting,
+                        "ACCP did not load (" + loadingError.getClass().getSimpleName() + ": "
+                                + loadingError.getMessage() + "): JDK providers");
             }
             type.getMethod("assertHealthy").invoke(accp);
             Security.insertProviderAt(accp, 1);
@@ -111,10 +116,13 @@ public final class CryptoProviders {
      */
     public record Selection(String setting, String rsa, String ec, String aesGcm, String sha256, String fallback) {
         static Selection of(String setting, String fallback) {
-            return new Selection(setting, provider(() -> Cipher.getInstance("RSA/ECB/OAEPPadding").getProvider()),
+            return new Selection(
+                    setting,
+                    provider(() -> Cipher.getInstance("RSA/ECB/OAEPPadding").getProvider()),
                     provider(() -> KeyAgreement.getInstance("ECDH").getProvider()),
                     provider(() -> Cipher.getInstance("AES/GCM/NoPadding").getProvider()),
-                    provider(() -> MessageDigest.getInstance("SHA-256").getProvider()), fallback);
+                    provider(() -> MessageDigest.getInstance("SHA-256").getProvider()),
+                    fallback);
         }
 
         /** True when ACCP serves all four. */
@@ -124,8 +132,8 @@ public final class CryptoProviders {
 
         /** One line for the start-up log. */
         public String describe() {
-            return "RSA-OAEP " + rsa + ", EC P-256 ECDH " + ec + ", AES-GCM " + aesGcm + ", SHA-256 " + sha256
-                    + " (" + SETTING + "=" + setting + (fallback == null ? "" : "; " + fallback) + ")";
+            return "RSA-OAEP " + rsa + ", EC P-256 ECDH " + ec + ", AES-GCM " + aesGcm + ", SHA-256 " + sha256 + " ("
+                    + SETTING + "=" + setting + (fallback == null ? "" : "; " + fallback) + ")";
         }
 
         private static String provider(Lookup lookup) {

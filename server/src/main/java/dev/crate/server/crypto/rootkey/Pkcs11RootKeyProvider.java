@@ -42,7 +42,8 @@ public final class Pkcs11RootKeyProvider implements RootKeyProvider {
     public record TokenConfig(String library, Optional<Integer> slot, Optional<Integer> slotListIndex, char[] pin) {
         @Override
         public String toString() {
-            return "TokenConfig[library=" + library + ", slot=" + slot + ", slotListIndex=" + slotListIndex + ", pin=REDACTED]";
+            return "TokenConfig[library=" + library + ", slot=" + slot + ", slotListIndex=" + slotListIndex
+                    + ", pin=REDACTED]";
         }
     }
 
@@ -50,8 +51,8 @@ public final class Pkcs11RootKeyProvider implements RootKeyProvider {
      * Logs in to the token and finds the key labelled {@code activeLabel} (generated when missing and
      * {@code generate} is set) and the keys of {@code previousLabels}. The first element is the active key.
      */
-    public static List<Pkcs11RootKeyProvider> open(TokenConfig config, String activeLabel, List<String> previousLabels,
-            boolean generate) {
+    public static List<Pkcs11RootKeyProvider> open(
+            TokenConfig config, String activeLabel, List<String> previousLabels, boolean generate) {
         if (!Files.isRegularFile(Path.of(config.library()))) {
             throw new InvalidRootKeyException("the PKCS#11 module " + config.library() + " does not exist");
         }
@@ -59,15 +60,20 @@ public final class Pkcs11RootKeyProvider implements RootKeyProvider {
         if (base == null) {
             throw new InvalidRootKeyException("this Java runtime has no SunPKCS11 provider");
         }
-        StringBuilder cfg = new StringBuilder("--name=crate\nlibrary=").append(config.library()).append('\n');
+        StringBuilder cfg = new StringBuilder("--name=crate\nlibrary=")
+                .append(config.library())
+                .append('\n');
         if (config.slot().isPresent()) {
             cfg.append("slot=").append(config.slot().get()).append('\n');
         } else {
-            cfg.append("slotListIndex=").append(config.slotListIndex().orElse(0)).append('\n');
+            cfg.append("slotListIndex=")
+                    .append(config.slotListIndex().orElse(0))
+                    .append('\n');
         }
         // Keys this provider generates stay in the token: sensitive, never extractable.
-        cfg.append("attributes(generate, CKO_SECRET_KEY, CKK_AES) = {\n  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n"
-                + "  CKA_ENCRYPT = true\n  CKA_DECRYPT = true\n}\n");
+        cfg.append(
+                "attributes(generate, CKO_SECRET_KEY, CKK_AES) = {\n  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n"
+                        + "  CKA_ENCRYPT = true\n  CKA_DECRYPT = true\n}\n");
         Provider provider;
         KeyStore store;
         try {
@@ -75,9 +81,12 @@ public final class Pkcs11RootKeyProvider implements RootKeyProvider {
             store = KeyStore.getInstance("PKCS11", provider);
             store.load(null, config.pin());
         } catch (Exception e) {
-            throw new InvalidRootKeyException("cannot log in to the PKCS#11 token (module " + config.library() + ", slot "
-                    + config.slot().map(String::valueOf).orElse("index " + config.slotListIndex().orElse(0)) + "): "
-                    + rootCause(e));
+            throw new InvalidRootKeyException(
+                    "cannot log in to the PKCS#11 token (module " + config.library() + ", slot "
+                            + config.slot()
+                                    .map(String::valueOf)
+                                    .orElse("index " + config.slotListIndex().orElse(0)) + "): "
+                            + rootCause(e));
         }
         List<Pkcs11RootKeyProvider> keys = new ArrayList<>();
         keys.add(new Pkcs11RootKeyProvider(provider, find(provider, store, activeLabel, generate), activeLabel));

@@ -40,7 +40,9 @@ public final class RootKeyring implements RootKeyProvider {
         if (previous.isEmpty()) {
             return active.source();
         }
-        return active.source() + " (previous: " + String.join(", ", previous.stream().map(RootKeyProvider::source).toList()) + ")";
+        return active.source() + " (previous: "
+                + String.join(
+                        ", ", previous.stream().map(RootKeyProvider::source).toList()) + ")";
     }
 
     @Override

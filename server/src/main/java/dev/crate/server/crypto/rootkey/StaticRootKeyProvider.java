@@ -21,8 +21,8 @@ public final class StaticRootKeyProvider implements RootKeyProvider {
 
     private StaticRootKeyProvider(String source, byte[] key) {
         if (key.length != Aead.KEY_BYTES) {
-            throw new InvalidRootKeyException("the root key from " + source + " must be 32 bytes (base64 of 32 random bytes), got "
-                    + key.length + " bytes");
+            throw new InvalidRootKeyException("the root key from " + source
+                    + " must be 32 bytes (base64 of 32 random bytes), got " + key.length + " bytes");
         }
         this.source = source;
         this.key = key.clone();

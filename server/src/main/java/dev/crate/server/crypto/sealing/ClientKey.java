@@ -45,7 +45,8 @@ public final class ClientKey {
 
     public static ClientKey fromJwk(Map<String, Object> jwk) {
         if (jwk.containsKey("d") || jwk.containsKey("p") || jwk.containsKey("k")) {
-            throw new ClientKeyException("client_public_jwk must hold a public key only; never send private key material", false);
+            throw new ClientKeyException(
+                    "client_public_jwk must hold a public key only; never send private key material", false);
         }
         JsonWebKey parsed;
         try {
@@ -85,7 +86,8 @@ public final class ClientKey {
         if (x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
             return false;
         }
-        BigInteger right = x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
+        BigInteger right =
+                x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
         return y.pow(2).mod(p).equals(right);
     }
 
@@ -98,14 +100,16 @@ public final class ClientKey {
         BigInteger exponent = key.getPublicExponent();
         int bits = modulus.bitLength();
         if (bits < Limits.MIN_CLIENT_RSA_BITS) {
-            throw new ClientKeyException("client RSA key has " + bits + " bits; at least "
-                    + Limits.MIN_CLIENT_RSA_BITS + " are required", true);
+            throw new ClientKeyException(
+                    "client RSA key has " + bits + " bits; at least " + Limits.MIN_CLIENT_RSA_BITS + " are required",
+                    true);
         }
         if (!modulus.testBit(0)) {
             throw new ClientKeyException("client RSA key: the modulus must be odd", false);
         }
         if (exponent.compareTo(BigInteger.ONE) <= 0 || !exponent.testBit(0) || exponent.compareTo(modulus) >= 0) {
-            throw new ClientKeyException("client RSA key: the public exponent must be odd, greater than 1 and below the modulus", false);
+            throw new ClientKeyException(
+                    "client RSA key: the public exponent must be odd, greater than 1 and below the modulus", false);
         }
         return new ClientKey(key, KeyManagementAlgorithmIdentifiers.RSA_OAEP_256);
     }

@@ -32,8 +32,7 @@ import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
 public final class SealedValueOpener {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SealedValueOpener() {
-    }
+    private SealedValueOpener() {}
 
     /** The kid of a JWE compact serialization, if the value is one and names a kid; no cryptography. */
     public static Optional<String> kidOf(String encoded) {

@@ -10,7 +10,8 @@ import java.util.Set;
  * grace period after a rotation (by kid, oldest last), and the kids of disabled keys, which are
  * recognised only to tell the client its key has expired.
  */
-public record TransportKeyring(String activeKid, PrivateKey active, Map<String, PrivateKey> grace, Set<String> disabled) {
+public record TransportKeyring(
+        String activeKid, PrivateKey active, Map<String, PrivateKey> grace, Set<String> disabled) {
 
     public TransportKeyring {
         grace = Map.copyOf(grace);

@@ -13,8 +13,8 @@ import dev.crate.server.identity.Access;
 import dev.crate.server.identity.AccessPolicy;
 import dev.crate.server.identity.OrganizationRepository;
 import dev.crate.server.keys.KeyService;
-import dev.crate.server.support.Offload;
 import dev.crate.server.log.LogId;
+import dev.crate.server.support.Offload;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,8 +48,14 @@ public class KeyRotationService {
     private final OrganizationRepository organizations;
     private final AuditService audit;
 
-    KeyRotationService(AccessPolicy access, RotationEngine engine, RewrapJob job, KeyStatusQueries queries, KeyService keys,
-            OrganizationRepository organizations, AuditService audit) {
+    KeyRotationService(
+            AccessPolicy access,
+            RotationEngine engine,
+            RewrapJob job,
+            KeyStatusQueries queries,
+            KeyService keys,
+            OrganizationRepository organizations,
+            AuditService audit) {
         this.audit = audit;
         this.access = access;
         this.engine = engine;
@@ -60,26 +66,35 @@ public class KeyRotationService {
     }
 
     public Uni<KeyStatus> status(Caller caller, String orgId) {
-        return access.resolve(caller, orgId).invoke(Access::requireAdmin)
+        return access.resolve(caller, orgId)
+                .invoke(Access::requireAdmin)
                 .chain(a -> Offload.cpu(() -> queries.orgStatus(a.org().id)));
     }
 
     public Uni<KeyRotation> rotate(Caller caller, String orgId, RotateKeysRequest request) {
         String tier = request == null || request.tier() == null ? "" : request.tier();
         if (!tier.equals("org") && !tier.equals("transport")) {
-            throw new CrateException(ErrorCode.INVALID_ROTATION_REQUEST,
+            throw new CrateException(
+                    ErrorCode.INVALID_ROTATION_REQUEST,
                     "tier must be \"org\" (org key: new data keys at once, existing ones re-wrapped) or \"transport\" "
                             + "(new public key; the old one works for the grace period); the root key is rotated by the operator");
         }
         AuditAction action = tier.equals("org") ? AuditAction.KEY_ROTATE : AuditAction.TRANSPORT_KEY_ROTATE;
-        return audit.guard(caller, orgId, action, null, null, () -> access.resolve(caller, orgId).invoke(Access::requireAdmin)
-                .chain(a -> {
+        return audit.guard(
+                caller,
+                orgId,
+                action,
+                null,
+                null,
+                () -> access.resolve(caller, orgId).invoke(Access::requireAdmin).chain(a -> {
                     UUID id = a.org().id;
                     // The engine writes the audit record in the rotation's own transaction.
                     return tier.equals("org")
-                            ? Offload.cpu(() -> engine.rotateOrgKey(id, "api", caller)).invoke(r -> job.kick())
+                            ? Offload.cpu(() -> engine.rotateOrgKey(id, "api", caller))
+                                    .invoke(r -> job.kick())
                             : keys.newTransportKeyPair()
-                                    .chain(pair -> Offload.cpu(() -> engine.rotateTransportKey(id, "api", pair, caller)))
+                                    .chain(pair ->
+                                            Offload.cpu(() -> engine.rotateTransportKey(id, "api", pair, caller)))
                                     .invoke(r -> keys.forgetTransportKeys(id));
                 }));
     }
@@ -95,8 +110,10 @@ public class KeyRotationService {
             detail.put("to_key", rotation.toKey());
         }
         return audit.commit(audit.entry(caller, orgId, action, null, null, null).withDetail(audit.detail(detail)))
-                .onFailure().recoverWithItem(failure -> {
-                    LogId.ROTATION_NOT_AUDITED.log(LOG, rotation.tier(), orgId, caller.origin().requestId());
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    LogId.ROTATION_NOT_AUDITED.log(
+                            LOG, rotation.tier(), orgId, caller.origin().requestId());
                     return null;
                 });
     }
@@ -108,17 +125,25 @@ public class KeyRotationService {
     public Uni<KeyRotation> rotateRoot(Caller caller) {
         return Panache.withSession(() -> organizations.findByName(OPERATOR_ORG)).chain(operatorOrg -> {
             String operatorOrgId = operatorOrg == null ? null : operatorOrg.id.toString();
-            return audit.guard(caller, operatorOrgId, AuditAction.ROOT_KEY_ROTATE, null, null, () -> requireOperator(caller)
-                    .chain(() -> Offload.cpu(() -> engine.startRootRotation("operator")))
-                    .invoke(r -> job.kick())
-                    .call(r -> record(caller, operatorOrg.id, AuditAction.ROOT_KEY_ROTATE, r)));
+            return audit.guard(
+                    caller,
+                    operatorOrgId,
+                    AuditAction.ROOT_KEY_ROTATE,
+                    null,
+                    null,
+                    () -> requireOperator(caller)
+                            .chain(() -> Offload.cpu(() -> engine.startRootRotation("operator")))
+                            .invoke(r -> job.kick())
+                            .call(r -> record(caller, operatorOrg.id, AuditAction.ROOT_KEY_ROTATE, r)));
         });
     }
 
     /** An admin (full, unscoped) of org {@code default}; anyone else: 403. */
     private Uni<Void> requireOperator(Caller caller) {
         return Panache.withSession(() -> organizations.findByName(OPERATOR_ORG))
-                .chain(org -> org == null ? Uni.createFrom().failure(notOperator()) : access.resolve(caller, org.id.toString()))
+                .chain(org -> org == null
+                        ? Uni.createFrom().failure(notOperator())
+                        : access.resolve(caller, org.id.toString()))
                 .onFailure(e -> e instanceof CrateException c && c.code() == ErrorCode.ORGANIZATION_NOT_FOUND)
                 .transform(e -> notOperator())
                 .invoke(a -> {
@@ -132,7 +157,8 @@ public class KeyRotationService {
     }
 
     private static CrateException notOperator() {
-        return new CrateException(ErrorCode.FORBIDDEN,
+        return new CrateException(
+                ErrorCode.FORBIDDEN,
                 "root key operations need the operator: an admin of the organization '" + OPERATOR_ORG + "'");
     }
 }

@@ -18,8 +18,8 @@ import dev.crate.server.domain.OrgKey;
 import dev.crate.server.keys.OrgKeyState;
 import dev.crate.server.keys.TransportKeyState;
 import dev.crate.server.log.LogId;
-import dev.crate.server.metrics.CrateMetrics.Rotation;
 import dev.crate.server.metrics.CrateMetrics;
+import dev.crate.server.metrics.CrateMetrics.Rotation;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -77,8 +77,11 @@ public class RewrapJob {
         this.starter = starter;
     }
 
-    @Scheduled(identity = "crate-key-rotation", every = "${crate.rotation.check-interval:1m}",
-            delayed = "${crate.rotation.check-delay:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            identity = "crate-key-rotation",
+            every = "${crate.rotation.check-interval:1m}",
+            delayed = "${crate.rotation.check-delay:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (stopping) {
             return;
@@ -87,8 +90,11 @@ public class RewrapJob {
             runJob();
         } catch (RuntimeException e) {
             if (stopping) {
-                // the database pool closed under a run that had started: nothing was half-done (batches are transactions)
-                LOG.debugf("the key rotation job stopped with the server (%s)", e.getClass().getSimpleName());
+                // the database pool closed under a run that had started: nothing was half-done (batches are
+                // transactions)
+                LOG.debugf(
+                        "the key rotation job stopped with the server (%s)",
+                        e.getClass().getSimpleName());
                 return;
             }
             // the database is unreachable or the like; the job keeps no progress of its own, so the next run resumes
@@ -116,7 +122,8 @@ public class RewrapJob {
         synchronized (localRun) {
             SqlConnection conn = pool.getConnection().await().atMost(Sql.AWAIT);
             try {
-                boolean locked = one(conn, "select pg_try_advisory_lock($1) as locked", Tuple.of(JOB_LOCK)).getBoolean("locked");
+                boolean locked = one(conn, "select pg_try_advisory_lock($1) as locked", Tuple.of(JOB_LOCK))
+                        .getBoolean("locked");
                 if (!locked) {
                     return false;
                 }
@@ -138,50 +145,73 @@ public class RewrapJob {
     private void work(SqlConnection conn) {
         scheduledOrgRotations(conn);
         scheduledTransportRotations(conn);
-        int disabled = run(conn, "update transport_keys set state = " + TransportKeyState.DISABLED.literal() + ", disabled_at = $1, "
-                + "wrapped_private_key = '\\x'::bytea where state = " + TransportKeyState.GRACE.literal() + " and grace_until <= $1", Tuple.of(now())).rowCount();
+        int disabled = run(
+                        conn,
+                        "update transport_keys set state = " + TransportKeyState.DISABLED.literal()
+                                + ", disabled_at = $1, " + "wrapped_private_key = '\\x'::bytea where state = "
+                                + TransportKeyState.GRACE.literal() + " and grace_until <= $1",
+                        Tuple.of(now()))
+                .rowCount();
         if (disabled > 0) {
-            LogId.TRANSPORT_KEYS_EXPIRED.log(LOG,
-                    disabled);
+            LogId.TRANSPORT_KEYS_EXPIRED.log(LOG, disabled);
         }
-        for (Row row : all(conn, "select distinct org_id from org_keys where state = " + OrgKeyState.RETIRING.literal(), Tuple.tuple())) {
+        for (Row row : all(
+                conn,
+                "select distinct org_id from org_keys where state = " + OrgKeyState.RETIRING.literal(),
+                Tuple.tuple())) {
             UUID orgId = row.getUUID("org_id");
             try {
                 rewrapOrg(conn, orgId);
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.ORG_KEY);
-                LogId.ORG_ROTATION_FAILED.log(LOG, "re-wrapping the data keys", orgId,
-                        e.getClass().getSimpleName(), "; the next run resumes");
+                LogId.ORG_ROTATION_FAILED.log(
+                        LOG,
+                        "re-wrapping the data keys",
+                        orgId,
+                        e.getClass().getSimpleName(),
+                        "; the next run resumes");
             }
         }
-        Row rootRotation = oneOrNull(conn, "select to_key from key_rotations where tier = 'root' and state = 'running' limit 1",
+        Row rootRotation = oneOrNull(
+                conn,
+                "select to_key from key_rotations where tier = 'root' and state = 'running' limit 1",
                 Tuple.tuple());
         if (rootRotation != null && !rootKey.activeKid().equals(rootRotation.getString("to_key"))) {
             // A replica whose configuration is not (yet) the one the rotation was started with: re-wrapping
             // under its own active key would undo the rotation. A replica configured like the starter does it.
-            LogId.ROOT_KEY_REWRAP_LEFT_TO_OTHERS.log(LOG, rootRotation.getString("to_key"),
-                    rootKey.activeKid(), rootRotation.getString("to_key"));
+            LogId.ROOT_KEY_REWRAP_LEFT_TO_OTHERS.log(
+                    LOG, rootRotation.getString("to_key"), rootKey.activeKid(), rootRotation.getString("to_key"));
         } else if (rootRotation != null) {
             try {
                 rewrapRoot(conn);
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.ROOT_KEY);
-                LogId.ROOT_KEY_REWRAP_FAILED.log(LOG,
-                        rootKey.activeKid(), e.getClass().getSimpleName());
+                LogId.ROOT_KEY_REWRAP_FAILED.log(
+                        LOG, rootKey.activeKid(), e.getClass().getSimpleName());
             }
         }
     }
 
     private void scheduledOrgRotations(SqlConnection conn) {
-        OffsetDateTime cutoff = config.orgKeyPeriod().isZero() ? OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC) : now().minus(config.orgKeyPeriod());
-        for (Row due : all(conn, "select org_id, wrap_count from org_keys where state = " + OrgKeyState.ACTIVE.literal() + " and (created_at < $1 or wrap_count >= $2)",
+        OffsetDateTime cutoff = config.orgKeyPeriod().isZero()
+                ? OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)
+                : now().minus(config.orgKeyPeriod());
+        for (Row due : all(
+                conn,
+                "select org_id, wrap_count from org_keys where state = " + OrgKeyState.ACTIVE.literal()
+                        + " and (created_at < $1 or wrap_count >= $2)",
                 Tuple.of(cutoff, config.orgKeyMaxWraps()))) {
             String trigger = due.getLong("wrap_count") >= config.orgKeyMaxWraps() ? "usage-limit" : "schedule";
             try {
                 inTransaction(conn, c -> starter.rotateOrgKey(c, due.getUUID("org_id"), trigger, true, null));
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.ORG_KEY);
-                LogId.ORG_ROTATION_FAILED.log(LOG, "rotating the org key", due.getUUID("org_id"), e.getClass().getSimpleName(), "");
+                LogId.ORG_ROTATION_FAILED.log(
+                        LOG,
+                        "rotating the org key",
+                        due.getUUID("org_id"),
+                        e.getClass().getSimpleName(),
+                        "");
             }
         }
     }
@@ -191,14 +221,24 @@ public class RewrapJob {
             return;
         }
         OffsetDateTime cutoff = now().minus(config.transportKeyPeriod());
-        for (Row due : all(conn, "select org_id from transport_keys where state = " + TransportKeyState.ACTIVE.literal() + " and created_at < $1", Tuple.of(cutoff))) {
+        for (Row due : all(
+                conn,
+                "select org_id from transport_keys where state = " + TransportKeyState.ACTIVE.literal()
+                        + " and created_at < $1",
+                Tuple.of(cutoff))) {
             try {
                 TransportKeyPair pair = TransportKeyPair.generate();
-                inTransaction(conn, c -> starter.rotateTransportKey(c, due.getUUID("org_id"), "schedule", pair, cutoff, null));
+                inTransaction(
+                        conn,
+                        c -> starter.rotateTransportKey(c, due.getUUID("org_id"), "schedule", pair, cutoff, null));
             } catch (RuntimeException e) {
                 metrics.rotationFailure(Rotation.TRANSPORT_KEY);
-                LogId.ORG_ROTATION_FAILED.log(LOG, "rotating the transport key", due.getUUID("org_id"),
-                        e.getClass().getSimpleName(), "");
+                LogId.ORG_ROTATION_FAILED.log(
+                        LOG,
+                        "rotating the transport key",
+                        due.getUUID("org_id"),
+                        e.getClass().getSimpleName(),
+                        "");
             }
         }
     }
@@ -210,9 +250,13 @@ public class RewrapJob {
             for (int round = 0; round < 5; round++) {
                 long moved;
                 do {
-                    moved = inTransaction(conn, c -> Optional.of(rewrapDataKeyBatch(c, orgId, material))).orElseThrow();
+                    moved = inTransaction(conn, c -> Optional.of(rewrapDataKeyBatch(c, orgId, material)))
+                            .orElseThrow();
                 } while (moved > 0);
-                inTransaction(conn, c -> Optional.of(rewrapTransportKeys(c, orgId, material) + remacCheckpoint(c, orgId, material)));
+                inTransaction(
+                        conn,
+                        c -> Optional.of(
+                                rewrapTransportKeys(c, orgId, material) + remacCheckpoint(c, orgId, material)));
                 if (inTransaction(conn, c -> Optional.of(retire(c, orgId))).orElseThrow()) {
                     return;
                 }
@@ -224,16 +268,24 @@ public class RewrapJob {
 
     private OrgKey orgKey(SqlConnection conn, UUID orgId, int version, Map<Integer, OrgKey> material) {
         return material.computeIfAbsent(version, v -> {
-            Row row = one(conn, "select wrapped_key from org_keys where org_id = $1 and version = $2", Tuple.of(orgId, v));
+            Row row = one(
+                    conn, "select wrapped_key from org_keys where org_id = $1 and version = $2", Tuple.of(orgId, v));
             return KeyHierarchy.unwrapOrgKey(rootKey, orgId, v, bytes(row, "wrapped_key"));
         });
     }
 
     private long rewrapDataKeyBatch(SqlConnection conn, UUID orgId, Map<Integer, OrgKey> material) {
-        int active = one(conn, "select version from org_keys where org_id = $1 and state = " + OrgKeyState.ACTIVE.literal(), Tuple.of(orgId)).getInteger("version");
-        RowSet<Row> rows = run(conn, "select v.id, v.secret_id, v.version, v.wrapped_data_key from secret_versions v "
-                + "join secrets s on s.id = v.secret_id where s.org_id = $1 and v.org_key_version <> $2 "
-                + "limit $3 for update of v skip locked", Tuple.of(orgId, active, config.batchSize()));
+        int active = one(
+                        conn,
+                        "select version from org_keys where org_id = $1 and state = " + OrgKeyState.ACTIVE.literal(),
+                        Tuple.of(orgId))
+                .getInteger("version");
+        RowSet<Row> rows = run(
+                conn,
+                "select v.id, v.secret_id, v.version, v.wrapped_data_key from secret_versions v "
+                        + "join secrets s on s.id = v.secret_id where s.org_id = $1 and v.org_key_version <> $2 "
+                        + "limit $3 for update of v skip locked",
+                Tuple.of(orgId, active, config.batchSize()));
         if (rows.size() == 0) {
             return 0;
         }
@@ -243,14 +295,21 @@ public class RewrapJob {
             byte[] wrapped = bytes(row, "wrapped_data_key");
             UUID secretId = row.getUUID("secret_id");
             int version = row.getInteger("version");
-            byte[] rewrapped = KeyHierarchy.rewrapDataKey(v -> orgKey(conn, orgId, v, material), activeKey, secretId, version, wrapped);
+            byte[] rewrapped = KeyHierarchy.rewrapDataKey(
+                    v -> orgKey(conn, orgId, v, material), activeKey, secretId, version, wrapped);
             updates.add(Tuple.of(row.getUUID("id"), active, buffer(rewrapped)));
         }
         conn.preparedQuery("update secret_versions set org_key_version = $2, wrapped_data_key = $3 where id = $1")
-                .executeBatch(updates).await().atMost(Sql.AWAIT);
-        run(conn, "update org_keys set wrap_count = wrap_count + $3 where org_id = $1 and version = $2",
+                .executeBatch(updates)
+                .await()
+                .atMost(Sql.AWAIT);
+        run(
+                conn,
+                "update org_keys set wrap_count = wrap_count + $3 where org_id = $1 and version = $2",
                 Tuple.of(orgId, active, (long) updates.size()));
-        run(conn, "update key_rotations set rewrapped = rewrapped + $2 where org_id = $1 and tier = 'org' and state = 'running'",
+        run(
+                conn,
+                "update key_rotations set rewrapped = rewrapped + $2 where org_id = $1 and tier = 'org' and state = 'running'",
                 Tuple.of(orgId, (long) updates.size()));
         pauseForTests();
         metrics.keysRewrapped(Rotation.ORG_KEY, updates.size());
@@ -258,22 +317,40 @@ public class RewrapJob {
     }
 
     private long rewrapTransportKeys(SqlConnection conn, UUID orgId, Map<Integer, OrgKey> material) {
-        int active = one(conn, "select version from org_keys where org_id = $1 and state = " + OrgKeyState.ACTIVE.literal() + " for share", Tuple.of(orgId))
+        int active = one(
+                        conn,
+                        "select version from org_keys where org_id = $1 and state = " + OrgKeyState.ACTIVE.literal()
+                                + " for share",
+                        Tuple.of(orgId))
                 .getInteger("version");
-        RowSet<Row> rows = run(conn, "select id, kid, org_key_version, wrapped_private_key from transport_keys "
-                + "where org_id = $1 and org_key_version <> $2 and state <> " + TransportKeyState.DISABLED.literal() + " for update", Tuple.of(orgId, active));
+        RowSet<Row> rows = run(
+                conn,
+                "select id, kid, org_key_version, wrapped_private_key from transport_keys "
+                        + "where org_id = $1 and org_key_version <> $2 and state <> "
+                        + TransportKeyState.DISABLED.literal() + " for update",
+                Tuple.of(orgId, active));
         OrgKey activeKey = rows.size() == 0 ? null : orgKey(conn, orgId, active, material);
         long count = 0;
         for (Row row : rows) {
-            byte[] rewrapped = KeyHierarchy.rewrapTransportKey(orgKey(conn, orgId, row.getInteger("org_key_version"), material),
-                    activeKey, row.getString("kid"), bytes(row, "wrapped_private_key"));
-            run(conn, "update transport_keys set org_key_version = $2, wrapped_private_key = $3 where id = $1",
+            byte[] rewrapped = KeyHierarchy.rewrapTransportKey(
+                    orgKey(conn, orgId, row.getInteger("org_key_version"), material),
+                    activeKey,
+                    row.getString("kid"),
+                    bytes(row, "wrapped_private_key"));
+            run(
+                    conn,
+                    "update transport_keys set org_key_version = $2, wrapped_private_key = $3 where id = $1",
                     Tuple.of(row.getUUID("id"), active, buffer(rewrapped)));
             count++;
         }
         if (count > 0) {
-            run(conn, "update org_keys set wrap_count = wrap_count + $3 where org_id = $1 and version = $2", Tuple.of(orgId, active, count));
-            run(conn, "update key_rotations set rewrapped = rewrapped + $2 where org_id = $1 and tier = 'org' and state = 'running'",
+            run(
+                    conn,
+                    "update org_keys set wrap_count = wrap_count + $3 where org_id = $1 and version = $2",
+                    Tuple.of(orgId, active, count));
+            run(
+                    conn,
+                    "update key_rotations set rewrapped = rewrapped + $2 where org_id = $1 and tier = 'org' and state = 'running'",
                     Tuple.of(orgId, count));
             metrics.keysRewrapped(Rotation.ORG_KEY, (int) count);
         }
@@ -286,21 +363,36 @@ public class RewrapJob {
      * never laundered: it gets an empty MAC, so verification keeps reporting it.
      */
     private long remacCheckpoint(SqlConnection conn, UUID orgId, Map<Integer, OrgKey> material) {
-        int active = one(conn, "select version from org_keys where org_id = $1 and state = " + OrgKeyState.ACTIVE.literal() + " for share", Tuple.of(orgId))
+        int active = one(
+                        conn,
+                        "select version from org_keys where org_id = $1 and state = " + OrgKeyState.ACTIVE.literal()
+                                + " for share",
+                        Tuple.of(orgId))
                 .getInteger("version");
-        Row row = oneOrNull(conn, "select seq, hash, removed_before, org_key_version, mac from audit_checkpoints "
-                + "where org_id = $1 and org_key_version <> $2 for update", Tuple.of(orgId, active));
+        Row row = oneOrNull(
+                conn,
+                "select seq, hash, removed_before, org_key_version, mac from audit_checkpoints "
+                        + "where org_id = $1 and org_key_version <> $2 for update",
+                Tuple.of(orgId, active));
         if (row == null) {
             return 0;
         }
         long seq = row.getLong("seq");
         byte[] hash = bytes(row, "hash");
         long removedBefore = AuditMac.micros(row.getOffsetDateTime("removed_before"));
-        boolean valid = AuditMac.verify(orgKey(conn, orgId, row.getInteger("org_key_version"), material).material(), orgId, seq,
-                hash, removedBefore, bytes(row, "mac"));
-        byte[] mac = valid ? AuditMac.mac(orgKey(conn, orgId, active, material).material(), orgId, seq, hash, removedBefore)
+        boolean valid = AuditMac.verify(
+                orgKey(conn, orgId, row.getInteger("org_key_version"), material).material(),
+                orgId,
+                seq,
+                hash,
+                removedBefore,
+                bytes(row, "mac"));
+        byte[] mac = valid
+                ? AuditMac.mac(orgKey(conn, orgId, active, material).material(), orgId, seq, hash, removedBefore)
                 : new byte[0];
-        run(conn, "update audit_checkpoints set org_key_version = $2, mac = $3 where org_id = $1",
+        run(
+                conn,
+                "update audit_checkpoints set org_key_version = $2, mac = $3 where org_id = $1",
                 Tuple.of(orgId, active, buffer(mac)));
         return 0;
     }
@@ -314,25 +406,41 @@ public class RewrapJob {
      */
     private boolean retire(SqlConnection conn, UUID orgId) {
         boolean all = true;
-        for (Row row : all(conn, "select version from org_keys where org_id = $1 and state = " + OrgKeyState.RETIRING.literal() + " for update", Tuple.of(orgId))) {
+        for (Row row : all(
+                conn,
+                "select version from org_keys where org_id = $1 and state = " + OrgKeyState.RETIRING.literal()
+                        + " for update",
+                Tuple.of(orgId))) {
             int version = row.getInteger("version");
-            long refs = one(conn, "select (select count(*) from secret_versions v join secrets s on s.id = v.secret_id "
-                    + "where s.org_id = $1 and v.org_key_version = $2) + (select count(*) from transport_keys "
-                    + "where org_id = $1 and org_key_version = $2 and state <> " + TransportKeyState.DISABLED.literal() + ") + (select count(*) "
-                    + "from audit_checkpoints where org_id = $1 and org_key_version = $2) as n", Tuple.of(orgId, version)).getLong("n");
+            long refs = one(
+                            conn,
+                            "select (select count(*) from secret_versions v join secrets s on s.id = v.secret_id "
+                                    + "where s.org_id = $1 and v.org_key_version = $2) + (select count(*) from transport_keys "
+                                    + "where org_id = $1 and org_key_version = $2 and state <> "
+                                    + TransportKeyState.DISABLED.literal() + ") + (select count(*) "
+                                    + "from audit_checkpoints where org_id = $1 and org_key_version = $2) as n",
+                            Tuple.of(orgId, version))
+                    .getLong("n");
             if (refs > 0) {
                 all = false;
                 continue;
             }
-            run(conn, "update org_keys set state = " + OrgKeyState.RETIRED.literal() + ", wrapped_key = '\\x'::bytea, retired_at = $3 "
-                    + "where org_id = $1 and version = $2", Tuple.of(orgId, version, now()));
+            run(
+                    conn,
+                    "update org_keys set state = " + OrgKeyState.RETIRED.literal()
+                            + ", wrapped_key = '\\x'::bytea, retired_at = $3 " + "where org_id = $1 and version = $2",
+                    Tuple.of(orgId, version, now()));
             LogId.ORG_KEY_RETIRED.log(LOG, orgId, version);
         }
         if (all) {
-            for (Row done : all(conn, "update key_rotations set state = 'done', finished_at = $2 where org_id = $1 and tier = 'org' "
-                    + "and state = 'running' returning started_at", Tuple.of(orgId, now()))) {
+            for (Row done : all(
+                    conn,
+                    "update key_rotations set state = 'done', finished_at = $2 where org_id = $1 and tier = 'org' "
+                            + "and state = 'running' returning started_at",
+                    Tuple.of(orgId, now()))) {
                 metrics.rotation(Rotation.ORG_KEY);
-                metrics.rotationDuration(Rotation.ORG_KEY, Duration.between(done.getOffsetDateTime("started_at"), now()));
+                metrics.rotationDuration(
+                        Rotation.ORG_KEY, Duration.between(done.getOffsetDateTime("started_at"), now()));
             }
         }
         return all;
@@ -343,35 +451,55 @@ public class RewrapJob {
         long moved;
         do {
             moved = inTransaction(conn, c -> {
-                RowSet<Row> rows = run(c, "select id, org_id, version, wrapped_key from org_keys where state <> " + OrgKeyState.RETIRED.literal() + " "
-                        + "and root_kid <> $1 limit $2 for update skip locked", Tuple.of(rootKey.activeKid(), config.batchSize()));
-                List<Tuple> updates = new ArrayList<>();
-                for (Row row : rows) {
-                    byte[] rewrapped = KeyHierarchy.rewrapOrgKey(rootKey, row.getUUID("org_id"), row.getInteger("version"),
-                            bytes(row, "wrapped_key"));
-                    updates.add(Tuple.of(row.getUUID("id"), rootKey.activeKid(), buffer(rewrapped)));
-                }
-                if (!updates.isEmpty()) {
-                    c.preparedQuery("update org_keys set root_kid = $2, wrapped_key = $3 where id = $1").executeBatch(updates)
-                            .await().atMost(Sql.AWAIT);
-                    run(c, "update key_rotations set rewrapped = rewrapped + $1 where tier = 'root' and state = 'running'",
-                            Tuple.of((long) updates.size()));
-                    pauseForTests();
-                    metrics.keysRewrapped(Rotation.ROOT_KEY, updates.size());
-                }
-                return Optional.of((long) updates.size());
-            }).orElseThrow();
+                        RowSet<Row> rows = run(
+                                c,
+                                "select id, org_id, version, wrapped_key from org_keys where state <> "
+                                        + OrgKeyState.RETIRED.literal() + " "
+                                        + "and root_kid <> $1 limit $2 for update skip locked",
+                                Tuple.of(rootKey.activeKid(), config.batchSize()));
+                        List<Tuple> updates = new ArrayList<>();
+                        for (Row row : rows) {
+                            byte[] rewrapped = KeyHierarchy.rewrapOrgKey(
+                                    rootKey,
+                                    row.getUUID("org_id"),
+                                    row.getInteger("version"),
+                                    bytes(row, "wrapped_key"));
+                            updates.add(Tuple.of(row.getUUID("id"), rootKey.activeKid(), buffer(rewrapped)));
+                        }
+                        if (!updates.isEmpty()) {
+                            c.preparedQuery("update org_keys set root_kid = $2, wrapped_key = $3 where id = $1")
+                                    .executeBatch(updates)
+                                    .await()
+                                    .atMost(Sql.AWAIT);
+                            run(
+                                    c,
+                                    "update key_rotations set rewrapped = rewrapped + $1 where tier = 'root' and state = 'running'",
+                                    Tuple.of((long) updates.size()));
+                            pauseForTests();
+                            metrics.keysRewrapped(Rotation.ROOT_KEY, updates.size());
+                        }
+                        return Optional.of((long) updates.size());
+                    })
+                    .orElseThrow();
         } while (moved > 0);
         inTransaction(conn, c -> {
-            long left = one(c, "select count(*) as n from org_keys where state <> " + OrgKeyState.RETIRED.literal() + " and root_kid <> $1",
-                    Tuple.of(rootKey.activeKid())).getLong("n");
+            long left = one(
+                            c,
+                            "select count(*) as n from org_keys where state <> " + OrgKeyState.RETIRED.literal()
+                                    + " and root_kid <> $1",
+                            Tuple.of(rootKey.activeKid()))
+                    .getLong("n");
             if (left > 0) {
                 return Optional.of(false);
             }
-            for (Row done : all(c, "update key_rotations set state = 'done', finished_at = $1 where tier = 'root' and state = 'running' "
-                    + "returning started_at, from_key", Tuple.of(now()))) {
+            for (Row done : all(
+                    c,
+                    "update key_rotations set state = 'done', finished_at = $1 where tier = 'root' and state = 'running' "
+                            + "returning started_at, from_key",
+                    Tuple.of(now()))) {
                 metrics.rotation(Rotation.ROOT_KEY);
-                metrics.rotationDuration(Rotation.ROOT_KEY, Duration.between(done.getOffsetDateTime("started_at"), now()));
+                metrics.rotationDuration(
+                        Rotation.ROOT_KEY, Duration.between(done.getOffsetDateTime("started_at"), now()));
                 LogId.ROOT_KEY_ROTATION_DONE.log(LOG, rootKey.activeKid(), done.getString("from_key"));
             }
             return Optional.of(true);
@@ -387,5 +515,4 @@ public class RewrapJob {
             }
         }
     }
-
 }

@@ -18,8 +18,7 @@ import java.util.function.Function;
 final class Sql {
     static final Duration AWAIT = Duration.ofMinutes(2);
 
-    private Sql() {
-    }
+    private Sql() {}
 
     /** Runs {@code work} on a connection of its own, closed afterwards. */
     static <T> T withConnection(Pool pool, Function<SqlConnection, T> work) {

@@ -49,7 +49,9 @@ class GrpcAccessTest {
     void everyServedRpcIsInThePermissionTable() {
         List<String> listed = Rpcs.ALL.stream().map(Rpc::method).toList();
         for (String method : Rpcs.served()) {
-            assertTrue(listed.contains(method), method + " is served but not in Rpcs.ALL: add it and its rule (docs/SECURITY.md)");
+            assertTrue(
+                    listed.contains(method),
+                    method + " is served but not in Rpcs.ALL: add it and its rule (docs/SECURITY.md)");
         }
     }
 
@@ -72,12 +74,24 @@ class GrpcAccessTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         Map<String, String> tokens = Map.of(
-                "unknown API key", "crate_unknownGrpcKey000000000000000000000000000000",
-                "revoked API key", revoked,
-                "garbage", "not-a-token",
-                "garbage JWT", "aaa.bbb.ccc",
-                "expired JWT signed by the IdP", sign(expired, KeycloakResource.realmKid(), KeycloakResource.realmKey().getPrivate()),
-                "JWT signed by another key", sign(claims(), KeycloakResource.realmKid(), generator.generateKeyPair().getPrivate()));
+                "unknown API key",
+                "crate_unknownGrpcKey000000000000000000000000000000",
+                "revoked API key",
+                revoked,
+                "garbage",
+                "not-a-token",
+                "garbage JWT",
+                "aaa.bbb.ccc",
+                "expired JWT signed by the IdP",
+                sign(
+                        expired,
+                        KeycloakResource.realmKid(),
+                        KeycloakResource.realmKey().getPrivate()),
+                "JWT signed by another key",
+                sign(
+                        claims(),
+                        KeycloakResource.realmKid(),
+                        generator.generateKeyPair().getPrivate()));
         Rpc list = Rpcs.ALL.get(1);
         tokens.forEach((what, token) -> {
             Outcome outcome = list.outcome(token, org.id(), "dev", "X");
@@ -89,8 +103,11 @@ class GrpcAccessTest {
     @Test
     void anIdentityProviderUserWorksWithTheirMembership() {
         Org org = Api.newOrg();
-        as(org.adminKey()).body(Map.of("email", "dave@example.com", "role", "admin")).post("/organization/" + org.id() + "/members")
-                .then().statusCode(201);
+        as(org.adminKey())
+                .body(Map.of("email", "dave@example.com", "role", "admin"))
+                .post("/organization/" + org.id() + "/members")
+                .then()
+                .statusCode(201);
         String dave = KeycloakResource.passwordToken("dave", "dave-password");
         Grpc.store(dave, org.id(), "dev", "DAVE_SECRET", "daves value", null);
         assertEquals("daves value", Api.value(Grpc.retrieve(dave, org.id(), "dev", null, null), "DAVE_SECRET"));
@@ -103,19 +120,28 @@ class GrpcAccessTest {
         outgoing.put(Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER), "grpc-test-request-0001");
         AtomicReference<Metadata> headers = new AtomicReference<>();
         AtomicReference<Metadata> trailers = new AtomicReference<>();
-        SecretsServiceGrpc.SecretsServiceBlockingStub stub = Grpc.secrets(org.adminKey()).withInterceptors(
-                MetadataUtils.newAttachHeadersInterceptor(outgoing), MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
-        stub.getPublicKey(GetPublicKeyRequest.newBuilder().setOrganizationId(org.id()).build());
-        assertEquals("grpc-test-request-0001", headers.get().get(Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER)));
+        SecretsServiceGrpc.SecretsServiceBlockingStub stub = Grpc.secrets(org.adminKey())
+                .withInterceptors(
+                        MetadataUtils.newAttachHeadersInterceptor(outgoing),
+                        MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
+        stub.getPublicKey(
+                GetPublicKeyRequest.newBuilder().setOrganizationId(org.id()).build());
+        assertEquals(
+                "grpc-test-request-0001",
+                headers.get().get(Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER)));
 
-        Grpc.failure(() -> Grpc.secrets(org.adminKey()).withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
-                .getPublicKey(GetPublicKeyRequest.newBuilder().setOrganizationId(UUID.randomUUID().toString()).build()));
+        Grpc.failure(() -> Grpc.secrets(org.adminKey())
+                .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
+                .getPublicKey(GetPublicKeyRequest.newBuilder()
+                        .setOrganizationId(UUID.randomUUID().toString())
+                        .build()));
         Metadata failed = new Metadata();
         if (headers.get() != null) {
             failed.merge(headers.get());
         }
         failed.merge(trailers.get());
-        assertNotNull(failed.get(Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER)),
+        assertNotNull(
+                failed.get(Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER)),
                 "a failed call tells its request id too");
     }
 
@@ -124,8 +150,13 @@ class GrpcAccessTest {
         Org org = Api.newOrg();
         Map<String, String> keys = new HashMap<>();
         keys.put("admin", org.adminKey());
-        keys.put("member-dev", as(org.adminKey()).body(Map.of("name", "dev rw", "role", "member",
-                "grants", Map.of("dev", List.of("read", "write")))).post("/organization/" + org.id() + "/api-keys").path("key"));
+        keys.put(
+                "member-dev",
+                as(org.adminKey())
+                        .body(Map.of(
+                                "name", "dev rw", "role", "member", "grants", Map.of("dev", List.of("read", "write"))))
+                        .post("/organization/" + org.id() + "/api-keys")
+                        .path("key"));
         keys.put("member-none", Api.apiKey(org, "member"));
         keys.put("viewer", Api.apiKey(org, "viewer"));
         keys.forEach((role, key) -> check(role, key, org));
@@ -136,8 +167,13 @@ class GrpcAccessTest {
         // dave is the gRPC tests' own user: other tests expect alice and bob to have no memberships but theirs.
         Org org = Api.newOrg();
         String dave = KeycloakResource.passwordToken("dave", "dave-password");
-        String daveId = as(org.adminKey()).body(Map.of("email", "dave@example.com", "role", "viewer"))
-                .post("/organization/" + org.id() + "/members").then().statusCode(201).extract().path("id");
+        String daveId = as(org.adminKey())
+                .body(Map.of("email", "dave@example.com", "role", "viewer"))
+                .post("/organization/" + org.id() + "/members")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         Map<String, Map<String, Object>> roles = Map.of(
                 "admin", Map.of("role", "admin"),
                 "member-dev", Map.of("role", "member", "grants", Map.of("dev", List.of("read", "write"))),
@@ -145,7 +181,11 @@ class GrpcAccessTest {
                 "viewer", Map.of("role", "viewer"));
         // sorted, as in PermissionMatrixTest: Map.of's order changes from one JVM to the next
         new java.util.TreeMap<>(roles).forEach((role, change) -> {
-            as(org.adminKey()).body(change).patch("/organization/" + org.id() + "/members/" + daveId).then().statusCode(200);
+            as(org.adminKey())
+                    .body(change)
+                    .patch("/organization/" + org.id() + "/members/" + daveId)
+                    .then()
+                    .statusCode(200);
             check(role, dave, org);
         });
     }
@@ -157,8 +197,11 @@ class GrpcAccessTest {
         Api.storeOk(alice, "dev", "ALICE_ONLY", "alice-value", List.of("alice-tag"));
         String missingOrg = UUID.randomUUID().toString();
         String bobsUser = KeycloakResource.passwordToken("dave", "dave-password");
-        as(bob.adminKey()).body(Map.of("email", "dave@example.com", "role", "admin")).post("/organization/" + bob.id() + "/members")
-                .then().statusCode(201);
+        as(bob.adminKey())
+                .body(Map.of("email", "dave@example.com", "role", "admin"))
+                .post("/organization/" + bob.id() + "/members")
+                .then()
+                .statusCode(201);
         for (Rpc rpc : Rpcs.ALL) {
             String name = rpc.method().contains("Tag") ? "alice-tag" : "ALICE_ONLY";
             for (String token : List.of(bob.adminKey(), bobsUser)) {
@@ -168,19 +211,36 @@ class GrpcAccessTest {
                 assertEquals("organization_not_found", cross.code(), rpc.method());
                 assertEquals(missing, cross, rpc.method());
             }
-            if (rpc.method().endsWith("DeleteSecret") || rpc.method().endsWith("DeleteTag") || rpc.method().endsWith("SecretVersions")
-                    || rpc.method().endsWith("RollbackSecret") || rpc.method().endsWith("RestoreSecret")) {
+            if (rpc.method().endsWith("DeleteSecret")
+                    || rpc.method().endsWith("DeleteTag")
+                    || rpc.method().endsWith("SecretVersions")
+                    || rpc.method().endsWith("RollbackSecret")
+                    || rpc.method().endsWith("RestoreSecret")) {
                 Outcome foreignObject = rpc.outcome(bob.adminKey(), bob.id(), "dev", name);
-                Outcome missingObject = rpc.outcome(bob.adminKey(), bob.id(), "dev", rpc.method().contains("Tag") ? "no-such-tag" : "NO_SUCH");
+                Outcome missingObject = rpc.outcome(
+                        bob.adminKey(), bob.id(), "dev", rpc.method().contains("Tag") ? "no-such-tag" : "NO_SUCH");
                 assertEquals(missingObject.status(), foreignObject.status(), rpc.method());
                 assertEquals(missingObject.code(), foreignObject.code(), rpc.method());
             }
         }
         assertEquals("alice-value", Api.value(Api.retrieve(alice, "dev", null, null), "ALICE_ONLY"));
-        assertEquals(List.of("alice-tag"), Grpc.tags(alice.adminKey()).listTags(ListTagsRequest.newBuilder()
-                .setOrganizationId(alice.id()).build()).getTagsList().stream().map(t -> t.getName()).toList());
-        assertEquals(1, Grpc.secrets(alice.adminKey()).listSecrets(ListSecretsRequest.newBuilder()
-                .setOrganizationId(alice.id()).build()).getSecretsCount());
+        assertEquals(
+                List.of("alice-tag"),
+                Grpc.tags(alice.adminKey())
+                        .listTags(ListTagsRequest.newBuilder()
+                                .setOrganizationId(alice.id())
+                                .build())
+                        .getTagsList()
+                        .stream()
+                        .map(t -> t.getName())
+                        .toList());
+        assertEquals(
+                1,
+                Grpc.secrets(alice.adminKey())
+                        .listSecrets(ListSecretsRequest.newBuilder()
+                                .setOrganizationId(alice.id())
+                                .build())
+                        .getSecretsCount());
     }
 
     private static boolean expectedAllowed(Rule rule, String role, String env) {
@@ -207,9 +267,16 @@ class GrpcAccessTest {
     }
 
     private static String revokedKey(Org org) {
-        var created = as(org.adminKey()).body(Map.of("name", "to revoke", "role", "admin"))
-                .post("/organization/" + org.id() + "/api-keys").then().statusCode(201).extract();
-        as(org.adminKey()).delete("/organization/" + org.id() + "/api-keys/" + created.path("id")).then().statusCode(204);
+        var created = as(org.adminKey())
+                .body(Map.of("name", "to revoke", "role", "admin"))
+                .post("/organization/" + org.id() + "/api-keys")
+                .then()
+                .statusCode(201)
+                .extract();
+        as(org.adminKey())
+                .delete("/organization/" + org.id() + "/api-keys/" + created.path("id"))
+                .then()
+                .statusCode(204);
         return created.path("key");
     }
 

@@ -25,10 +25,13 @@ class GrpcDocsTest {
 
     @Test
     void theErrorTableMapsEveryCodeAsTheServerDoes() throws IOException {
-        List<String> rows = Files.readAllLines(DOC).stream().filter(l -> l.startsWith("| `")).toList();
+        List<String> rows = Files.readAllLines(DOC).stream()
+                .filter(l -> l.startsWith("| `"))
+                .toList();
         for (ErrorCode code : ErrorCode.values()) {
             String status = "`" + GrpcErrors.statusOf(code).name() + "` |";
-            assertTrue(rows.stream().anyMatch(r -> r.contains("`" + code.code() + "`") && r.endsWith(status)),
+            assertTrue(
+                    rows.stream().anyMatch(r -> r.contains("`" + code.code() + "`") && r.endsWith(status)),
                     code.code() + " -> " + status + " is not in docs/GRPC.md §4");
         }
     }

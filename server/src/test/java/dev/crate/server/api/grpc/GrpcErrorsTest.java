@@ -41,10 +41,13 @@ class GrpcErrorsTest {
                 case 403 -> assertEquals(Status.Code.PERMISSION_DENIED, status, code.code());
                 case 404 -> assertEquals(Status.Code.NOT_FOUND, status, code.code());
                 case 413 -> assertEquals(Status.Code.RESOURCE_EXHAUSTED, status, code.code());
-                case 409 -> assertTrue(status == Status.Code.ALREADY_EXISTS || status == Status.Code.ABORTED
-                        || status == Status.Code.FAILED_PRECONDITION, code.code());
-                default -> {
-                }
+                case 409 ->
+                    assertTrue(
+                            status == Status.Code.ALREADY_EXISTS
+                                    || status == Status.Code.ABORTED
+                                    || status == Status.Code.FAILED_PRECONDITION,
+                            code.code());
+                default -> {}
             }
         }
     }
@@ -83,8 +86,8 @@ class GrpcErrorsTest {
     @Test
     void aRootKeyThisReplicaLacksIsUnavailableNotInternal() {
         GrpcErrors errors = new GrpcErrors(null);
-        StatusException e = errors.toStatus(new IllegalStateException("wrapped",
-                new dev.crate.server.crypto.rootkey.UnknownRootKeyException("rk-0123456789ab")));
+        StatusException e = errors.toStatus(new IllegalStateException(
+                "wrapped", new dev.crate.server.crypto.rootkey.UnknownRootKeyException("rk-0123456789ab")));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
         assertEquals("service_unavailable", reason(e));
         assertFalse(e.getStatus().getDescription().contains("rk-0123456789ab"), "the kid is for the operator's log");
@@ -92,7 +95,10 @@ class GrpcErrorsTest {
 
     private static String reason(StatusException e) {
         try {
-            return StatusProto.fromThrowable(e).getDetails(0).unpack(ErrorInfo.class).getReason();
+            return StatusProto.fromThrowable(e)
+                    .getDetails(0)
+                    .unpack(ErrorInfo.class)
+                    .getReason();
         } catch (com.google.protobuf.InvalidProtocolBufferException bad) {
             throw new AssertionError(bad);
         }

@@ -82,16 +82,24 @@ class GrpcTransportTest {
 
     @Test
     void reflectionListsTheCrateServicesWithoutCredentials() throws Exception {
-        List<ServerReflectionResponse> answer = reflect(ServerReflectionRequest.newBuilder().setListServices("").build());
-        List<String> services = answer.get(0).getListServicesResponse().getServiceList().stream().map(s -> s.getName()).toList();
-        assertTrue(services.containsAll(List.of("crate.secrets.v1.SecretsService", "crate.secrets.v1.TagsService",
-                "crate.secrets.v1.EnvironmentsService")), services.toString());
+        List<ServerReflectionResponse> answer =
+                reflect(ServerReflectionRequest.newBuilder().setListServices("").build());
+        List<String> services = answer.get(0).getListServicesResponse().getServiceList().stream()
+                .map(s -> s.getName())
+                .toList();
+        assertTrue(
+                services.containsAll(List.of(
+                        "crate.secrets.v1.SecretsService",
+                        "crate.secrets.v1.TagsService",
+                        "crate.secrets.v1.EnvironmentsService")),
+                services.toString());
     }
 
     @Test
     void reflectionDescribesTheMessagesAToolNeedsToCallARpc() throws Exception {
         List<ServerReflectionResponse> answer = reflect(ServerReflectionRequest.newBuilder()
-                .setFileContainingSymbol("crate.secrets.v1.SecretsService").build());
+                .setFileContainingSymbol("crate.secrets.v1.SecretsService")
+                .build());
         List<String> files = new ArrayList<>();
         List<String> messages = new ArrayList<>();
         for (var bytes : answer.get(0).getFileDescriptorResponse().getFileDescriptorProtoList()) {
@@ -100,19 +108,28 @@ class GrpcTransportTest {
             file.getMessageTypeList().forEach(m -> messages.add(m.getName()));
         }
         assertTrue(files.contains("crate/secrets/v1/secrets.proto"), files.toString());
-        assertTrue(messages.containsAll(List.of("StoreSecretRequest", "RetrieveSecretsRequest", "SecretMetadata")), messages.toString());
+        assertTrue(
+                messages.containsAll(List.of("StoreSecretRequest", "RetrieveSecretsRequest", "SecretMetadata")),
+                messages.toString());
     }
 
     @Test
     void restKeepsWorkingOnTheSamePortBesideGrpc() {
         Org org = Api.newOrg();
         String overGrpc = Grpc.publicKey(org.adminKey(), org.id()).getPublicKeyPem();
-        String overRest = Api.as(org.adminKey()).get("/organization/" + org.id() + "/secrets/public-key").then().statusCode(200)
-                .extract().path("public_key_pem");
+        String overRest = Api.as(org.adminKey())
+                .get("/organization/" + org.id() + "/secrets/public-key")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("public_key_pem");
         assertEquals(overRest, overGrpc);
         // an HTTP/1.1 request to a gRPC path is no gRPC call: it gets the usual problem+json
-        given().header("Content-Type", "application/grpc").body(new byte[] {0, 0, 0, 0, 0})
-                .post("/crate.secrets.v1.SecretsService/ListSecrets").then().statusCode(404)
+        given().header("Content-Type", "application/grpc")
+                .body(new byte[] {0, 0, 0, 0, 0})
+                .post("/crate.secrets.v1.SecretsService/ListSecrets")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
     }
 
@@ -120,9 +137,13 @@ class GrpcTransportTest {
     void theCallsOriginIsKnownWhileTheServiceRuns() {
         Org org = Api.newOrg();
         io.grpc.Metadata outgoing = new io.grpc.Metadata();
-        outgoing.put(io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "origin-test-0001");
-        Grpc.secrets(org.adminKey()).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing))
-                .getPublicKey(GetPublicKeyRequest.newBuilder().setOrganizationId(org.id()).build());
+        outgoing.put(
+                io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "origin-test-0001");
+        Grpc.secrets(org.adminKey())
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing))
+                .getPublicKey(GetPublicKeyRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .build());
         GrpcOrigin origin = OriginRecorder.LAST.get();
         assertEquals("127.0.0.1", origin.clientIp());
         assertTrue(origin.userAgent() != null && origin.userAgent().startsWith("grpc-java"), origin.userAgent());
@@ -135,13 +156,24 @@ class GrpcTransportTest {
         io.grpc.Metadata outgoing = new io.grpc.Metadata();
         String requestId = "grpc-audit-" + UUID.randomUUID();
         outgoing.put(io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), requestId);
-        var stub = Grpc.secrets(org.adminKey()).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing));
-        String pem = stub.getPublicKey(GetPublicKeyRequest.newBuilder().setOrganizationId(org.id()).build()).getPublicKeyPem();
-        stub.storeSecret(dev.crate.server.api.grpc.v1.StoreSecretRequest.newBuilder().setOrganizationId(org.id())
-                .setName("GRPC_AUDITED").setEnvironment("prod").setSealed(true)
-                .setEncryptedValue(dev.crate.protocol.sealing.Sealing.sealRaw(dev.crate.protocol.sealing.Pem.decode(pem, "RSA"),
-                        "grpc-audit-value".getBytes(java.nio.charset.StandardCharsets.UTF_8))).build());
-        assertEquals("grpc-audit-value", Api.value(Grpc.retrieve(org.adminKey(), org.id(), "prod", null, null), "GRPC_AUDITED"));
+        var stub = Grpc.secrets(org.adminKey())
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing));
+        String pem = stub.getPublicKey(GetPublicKeyRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .build())
+                .getPublicKeyPem();
+        stub.storeSecret(dev.crate.server.api.grpc.v1.StoreSecretRequest.newBuilder()
+                .setOrganizationId(org.id())
+                .setName("GRPC_AUDITED")
+                .setEnvironment("prod")
+                .setSealed(true)
+                .setEncryptedValue(dev.crate.protocol.sealing.Sealing.sealRaw(
+                        dev.crate.protocol.sealing.Pem.decode(pem, "RSA"),
+                        "grpc-audit-value".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .build());
+        assertEquals(
+                "grpc-audit-value",
+                Api.value(Grpc.retrieve(org.adminKey(), org.id(), "prod", null, null), "GRPC_AUDITED"));
 
         com.fasterxml.jackson.databind.JsonNode events = dev.crate.server.audit.AuditTrailTest.events(org, "&env=prod");
         List<String> actions = new ArrayList<>();
@@ -154,7 +186,8 @@ class GrpcTransportTest {
         assertTrue(write.get("user_agent").asText().startsWith("grpc-java"), write.toString());
         assertEquals("127.0.0.1", write.get("client_ip").asText());
         assertFalse(events.toString().contains("grpc-audit-value"), "no value in the audit trail");
-        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+        assertTrue(
+                dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
     }
 
     @Test
@@ -165,15 +198,30 @@ class GrpcTransportTest {
         io.grpc.Metadata outgoing = new io.grpc.Metadata();
         String requestId = "grpc-history-" + UUID.randomUUID();
         outgoing.put(io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), requestId);
-        var stub = Grpc.secrets(org.adminKey()).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing));
-        stub.rollbackSecret(dev.crate.server.api.grpc.v1.RollbackSecretRequest.newBuilder().setOrganizationId(org.id())
-                .setEnvironment("prod").setName("GRPC_HISTORY").setVersion(1).build());
-        stub.deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder().setOrganizationId(org.id())
-                .setEnvironment("prod").setName("GRPC_HISTORY").build());
-        stub.restoreSecret(dev.crate.server.api.grpc.v1.RestoreSecretRequest.newBuilder().setOrganizationId(org.id())
-                .setEnvironment("prod").setName("GRPC_HISTORY").build());
-        stub.deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder().setOrganizationId(org.id())
-                .setEnvironment("prod").setName("GRPC_HISTORY").setPurge(true).build());
+        var stub = Grpc.secrets(org.adminKey())
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(outgoing));
+        stub.rollbackSecret(dev.crate.server.api.grpc.v1.RollbackSecretRequest.newBuilder()
+                .setOrganizationId(org.id())
+                .setEnvironment("prod")
+                .setName("GRPC_HISTORY")
+                .setVersion(1)
+                .build());
+        stub.deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder()
+                .setOrganizationId(org.id())
+                .setEnvironment("prod")
+                .setName("GRPC_HISTORY")
+                .build());
+        stub.restoreSecret(dev.crate.server.api.grpc.v1.RestoreSecretRequest.newBuilder()
+                .setOrganizationId(org.id())
+                .setEnvironment("prod")
+                .setName("GRPC_HISTORY")
+                .build());
+        stub.deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder()
+                .setOrganizationId(org.id())
+                .setEnvironment("prod")
+                .setName("GRPC_HISTORY")
+                .setPurge(true)
+                .build());
 
         com.fasterxml.jackson.databind.JsonNode events = dev.crate.server.audit.AuditTrailTest.events(org, "&env=prod");
         List<String> actions = new ArrayList<>();
@@ -184,55 +232,101 @@ class GrpcTransportTest {
                 assertTrue(e.get("user_agent").asText().startsWith("grpc-java"), e.toString());
             }
         });
-        assertEquals(List.of("secret.purge", "secret.restore", "secret.delete", "secret.rollback"), actions, events.toString());
+        assertEquals(
+                List.of("secret.purge", "secret.restore", "secret.delete", "secret.rollback"),
+                actions,
+                events.toString());
         assertFalse(events.toString().contains("\"one\""), "no value in the audit trail");
-        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+        assertTrue(
+                dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
     }
 
     @Test
     void grpcAuthFailuresAreCountedLikeRestOnes() {
         Org org = Api.newOrg();
         String viewer = Api.apiKey(org, "viewer");
-        String before = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
-        Grpc.failure(() -> Grpc.secrets(null).listSecrets(ListSecretsRequest.newBuilder().setOrganizationId(org.id()).build()));
-        Grpc.failure(() -> Grpc.secrets("crate_unknownGrpcMetricsKey00000000000000000000000").listSecrets(
-                ListSecretsRequest.newBuilder().setOrganizationId(org.id()).build()));
-        Grpc.failure(() -> Grpc.secrets(viewer).deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder()
-                .setOrganizationId(org.id()).setName("NOPE").build()));
-        String after = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        String before = given().accept("text/plain")
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        Grpc.failure(() -> Grpc.secrets(null)
+                .listSecrets(ListSecretsRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .build()));
+        Grpc.failure(() -> Grpc.secrets("crate_unknownGrpcMetricsKey00000000000000000000000")
+                .listSecrets(ListSecretsRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .build()));
+        Grpc.failure(() -> Grpc.secrets(viewer)
+                .deleteSecret(dev.crate.server.api.grpc.v1.DeleteSecretRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .setName("NOPE")
+                        .build()));
+        String after = given().accept("text/plain")
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         for (String kind : List.of("missing_credential", "unknown_key", "forbidden")) {
             assertEquals(1.0, counter(after, kind) - counter(before, kind), kind);
         }
     }
 
     private static double counter(String scrape, String kind) {
-        return scrape.lines().filter(l -> l.startsWith("crate_auth_failures_total{") && l.contains("kind=\"" + kind + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return scrape.lines()
+                .filter(l -> l.startsWith("crate_auth_failures_total{") && l.contains("kind=\"" + kind + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
     void grpcCallsAreMeasuredWithoutOrgIdsOrSecretNamesInLabels() {
         Org org = Api.newOrg();
-        String name = "GRPC_METRICS_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String name =
+                "GRPC_METRICS_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         Grpc.store(org.adminKey(), org.id(), "dev", name, "metric value", List.of("grpc-metric-tag"));
-        Grpc.secrets(org.adminKey()).listSecrets(ListSecretsRequest.newBuilder().setOrganizationId(org.id()).build());
-        Grpc.failure(() -> Grpc.secrets(org.adminKey()).getPublicKey(GetPublicKeyRequest.newBuilder()
-                .setOrganizationId(UUID.randomUUID().toString()).build()));
+        Grpc.secrets(org.adminKey())
+                .listSecrets(ListSecretsRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .build());
+        Grpc.failure(() -> Grpc.secrets(org.adminKey())
+                .getPublicKey(GetPublicKeyRequest.newBuilder()
+                        .setOrganizationId(UUID.randomUUID().toString())
+                        .build()));
         // A method nobody serves: its path must not become a label value.
         MethodDescriptor<byte[], byte[]> unknown = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName("crate.secrets.v1.SecretsService/MintedMethod" + name)
-                .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
-        io.grpc.StatusRuntimeException refused = assertThrows(io.grpc.StatusRuntimeException.class,
+                .setRequestMarshaller(RAW)
+                .setResponseMarshaller(RAW)
+                .build();
+        io.grpc.StatusRuntimeException refused = assertThrows(
+                io.grpc.StatusRuntimeException.class,
                 () -> ClientCalls.blockingUnaryCall(Grpc.channel(), unknown, CallOptions.DEFAULT, new byte[0]));
         assertEquals(io.grpc.Status.Code.UNIMPLEMENTED, refused.getStatus().getCode());
-        String scrape = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
-        assertTrue(scrape.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
-                && l.contains("uri=\"/crate.secrets.v1.SecretsService/StoreSecret\"")), "the HTTP series name served gRPC methods");
+        String scrape = given().accept("text/plain")
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertTrue(
+                scrape.lines()
+                        .anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
+                                && l.contains("uri=\"/crate.secrets.v1.SecretsService/StoreSecret\"")),
+                "the HTTP series name served gRPC methods");
         assertFalse(scrape.contains("MintedMethod"), "an unknown gRPC path is no label value");
-        assertTrue(scrape.contains("grpc_server_processing_duration_seconds_count{method=\"StoreSecret\",methodType=\"UNARY\","
-                + "service=\"crate.secrets.v1.SecretsService\",statusCode=\"OK\""), "gRPC calls are measured by method and status");
-        assertTrue(scrape.contains("service=\"crate.secrets.v1.SecretsService\",statusCode=\"NOT_FOUND\""), "failed calls too");
+        assertTrue(
+                scrape.contains(
+                        "grpc_server_processing_duration_seconds_count{method=\"StoreSecret\",methodType=\"UNARY\","
+                                + "service=\"crate.secrets.v1.SecretsService\",statusCode=\"OK\""),
+                "gRPC calls are measured by method and status");
+        assertTrue(
+                scrape.contains("service=\"crate.secrets.v1.SecretsService\",statusCode=\"NOT_FOUND\""),
+                "failed calls too");
         for (String secretish : List.of(org.id(), name, org.adminKey(), "grpc-metric-tag")) {
             assertFalse(scrape.contains(secretish), "/q/metrics names " + secretish);
         }

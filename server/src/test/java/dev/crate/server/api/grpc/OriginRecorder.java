@@ -19,8 +19,8 @@ public class OriginRecorder implements ServerInterceptor {
     static final AtomicReference<GrpcOrigin> LAST = new AtomicReference<>();
 
     @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-            ServerCallHandler<ReqT, RespT> next) {
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
             @Override
             public void onHalfClose() {

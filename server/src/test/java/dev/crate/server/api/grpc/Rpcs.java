@@ -34,7 +34,12 @@ import java.util.stream.Stream;
  * RPC fails the tests until it is added here.
  */
 final class Rpcs {
-    enum Rule { ANY, ADMIN, READ, WRITE }
+    enum Rule {
+        ANY,
+        ADMIN,
+        READ,
+        WRITE
+    }
 
     interface Call {
         void run(String token, String orgId, String env, String name);
@@ -52,7 +57,8 @@ final class Rpcs {
                     for (var any : details.getDetailsList()) {
                         if (any.is(com.google.rpc.ErrorInfo.class)) {
                             try {
-                                code = any.unpack(com.google.rpc.ErrorInfo.class).getReason();
+                                code = any.unpack(com.google.rpc.ErrorInfo.class)
+                                        .getReason();
                             } catch (com.google.protobuf.InvalidProtocolBufferException bad) {
                                 throw new AssertionError(bad);
                             }
@@ -78,51 +84,145 @@ final class Rpcs {
 
         /** Past authentication, the org check and the role check (a not-found secret or a bad sealed value is fine). */
         boolean reached() {
-            return status != Status.Code.UNAUTHENTICATED && status != Status.Code.PERMISSION_DENIED
-                    && status != Status.Code.INTERNAL && status != Status.Code.UNKNOWN
+            return status != Status.Code.UNAUTHENTICATED
+                    && status != Status.Code.PERMISSION_DENIED
+                    && status != Status.Code.INTERNAL
+                    && status != Status.Code.UNKNOWN
                     && !"organization_not_found".equals(code);
         }
     }
 
     static final List<Rpc> ALL = List.of(
-            new Rpc("crate.secrets.v1.SecretsService/StoreSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).storeSecret(
-                    StoreSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n)
-                            .setEncryptedValue("AAAA").setSealed(true).build())),
-            new Rpc("crate.secrets.v1.SecretsService/ListSecrets", Rule.ANY, (t, o, e, n) -> Grpc.secrets(t).listSecrets(
-                    ListSecretsRequest.newBuilder().setOrganizationId(o).setEnvironment(e).build())),
-            new Rpc("crate.secrets.v1.SecretsService/GetPublicKey", Rule.ANY, (t, o, e, n) -> Grpc.secrets(t).getPublicKey(
-                    GetPublicKeyRequest.newBuilder().setOrganizationId(o).build())),
-            new Rpc("crate.secrets.v1.SecretsService/RetrieveSecrets", Rule.READ, (t, o, e, n) -> Grpc.secrets(t).retrieveSecrets(
-                    RetrieveSecretsRequest.newBuilder().setOrganizationId(o).setEnvironment(e)
-                            .setClientPublicJwk(Grpc.struct(TemporaryKey.generate().publicJwk())).build())),
-            new Rpc("crate.secrets.v1.SecretsService/DeleteSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).deleteSecret(
-                    DeleteSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).build())),
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/StoreSecret",
+                    Rule.WRITE,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .storeSecret(StoreSecretRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setEnvironment(e)
+                                    .setName(n)
+                                    .setEncryptedValue("AAAA")
+                                    .setSealed(true)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/ListSecrets",
+                    Rule.ANY,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .listSecrets(ListSecretsRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setEnvironment(e)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/GetPublicKey",
+                    Rule.ANY,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .getPublicKey(GetPublicKeyRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/RetrieveSecrets",
+                    Rule.READ,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .retrieveSecrets(RetrieveSecretsRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setEnvironment(e)
+                                    .setClientPublicJwk(
+                                            Grpc.struct(TemporaryKey.generate().publicJwk()))
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/DeleteSecret",
+                    Rule.WRITE,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .deleteSecret(DeleteSecretRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setEnvironment(e)
+                                    .setName(n)
+                                    .build())),
             // purge: the same RPC, the same rule
-            new Rpc("crate.secrets.v1.SecretsService/DeleteSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).deleteSecret(
-                    DeleteSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).setPurge(true).build())),
-            new Rpc("crate.secrets.v1.SecretsService/ListSecretVersions", Rule.ANY, (t, o, e, n) -> Grpc.secrets(t).listSecretVersions(
-                    ListSecretVersionsRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).build())),
-            new Rpc("crate.secrets.v1.SecretsService/RollbackSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).rollbackSecret(
-                    RollbackSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).setVersion(1).build())),
-            new Rpc("crate.secrets.v1.SecretsService/RestoreSecret", Rule.WRITE, (t, o, e, n) -> Grpc.secrets(t).restoreSecret(
-                    RestoreSecretRequest.newBuilder().setOrganizationId(o).setEnvironment(e).setName(n).build())),
-            new Rpc("crate.secrets.v1.TagsService/ListTags", Rule.ANY, (t, o, e, n) -> Grpc.tags(t).listTags(
-                    ListTagsRequest.newBuilder().setOrganizationId(o).build())),
-            new Rpc("crate.secrets.v1.TagsService/PutTag", Rule.ADMIN, (t, o, e, n) -> Grpc.tags(t).putTag(
-                    PutTagRequest.newBuilder().setOrganizationId(o).setName(n)
-                            .setMetadata(TagMetadata.newBuilder().setColor("#00ff00")).build())),
-            new Rpc("crate.secrets.v1.TagsService/DeleteTag", Rule.ADMIN, (t, o, e, n) -> Grpc.tags(t).deleteTag(
-                    DeleteTagRequest.newBuilder().setOrganizationId(o).setName(n).build())),
-            new Rpc("crate.secrets.v1.EnvironmentsService/ListEnvironments", Rule.ANY, (t, o, e, n) -> Grpc.environments(t)
-                    .listEnvironments(ListEnvironmentsRequest.newBuilder().setOrganizationId(o).build())),
-            new Rpc("crate.secrets.v1.EnvironmentsService/CreateEnvironment", Rule.ADMIN, (t, o, e, n) -> Grpc.environments(t)
-                    .createEnvironment(CreateEnvironmentRequest.newBuilder().setOrganizationId(o)
-                            .setName("m-" + UUID.randomUUID().toString().substring(0, 8)).build())));
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/DeleteSecret",
+                    Rule.WRITE,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .deleteSecret(DeleteSecretRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setEnvironment(e)
+                                    .setName(n)
+                                    .setPurge(true)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/ListSecretVersions",
+                    Rule.ANY,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .listSecretVersions(ListSecretVersionsRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setEnvironment(e)
+                                    .setName(n)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/RollbackSecret",
+                    Rule.WRITE,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .rollbackSecret(RollbackSecretRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setEnvironment(e)
+                                    .setName(n)
+                                    .setVersion(1)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.SecretsService/RestoreSecret",
+                    Rule.WRITE,
+                    (t, o, e, n) -> Grpc.secrets(t)
+                            .restoreSecret(RestoreSecretRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setEnvironment(e)
+                                    .setName(n)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.TagsService/ListTags",
+                    Rule.ANY,
+                    (t, o, e, n) -> Grpc.tags(t)
+                            .listTags(ListTagsRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.TagsService/PutTag",
+                    Rule.ADMIN,
+                    (t, o, e, n) -> Grpc.tags(t)
+                            .putTag(PutTagRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setName(n)
+                                    .setMetadata(TagMetadata.newBuilder().setColor("#00ff00"))
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.TagsService/DeleteTag",
+                    Rule.ADMIN,
+                    (t, o, e, n) -> Grpc.tags(t)
+                            .deleteTag(DeleteTagRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setName(n)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.EnvironmentsService/ListEnvironments",
+                    Rule.ANY,
+                    (t, o, e, n) -> Grpc.environments(t)
+                            .listEnvironments(ListEnvironmentsRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .build())),
+            new Rpc(
+                    "crate.secrets.v1.EnvironmentsService/CreateEnvironment",
+                    Rule.ADMIN,
+                    (t, o, e, n) -> Grpc.environments(t)
+                            .createEnvironment(CreateEnvironmentRequest.newBuilder()
+                                    .setOrganizationId(o)
+                                    .setName("m-" + UUID.randomUUID().toString().substring(0, 8))
+                                    .build())));
 
     /** Every RPC the three services declare. */
     static List<String> served() {
         List<String> methods = new ArrayList<>();
-        Stream.of(SecretsServiceGrpc.getServiceDescriptor(), TagsServiceGrpc.getServiceDescriptor(),
+        Stream.of(
+                        SecretsServiceGrpc.getServiceDescriptor(),
+                        TagsServiceGrpc.getServiceDescriptor(),
                         EnvironmentsServiceGrpc.getServiceDescriptor())
                 .flatMap(d -> d.getMethods().stream())
                 .map(MethodDescriptor::getFullMethodName)
@@ -130,6 +230,5 @@ final class Rpcs {
         return methods;
     }
 
-    private Rpcs() {
-    }
+    private Rpcs() {}
 }

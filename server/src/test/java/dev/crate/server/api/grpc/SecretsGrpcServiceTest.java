@@ -43,7 +43,8 @@ class SecretsGrpcServiceTest {
     @Test
     void storesListsRetrievesAndDeletesASecret() {
         Org org = Api.newOrg();
-        SecretMetadata first = Grpc.store(org.adminKey(), org.id(), "dev", "DB_URL", "postgres://one", List.of("backend", "db"));
+        SecretMetadata first =
+                Grpc.store(org.adminKey(), org.id(), "dev", "DB_URL", "postgres://one", List.of("backend", "db"));
         assertEquals(1, first.getVersion());
         assertEquals(List.of("backend", "db"), first.getTagsList());
         SecretMetadata second = Grpc.store(org.adminKey(), org.id(), "", "DB_URL", "postgres://two", null);
@@ -51,8 +52,11 @@ class SecretsGrpcServiceTest {
         assertEquals("dev", second.getEnvironment());
         assertEquals(List.of("backend", "db"), second.getTagsList(), "absent tags keep the secret's tags");
 
-        ListSecretsResponse listed = Grpc.secrets(org.adminKey()).listSecrets(ListSecretsRequest.newBuilder()
-                .setOrganizationId(org.id()).addTags("db").build());
+        ListSecretsResponse listed = Grpc.secrets(org.adminKey())
+                .listSecrets(ListSecretsRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .addTags("db")
+                        .build());
         assertEquals(1, listed.getSecretsCount());
         assertEquals("DB_URL", listed.getSecrets(0).getName());
         assertTrue(listed.getSecrets(0).getUpdatedAt().getSeconds() > 0);
@@ -61,11 +65,23 @@ class SecretsGrpcServiceTest {
         assertEquals("postgres://two", Api.value(payload, "DB_URL"));
         assertEquals(List.of("NOPE"), payload.missing());
 
-        Grpc.secrets(org.adminKey()).deleteSecret(DeleteSecretRequest.newBuilder().setOrganizationId(org.id()).setName("DB_URL").build());
-        assertEquals(0, Grpc.secrets(org.adminKey()).listSecrets(ListSecretsRequest.newBuilder().setOrganizationId(org.id()).build())
-                .getSecretsCount());
-        Failure again = failure(() -> Grpc.secrets(org.adminKey()).deleteSecret(DeleteSecretRequest.newBuilder()
-                .setOrganizationId(org.id()).setName("DB_URL").build()));
+        Grpc.secrets(org.adminKey())
+                .deleteSecret(DeleteSecretRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .setName("DB_URL")
+                        .build());
+        assertEquals(
+                0,
+                Grpc.secrets(org.adminKey())
+                        .listSecrets(ListSecretsRequest.newBuilder()
+                                .setOrganizationId(org.id())
+                                .build())
+                        .getSecretsCount());
+        Failure again = failure(() -> Grpc.secrets(org.adminKey())
+                .deleteSecret(DeleteSecretRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .setName("DB_URL")
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, again.status());
         assertEquals("secret_not_found", again.code());
     }
@@ -85,9 +101,13 @@ class SecretsGrpcServiceTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair pair = generator.generateKeyPair();
-        String sealed = Grpc.secrets(org.adminKey()).retrieveSecrets(RetrieveSecretsRequest.newBuilder()
-                .setOrganizationId(org.id()).setEnvironment("prod")
-                .setClientPublicKeyPem(Pem.encode(pair.getPublic())).build()).getSealedPayload();
+        String sealed = Grpc.secrets(org.adminKey())
+                .retrieveSecrets(RetrieveSecretsRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .setEnvironment("prod")
+                        .setClientPublicKeyPem(Pem.encode(pair.getPublic()))
+                        .build())
+                .getSealedPayload();
         JsonWebEncryption jwe = new JsonWebEncryption();
         jwe.setCompactSerialization(sealed);
         jwe.setKey(pair.getPrivate());
@@ -101,9 +121,14 @@ class SecretsGrpcServiceTest {
         Org org = Api.newOrg();
         PublicKey key = Grpc.publicKey(org.adminKey(), org.id());
         assertEquals("RSA-OAEP-256", key.getAlgorithm());
-        Grpc.secrets(org.adminKey()).storeSecret(StoreSecretRequest.newBuilder().setOrganizationId(org.id()).setName("RAW")
-                .setSealed(true).setEncryptedValue(Sealing.sealRaw(Pem.decode(key.getPublicKeyPem(), "RSA"),
-                        "raw-value".getBytes(StandardCharsets.UTF_8))).build());
+        Grpc.secrets(org.adminKey())
+                .storeSecret(StoreSecretRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .setName("RAW")
+                        .setSealed(true)
+                        .setEncryptedValue(Sealing.sealRaw(
+                                Pem.decode(key.getPublicKeyPem(), "RSA"), "raw-value".getBytes(StandardCharsets.UTF_8)))
+                        .build());
         assertEquals("raw-value", Api.value(Grpc.retrieve(org.adminKey(), org.id(), "dev", null, null), "RAW"));
     }
 
@@ -112,24 +137,49 @@ class SecretsGrpcServiceTest {
         Org org = Api.newOrg();
         String token = org.adminKey();
         Map<String, Failure> cases = Map.of(
-                "invalid_name", failure(() -> Grpc.secrets(token).storeSecret(
-                        Grpc.storeRequest(token, org.id(), "dev", "1BAD", "v", null).build())),
-                "unsealed_value_rejected", failure(() -> Grpc.secrets(token).storeSecret(
-                        Grpc.storeRequest(token, org.id(), "dev", "OK", "v", null).setSealed(false).build())),
-                "invalid_sealed_value", failure(() -> Grpc.secrets(token).storeSecret(
-                        Grpc.storeRequest(token, org.id(), "dev", "OK", "v", null).setEncryptedValue("bm90IHNlYWxlZA==").build())),
-                "invalid_environment", failure(() -> Grpc.secrets(token).listSecrets(ListSecretsRequest.newBuilder()
-                        .setOrganizationId(org.id()).setEnvironment("Not An Env").build())),
-                "invalid_tag", failure(() -> Grpc.secrets(token).storeSecret(Grpc.storeRequest(token, org.id(), "dev", "OK", "v", null)
-                        .setTags(TagNames.newBuilder().addNames("UPPER")).build())),
-                "invalid_client_key", failure(() -> Grpc.secrets(token).retrieveSecrets(RetrieveSecretsRequest.newBuilder()
-                        .setOrganizationId(org.id()).build())),
-                "environment_not_found", failure(() -> Grpc.secrets(token).listSecrets(ListSecretsRequest.newBuilder()
-                        .setOrganizationId(org.id()).setEnvironment("nowhere").build())),
+                "invalid_name",
+                        failure(() -> Grpc.secrets(token)
+                                .storeSecret(Grpc.storeRequest(token, org.id(), "dev", "1BAD", "v", null)
+                                        .build())),
+                "unsealed_value_rejected",
+                        failure(() -> Grpc.secrets(token)
+                                .storeSecret(Grpc.storeRequest(token, org.id(), "dev", "OK", "v", null)
+                                        .setSealed(false)
+                                        .build())),
+                "invalid_sealed_value",
+                        failure(() -> Grpc.secrets(token)
+                                .storeSecret(Grpc.storeRequest(token, org.id(), "dev", "OK", "v", null)
+                                        .setEncryptedValue("bm90IHNlYWxlZA==")
+                                        .build())),
+                "invalid_environment",
+                        failure(() -> Grpc.secrets(token)
+                                .listSecrets(ListSecretsRequest.newBuilder()
+                                        .setOrganizationId(org.id())
+                                        .setEnvironment("Not An Env")
+                                        .build())),
+                "invalid_tag",
+                        failure(() -> Grpc.secrets(token)
+                                .storeSecret(Grpc.storeRequest(token, org.id(), "dev", "OK", "v", null)
+                                        .setTags(TagNames.newBuilder().addNames("UPPER"))
+                                        .build())),
+                "invalid_client_key",
+                        failure(() -> Grpc.secrets(token)
+                                .retrieveSecrets(RetrieveSecretsRequest.newBuilder()
+                                        .setOrganizationId(org.id())
+                                        .build())),
+                "environment_not_found",
+                        failure(() -> Grpc.secrets(token)
+                                .listSecrets(ListSecretsRequest.newBuilder()
+                                        .setOrganizationId(org.id())
+                                        .setEnvironment("nowhere")
+                                        .build())),
                 "organization_not_found", failure(() -> Grpc.publicKey(token, "not-a-uuid")));
         cases.forEach((code, failure) -> {
             assertEquals(code, failure.code(), code);
-            assertEquals(code.endsWith("not_found") ? Status.Code.NOT_FOUND : Status.Code.INVALID_ARGUMENT, failure.status(), code);
+            assertEquals(
+                    code.endsWith("not_found") ? Status.Code.NOT_FOUND : Status.Code.INVALID_ARGUMENT,
+                    failure.status(),
+                    code);
             assertFalse(failure.description().contains("Exception"), "no class names in " + failure.description());
         });
     }
@@ -137,7 +187,8 @@ class SecretsGrpcServiceTest {
     @Test
     void anOversizedValueIsResourceExhausted() {
         Org org = Api.newOrg();
-        Failure failure = failure(() -> Grpc.store(org.adminKey(), org.id(), "dev", "BIG", "x".repeat(64 * 1024 + 1), null));
+        Failure failure =
+                failure(() -> Grpc.store(org.adminKey(), org.id(), "dev", "BIG", "x".repeat(64 * 1024 + 1), null));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, failure.status());
         assertEquals("value_too_large", failure.code());
     }
@@ -145,8 +196,13 @@ class SecretsGrpcServiceTest {
     @Test
     void aMessageLargerThanTheBodyLimitIsRefusedByTheTransport() {
         Org org = Api.newOrg();
-        Failure failure = failure(() -> Grpc.secrets(org.adminKey()).storeSecret(StoreSecretRequest.newBuilder()
-                .setOrganizationId(org.id()).setName("HUGE").setSealed(true).setEncryptedValue("A".repeat(300 * 1024)).build()));
+        Failure failure = failure(() -> Grpc.secrets(org.adminKey())
+                .storeSecret(StoreSecretRequest.newBuilder()
+                        .setOrganizationId(org.id())
+                        .setName("HUGE")
+                        .setSealed(true)
+                        .setEncryptedValue("A".repeat(300 * 1024))
+                        .build()));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, failure.status());
         assertNull(failure.code(), "refused before any Crate code ran");
     }

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
  * default surefire run checks the first, the crypto-jdk-fallback run the second.
  */
 class CryptoProvidersTest {
-    private static final byte[] PAYLOAD = "{\"secrets\":[{\"name\":\"A\",\"value\":\"v\"}]}".getBytes(StandardCharsets.UTF_8);
-    private static final boolean ACCP_PLATFORM = "Linux".equals(System.getProperty("os.name"))
-            && "amd64".equals(System.getProperty("os.arch"));
+    private static final byte[] PAYLOAD =
+            "{\"secrets\":[{\"name\":\"A\",\"value\":\"v\"}]}".getBytes(StandardCharsets.UTF_8);
+    private static final boolean ACCP_PLATFORM =
+            "Linux".equals(System.getProperty("os.name")) && "amd64".equals(System.getProperty("os.arch"));
 
     private static boolean jdkAsked() {
         return "jdk".equals(CryptoProviders.setting());
@@ -68,10 +69,16 @@ class CryptoProvidersTest {
         // jose4j, with no ProviderContext of its own, takes these names from JCA: the first provider wins
         var keyManagement = AlgorithmFactoryFactory.getInstance().getJweKeyManagementAlgorithmFactory();
         var content = AlgorithmFactoryFactory.getInstance().getJweContentEncryptionAlgorithmFactory();
-        String ecdh = keyManagement.getAlgorithm(KeyManagementAlgorithmIdentifiers.ECDH_ES).getJavaAlgorithm();
-        String gcm = content.getAlgorithm(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM).getJavaAlgorithm();
-        String oaep = keyManagement.getAlgorithm(KeyManagementAlgorithmIdentifiers.RSA_OAEP_256).getJavaAlgorithm();
-        assertEquals(selection.ec(), KeyAgreement.getInstance(ecdh).getProvider().getName());
+        String ecdh = keyManagement
+                .getAlgorithm(KeyManagementAlgorithmIdentifiers.ECDH_ES)
+                .getJavaAlgorithm();
+        String gcm = content.getAlgorithm(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM)
+                .getJavaAlgorithm();
+        String oaep = keyManagement
+                .getAlgorithm(KeyManagementAlgorithmIdentifiers.RSA_OAEP_256)
+                .getJavaAlgorithm();
+        assertEquals(
+                selection.ec(), KeyAgreement.getInstance(ecdh).getProvider().getName());
         assertEquals(selection.aesGcm(), Cipher.getInstance(gcm).getProvider().getName());
         assertEquals(selection.rsa(), Cipher.getInstance(oaep).getProvider().getName(), oaep);
     }
@@ -79,7 +86,8 @@ class CryptoProvidersTest {
     @Test
     void ecdhEsAnswerToAKeyOfTheInstalledProviderOpens() throws Exception {
         KeyPair client = p256(null);
-        String jwe = ClientKey.fromJwk(publicJwk(client)).seal(PAYLOAD, ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
+        String jwe =
+                ClientKey.fromJwk(publicJwk(client)).seal(PAYLOAD, ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
         assertArrayEquals(PAYLOAD, open(jwe, client, null));
     }
 
@@ -87,7 +95,8 @@ class CryptoProvidersTest {
     void ecdhEsAnswerToAJdkMadeKeyOpensWithTheJdkAlone() throws Exception {
         // a client on a plain JDK (the CLI) gets answers the server sealed on ACCP
         KeyPair client = p256(Security.getProvider("SunEC"));
-        String jwe = ClientKey.fromJwk(publicJwk(client)).seal(PAYLOAD, ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
+        String jwe =
+                ClientKey.fromJwk(publicJwk(client)).seal(PAYLOAD, ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
         assertArrayEquals(PAYLOAD, open(jwe, client, "SunEC"));
     }
 
@@ -96,20 +105,22 @@ class CryptoProvidersTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA", "SunRsaSign");
         generator.initialize(3072);
         KeyPair client = generator.generateKeyPair();
-        Map<String, Object> jwk = JsonWebKey.Factory.newJwk(client.getPublic()).toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        Map<String, Object> jwk =
+                JsonWebKey.Factory.newJwk(client.getPublic()).toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         String jwe = ClientKey.fromJwk(jwk).seal(PAYLOAD, ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
         assertArrayEquals(PAYLOAD, open(jwe, client, "SunJCE"));
     }
 
     private static KeyPair p256(Provider provider) throws Exception {
-        KeyPairGenerator generator = provider == null ? KeyPairGenerator.getInstance("EC")
-                : KeyPairGenerator.getInstance("EC", provider);
+        KeyPairGenerator generator =
+                provider == null ? KeyPairGenerator.getInstance("EC") : KeyPairGenerator.getInstance("EC", provider);
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
     }
 
     private static Map<String, Object> publicJwk(KeyPair pair) {
-        return new EllipticCurveJsonWebKey((ECPublicKey) pair.getPublic()).toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        return new EllipticCurveJsonWebKey((ECPublicKey) pair.getPublic())
+                .toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }
 
     /** Opens {@code jwe} with jose4j, on {@code provider} for every primitive when given. */
@@ -117,8 +128,8 @@ class CryptoProvidersTest {
         JsonWebEncryption opener = new JsonWebEncryption();
         if (provider != null) {
             ProviderContext context = new ProviderContext();
-            for (ProviderContext.Context c : Arrays.asList(context.getSuppliedKeyProviderContext(),
-                    context.getGeneralProviderContext())) {
+            for (ProviderContext.Context c :
+                    Arrays.asList(context.getSuppliedKeyProviderContext(), context.getGeneralProviderContext())) {
                 c.setGeneralProvider(provider);
                 c.setCipherProvider("SunJCE"); // AES-GCM and RSA-OAEP: SunEC has neither
                 c.setMessageDigestProvider("SUN"); // the ECDH-ES key derivation's SHA-256

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.wire.RetrievedPayload;
-import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.Api;
+import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.KeycloakResource;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -99,7 +99,8 @@ class KeyRotationTest {
     }
 
     static int sql(String statement, Object... args) throws Exception {
-        try (Connection c = PostgresResource.connect(); PreparedStatement s = c.prepareStatement(statement)) {
+        try (Connection c = PostgresResource.connect();
+                PreparedStatement s = c.prepareStatement(statement)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);
             }
@@ -115,12 +116,20 @@ class KeyRotationTest {
         }
         Api.storeOk(org, "prod", "S_0", "prod-1", null);
         Api.storeOk(org, "prod", "S_0", "prod-2", null);
-        as(org.adminKey()).get(keys(org)).then().statusCode(200)
-                .body("org_keys.size()", equalTo(1)).body("org_keys[0].state", equalTo("active"))
+        as(org.adminKey())
+                .get(keys(org))
+                .then()
+                .statusCode(200)
+                .body("org_keys.size()", equalTo(1))
+                .body("org_keys[0].state", equalTo("active"))
                 .body("org_keys[0].wrap_count", equalTo(28));
         assertEquals(List.of(1), storedOrgKeyVersions(org));
 
-        rotate(org, "org").then().statusCode(202).body("tier", equalTo("org")).body("from_key", equalTo("v1"))
+        rotate(org, "org")
+                .then()
+                .statusCode(202)
+                .body("tier", equalTo("org"))
+                .body("from_key", equalTo("v1"))
                 .body("to_key", equalTo("v2"));
         // New data keys use v2 at once.
         Api.storeOk(org, "dev", "AFTER", "after-rotation", null);
@@ -128,7 +137,8 @@ class KeyRotationTest {
 
         assertEquals(List.of(2), storedOrgKeyVersions(org));
         try (Connection c = PostgresResource.connect();
-                PreparedStatement s = c.prepareStatement("select length(wrapped_key) from org_keys where org_id = ? and version = 1")) {
+                PreparedStatement s = c.prepareStatement(
+                        "select length(wrapped_key) from org_keys where org_id = ? and version = 1")) {
             s.setObject(1, UUID.fromString(org.id()));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -142,8 +152,11 @@ class KeyRotationTest {
         assertEquals("after-rotation", Api.value(dev, "AFTER"));
         assertEquals("prod-2", Api.value(Api.retrieve(org, "prod", null, null), "S_0"));
         Response status = as(org.adminKey()).get(keys(org));
-        status.then().body("rewrap.running", equalTo(false)).body("rewrap.remaining", equalTo(0))
-                .body("rotations[0].state", equalTo("done")).body("rotations[0].rewrapped", equalTo(28))
+        status.then()
+                .body("rewrap.running", equalTo(false))
+                .body("rewrap.remaining", equalTo(0))
+                .body("rotations[0].state", equalTo("done"))
+                .body("rotations[0].rewrapped", equalTo(28))
                 .body("org_key_rotation.next_rotation", Matchers.notNullValue());
         // 1 (AFTER) + 27 data keys + 1 transport private key re-wrapped
         assertEquals(29, (int) status.path("org_keys.find { it.version == 2 }.wrap_count"));
@@ -172,8 +185,9 @@ class KeyRotationTest {
 
     private static byte[] column(Org org, String name, String column) throws Exception {
         try (Connection c = PostgresResource.connect();
-                PreparedStatement s = c.prepareStatement("select v." + column + " from secret_versions v join secrets s on s.id = v.secret_id "
-                        + "where s.org_id = ? and s.name = ?")) {
+                PreparedStatement s = c.prepareStatement(
+                        "select v." + column + " from secret_versions v join secrets s on s.id = v.secret_id "
+                                + "where s.org_id = ? and s.name = ?")) {
             s.setObject(1, UUID.fromString(org.id()));
             s.setString(2, name);
             try (ResultSet rs = s.executeQuery()) {
@@ -249,11 +263,17 @@ class KeyRotationTest {
     void aSealedWriteToTheOldTransportKeyWorksDuringGraceAndIsRefusedClearlyAfter() throws Exception {
         Org org = Api.newOrg();
         Api.PublicKey old = Api.publicKey(org);
-        rotate(org, "transport").then().statusCode(202).body("tier", equalTo("transport"))
+        rotate(org, "transport")
+                .then()
+                .statusCode(202)
+                .body("tier", equalTo("transport"))
                 .body("from_key", equalTo(old.kid()));
         Api.PublicKey current = Api.publicKey(org);
         assertNotEquals(old.kid(), current.kid());
-        as(org.adminKey()).get(keys(org)).then().body("transport_keys.find { it.kid == '" + old.kid() + "' }.state", equalTo("grace"));
+        as(org.adminKey())
+                .get(keys(org))
+                .then()
+                .body("transport_keys.find { it.kid == '" + old.kid() + "' }.state", equalTo("grace"));
 
         // During grace: a JWE naming the old kid, and a kid-less base64 blob sealed to the old key, both open.
         String jweOld = Sealing.sealJwe(old.key(), old.kid(), "grace-jwe".getBytes(StandardCharsets.UTF_8));
@@ -269,21 +289,35 @@ class KeyRotationTest {
 
         // The grace period ends (as if 24 h had passed); the job disables the key.
         sql("update transport_keys set grace_until = now() - interval '1 second' where kid = ?", old.kid());
-        await("old key disabled", () -> as(org.adminKey()).get(keys(org))
-                .path("transport_keys.find { it.kid == '" + old.kid() + "' }.state").equals("disabled"));
+        await(
+                "old key disabled",
+                () -> as(org.adminKey())
+                        .get(keys(org))
+                        .path("transport_keys.find { it.kid == '" + old.kid() + "' }.state")
+                        .equals("disabled"));
         try (Connection c = PostgresResource.connect();
-                PreparedStatement s = c.prepareStatement("select length(wrapped_private_key) from transport_keys where kid = ?")) {
+                PreparedStatement s =
+                        c.prepareStatement("select length(wrapped_private_key) from transport_keys where kid = ?")) {
             s.setString(1, old.kid());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 assertEquals(0, rs.getInt(1), "a disabled key's private half is destroyed");
             }
         }
-        Api.storeSealed(org, "dev", "G4", Sealing.sealJwe(old.key(), old.kid(), "late".getBytes(StandardCharsets.UTF_8)), null)
-                .then().statusCode(400).body("code", equalTo("transport_key_expired"))
+        Api.storeSealed(
+                        org,
+                        "dev",
+                        "G4",
+                        Sealing.sealJwe(old.key(), old.kid(), "late".getBytes(StandardCharsets.UTF_8)),
+                        null)
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("transport_key_expired"))
                 .body("detail", Matchers.containsString("public-key"));
         Api.storeSealed(org, "dev", "G5", Sealing.sealRaw(old.key(), "late".getBytes(StandardCharsets.UTF_8)), null)
-                .then().statusCode(400).body("code", equalTo("invalid_sealed_value"));
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_sealed_value"));
         Api.storeOk(org, "dev", "G6", "current", null);
     }
 
@@ -296,12 +330,22 @@ class KeyRotationTest {
         sql("update org_keys set wrap_count = 4000000000 where org_id = ? and state = 'active'", id);
         await("usage-limit rotation", () -> states(org).size() == 2);
         await("settled", () -> settled(org));
-        as(org.adminKey()).get(keys(org)).then().body("rotations.find { it.tier == 'org' }.trigger", equalTo("usage-limit"));
+        as(org.adminKey())
+                .get(keys(org))
+                .then()
+                .body("rotations.find { it.tier == 'org' }.trigger", equalTo("usage-limit"));
         // As if the active org key and transport key were older than their periods.
         sql("update org_keys set created_at = now() - interval '91 days' where org_id = ? and state = 'active'", id);
-        sql("update transport_keys set created_at = now() - interval '31 days' where org_id = ? and state = 'active'", id);
+        sql(
+                "update transport_keys set created_at = now() - interval '31 days' where org_id = ? and state = 'active'",
+                id);
         await("scheduled rotation", () -> states(org).size() == 3);
-        await("scheduled transport rotation", () -> as(org.adminKey()).get(keys(org)).path("transport_keys.size()").equals(2));
+        await(
+                "scheduled transport rotation",
+                () -> as(org.adminKey())
+                        .get(keys(org))
+                        .path("transport_keys.size()")
+                        .equals(2));
         Thread.sleep(2500);
         assertEquals(3, states(org).size(), "each due rotation happens once");
         assertEquals(2, (int) as(org.adminKey()).get(keys(org)).path("transport_keys.size()"));
@@ -310,47 +354,69 @@ class KeyRotationTest {
         // The server's own rotations are on the org's audit trail, by the system, once each.
         List<String> system = new ArrayList<>();
         dev.crate.server.audit.AuditTrailTest.events(org, "").forEach(e -> {
-            if (e.get("actor_type").asText().equals("system") && e.get("action").asText().endsWith(".rotate")) {
-                system.add(e.get("action").asText() + ":" + e.get("detail").asText().replaceAll(".*\"trigger\":\"([a-z-]+)\".*", "$1"));
+            if (e.get("actor_type").asText().equals("system")
+                    && e.get("action").asText().endsWith(".rotate")) {
+                system.add(e.get("action").asText() + ":"
+                        + e.get("detail").asText().replaceAll(".*\"trigger\":\"([a-z-]+)\".*", "$1"));
             }
         });
         system.sort(null);
         assertEquals(List.of("key.rotate:schedule", "key.rotate:usage-limit", "transport_key.rotate:schedule"), system);
-        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+        assertTrue(
+                dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
     }
 
     @Test
     void badRotationRequestsAnswer400() {
         Org org = Api.newOrg();
         rotate(org, "root").then().statusCode(400).body("code", equalTo("invalid_rotation_request"));
-        as(org.adminKey()).body(Map.of()).post(keys(org) + "/rotate").then().statusCode(400)
+        as(org.adminKey())
+                .body(Map.of())
+                .post(keys(org) + "/rotate")
+                .then()
+                .statusCode(400)
                 .body("code", equalTo("invalid_rotation_request"));
         as(org.adminKey()).body("{").post(keys(org) + "/rotate").then().statusCode(400);
     }
 
     @Test
     void theRootKeyStatusIsForTheOperatorOnly() {
-        as(PostgresResource.ADMIN_TOKEN).get("/operator/keys/root").then().statusCode(200)
+        as(PostgresResource.ADMIN_TOKEN)
+                .get("/operator/keys/root")
+                .then()
+                .statusCode(200)
                 .body("active_kid", Matchers.startsWith("rk-"))
                 .body("keys.find { it.active }.needed", equalTo(true))
                 .body("no_longer_needed.size()", equalTo(0));
         Org other = Api.newOrg();
         as(other.adminKey()).get("/operator/keys/root").then().statusCode(403).body("code", equalTo("forbidden"));
         as(other.adminKey()).post("/operator/keys/root/rotate").then().statusCode(403);
-        as(Api.apiKey(other, "viewer")).post("/operator/keys/root/rotate").then().statusCode(403);
+        as(Api.apiKey(other, "viewer"))
+                .post("/operator/keys/root/rotate")
+                .then()
+                .statusCode(403);
         // With one root key configured there is nothing to re-wrap: the rotation is done at once.
-        as(PostgresResource.ADMIN_TOKEN).post("/operator/keys/root/rotate").then().statusCode(202)
-                .body("tier", equalTo("root")).body("state", equalTo("done"));
+        as(PostgresResource.ADMIN_TOKEN)
+                .post("/operator/keys/root/rotate")
+                .then()
+                .statusCode(202)
+                .body("tier", equalTo("root"))
+                .body("state", equalTo("done"));
     }
 
     @Test
     void rotationsOnDemandAndDeniedAttemptsAreOnTheAuditTrail() throws Exception {
         Org org = Api.newOrg();
         rotate(org, "transport").then().statusCode(202);
-        as(Api.apiKey(org, "viewer")).body(Map.of("tier", "org")).post(keys(org) + "/rotate").then().statusCode(403);
+        as(Api.apiKey(org, "viewer"))
+                .body(Map.of("tier", "org"))
+                .post(keys(org) + "/rotate")
+                .then()
+                .statusCode(403);
         var events = dev.crate.server.audit.AuditTrailTest.events(org, "");
         List<String> seen = new ArrayList<>();
-        events.forEach(e -> seen.add(e.get("action").asText() + ":" + e.get("outcome").asText()));
+        events.forEach(
+                e -> seen.add(e.get("action").asText() + ":" + e.get("outcome").asText()));
         assertTrue(seen.contains("transport_key.rotate:success"), seen.toString());
         assertTrue(seen.contains("key.rotate:denied"), seen.toString());
         events.forEach(e -> {
@@ -358,7 +424,8 @@ class KeyRotationTest {
                 assertTrue(e.get("detail").asText().contains("\"tier\":\"transport\""), e.toString());
             }
         });
-        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+        assertTrue(
+                dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
     }
 
     @Test
@@ -370,9 +437,11 @@ class KeyRotationTest {
         UUID id = UUID.fromString(org.id());
         sql("update audit_events set occurred_at = now() - interval '100 days' where org_id = ? and seq <= 2", id);
         io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> io.quarkus.arc.Arc.container()
-                .instance(dev.crate.server.audit.trail.AuditRetentionJob.class).get()
+                .instance(dev.crate.server.audit.trail.AuditRetentionJob.class)
+                .get()
                 .run(java.time.OffsetDateTime.now().minusDays(90)));
-        assertTrue(dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
+        assertTrue(
+                dev.crate.server.audit.AuditTrailTest.verify(org).get("intact").asBoolean());
 
         // The checkpoint's MAC is keyed by org key v1: the rotation moves it before v1 is retired and destroyed.
         rotate(org, "org").then().statusCode(202);
@@ -386,6 +455,7 @@ class KeyRotationTest {
         await("v2 retired", () -> "retired".equals(states(org).get(2)));
         var forged = dev.crate.server.audit.AuditTrailTest.verify(org);
         assertTrue(!forged.get("intact").asBoolean(), forged.toString());
-        assertEquals("checkpoint_invalid", forged.get("first_broken").get("reason").asText());
+        assertEquals(
+                "checkpoint_invalid", forged.get("first_broken").get("reason").asText());
     }
 }

@@ -57,7 +57,8 @@ class RotationIT {
     @BeforeEach
     void freshDatabase() throws Exception {
         token = "crate_" + HexFormat.of().formatHex(random(24));
-        database = "crate_rotation_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        database = "crate_rotation_it_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
         try (Connection ignored = DriverManager.getConnection(adminUrl, dbUser, dbPassword)) {
             // the machine's PostgreSQL
@@ -83,13 +84,15 @@ class RotationIT {
     }
 
     private void exec(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, dbUser, dbPassword); var s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, dbUser, dbPassword);
+                var s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private long count(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword); var s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
+                var s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -120,7 +123,8 @@ class RotationIT {
         return server;
     }
 
-    private static void await(String what, Duration limit, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    private static void await(String what, Duration limit, java.util.concurrent.Callable<Boolean> condition)
+            throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
@@ -138,7 +142,8 @@ class RotationIT {
         String org = a.defaultOrg();
         Map<String, String> latest = new ConcurrentHashMap<>();
         for (int i = 0; i < 40; i++) {
-            assertEquals(200, (i % 2 == 0 ? a : b).store(org, "R_" + i, "v0-" + i).statusCode());
+            assertEquals(
+                    200, (i % 2 == 0 ? a : b).store(org, "R_" + i, "v0-" + i).statusCode());
             latest.put("R_" + i, "v0-" + i);
         }
         b.retrieveAll(org); // b has the v1 key cached now
@@ -181,7 +186,10 @@ class RotationIT {
         }
 
         // On demand, through a: one rotation, one new version.
-        assertEquals(202, a.post("/organization/" + org + "/keys/rotate", Map.of("tier", "org")).statusCode());
+        assertEquals(
+                202,
+                a.post("/organization/" + org + "/keys/rotate", Map.of("tier", "org"))
+                        .statusCode());
         await("v1 retired", Duration.ofSeconds(60), () -> b.states(org).contains("1:retired"));
         // By schedule, on both replicas at once (the active key made 91 days old): still exactly one rotation.
         exec(jdbcUrl, "update org_keys set created_at = now() - interval '91 days' where state = 'active'");
@@ -191,14 +199,22 @@ class RotationIT {
         assertEquals(1, count("select count(*) from key_rotations where trigger = 'schedule'"));
 
         // Transport key rotated through a; b accepts a value sealed to the new kid at once, and publishes it soon.
-        JsonNode rotated = JSON.readTree(a.post("/organization/" + org + "/keys/rotate", Map.of("tier", "transport")).body());
+        JsonNode rotated = JSON.readTree(a.post("/organization/" + org + "/keys/rotate", Map.of("tier", "transport"))
+                .body());
         JsonNode newKey = a.getJson("/organization/" + org + "/secrets/public-key");
         assertEquals(rotated.get("to_key").asText(), newKey.get("kid").asText());
-        String sealed = Sealing.sealJwe(Pem.decode(newKey.get("public_key_pem").asText(), "RSA"), newKey.get("kid").asText(),
+        String sealed = Sealing.sealJwe(
+                Pem.decode(newKey.get("public_key_pem").asText(), "RSA"),
+                newKey.get("kid").asText(),
                 "sealed-to-the-new-key".getBytes(StandardCharsets.UTF_8));
         assertEquals(200, b.storeSealed(org, "NEW_KID", sealed).statusCode());
-        await("b publishes the new key", Duration.ofSeconds(10),
-                () -> b.getJson("/organization/" + org + "/secrets/public-key").get("kid").asText().equals(newKey.get("kid").asText()));
+        await(
+                "b publishes the new key",
+                Duration.ofSeconds(10),
+                () -> b.getJson("/organization/" + org + "/secrets/public-key")
+                        .get("kid")
+                        .asText()
+                        .equals(newKey.get("kid").asText()));
 
         stop.set(true);
         for (Future<?> f : workers) {
@@ -220,20 +236,26 @@ class RotationIT {
         assertFalse(a.output().contains(rootKey) || b.output().contains(rootKey));
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Test
     void aKill9InTheMiddleOfAReWrapBatchResumesOnRestartAndEverySecretDecrypts() throws Exception {
         String rootKey = newRootKey();
-        Map<String, String> slow = Map.of("CRATE_ROOT_KEY", rootKey, "CRATE_ROTATION_BATCH_SIZE", "5",
-                "CRATE_ROTATION_BATCH_DELAY", "300ms");
+        Map<String, String> slow = Map.of(
+                "CRATE_ROOT_KEY", rootKey, "CRATE_ROTATION_BATCH_SIZE", "5", "CRATE_ROTATION_BATCH_DELAY", "300ms");
         ServerProcess first = start(slow).awaitReady();
         String org = first.defaultOrg();
         for (int i = 0; i < 80; i++) {
             assertEquals(200, first.store(org, "K_" + i, "value-" + i).statusCode());
         }
-        assertEquals(202, first.post("/organization/" + org + "/keys/rotate", Map.of("tier", "org")).statusCode());
-        await("re-wrap under way", Duration.ofSeconds(60),
+        assertEquals(
+                202,
+                first.post("/organization/" + org + "/keys/rotate", Map.of("tier", "org"))
+                        .statusCode());
+        await(
+                "re-wrap under way",
+                Duration.ofSeconds(60),
                 () -> count("select count(*) from secret_versions where org_key_version = 2") >= 15);
         first.kill9();
         long moved = count("select count(*) from secret_versions where org_key_version = 2");
@@ -242,8 +264,12 @@ class RotationIT {
         assertEquals(0, moved % 5, "a batch is all or nothing: " + moved);
         assertEquals(1, count("select count(*) from org_keys where state = 'retiring'"));
 
-        ServerProcess second = start(Map.of("CRATE_ROOT_KEY", rootKey, "CRATE_ROTATION_BATCH_SIZE", "5")).awaitReady();
-        await("job resumed and finished", Duration.ofSeconds(120), () -> second.states(org).contains("1:retired"));
+        ServerProcess second = start(Map.of("CRATE_ROOT_KEY", rootKey, "CRATE_ROTATION_BATCH_SIZE", "5"))
+                .awaitReady();
+        await(
+                "job resumed and finished",
+                Duration.ofSeconds(120),
+                () -> second.states(org).contains("1:retired"));
         assertEquals(0, count("select count(*) from secret_versions where org_key_version = 1"));
         Map<String, String> values = second.retrieveAll(org);
         for (int i = 0; i < 80; i++) {
@@ -269,26 +295,39 @@ class RotationIT {
         assertTrue(refused.output().contains("CRATE-0002") && refused.output().contains(oldKid), refused.output());
 
         // New key active, old one previous: serves, then re-wraps the org keys on demand.
-        ServerProcess both = start(Map.of("CRATE_ROOT_KEY", newKey, "CRATE_ROOT_KEY_PREVIOUS", oldKey)).awaitReady();
+        ServerProcess both = start(Map.of("CRATE_ROOT_KEY", newKey, "CRATE_ROOT_KEY_PREVIOUS", oldKey))
+                .awaitReady();
         assertEquals("under-the-old-root", both.retrieveAll(org).get("ROOTED"));
         JsonNode before = both.getJson("/operator/keys/root");
         assertNotEquals(oldKid, before.get("active_kid").asText());
         assertEquals(0, before.get("no_longer_needed").size());
         // A replica not yet rolled to the new configuration (old key only, no key caching): it must not re-wrap
         // under its own key while the rotation runs, and afterwards it answers 503, not 500.
-        ServerProcess stale = start(Map.of("CRATE_ROOT_KEY", oldKey, "CRATE_KEY_CACHE_TTL", "0s",
-                "CRATE_ROTATION_KEY_REFRESH", "0s")).awaitReady();
+        ServerProcess stale = start(Map.of(
+                        "CRATE_ROOT_KEY", oldKey, "CRATE_KEY_CACHE_TTL", "0s", "CRATE_ROTATION_KEY_REFRESH", "0s"))
+                .awaitReady();
         assertEquals(202, both.post("/operator/keys/root/rotate", Map.of()).statusCode());
-        await("old root key no longer needed", Duration.ofSeconds(60),
-                () -> both.getJson("/operator/keys/root").get("no_longer_needed").toString().contains(oldKid));
+        await(
+                "old root key no longer needed",
+                Duration.ofSeconds(60),
+                () -> both.getJson("/operator/keys/root")
+                        .get("no_longer_needed")
+                        .toString()
+                        .contains(oldKid));
         await("the log says so", Duration.ofSeconds(10), () -> both.output().contains("CRATE-0032"));
-        assertEquals(0, count("select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"));
+        assertEquals(
+                0, count("select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"));
         HttpResponse<String> unavailable = stale.get("/organization/" + org + "/secrets/public-key");
         assertEquals(503, unavailable.statusCode(), unavailable.body());
         assertTrue(unavailable.body().contains("service_unavailable"), unavailable.body());
-        await("the stale replica names the root key it lacks", Duration.ofSeconds(10),
-                () -> stale.output().contains("CRATE-0005") && stale.output().contains(before.get("active_kid").asText()));
-        assertEquals(0, count("select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"),
+        await(
+                "the stale replica names the root key it lacks",
+                Duration.ofSeconds(10),
+                () -> stale.output().contains("CRATE-0005")
+                        && stale.output().contains(before.get("active_kid").asText()));
+        assertEquals(
+                0,
+                count("select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"),
                 "the stale replica's job never re-wraps under the old key");
         stale.close();
         both.close();
@@ -311,9 +350,19 @@ class RotationIT {
         assertEquals(200, first.store(org, "INTO_HSM", "moved-into-the-hsm").statusCode());
         first.close();
 
-        Map<String, String> hsm = new HashMap<>(Map.of("SOFTHSM2_CONF", conf.toString(), "CRATE_PKCS11_LIBRARY", SoftHsm.MODULE,
-                "CRATE_PKCS11_SLOT", String.valueOf(hsmToken.slot()), "CRATE_PKCS11_PIN_FILE", pinFile.toString(),
-                "CRATE_PKCS11_KEY_LABEL", "crate-root-1", "CRATE_PKCS11_GENERATE_KEY", "true"));
+        Map<String, String> hsm = new HashMap<>(Map.of(
+                "SOFTHSM2_CONF",
+                conf.toString(),
+                "CRATE_PKCS11_LIBRARY",
+                SoftHsm.MODULE,
+                "CRATE_PKCS11_SLOT",
+                String.valueOf(hsmToken.slot()),
+                "CRATE_PKCS11_PIN_FILE",
+                pinFile.toString(),
+                "CRATE_PKCS11_KEY_LABEL",
+                "crate-root-1",
+                "CRATE_PKCS11_GENERATE_KEY",
+                "true"));
         // A wrong PIN: refused at start, saying which module and slot, never the PIN.
         Path wrongPin = Files.createTempFile("crate-it-pin", ".txt");
         Files.writeString(wrongPin, "97531\n");
@@ -321,16 +370,25 @@ class RotationIT {
         wrong.put("CRATE_PKCS11_PIN_FILE", wrongPin.toString());
         ServerProcess refused = start(wrong);
         assertNotEquals(0, refused.awaitExit(120));
-        assertTrue(refused.output().contains("PKCS#11") && refused.output().contains("CKR_PIN_INCORRECT"), refused.output());
+        assertTrue(
+                refused.output().contains("PKCS#11") && refused.output().contains("CKR_PIN_INCORRECT"),
+                refused.output());
         assertFalse(refused.output().contains("97531"), "the PIN is never printed");
 
         Map<String, String> migrating = new HashMap<>(hsm);
         migrating.put("CRATE_ROOT_KEY", envKey); // beside an HSM key, an env key is a previous key
         ServerProcess both = start(migrating).awaitReady();
-        assertEquals("hsm-crate-root-1", both.getJson("/operator/keys/root").get("active_kid").asText());
+        assertEquals(
+                "hsm-crate-root-1",
+                both.getJson("/operator/keys/root").get("active_kid").asText());
         assertEquals(202, both.post("/operator/keys/root/rotate", Map.of()).statusCode());
-        await("env key no longer needed", Duration.ofSeconds(60),
-                () -> both.getJson("/operator/keys/root").get("no_longer_needed").size() == 1);
+        await(
+                "env key no longer needed",
+                Duration.ofSeconds(60),
+                () -> both.getJson("/operator/keys/root")
+                                .get("no_longer_needed")
+                                .size()
+                        == 1);
         both.close();
 
         Map<String, String> hsmOnly = new HashMap<>(hsm);
@@ -338,7 +396,8 @@ class RotationIT {
         ServerProcess after = start(hsmOnly).awaitReady();
         assertEquals("moved-into-the-hsm", after.retrieveAll(org).get("INTO_HSM"));
         assertEquals(200, after.store(org, "NEW_UNDER_HSM", "x").statusCode());
-        assertEquals(0, count("select count(*) from org_keys where state <> 'retired' and root_kid <> 'hsm-crate-root-1'"));
+        assertEquals(
+                0, count("select count(*) from org_keys where state <> 'retired' and root_kid <> 'hsm-crate-root-1'"));
         assertFalse(after.output().contains(SoftHsm.USER_PIN + "\n"), "the PIN is never printed");
     }
 }
