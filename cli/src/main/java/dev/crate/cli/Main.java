@@ -3,9 +3,11 @@ package dev.crate.cli;
 import dev.crate.cli.commands.Argv;
 import dev.crate.cli.commands.CommandTree;
 import dev.crate.cli.commands.Help;
+import dev.crate.cli.commands.LeanArgv;
 import dev.crate.cli.commands.RootCommand;
 import dev.crate.cli.commands.Usage;
 import dev.crate.cli.session.Host;
+import java.util.Optional;
 import org.aesh.AeshRuntimeRunner;
 import org.aesh.command.CommandResult;
 import org.aesh.command.parser.CommandLineParserException;
@@ -29,7 +31,19 @@ public final class Main {
         System.exit(code);
     }
 
+    /** Runs one command line: the lean path when it can ({@link LeanArgv}), else the full one. */
     public static int execute(String... args) {
+        Optional<LeanArgv.Lean> lean = LeanArgv.parse(args);
+        if (lean.isPresent()) {
+            int code = lean.get().run();
+            System.out.flush();
+            return code;
+        }
+        return executeFull(args);
+    }
+
+    /** The full command line (Argv, then Aesh), which the lean path must answer alike; tests compare the two. */
+    public static int executeFull(String... args) {
         Argv.Outcome outcome = Argv.parse(args);
         if (outcome instanceof Argv.ShowHelp help) {
             Host.current().out().print(Help.of(help.command()));

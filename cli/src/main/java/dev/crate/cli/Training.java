@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * The workload that {@code bin/crate} records once per jar into an AOT cache (Java 25) or AppCDS
  * archive (Java 17): the commands people run most ({@code run}, {@code secrets list}, {@code fetch}),
- * each through its real path (Aesh parsing, settings, JSON, the HTTP exchange, the temporary key and
- * opening the sealed answer, starting a child) against {@link TrainingServer} on loopback, plus a
+ * each through its real path (the lean path's parsing, settings, JSON, the HTTP exchange, the temporary
+ * key and opening the sealed answer, starting a child) against {@link TrainingServer} on loopback, plus a
  * help page and an unreachable server. Nothing here touches the user's configuration or a real server.
  */
 public final class Training {

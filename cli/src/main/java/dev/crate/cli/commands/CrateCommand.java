@@ -1,7 +1,5 @@
 package dev.crate.cli.commands;
 
-import dev.crate.cli.client.CliException;
-import dev.crate.cli.session.Host;
 import org.aesh.command.Command;
 import org.aesh.command.CommandResult;
 import org.aesh.command.invocation.CommandInvocation;
@@ -35,24 +33,11 @@ public abstract class CrateCommand implements Command<CommandInvocation> {
 
     @Override
     public CommandResult execute(CommandInvocation invocation) {
-        dev.crate.cli.Timing.mark("command parsed");
         this.invocation = invocation;
-        Host host = Host.current();
-        try {
-            Context context = new Context(host, new GlobalOptions(server, org, env, output));
-            context.warnAboutProjectFile();
-            return CommandResult.valueOf(run(context));
-        } catch (CliException e) {
-            if (e.exitCode() == CliException.USAGE) {
-                return CommandResult.valueOf(
-                        Usage.print(e.getMessage(), CommandTree.find(getClass()).orElse(CommandTree.root())));
-            }
-            host.err().println("crate: " + e.getMessage());
-            return CommandResult.valueOf(e.exitCode());
-        } catch (RuntimeException e) {
-            host.err().println("crate: unexpected " + e.getClass().getSimpleName() + "; please report it");
-            return CommandResult.valueOf(CliException.FAILURE);
-        }
+        return CommandResult.valueOf(CommandRunner.run(
+                new GlobalOptions(server, org, env, output),
+                () -> CommandTree.find(getClass()).orElse(CommandTree.root()),
+                this::run));
     }
 
     /** Runs the command and answers its exit code. */

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /** Runs one command in this JVM against a fake host: given environment, directory and stdin; captured output. */
 final class Headless {
@@ -20,6 +21,11 @@ final class Headless {
     private Headless() {}
 
     static Result run(Map<String, String> env, Path cwd, String... args) {
+        return run(Main::execute, env, cwd, args);
+    }
+
+    /** The same through another entry point ({@code Main::executeFull}: without the lean path). */
+    static Result run(ToIntFunction<String[]> main, Map<String, String> env, Path cwd, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Host previous = Host.current();
@@ -33,7 +39,7 @@ final class Headless {
                 new ByteArrayInputStream(new byte[0])));
         System.setOut(capturedOut);
         try {
-            int exit = Main.execute(args);
+            int exit = main.applyAsInt(args);
             return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(realOut);

@@ -1,17 +1,8 @@
 package dev.crate.cli.commands.run;
 
-import dev.crate.cli.client.CliException;
-import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
-import dev.crate.cli.commands.Lists;
-import dev.crate.cli.run.ChildEnvironment;
-import dev.crate.cli.run.ChildProcess;
-import dev.crate.cli.run.DangerousNames;
-import dev.crate.protocol.wire.RetrievedPayload;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Arguments;
 import org.aesh.command.option.Option;
@@ -58,73 +49,8 @@ public class RunCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
-        List<String> argv = argv();
-        List<String> tagList = tags == null ? context.projectTags() : Lists.split(tags);
-        List<String> nameList = names == null ? null : Lists.split(names);
-        String environment = context.env();
-        SecretsClient client = context.secrets();
-        Map<String, String> secrets = retrieve(client, environment, nameList, tagList);
-        Injection injection = new Injection(
-                environment,
-                tagList,
-                nameList,
-                secrets.keySet(),
-                preserveEnv
-                        ? secrets.keySet().stream()
-                                .filter(n -> context.host().env().containsKey(n))
-                                .toList()
-                        : List.of());
-        if (secrets.isEmpty() && (requireSecrets || failIfEmpty)) {
-            throw new CliException(injection.nothing() + "; not starting " + argv.get(0) + " (--require-secrets)");
-        }
-        List<String> dangerous = DangerousNames.among(secrets.keySet());
-        if (!dangerous.isEmpty() && !allowDangerous) {
-            throw new CliException("refusing to inject " + String.join(", ", dangerous)
-                    + ": such variables can make the child run other code; pass --allow-dangerous if you mean it");
-        }
-        dev.crate.cli.Timing.mark("payload opened");
-        tell(context, client, injection);
-        return ChildProcess.run(argv, ChildEnvironment.merge(context.host().env(), secrets, preserveEnv));
-    }
-
-    /** What was injected and, when a tag filter chose, what it left out: names only, on stderr. */
-    private void tell(Context context, SecretsClient client, Injection injection) {
-        if (quiet) {
-            return;
-        }
-        context.err().println("crate: " + injection.summary());
-        if (!injection.tags().isEmpty() && injection.names() == null) {
-            injection
-                    .leftOut(client.list(injection.environment(), List.of()))
-                    .ifPresent(line -> context.err().println("crate: " + line));
-        }
-    }
-
-    private static Map<String, String> retrieve(
-            SecretsClient client, String environment, List<String> names, List<String> tags) {
-        RetrievedPayload payload = client.retrieve(environment, names, tags);
-        if (payload.missing() != null && !payload.missing().isEmpty()) {
-            throw new CliException("not found in " + environment + ": " + String.join(", ", payload.missing()));
-        }
-        Map<String, String> secrets = new TreeMap<>();
-        payload.secrets().forEach(s -> secrets.put(s.name(), s.value()));
-        return secrets;
-    }
-
-    private List<String> argv() {
-        List<String> given = args == null ? List.of() : args;
-        if (!given.isEmpty() && given.get(0).equals("--")) {
-            given = given.subList(1, given.size());
-        }
-        if (command != null) {
-            if (!given.isEmpty()) {
-                throw CliException.usage("give either --command or a command after --, not both");
-            }
-            return List.of("/bin/sh", "-c", command);
-        }
-        if (given.isEmpty()) {
-            throw CliException.usage("usage: crate run [--env ENV] [--tags a,b] -- command args...");
-        }
-        return given;
+        return new RunAction(
+                        tags, names, command, preserveEnv, allowDangerous, quiet, requireSecrets || failIfEmpty, args)
+                .run(context);
     }
 }

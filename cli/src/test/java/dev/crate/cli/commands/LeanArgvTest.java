@@ -1,0 +1,91 @@
+package dev.crate.cli.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crate.cli.Main;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lean path takes only plain command lines, and answers them as the full command line does. */
+class LeanArgvTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void takesPlainRunListAndFetchWithOptionsWhereverTheFullLineAcceptsThem() {
+        for (String line : List.of(
+                "run -- true",
+                "run --env dev --tags a,b -q --preserve-env -- env -0",
+                "--server http://127.0.0.1:1 run --command true",
+                "run --require-secrets --fail-if-empty --allow-dangerous --names=A,B -- true --help",
+                "secrets list",
+                "--org acme secrets --env prod list -o json --tags x",
+                "secrets fetch --format=yaml --names A",
+                "secrets fetch -o json --env dev")) {
+            assertTrue(LeanArgv.parse(line.split(" ")).isPresent(), line);
+        }
+    }
+
+    @Test
+    void leavesEverythingElseToTheFullCommandLine() {
+        for (String line : List.of(
+                "run --help -- true",
+                "run -h -- true",
+                "run --bogus -- true",
+                "run true",
+                "run --",
+                "run -q=true -- true",
+                "run --tags -- true",
+                "secrets list --tags",
+                "secrets list --tags a --tags b",
+                "secrets list extra",
+                "secrets list -q",
+                "secrets list -o xml",
+                "secrets fetch --format xml",
+                "secrets fetch --tags=",
+                "--quiet run -- true",
+                "secrets get A",
+                "secrets",
+                "help run",
+                "shell",
+                "login")) {
+            assertFalse(LeanArgv.parse(line.split(" ")).isPresent(), line);
+        }
+    }
+
+    @Test
+    void leavesValuesWithBlanksOrQuotesToTheFullCommandLine() {
+        assertFalse(LeanArgv.parse("secrets", "list", "--tags", "a b").isPresent());
+        assertFalse(LeanArgv.parse("secrets", "list", "--tags", "'a'").isPresent());
+    }
+
+    @Test
+    void answersAsTheFullCommandLineDoes() {
+        Map<String, String> env = Map.of(
+                "XDG_CONFIG_HOME", home.resolve("config").toString(),
+                "CRATE_TOKEN", "t",
+                "CRATE_ORG", "00000000-0000-0000-0000-000000000000",
+                "CRATE_SERVER", "http://127.0.0.1:1");
+        for (String line : List.of(
+                "run -- true",
+                "run -q --names A,B -- true",
+                "run --command true -- true",
+                "--env BAD_ENV run -- true",
+                "secrets list",
+                "secrets --env prod list -o json",
+                "secrets fetch --format json",
+                "secrets fetch --names A --env=dev")) {
+            String[] args = line.split(" ");
+            assertTrue(LeanArgv.parse(args).isPresent(), line);
+            assertEquals(
+                    Headless.run(Main::executeFull, env, home, args),
+                    Headless.run(Main::execute, env, home, args),
+                    line);
+        }
+    }
+}
