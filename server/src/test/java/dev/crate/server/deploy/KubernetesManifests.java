@@ -201,6 +201,10 @@ final class KubernetesManifests {
                                                                 .startsWith(m.getMountPath()))),
                 "the root key file is mounted from a Secret");
         assertFalse(env.containsKey("CRATE_ROOT_KEY"), "the root key is never a plain env value");
+        assertEquals(
+                "0.0.0.0",
+                env.get("QUARKUS_HTTP_HOST"),
+                "the server binds 127.0.0.1 unless told otherwise: in a pod it must listen on the pod IP");
 
         ConfigMap config = one(objects, ConfigMap.class);
         assertTrue(crate.getEnvFrom().stream()
