@@ -189,6 +189,19 @@ class ContainerImagesIT {
                 name + " sets QUARKUS_HTTP_HOST=0.0.0.0: on 127.0.0.1 nothing outside the container reaches it");
     }
 
+    @org.junit.jupiter.api.Test
+    void theJvmImageHasTheMemoryOptionsOfTheManifests() throws Exception {
+        List<HasMetadata> k8s =
+                KubernetesManifests.parse(Files.readString(DeployTools.REPO.resolve("k8s/configmap.yaml")), "k8s");
+        String manifests = KubernetesManifests.one(k8s, io.fabric8.kubernetes.api.model.ConfigMap.class)
+                .getData()
+                .get("JAVA_OPTS_APPEND");
+        assertEquals(
+                manifests,
+                read("Dockerfile.jvm").finalEnv().get("JAVA_OPTS_APPEND"),
+                "Dockerfile.jvm and k8s/ give the JVM the same memory budget (docs/OPERATIONS.md, section 3)");
+    }
+
     /** crate-server-VERSION, from the jar `mvn package` made. */
     private static String builtJarBaseName() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
