@@ -11,7 +11,14 @@ import dev.crate.protocol.sealing.Pem;
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.sealing.TemporaryKey;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +29,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -32,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The packaged server as a user runs it: no database configured, so it brings up the embedded
- * PostgreSQL in its data directory, bootstraps, serves, stops cleanly and comes back with its data.
+ * PostgreSQL in its data directory, bootstraps, serves, stops cleanly and comes back with its data;
+ * with a printed admin key and a dev root key it listens on loopback only unless told otherwise.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherIT {
@@ -165,6 +176,67 @@ class LauncherIT {
             assertFalse(output.contains(otherKey), "the key itself is never printed");
         }
         assertFalse(postgresRunningOn(dataDir));
+    }
+
+    @Test
+    @Order(6)
+    void byDefaultItListensOnLoopbackOnly() throws Exception {
+        try (Server server = Server.start(dataDir, Map.of())) {
+            server.awaitReady();
+            Optional<InetAddress> other = nonLoopbackAddress();
+            Assumptions.assumeTrue(other.isPresent(), "this machine has no non-loopback address to try");
+            assertFalse(
+                    accepts(other.get(), server.port),
+                    "the dev-key server accepts connections on " + other.get().getHostAddress());
+            assertEquals(0, server.stop());
+        }
+    }
+
+    @Test
+    @Order(7)
+    void quarkusHttpHostMakesItListenOnEveryInterface() throws Exception {
+        try (Server server = Server.start(dataDir, Map.of("QUARKUS_HTTP_HOST", "0.0.0.0"))) {
+            server.awaitReady();
+            Optional<InetAddress> other = nonLoopbackAddress();
+            Assumptions.assumeTrue(other.isPresent(), "this machine has no non-loopback address to try");
+            HttpResponse<String> live = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://" + hostInUri(other.get()) + ":" + server.port + "/q/health/live"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, live.statusCode(), live.body());
+            assertEquals(0, server.stop());
+        }
+    }
+
+    /** An address of this machine that is neither loopback nor link-local, IPv4 first. */
+    private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        List<InetAddress> found = new java.util.ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (!address.isLoopbackAddress() && !address.isLinkLocalAddress() && !address.isAnyLocalAddress()) {
+                    found.add(address);
+                }
+            }
+        }
+        return found.stream().min(java.util.Comparator.comparing(a -> a instanceof Inet4Address ? 0 : 1));
+    }
+
+    private static String hostInUri(InetAddress address) {
+        return address instanceof Inet4Address ? address.getHostAddress() : "[" + address.getHostAddress() + "]";
+    }
+
+    private static boolean accepts(InetAddress address, int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 3000);
+            return true;
+        } catch (ConnectException | SocketTimeoutException refused) {
+            return false;
+        }
     }
 
     private static void report(String line) throws IOException {

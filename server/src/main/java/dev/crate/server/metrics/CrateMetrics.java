@@ -3,6 +3,7 @@ package dev.crate.server.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
@@ -12,8 +13,11 @@ import java.util.Map;
 /**
  * Crate's domain meters, served at {@code /q/metrics}. Every label comes from a small fixed set (a
  * kind, an outcome): never an org id, secret name, key id or token, which would leak what the
- * vault holds and explode the series count. All meters exist from the start, at zero.
+ * vault holds and explode the series count. All meters exist from the start, at zero: the bean is
+ * created at start ({@link Startup}), not at its first use, so that alerts on a series see it before
+ * anything happened (docs/OPERATIONS.md, section 7).
  */
+@Startup
 @ApplicationScoped
 public class CrateMetrics {
     /** Why a request was not let through. */

@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ContainerImagesIT {
 
+    private static final Pattern ENV_PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S+)");
+
     record Copy(String from, List<String> sources) {}
 
     record Dockerfile(
@@ -33,6 +37,7 @@ class ContainerImagesIT {
             List<Copy> copies,
             List<String> exposed,
             String finalUser,
+            Map<String, String> finalEnv,
             String text) {}
 
     static Dockerfile read(String name) throws Exception {
@@ -40,6 +45,7 @@ class ContainerImagesIT {
         Map<String, String> workdirs = new LinkedHashMap<>();
         List<Copy> copies = new ArrayList<>();
         List<String> exposed = new ArrayList<>();
+        Map<String, String> env = new LinkedHashMap<>();
         String stage = null;
         String user = "root";
         for (String raw : text.replace("\\\n", " ").split("\n")) {
@@ -55,10 +61,17 @@ class ContainerImagesIT {
                             : "final-" + workdirs.size();
                     workdirs.put(stage, "/");
                     exposed.clear();
+                    env.clear();
                     user = "root";
                 }
                 case "WORKDIR" -> workdirs.put(stage, words[1]);
                 case "USER" -> user = words[1];
+                case "ENV" -> {
+                    Matcher pair = ENV_PAIR.matcher(line.substring(words[0].length()));
+                    while (pair.find()) {
+                        env.put(pair.group(1), pair.group(2).replaceAll("^\"|\"$", ""));
+                    }
+                }
                 case "EXPOSE" -> exposed.addAll(Arrays.asList(words).subList(1, words.length));
                 case "COPY", "ADD" -> {
                     String from = null;
@@ -75,7 +88,7 @@ class ContainerImagesIT {
                 default -> {}
             }
         }
-        return new Dockerfile(workdirs, copies, List.copyOf(exposed), user, text);
+        return new Dockerfile(workdirs, copies, List.copyOf(exposed), user, Map.copyOf(env), text);
     }
 
     @ParameterizedTest
@@ -165,6 +178,28 @@ class ContainerImagesIT {
                 chart.contains("runAsUser: " + KubernetesManifests.USER)
                         && chart.contains("containerPort: " + KubernetesManifests.HTTP_PORT),
                 "the chart's user and port");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
+    void theImageListensOnEveryInterfaceAlthoughTheServerDefaultsToLoopback(String name) throws Exception {
+        assertEquals(
+                "0.0.0.0",
+                read(name).finalEnv().get("QUARKUS_HTTP_HOST"),
+                name + " sets QUARKUS_HTTP_HOST=0.0.0.0: on 127.0.0.1 nothing outside the container reaches it");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theJvmImageHasTheMemoryOptionsOfTheManifests() throws Exception {
+        List<HasMetadata> k8s =
+                KubernetesManifests.parse(Files.readString(DeployTools.REPO.resolve("k8s/configmap.yaml")), "k8s");
+        String manifests = KubernetesManifests.one(k8s, io.fabric8.kubernetes.api.model.ConfigMap.class)
+                .getData()
+                .get("JAVA_OPTS_APPEND");
+        assertEquals(
+                manifests,
+                read("Dockerfile.jvm").finalEnv().get("JAVA_OPTS_APPEND"),
+                "Dockerfile.jvm and k8s/ give the JVM the same memory budget (docs/OPERATIONS.md, section 3)");
     }
 
     /** crate-server-VERSION, from the jar `mvn package` made. */

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -30,6 +31,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +43,7 @@ import java.util.stream.Collectors;
 final class KubernetesManifests {
     static final int HTTP_PORT = 8080;
     static final long USER = 1001;
+    private static final long MIB = 1024 * 1024;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -201,6 +205,10 @@ final class KubernetesManifests {
                                                                 .startsWith(m.getMountPath()))),
                 "the root key file is mounted from a Secret");
         assertFalse(env.containsKey("CRATE_ROOT_KEY"), "the root key is never a plain env value");
+        assertEquals(
+                "0.0.0.0",
+                env.get("QUARKUS_HTTP_HOST"),
+                "the server binds 127.0.0.1 unless told otherwise: in a pod it must listen on the pod IP");
 
         ConfigMap config = one(objects, ConfigMap.class);
         assertTrue(crate.getEnvFrom().stream()
@@ -211,6 +219,7 @@ final class KubernetesManifests {
                 config.getData().keySet().stream()
                         .noneMatch(k -> k.contains("PASSWORD") || k.contains("ROOT_KEY") || k.contains("TOKEN")),
                 "no secret in the ConfigMap");
+        assertMemoryBudget(crate, config.getData().get("JAVA_OPTS_APPEND"));
 
         Service service = one(objects, Service.class);
         assertTrue(matches(service.getSpec().getSelector(), podLabels), "the Service selects the pods");
@@ -228,6 +237,32 @@ final class KubernetesManifests {
                 .ifPresent(policy -> assertTrue(
                         matches(policy.getSpec().getPodSelector().getMatchLabels(), podLabels),
                         "the policy selects the pods"));
+    }
+
+    /**
+     * docs/OPERATIONS.md, section 3: the heap is a share of the container's memory limit, and the rest of
+     * the limit leaves room for what the JVM needs beside the heap (~150 MB measured).
+     */
+    static void assertMemoryBudget(Container crate, String javaOpts) {
+        assertNotNull(javaOpts, "JAVA_OPTS_APPEND is set");
+        Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(javaOpts);
+        assertTrue(percentage.find(), "the heap follows the container's memory limit: " + javaOpts);
+        assertFalse(javaOpts.contains("-Xmx"), "no fixed heap, which would ignore the limit: " + javaOpts);
+        for (String option :
+                List.of("-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=", "-XX:MaxDirectMemorySize=")) {
+            assertTrue(javaOpts.contains(option), "bounded beside the heap: " + option);
+        }
+        long limit = Quantity.getAmountInBytes(crate.getResources().getLimits().get("memory"))
+                .longValue();
+        assertEquals(
+                limit,
+                Quantity.getAmountInBytes(crate.getResources().getRequests().get("memory"))
+                        .longValue(),
+                "memory requested is memory limited");
+        long heap = (long) (limit * Double.parseDouble(percentage.group(1)) / 100);
+        assertTrue(heap >= 96 * MIB, "a heap of at least 96 MiB, not " + heap / MIB);
+        assertTrue(limit - heap >= 200 * MIB, "at least 200 MiB beside the heap, not " + (limit - heap) / MIB);
+        assertTrue(limit <= 512 * MIB, "a replica stays within its budget, not " + limit / MIB + " MiB");
     }
 
     private static boolean matches(Map<String, String> selector, Map<String, String> labels) {
