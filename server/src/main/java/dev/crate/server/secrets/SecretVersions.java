@@ -8,6 +8,7 @@ import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.OrgKey;
 import dev.crate.server.domain.Validation;
 import dev.crate.server.identity.Access;
+import dev.crate.server.identity.CallerCache;
 import dev.crate.server.keys.KeyService;
 import dev.crate.server.organizations.EnvironmentRepository;
 import dev.crate.server.support.Times;
@@ -30,11 +31,14 @@ public class SecretVersions {
     private final KeyService keys;
     private final EnvironmentRepository environments;
     private final SecretVersionRepository versions;
+    private final CallerCache cache;
 
-    SecretVersions(KeyService keys, EnvironmentRepository environments, SecretVersionRepository versions) {
+    SecretVersions(
+            KeyService keys, EnvironmentRepository environments, SecretVersionRepository versions, CallerCache cache) {
         this.keys = keys;
         this.environments = environments;
         this.versions = versions;
+        this.cache = cache;
     }
 
     /**
@@ -106,9 +110,19 @@ public class SecretVersions {
         }
     }
 
+    /** Known environments come from {@link CallerCache}; an unknown name is looked up every time. */
     Uni<Void> requireEnvironment(UUID orgId, String environment) {
+        if (cache.knownEnvironment(orgId, environment)) {
+            return Uni.createFrom().voidItem();
+        }
+        long generation = cache.environmentGeneration();
         return environments
                 .findByName(orgId, environment)
+                .invoke(found -> {
+                    if (found != null) {
+                        cache.rememberEnvironment(orgId, environment, generation);
+                    }
+                })
                 .onItem()
                 .ifNull()
                 .failWith(() -> new CrateException(
