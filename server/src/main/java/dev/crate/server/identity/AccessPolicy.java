@@ -48,14 +48,15 @@ public class AccessPolicy {
                 .onItem()
                 .ifNull()
                 .failWith(AccessPolicy::orgNotFound)
-                .chain(org -> Panache.withSession(() -> members.findFor(org.id, caller.subject(), caller.verifiedEmail())
-                        .onItem()
-                        .ifNull()
-                        .failWith(AccessPolicy::orgNotFound)
-                        .call(member -> member.subject == null
-                                ? bind(member, caller)
-                                : Uni.createFrom().voidItem())
-                        .map(member -> userAccess(org, member))));
+                .chain(org ->
+                        Panache.withSession(() -> members.findFor(org.id, caller.subject(), caller.verifiedEmail())
+                                .onItem()
+                                .ifNull()
+                                .failWith(AccessPolicy::orgNotFound)
+                                .call(member -> member.subject == null
+                                        ? bind(member, caller)
+                                        : Uni.createFrom().voidItem())
+                                .map(member -> userAccess(org, member))));
     }
 
     /**

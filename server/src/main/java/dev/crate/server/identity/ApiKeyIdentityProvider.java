@@ -82,7 +82,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     private Uni<Void> recordUse(CallerCache.CachedKey key) {
         OffsetDateTime last = key.lastUsedAt().get();
         OffsetDateTime now = OffsetDateTime.now();
-        if (last != null && last.isAfter(now.minusMinutes(1)) || !key.lastUsedAt().compareAndSet(last, now)) {
+        if (last != null && last.isAfter(now.minusMinutes(1))
+                || !key.lastUsedAt().compareAndSet(last, now)) {
             // used within the last minute, or a concurrent request of the same key records it
             return Uni.createFrom().voidItem();
         }

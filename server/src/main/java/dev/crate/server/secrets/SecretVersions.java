@@ -12,6 +12,7 @@ import dev.crate.server.identity.CallerCache;
 import dev.crate.server.keys.KeyService;
 import dev.crate.server.organizations.EnvironmentRepository;
 import dev.crate.server.support.Times;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -110,25 +111,23 @@ public class SecretVersions {
         }
     }
 
-    /** Known environments come from {@link CallerCache}; an unknown name is looked up every time. */
+    /**
+     * Known environments come from {@link CallerCache}; an unknown name is looked up every time (in the
+     * caller's session or transaction when there is one).
+     */
     Uni<Void> requireEnvironment(UUID orgId, String environment) {
         if (cache.knownEnvironment(orgId, environment)) {
             return Uni.createFrom().voidItem();
         }
         long generation = cache.environmentGeneration();
-        return environments
-                .findByName(orgId, environment)
-                .invoke(found -> {
-                    if (found != null) {
-                        cache.rememberEnvironment(orgId, environment, generation);
-                    }
-                })
+        return Panache.withSession(() -> environments.findByName(orgId, environment))
                 .onItem()
                 .ifNull()
                 .failWith(() -> new CrateException(
                         ErrorCode.ENVIRONMENT_NOT_FOUND,
                         "no environment '" + environment
                                 + "' in this organization; create it with POST /organization/{id}/environments"))
+                .invoke(() -> cache.rememberEnvironment(orgId, environment, generation))
                 .replaceWithVoid();
     }
 
