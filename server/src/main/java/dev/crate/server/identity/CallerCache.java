@@ -1,15 +1,21 @@
 package dev.crate.server.identity;
 
 import dev.crate.server.config.CrateConfig;
+import dev.crate.server.log.LogId;
+import dev.crate.server.notify.Notifications;
+import dev.crate.server.notify.Publish;
 import dev.crate.server.support.BoundedCache;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
 
 /**
  * What every request looks up before its own work, kept in memory so a warm request does not ask
@@ -22,13 +28,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A change that must count from the next request (a key revoked, an org or its environments
  * changed) calls {@link #announce} inside its transaction and {@link #changed} after the commit: the
  * writing replica drops the org's entries at once, the others when PostgreSQL delivers the notification
- * the commit released ({@link #onNotification}); a lost listener connection empties the whole cache
- * ({@link #flush}). Members of users are not cached: their role and removal are read on every request.
+ * the commit released ({@link #onNotification}, through {@code notify.Notifications}). While the
+ * listener connection is down nothing is served from memory, and the whole cache goes when it is back
+ * ({@link #flush}), since notifications sent meanwhile are lost. Members of users are not cached: their role and removal are read on every request.
  */
 @ApplicationScoped
 public class CallerCache {
     /** The PostgreSQL notification channel; the payload is an org id. */
     public static final String CHANNEL = "crate_callers";
+
+    private static final Logger LOG = Logger.getLogger(CallerCache.class);
 
     /** A working API key: who it is, until when, and when its use was last recorded. */
     record CachedKey(
@@ -45,13 +54,38 @@ public class CallerCache {
     private final BoundedCache<UUID, OrganizationRecord> organizations;
     private final BoundedCache<Environment, UUID> environments; // value: the org id
     private final OrganizationRepository organizationRows;
+    private final Notifications notifications;
+    private final CrateConfig.CallerCache settings;
 
-    CallerCache(CrateConfig config, OrganizationRepository organizationRows) {
-        CrateConfig.CallerCache settings = config.callerCache();
+    CallerCache(CrateConfig config, OrganizationRepository organizationRows, Notifications notifications) {
+        this.settings = config.callerCache();
         this.apiKeys = new BoundedCache<>(settings.maxEntries(), settings.ttl());
         this.organizations = new BoundedCache<>(settings.maxEntries(), settings.ttl());
         this.environments = new BoundedCache<>(settings.maxEntries(), settings.ttl());
         this.organizationRows = organizationRows;
+        this.notifications = notifications;
+    }
+
+    /** Listens from the start: invalidations from every replica, and a flush after a gap in them. */
+    void start(@Observes StartupEvent event) {
+        if (!apiKeys.enabled()) {
+            LogId.CALLER_CACHE_OFF.log(LOG);
+            return;
+        }
+        notifications.subscribe(CHANNEL, this::onNotification);
+        notifications.onReconnect(() -> {
+            flush();
+            LogId.CALLER_CACHE_FLUSHED.log(LOG);
+        });
+        LogId.CALLER_CACHE_ON.log(LOG, settings.maxEntries(), settings.ttl(), CHANNEL);
+    }
+
+    /**
+     * Entries are used only while the listener connection is up: while it is down, notifications are
+     * lost, so every request reads PostgreSQL (and what was kept before goes at the reconnect).
+     */
+    private boolean usable() {
+        return notifications.listening();
     }
 
     private static String key(byte[] keyHash) {
@@ -59,7 +93,7 @@ public class CallerCache {
     }
 
     CachedKey apiKey(byte[] keyHash) {
-        return apiKeys.get(key(keyHash));
+        return usable() ? apiKeys.get(key(keyHash)) : null;
     }
 
     long apiKeyGeneration() {
@@ -67,12 +101,14 @@ public class CallerCache {
     }
 
     void rememberApiKey(byte[] keyHash, CachedKey key, long seenGeneration) {
-        apiKeys.put(key(keyHash), key, seenGeneration);
+        if (usable()) {
+            apiKeys.put(key(keyHash), key, seenGeneration);
+        }
     }
 
     /** The organization, from memory or (inside or outside a session) from its row; null when there is none. */
     public Uni<OrganizationRecord> organization(UUID id) {
-        OrganizationRecord cached = organizations.get(id);
+        OrganizationRecord cached = usable() ? organizations.get(id) : null;
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
@@ -85,14 +121,16 @@ public class CallerCache {
             copy.id = row.id;
             copy.name = row.name;
             copy.createdAt = row.createdAt;
-            organizations.put(id, copy, generation);
+            if (usable()) {
+                organizations.put(id, copy, generation);
+            }
             return copy;
         });
     }
 
     /** Whether the org's environment {@code name} is known to exist (false: look it up). */
     public boolean knownEnvironment(UUID orgId, String name) {
-        return environments.get(new Environment(orgId, name)) != null;
+        return usable() && environments.get(new Environment(orgId, name)) != null;
     }
 
     public long environmentGeneration() {
@@ -101,7 +139,9 @@ public class CallerCache {
 
     /** After a lookup found it (read {@link #environmentGeneration()} before the lookup). */
     public void rememberEnvironment(UUID orgId, String name, long seenGeneration) {
-        environments.put(new Environment(orgId, name), orgId, seenGeneration);
+        if (usable()) {
+            environments.put(new Environment(orgId, name), orgId, seenGeneration);
+        }
     }
 
     /**
@@ -109,12 +149,7 @@ public class CallerCache {
      * org's callers resolve to changed. Nothing is sent when it rolls back.
      */
     public Uni<Void> announce(UUID orgId) {
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("select 1 from pg_notify(:channel, :org)", Integer.class)
-                        .setParameter("channel", CHANNEL)
-                        .setParameter("org", orgId.toString())
-                        .getSingleResult())
-                .replaceWithVoid();
+        return Panache.getSession().chain(session -> Publish.inTransaction(session, CHANNEL, orgId.toString()));
     }
 
     /** After the writer's commit, on the writing replica: the org's entries go at once. */
