@@ -176,6 +176,20 @@ public interface CrateConfig {
         int maxVersions();
     }
 
+    /** The in-memory cache of API keys, organizations and environments ({@code CRATE_CALLER_CACHE_*}). */
+    CallerCache callerCache();
+
+    /** Caller cache settings; a change counts from the next request on every replica whatever they are. */
+    interface CallerCache {
+        /** Entries per kind (API keys, organizations, environments); 0 turns the cache off. */
+        @WithDefault("10000")
+        int maxEntries();
+
+        /** The longest an entry is used before it is read again, a safety net behind the invalidation (0: off). */
+        @WithDefault("30s")
+        Duration ttl();
+    }
+
     /** The LISTEN/NOTIFY connection of {@code notify.Notifications} ({@code CRATE_NOTIFICATIONS_*}). */
     Notifications notifications();
 

@@ -18,11 +18,11 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class AccessPolicy {
-    private final OrganizationRepository organizations;
+    private final CallerCache cache;
     private final MemberRepository members;
 
-    AccessPolicy(OrganizationRepository organizations, MemberRepository members) {
-        this.organizations = organizations;
+    AccessPolicy(CallerCache cache, MemberRepository members) {
+        this.cache = cache;
         this.members = members;
     }
 
@@ -36,26 +36,27 @@ public class AccessPolicy {
             if (!key.orgId().equals(id)) {
                 return Uni.createFrom().failure(orgNotFound());
             }
-            return Panache.withSession(() -> organizations.findById(id))
+            return cache.organization(id)
                     .onItem()
                     .ifNull()
                     .failWith(AccessPolicy::orgNotFound)
                     .map(org ->
                             new Access(org, key.role(), key.grants(), key.environments(), key.tags(), key.readOnly()));
         }
-        return Panache.withSession(() -> organizations
-                .findById(id)
+        // a user's membership (role, grants, removal) is read on every request: it is not cached
+        return cache.organization(id)
                 .onItem()
                 .ifNull()
                 .failWith(AccessPolicy::orgNotFound)
-                .chain(org -> members.findFor(org.id, caller.subject(), caller.verifiedEmail())
-                        .onItem()
-                        .ifNull()
-                        .failWith(AccessPolicy::orgNotFound)
-                        .call(member -> member.subject == null
-                                ? bind(member, caller)
-                                : Uni.createFrom().voidItem())
-                        .map(member -> userAccess(org, member))));
+                .chain(org ->
+                        Panache.withSession(() -> members.findFor(org.id, caller.subject(), caller.verifiedEmail())
+                                .onItem()
+                                .ifNull()
+                                .failWith(AccessPolicy::orgNotFound)
+                                .call(member -> member.subject == null
+                                        ? bind(member, caller)
+                                        : Uni.createFrom().voidItem())
+                                .map(member -> userAccess(org, member))));
     }
 
     /**

@@ -32,9 +32,16 @@ public class ApiKeyService {
     private final ApiKeyRepository keys;
     private final MemberRepository members;
     private final AuditService audit;
+    private final CallerCache cache;
 
-    ApiKeyService(AccessPolicy access, ApiKeyRepository keys, MemberRepository members, AuditService audit) {
+    ApiKeyService(
+            AccessPolicy access,
+            ApiKeyRepository keys,
+            MemberRepository members,
+            AuditService audit,
+            CallerCache cache) {
         this.audit = audit;
+        this.cache = cache;
         this.access = access;
         this.keys = keys;
         this.members = members;
@@ -168,18 +175,27 @@ public class ApiKeyService {
                 null,
                 () -> resolveUnrestrictedAdmin(caller, orgId)
                         .chain(a -> Panache.withTransaction(() -> (id == null
-                                        ? Uni.createFrom().<ApiKeyRecord>nullItem()
-                                        : keys.findActive(a.org().id, id))
-                                .onItem()
-                                .ifNull()
-                                .failWith(() -> new CrateException(ErrorCode.API_KEY_NOT_FOUND, "no such API key"))
-                                .call(row -> Role.ADMIN.wire().equals(row.role)
-                                        ? requireAnotherAdmin(a.org().id, row.id)
-                                        : Uni.createFrom().voidItem())
-                                .invoke(row -> row.revokedAt = Times.now())
-                                .call(row -> audit.append(keyEntry(
-                                        caller, a.org().id, AuditAction.API_KEY_REVOKE, row.id, row.name, row.role)))
-                                .replaceWithVoid())));
+                                                ? Uni.createFrom().<ApiKeyRecord>nullItem()
+                                                : keys.findActive(a.org().id, id))
+                                        .onItem()
+                                        .ifNull()
+                                        .failWith(() ->
+                                                new CrateException(ErrorCode.API_KEY_NOT_FOUND, "no such API key"))
+                                        .call(row -> Role.ADMIN.wire().equals(row.role)
+                                                ? requireAnotherAdmin(a.org().id, row.id)
+                                                : Uni.createFrom().voidItem())
+                                        .invoke(row -> row.revokedAt = Times.now())
+                                        .call(row -> audit.append(keyEntry(
+                                                caller,
+                                                a.org().id,
+                                                AuditAction.API_KEY_REVOKE,
+                                                row.id,
+                                                row.name,
+                                                row.role)))
+                                        // every replica drops its cached copy of the key once this commits
+                                        .call(() -> cache.announce(a.org().id))
+                                        .replaceWithVoid())
+                                .invoke(() -> cache.changed(a.org().id))));
     }
 
     /** Names the key by id, name and role: never its secret, hash or prefix. */

@@ -134,6 +134,16 @@ public enum LogId {
             721, Level.WARN, "the LISTEN/NOTIFY connection could not be opened (%s), attempt %d; next try in %d ms"),
     NOTIFY_RECONNECTED(722, Level.INFO, "the LISTEN/NOTIFY connection is back after %d attempt(s), listening on %s"),
     NOTIFY_HANDLER_FAILED(723, Level.WARN, "a notification handler for %s failed (%s)"),
+    CALLER_CACHE_ON(
+            740,
+            Level.INFO,
+            "caller cache: up to %d API keys, organizations and environments each, for at most %s; "
+                    + "changes arrive on channel %s"),
+    CALLER_CACHE_OFF(741, Level.INFO, "caller cache off (CRATE_CALLER_CACHE_MAX_ENTRIES or _TTL is 0)"),
+    CALLER_CACHE_FLUSHED(
+            742,
+            Level.INFO,
+            "caller cache emptied: the LISTEN/NOTIFY connection was down, changes may have been missed"),
     EVENTS_RETENTION_FAILED(730, Level.WARN, "secret event retention failed this round (%s); it runs again later"),
     EVENTS_FETCH_FAILED(
             731,

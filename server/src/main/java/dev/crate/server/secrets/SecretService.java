@@ -62,6 +62,7 @@ public class SecretService {
     private final CrateMetrics metrics;
     private final AuditService audit;
     private final SecretEvents events;
+    private final SecretReader reader;
 
     SecretService(
             AccessPolicy access,
@@ -73,9 +74,11 @@ public class SecretService {
             ObjectMapper json,
             CrateMetrics metrics,
             AuditService audit,
-            SecretEvents events) {
+            SecretEvents events,
+            SecretReader reader) {
         this.audit = audit;
         this.events = events;
+        this.reader = reader;
         this.access = access;
         this.keys = keys;
         this.secretVersions = secretVersions;
@@ -277,15 +280,31 @@ public class SecretService {
         }
     }
 
-    /** In a read session: the live secrets asked for that the caller sees, and the version rows to decrypt. */
+    /**
+     * The live secrets asked for that the caller sees, and the version rows to decrypt: one statement (the
+     * environment check is answered by the caller cache once it is warm).
+     */
     private Uni<ToRead> select(Access a, Retrieve retrieve) {
         UUID orgId = a.org().id;
-        return Panache.withSession(() -> secretVersions
+        return secretVersions
                 .requireEnvironment(orgId, retrieve.environment())
-                .chain(() -> secrets.listLive(orgId, retrieve.environment(), retrieve.tags(), retrieve.names()))
-                .map(rows -> rows.stream().filter(s -> a.sees(s.tags)).toList())
-                .chain(rows ->
-                        versionsToRead(rows, retrieve.pinned()).map(rowVersions -> new ToRead(rows, rowVersions))));
+                .chain(() -> reader.liveWithVersions(
+                        orgId, retrieve.environment(), retrieve.tags(), retrieve.names(), retrieve.pinned()))
+                .map(joined -> {
+                    List<SecretRecord> rows = new ArrayList<>();
+                    List<SecretVersionRecord> rowVersions = new ArrayList<>();
+                    for (SecretReader.WithVersion row : joined) {
+                        if (!a.sees(row.secret().tags)) {
+                            continue;
+                        }
+                        rows.add(row.secret());
+                        // destroyed versions (purged) are left out, as gone ones are
+                        if (row.version() != null && row.version().wrappedDataKey != null) {
+                            rowVersions.add(row.version());
+                        }
+                    }
+                    return new ToRead(rows, rowVersions);
+                });
     }
 
     private static final int RETIRED_KEY_RETRIES = 3;

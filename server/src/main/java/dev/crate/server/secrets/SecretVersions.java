@@ -8,9 +8,11 @@ import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.OrgKey;
 import dev.crate.server.domain.Validation;
 import dev.crate.server.identity.Access;
+import dev.crate.server.identity.CallerCache;
 import dev.crate.server.keys.KeyService;
 import dev.crate.server.organizations.EnvironmentRepository;
 import dev.crate.server.support.Times;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -30,11 +32,14 @@ public class SecretVersions {
     private final KeyService keys;
     private final EnvironmentRepository environments;
     private final SecretVersionRepository versions;
+    private final CallerCache cache;
 
-    SecretVersions(KeyService keys, EnvironmentRepository environments, SecretVersionRepository versions) {
+    SecretVersions(
+            KeyService keys, EnvironmentRepository environments, SecretVersionRepository versions, CallerCache cache) {
         this.keys = keys;
         this.environments = environments;
         this.versions = versions;
+        this.cache = cache;
     }
 
     /**
@@ -106,15 +111,23 @@ public class SecretVersions {
         }
     }
 
+    /**
+     * Known environments come from {@link CallerCache}; an unknown name is looked up every time (in the
+     * caller's session or transaction when there is one).
+     */
     Uni<Void> requireEnvironment(UUID orgId, String environment) {
-        return environments
-                .findByName(orgId, environment)
+        if (cache.knownEnvironment(orgId, environment)) {
+            return Uni.createFrom().voidItem();
+        }
+        long generation = cache.environmentGeneration();
+        return Panache.withSession(() -> environments.findByName(orgId, environment))
                 .onItem()
                 .ifNull()
                 .failWith(() -> new CrateException(
                         ErrorCode.ENVIRONMENT_NOT_FOUND,
                         "no environment '" + environment
                                 + "' in this organization; create it with POST /organization/{id}/environments"))
+                .invoke(() -> cache.rememberEnvironment(orgId, environment, generation))
                 .replaceWithVoid();
     }
 

@@ -116,6 +116,18 @@ public final class ServerProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(60));
     }
 
+    /** A request with another credential than the bootstrap key; {@code body} null sends none. */
+    public HttpResponse<String> send(String bearer, String method, String path, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        return send(request(path)
+                .setHeader("Authorization", "Bearer " + bearer)
+                .method(method, publisher)
+                .build());
+    }
+
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(request(path).GET().build());
     }

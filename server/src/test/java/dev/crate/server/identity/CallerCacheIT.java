@@ -1,0 +1,152 @@
+package dev.crate.server.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crate.server.embedded.EmbeddedDatabase;
+import dev.crate.server.testing.ServerProcess;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The caller cache across replicas (ARCHITECTURE.md, section 2.1): two packaged servers on one database,
+ * both holding a key in their cache; a revocation through one is refused by the other on its next
+ * request, through PostgreSQL's notification and not the cache's 30 s age limit (set to 10 minutes here,
+ * so only the notification can explain a refusal).
+ */
+class CallerCacheIT {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final List<ServerProcess> servers = new ArrayList<>();
+    private String token;
+    private String database;
+    private String jdbcUrl;
+    private String dbUser = "postgres";
+    private String dbPassword = "";
+    private EmbeddedDatabase embedded;
+    private String adminUrl;
+
+    @BeforeEach
+    void freshDatabase() throws Exception {
+        token = "crate_" + HexFormat.of().formatHex(random(24));
+        database = "crate_cache_it_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
+        try (Connection ignored = DriverManager.getConnection(adminUrl, dbUser, dbPassword)) {
+            // the machine's PostgreSQL
+        } catch (SQLException none) {
+            embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
+            dbUser = embedded.user();
+            dbPassword = embedded.password();
+            adminUrl = embedded.jdbcUrl();
+        }
+        exec(adminUrl, "create database " + database);
+        jdbcUrl = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (ServerProcess server : servers) {
+            server.close();
+        }
+        exec(adminUrl, "drop database if exists " + database + " with (force)");
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    private void exec(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, dbUser, dbPassword);
+                var s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static byte[] random(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private ServerProcess start(String rootKey) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("CRATE_DB_URL", jdbcUrl.substring("jdbc:".length()));
+        env.put("CRATE_DB_USER", dbUser);
+        env.put("CRATE_DB_PASSWORD", dbPassword);
+        env.put("CRATE_ROOT_KEY", rootKey);
+        env.put("CRATE_CALLER_CACHE_TTL", "10m");
+        ServerProcess server = ServerProcess.start(token, env);
+        servers.add(server);
+        return server;
+    }
+
+    /** A new API key of the org: its id and the key. */
+    private static String[] newKey(ServerProcess server, String org, String role) throws Exception {
+        HttpResponse<String> created =
+                server.post("/organization/" + org + "/api-keys", Map.of("name", "cache " + role, "role", role));
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode body = JSON.readTree(created.body());
+        return new String[] {body.get("id").asText(), body.get("key").asText()};
+    }
+
+    private static int list(ServerProcess server, String key, String org) throws Exception {
+        return server.send(key, "GET", "/organization/" + org + "/secrets?env=dev", null)
+                .statusCode();
+    }
+
+    @Test
+    void aKeyRevokedThroughOneReplicaIsRefusedByTheOtherOnItsNextRequest() throws Exception {
+        String rootKey = Base64.getEncoder().encodeToString(random(32));
+        ServerProcess a = start(rootKey).awaitReady();
+        ServerProcess b = start(rootKey).awaitReady();
+        String org = a.defaultOrg();
+        String[] viewer = newKey(a, org, "viewer");
+        String[] other = newKey(a, org, "viewer");
+        for (int i = 0; i < 3; i++) {
+            // cached on both replicas now
+            assertEquals(200, list(a, viewer[1], org));
+            assertEquals(200, list(b, viewer[1], org));
+            assertEquals(200, list(b, other[1], org));
+        }
+
+        HttpResponse<String> revoked = a.send(token, "DELETE", "/organization/" + org + "/api-keys/" + viewer[0], null);
+        assertEquals(204, revoked.statusCode(), revoked.body());
+        long revokedAt = System.nanoTime();
+        // the writing replica: at once
+        assertEquals(401, list(a, viewer[1], org), "refused by the replica that revoked it, on the next request");
+        // the other replica: as soon as the notification arrives (milliseconds; asserted loosely)
+        int status;
+        while ((status = list(b, viewer[1], org)) == 200
+                && System.nanoTime() - revokedAt < TimeUnit.SECONDS.toNanos(5)) {
+            Thread.sleep(20);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt);
+        assertEquals(401, status, "the other replica refuses the revoked key");
+        assertTrue(millis < 2000, "refused by the other replica within about a second, took " + millis + " ms");
+        // the org's other keys keep working (loaded again), on both
+        assertEquals(200, list(b, other[1], org));
+        assertEquals(200, list(a, other[1], org));
+        // and the revoked key stays refused, also once the cache is warm again
+        for (int i = 0; i < 3; i++) {
+            assertEquals(401, list(a, viewer[1], org));
+            assertEquals(401, list(b, viewer[1], org));
+        }
+    }
+}
