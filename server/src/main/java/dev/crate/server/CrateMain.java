@@ -22,15 +22,14 @@ public final class CrateMain {
         DatabaseSettings.enableOidcWhenConfigured();
         if (settings.external()) {
             settings.apply();
-            Quarkus.run(args);
+            Quarkus.run(WaitForExit.class, (code, failure) -> System.exit(StartFailure.report(code, failure)), args);
             return;
         }
         EmbeddedDatabase database;
         try {
             database = EmbeddedDatabase.start(settings.dataDir());
         } catch (EmbeddedDatabaseException e) {
-            System.err.println("crate-server: " + e.getMessage());
-            System.exit(1);
+            System.exit(StartFailure.report(1, e));
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -52,9 +51,10 @@ public final class CrateMain {
         Quarkus.run(
                 WaitForExit.class,
                 (code, failure) -> {
+                    int exit = StartFailure.report(code, failure);
                     database.close();
                     stopped.countDown();
-                    System.exit(code);
+                    System.exit(exit);
                 },
                 args);
     }

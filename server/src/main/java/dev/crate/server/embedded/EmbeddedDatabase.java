@@ -52,7 +52,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final Path pgHome;
     private final int port;
     private final String password;
-    private final long postmasterPid;
+    private final Postmaster postmaster;
+    private volatile long postmasterPid;
     private final FileChannel lockChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -62,6 +63,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Path pgHome,
             int port,
             String password,
+            Postmaster postmaster,
             long postmasterPid,
             FileChannel lockChannel) {
         this.dataDir = dataDir;
@@ -69,6 +71,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.pgHome = pgHome;
         this.port = port;
         this.password = password;
+        this.postmaster = postmaster;
         this.postmasterPid = postmasterPid;
         this.lockChannel = lockChannel;
     }
@@ -113,7 +116,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 }
             }
             EmbeddedDatabase db = new EmbeddedDatabase(
-                    base, dir.pgData, pgHome, port, cluster.password(), postmaster.readPostmasterPid(), lockChannel);
+                    base,
+                    dir.pgData,
+                    pgHome,
+                    port,
+                    cluster.password(),
+                    postmaster,
+                    postmaster.readPostmasterPid(),
+                    lockChannel);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             LOG.infof(
                     "embedded PostgreSQL started on port %d in %d ms%s",
@@ -177,6 +187,36 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** The process id of the PostgreSQL server. */
     long pid() {
         return postmasterPid;
+    }
+
+    /** Whether the PostgreSQL server process (the postmaster) is still running. */
+    public boolean running() {
+        return ProcState.of(postmasterPid) == ProcState.RUNNING
+                && PostmasterProcess.isPostmasterOf(postmasterPid, pgData);
+    }
+
+    /**
+     * Stops the server (fast shutdown) but keeps the data directory locked, for {@link #restart()}: what
+     * a PostgreSQL restart looks like to the connection pool. True if it is gone.
+     */
+    public synchronized boolean stopServer() {
+        return stopPostmaster(postmasterPid, pgData);
+    }
+
+    /**
+     * Starts the server again on the same port (a stopped or crashed one; a running one is left alone),
+     * after removing what a crashed postmaster left behind. The connection pool keeps its URL.
+     */
+    public synchronized void restart() throws EmbeddedDatabaseException {
+        if (closed.get()) {
+            throw new EmbeddedDatabaseException("the embedded PostgreSQL in " + pgData + " was closed");
+        }
+        if (running()) {
+            return;
+        }
+        postmaster.clearStaleServer();
+        postmaster.startServer(port);
+        postmasterPid = postmaster.readPostmasterPid();
     }
 
     /** Stops the server (fast shutdown); idempotent, never throws. */
