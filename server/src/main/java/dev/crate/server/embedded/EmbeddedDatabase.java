@@ -219,9 +219,61 @@ public final class EmbeddedDatabase implements AutoCloseable {
         postmasterPid = postmaster.readPostmasterPid();
     }
 
+    /** What the {@linkplain #watch watchdog} reports; the launcher logs it. */
+    public interface Watch {
+        /** The postmaster is gone; restart attempt {@code attempt} of {@code max} follows. */
+        void gone(long pid, int attempt, int max);
+
+        /** PostgreSQL serves again, on the same port. */
+        void restarted(int port, long millis);
+
+        /** {@code attempts} restarts failed in a row; the watchdog stops. */
+        void gaveUp(int attempts, String reason);
+    }
+
+    /**
+     * Watches the postmaster every {@code period}: when it is gone (killed, crashed) while this database is
+     * open, starts it again on the same port, with backoff (1 s, 2 s, 4 s, ... between failed attempts),
+     * and gives up after {@code maxRestarts} failures in a row. A daemon thread; it ends with {@link #close()}.
+     */
+    public Thread watch(java.time.Duration period, int maxRestarts, Watch listener) {
+        Thread thread = new Thread(
+                () -> {
+                    int failures = 0;
+                    while (!closed.get()) {
+                        Processes.sleep(period.toMillis());
+                        if (closed.get() || running()) {
+                            failures = 0;
+                            continue;
+                        }
+                        listener.gone(postmasterPid, failures + 1, maxRestarts);
+                        long t0 = System.nanoTime();
+                        try {
+                            restart();
+                            failures = 0;
+                            listener.restarted(port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                        } catch (RuntimeException e) {
+                            if (closed.get()) {
+                                return;
+                            }
+                            failures++;
+                            if (failures >= maxRestarts) {
+                                listener.gaveUp(failures, describe(e));
+                                return;
+                            }
+                            Processes.sleep(1000L << Math.min(failures - 1, 5));
+                        }
+                    }
+                },
+                "crate-embedded-db-watchdog");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
     /** Stops the server (fast shutdown); idempotent, never throws. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }

@@ -116,6 +116,15 @@ public enum LogId {
 
     /** The start failed: its cause (a taken port, an unreachable database, a refused key) and what to do. */
     START_FAILED(73, Level.ERROR, "Crate could not start: %s"),
+    /** The embedded PostgreSQL's postmaster died under the running server; a restart follows. */
+    EMBEDDED_DATABASE_GONE(
+            74, Level.WARN, "the embedded PostgreSQL (pid %d) is gone; restarting it (attempt %d of %d)"),
+    EMBEDDED_DATABASE_RESTARTED(75, Level.INFO, "the embedded PostgreSQL serves again on port %d (restarted in %d ms)"),
+    EMBEDDED_DATABASE_GAVE_UP(
+            76,
+            Level.ERROR,
+            "the embedded PostgreSQL could not be restarted (%d attempts; last: %s): stopping Crate. See pg.log "
+                    + "in the data directory"),
     /** Readiness went DOWN: the check's details (database, root key, storage; key ids and paths only). */
     NOT_READY(71, Level.WARN, "this replica is not ready to serve: %s"),
     READY_AGAIN(72, Level.INFO, "this replica is ready to serve again"),

@@ -45,6 +45,10 @@ public final class DatabaseUnavailable {
                     && cause.getMessage().startsWith(POOL_TIMEOUT)) {
                 return "no database connection in time";
             }
+            if (cause instanceof io.vertx.core.impl.NoStackTraceThrowable && "Timeout".equals(cause.getMessage())) {
+                // what the pool fails a waiter with after crate.db.connect-wait (its connection timeout)
+                return "no database connection in time";
+            }
         }
         return null;
     }
