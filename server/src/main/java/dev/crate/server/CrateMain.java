@@ -3,6 +3,7 @@ package dev.crate.server;
 import dev.crate.server.crypto.provider.CryptoProviders;
 import dev.crate.server.embedded.EmbeddedDatabase;
 import dev.crate.server.embedded.EmbeddedDatabaseException;
+import dev.crate.server.log.LogId;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  */
 @QuarkusMain
 public final class CrateMain {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(CrateMain.class);
+    private static final int MAX_RESTARTS = 5;
+
     private CrateMain() {}
 
     public static void main(String... args) {
@@ -22,15 +26,14 @@ public final class CrateMain {
         DatabaseSettings.enableOidcWhenConfigured();
         if (settings.external()) {
             settings.apply();
-            Quarkus.run(args);
+            Quarkus.run(WaitForExit.class, (code, failure) -> System.exit(StartFailure.report(code, failure)), args);
             return;
         }
         EmbeddedDatabase database;
         try {
             database = EmbeddedDatabase.start(settings.dataDir());
         } catch (EmbeddedDatabaseException e) {
-            System.err.println("crate-server: " + e.getMessage());
-            System.exit(1);
+            System.exit(StartFailure.report(1, e));
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -48,13 +51,33 @@ public final class CrateMain {
                         },
                         "crate-embedded-db-stop"));
         settings.applyEmbedded(database);
+        // A postmaster that dies under a running server (killed, crashed) is started again on the same
+        // port; requests answer 503 meanwhile (docs/OPERATIONS.md, section 2).
+        database.watch(java.time.Duration.ofSeconds(1), MAX_RESTARTS, new EmbeddedDatabase.Watch() {
+            @Override
+            public void gone(long pid, int attempt, int max) {
+                LogId.EMBEDDED_DATABASE_GONE.log(LOG, pid, attempt, max);
+            }
+
+            @Override
+            public void restarted(int port, long millis) {
+                LogId.EMBEDDED_DATABASE_RESTARTED.log(LOG, port, millis);
+            }
+
+            @Override
+            public void gaveUp(int attempts, String reason) {
+                LogId.EMBEDDED_DATABASE_GAVE_UP.log(LOG, attempts, reason);
+                Quarkus.asyncExit(1);
+            }
+        });
         // Quarkus ends its run through the exit handler (System.exit by default), never by returning.
         Quarkus.run(
                 WaitForExit.class,
                 (code, failure) -> {
+                    int exit = StartFailure.report(code, failure);
                     database.close();
                     stopped.countDown();
-                    System.exit(code);
+                    System.exit(exit);
                 },
                 args);
     }

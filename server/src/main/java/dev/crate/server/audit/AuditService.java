@@ -196,6 +196,10 @@ public class AuditService {
             return failure;
         }
         metrics.auditWriteFailure();
+        if (dev.crate.server.support.DatabaseUnavailable.in(failure)) {
+            // the whole database is out, not the audit trail alone: the API says so (503 service_unavailable)
+            return failure;
+        }
         LogId.AUDIT_WRITE_FAILED.log(LOG, failure.getClass().getSimpleName(), "the operation");
         LogId.AUDIT_WRITE_FAILED.debugCause(LOG, failure);
         return new CrateException(

@@ -145,9 +145,42 @@ public interface CrateConfig {
         Duration keyRefresh();
     }
 
+    /** The database connection ({@code CRATE_DB_*}; the URL, user and password are read by the launcher). */
+    Db db();
+
+    /** How long requests wait for the database (docs/OPERATIONS.md, section 2). */
+    interface Db {
+        /** The URL ({@code CRATE_DB_URL}); read by the launcher, which sets the datasource from it. */
+        Optional<String> url();
+
+        /** The user ({@code CRATE_DB_USER}); read by the launcher. */
+        Optional<String> user();
+
+        /** The password ({@code CRATE_DB_PASSWORD}); read by the launcher. */
+        Optional<String> password();
+
+        /**
+         * The longest a request waits for a pool connection, including opening a new one; after it, the
+         * request answers 503 {@code service_unavailable}. Also the TCP connect timeout.
+         */
+        @WithDefault("3s")
+        Duration connectWait();
+
+        /** PostgreSQL's {@code statement_timeout} on the pool's connections (0: none). */
+        @WithDefault("15s")
+        Duration statementTimeout();
+    }
+
     /** How often readiness proves again that the root key opens the stored org keys (0: on every probe). */
     @WithDefault("30s")
     Duration readinessKeyCheckInterval();
+
+    /**
+     * Readiness probes of the database that must fail in a row before the replica reports DOWN; one
+     * slow answer under load does not take it out of service (docs/OPERATIONS.md, section 2).
+     */
+    @WithDefault("2")
+    int readinessFailures();
 
     /** The audit trail ({@code CRATE_AUDIT_*}). */
     Audit audit();

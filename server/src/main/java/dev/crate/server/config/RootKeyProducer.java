@@ -7,13 +7,13 @@ import dev.crate.server.crypto.rootkey.RootKeyProvider;
 import dev.crate.server.crypto.rootkey.RootKeyring;
 import dev.crate.server.crypto.rootkey.StaticRootKeyProvider;
 import dev.crate.server.log.LogId;
+import dev.crate.server.support.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -120,26 +120,31 @@ public class RootKeyProducer {
 
     private static RootKeyProvider devKey(Path file) {
         if (Files.exists(file)) {
-            return StaticRootKeyProvider.fromBase64("dev key file " + file, read(file));
+            String text = read(file);
+            if (text.isBlank()) {
+                // Never a new key in its place: every secret of this data directory is sealed under the old one.
+                throw new InvalidRootKeyException("the dev root key file " + file + " is empty (a crash while it was "
+                        + "first written?). Crate does not replace it: a new key could not open the stored org keys. "
+                        + "Restore the file from a backup; only if this data directory holds no secrets, remove it "
+                        + "together with the database");
+            }
+            return StaticRootKeyProvider.fromBase64("dev key file " + file, text);
         }
         byte[] key = Aead.newKey();
+        byte[] line = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(
-                    file,
-                    Base64.getEncoder().encodeToString(key) + "\n",
-                    StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-            restrict(file);
+            // mode 0600 from creation, fsync, link into place (never over an existing file), directory fsync
+            PrivateFiles.write(file, line, false);
             LogId.DEV_ROOT_KEY_GENERATED.log(LOG, file);
             return StaticRootKeyProvider.fromBase64(
                     "dev key file " + file, Base64.getEncoder().encodeToString(key));
         } catch (IOException e) {
-            throw new InvalidRootKeyException("cannot create the dev root key file " + file + ": "
-                    + e.getClass().getSimpleName());
+            throw new InvalidRootKeyException("cannot create the dev root key file " + file + " ("
+                    + e.getClass().getSimpleName() + "): check that " + file.getParent()
+                    + " exists, is writable and has free space");
         } finally {
             java.util.Arrays.fill(key, (byte) 0);
+            java.util.Arrays.fill(line, (byte) 0);
         }
     }
 

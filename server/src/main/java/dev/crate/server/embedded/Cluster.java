@@ -221,6 +221,7 @@ final class Cluster {
             writePrivateFile(pending, HBA_CONF);
             runner.takeOwnership(pending);
             Files.move(pending, hba, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            FileOps.fsyncDirectory(dir);
         } catch (IOException e) {
             deleteQuietly(pending);
             throw new EmbeddedDatabaseException(

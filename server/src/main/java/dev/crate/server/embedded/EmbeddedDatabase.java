@@ -52,7 +52,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final Path pgHome;
     private final int port;
     private final String password;
-    private final long postmasterPid;
+    private final Postmaster postmaster;
+    private volatile long postmasterPid;
     private final FileChannel lockChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -62,6 +63,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Path pgHome,
             int port,
             String password,
+            Postmaster postmaster,
             long postmasterPid,
             FileChannel lockChannel) {
         this.dataDir = dataDir;
@@ -69,6 +71,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.pgHome = pgHome;
         this.port = port;
         this.password = password;
+        this.postmaster = postmaster;
         this.postmasterPid = postmasterPid;
         this.lockChannel = lockChannel;
     }
@@ -113,7 +116,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 }
             }
             EmbeddedDatabase db = new EmbeddedDatabase(
-                    base, dir.pgData, pgHome, port, cluster.password(), postmaster.readPostmasterPid(), lockChannel);
+                    base,
+                    dir.pgData,
+                    pgHome,
+                    port,
+                    cluster.password(),
+                    postmaster,
+                    postmaster.readPostmasterPid(),
+                    lockChannel);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             LOG.infof(
                     "embedded PostgreSQL started on port %d in %d ms%s",
@@ -179,9 +189,91 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return postmasterPid;
     }
 
+    /** Whether the PostgreSQL server process (the postmaster) is still running. */
+    public boolean running() {
+        return ProcState.of(postmasterPid) == ProcState.RUNNING
+                && PostmasterProcess.isPostmasterOf(postmasterPid, pgData);
+    }
+
+    /**
+     * Stops the server (fast shutdown) but keeps the data directory locked, for {@link #restart()}: what
+     * a PostgreSQL restart looks like to the connection pool. True if it is gone.
+     */
+    public synchronized boolean stopServer() {
+        return stopPostmaster(postmasterPid, pgData);
+    }
+
+    /**
+     * Starts the server again on the same port (a stopped or crashed one; a running one is left alone),
+     * after removing what a crashed postmaster left behind. The connection pool keeps its URL.
+     */
+    public synchronized void restart() throws EmbeddedDatabaseException {
+        if (closed.get()) {
+            throw new EmbeddedDatabaseException("the embedded PostgreSQL in " + pgData + " was closed");
+        }
+        if (running()) {
+            return;
+        }
+        postmaster.clearStaleServer();
+        postmaster.startServer(port);
+        postmasterPid = postmaster.readPostmasterPid();
+    }
+
+    /** What the {@linkplain #watch watchdog} reports; the launcher logs it. */
+    public interface Watch {
+        /** The postmaster is gone; restart attempt {@code attempt} of {@code max} follows. */
+        void gone(long pid, int attempt, int max);
+
+        /** PostgreSQL serves again, on the same port. */
+        void restarted(int port, long millis);
+
+        /** {@code attempts} restarts failed in a row; the watchdog stops. */
+        void gaveUp(int attempts, String reason);
+    }
+
+    /**
+     * Watches the postmaster every {@code period}: when it is gone (killed, crashed) while this database is
+     * open, starts it again on the same port, with backoff (1 s, 2 s, 4 s, ... between failed attempts),
+     * and gives up after {@code maxRestarts} failures in a row. A daemon thread; it ends with {@link #close()}.
+     */
+    public Thread watch(java.time.Duration period, int maxRestarts, Watch listener) {
+        Thread thread = new Thread(
+                () -> {
+                    int failures = 0;
+                    while (!closed.get()) {
+                        Processes.sleep(period.toMillis());
+                        if (closed.get() || running()) {
+                            failures = 0;
+                            continue;
+                        }
+                        listener.gone(postmasterPid, failures + 1, maxRestarts);
+                        long t0 = System.nanoTime();
+                        try {
+                            restart();
+                            failures = 0;
+                            listener.restarted(port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                        } catch (RuntimeException e) {
+                            if (closed.get()) {
+                                return;
+                            }
+                            failures++;
+                            if (failures >= maxRestarts) {
+                                listener.gaveUp(failures, describe(e));
+                                return;
+                            }
+                            Processes.sleep(1000L << Math.min(failures - 1, 5));
+                        }
+                    }
+                },
+                "crate-embedded-db-watchdog");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
     /** Stops the server (fast shutdown); idempotent, never throws. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }

@@ -43,6 +43,18 @@ final class FileOps {
         }
     }
 
+    /**
+     * Makes a rename or a new file in {@code dir} durable: without it a crash can leave the old name, or
+     * none, after the rename returned.
+     */
+    static void fsyncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("could not fsync the directory %s: %s", dir, describe(e));
+        }
+    }
+
     static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);

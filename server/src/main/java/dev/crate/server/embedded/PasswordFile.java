@@ -87,6 +87,7 @@ final class PasswordFile {
         try {
             writePrivateFile(pending, newPassword + "\n");
             Files.move(pending, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            FileOps.fsyncDirectory(base);
         } catch (IOException e) {
             deleteQuietly(pending);
             throw new EmbeddedDatabaseException(

@@ -115,11 +115,16 @@ final class Postmaster {
     }
 
     int startServer() {
+        return startServer(0);
+    }
+
+    /** Starts the server on {@code fixedPort}, or on a free port when it is 0; the port. */
+    int startServer(int fixedPort) {
         rotateLog();
         runner.prepareLogFile(logFile);
         String lastFailure = "";
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = freePort();
+            int port = fixedPort > 0 ? fixedPort : freePort();
             long logOffset = size(logFile);
             List<String> pgCtl = runner.command(
                     bin("pg_ctl"),

@@ -103,6 +103,32 @@ public enum LogId {
     CRYPTO_PROVIDER_SETTING_IGNORED(
             51, Level.WARN, "crate.crypto.provider=%s is read only from -D or CRATE_CRYPTO_PROVIDER; ignored"),
 
+    /**
+     * Requests fail because PostgreSQL cannot serve (refused, closed, no pool connection in time, too many
+     * connections, shutting down, statement timeout): the reason, the request id, how many such failures went
+     * unlogged since the last line (at most one line every 10 s). Logged by api.error.DatabaseDown.
+     */
+    DATABASE_UNAVAILABLE(
+            70,
+            Level.WARN,
+            "the database cannot serve requests (%s; request %s; %d more since the last line): answering 503 "
+                    + "service_unavailable until it does"),
+
+    /** The start failed: its cause (a taken port, an unreachable database, a refused key) and what to do. */
+    START_FAILED(73, Level.ERROR, "Crate could not start: %s"),
+    /** The embedded PostgreSQL's postmaster died under the running server; a restart follows. */
+    EMBEDDED_DATABASE_GONE(
+            74, Level.WARN, "the embedded PostgreSQL (pid %d) is gone; restarting it (attempt %d of %d)"),
+    EMBEDDED_DATABASE_RESTARTED(75, Level.INFO, "the embedded PostgreSQL serves again on port %d (restarted in %d ms)"),
+    EMBEDDED_DATABASE_GAVE_UP(
+            76,
+            Level.ERROR,
+            "the embedded PostgreSQL could not be restarted (%d attempts; last: %s): stopping Crate. See pg.log "
+                    + "in the data directory"),
+    /** Readiness went DOWN: the check's details (database, root key, storage; key ids and paths only). */
+    NOT_READY(71, Level.WARN, "this replica is not ready to serve: %s"),
+    READY_AGAIN(72, Level.INFO, "this replica is ready to serve again"),
+
     UNEXPECTED_REST(500, Level.ERROR, "unexpected %s while handling request %s"),
     UNHANDLED_REQUEST_FAILURE(501, Level.ERROR, "unhandled failure of request %s"),
     UNEXPECTED_GRPC(502, Level.ERROR, "unexpected %s while handling gRPC request %s"),

@@ -16,10 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -158,15 +155,9 @@ public class StartupService {
         if (config.embeddedDatabase() || config.devRootKey()) {
             Path file = config.dataDir().resolve("bootstrap-token");
             try {
-                Files.createDirectories(file.getParent());
-                Files.writeString(
-                        file,
-                        key + "\n",
-                        StandardCharsets.US_ASCII,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.WRITE);
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                // mode 0600 from creation, fsync, rename, directory fsync
+                dev.crate.server.support.PrivateFiles.write(
+                        file, (key + "\n").getBytes(StandardCharsets.US_ASCII), true);
                 banner.append(" Also saved (mode 0600) in ").append(file).append('\n');
             } catch (IOException | UnsupportedOperationException e) {
                 LogId.BOOTSTRAP_KEY_FILE_NOT_SAVED.log(LOG, file, e.getClass().getSimpleName());

@@ -48,6 +48,10 @@ public class ProblemMapper {
         AuthenticationCompletionException.class
     })
     public Response unauthenticated(RuntimeException e) {
+        if (DatabaseDown.handle(e, requestId())) {
+            // the key could not be looked up: the database, not the credential, is the problem
+            return respond(ErrorCode.SERVICE_UNAVAILABLE, DatabaseDown.DETAIL);
+        }
         // A presented but unusable key was already counted, by kind, where it was looked up.
         if (!credentialPresented()) {
             metrics.authFailure(AuthFailure.MISSING_CREDENTIAL);
@@ -114,6 +118,9 @@ public class ProblemMapper {
             RootKeyMissing.log(missingRootKey, requestId());
             return respond(ErrorCode.SERVICE_UNAVAILABLE, RootKeyMissing.DETAIL);
         }
+        if (DatabaseDown.handle(e, requestId())) {
+            return respond(ErrorCode.SERVICE_UNAVAILABLE, DatabaseDown.DETAIL);
+        }
         if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
             // a body sent without Content-Length ran past Quarkus's own ceiling (BodyLimit.BACKSTOP in
             // REST requests), if the HTTP layer has not already answered 413 itself; BodyLimit answers first
@@ -137,10 +144,13 @@ public class ProblemMapper {
     }
 
     private Response respond(ErrorCode code, String detail) {
-        return Response.status(code.status())
-                .type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(code, detail, requestId()))
-                .build();
+        Response.ResponseBuilder builder =
+                Response.status(code.status()).type(Problem.MEDIA_TYPE).entity(Problem.of(code, detail, requestId()));
+        if (code.status() == 503) {
+            // every 503 is temporary: say when to try again (docs/API.md, section 3)
+            builder.header("Retry-After", DatabaseDown.RETRY_AFTER_SECONDS);
+        }
+        return builder.build();
     }
 
     private boolean credentialPresented() {

@@ -179,6 +179,11 @@ public class GrpcErrors implements ExceptionHandlerProvider {
                     missingRootKey, GrpcOrigins.current().requestId());
             return status(ErrorCode.SERVICE_UNAVAILABLE, dev.crate.server.api.error.RootKeyMissing.DETAIL);
         }
+        if (dev.crate.server.api.error.DatabaseDown.handle(
+                t, GrpcOrigins.current().requestId())) {
+            // before the authentication case: a key that could not be looked up is no bad credential
+            return status(ErrorCode.SERVICE_UNAVAILABLE, dev.crate.server.api.error.DatabaseDown.DETAIL);
+        }
         if (t instanceof AuthenticationException || t instanceof UnauthorizedException) {
             return status(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_DETAIL);
         }

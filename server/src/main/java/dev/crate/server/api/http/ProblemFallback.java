@@ -23,6 +23,17 @@ public class ProblemFallback {
                 context.next();
                 return;
             }
+            if (dev.crate.server.support.DatabaseUnavailable.in(context.failure())) {
+                context.response()
+                        .setStatusCode(503)
+                        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                        .putHeader("Retry-After", "2")
+                        .end(Json.encode(Problem.of(
+                                ErrorCode.SERVICE_UNAVAILABLE,
+                                "the database cannot serve requests right now; try again shortly",
+                                context.get(RequestIds.KEY))));
+                return;
+            }
             int status = context.statusCode() > 0 ? context.statusCode() : 500;
             ErrorCode code = switch (status) {
                 case 400 -> ErrorCode.MALFORMED_REQUEST;
