@@ -265,7 +265,7 @@ class ConsoleIT {
         BrowserContext context = harness.newContext(390, 844);
         Page page = context.newPage();
         page.navigate(harness.url("/ui/"));
-        page.getByLabel("API key").fill("crate_notAKeyAtAll000000000000000000000000000");
+        page.locator("#api-key").fill("crate_notAKeyAtAll000000000000000000000000000");
         page.locator("#api-key-form button[type=submit]").click();
         Locator problem = page.locator(".problem[data-code=unauthenticated]");
         problem.waitFor();
