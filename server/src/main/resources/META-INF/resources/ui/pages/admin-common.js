@@ -99,7 +99,7 @@ export function dataTable(caption, columns, rows, empty = 'Nothing here yet.') {
     body.append(
       h('tr', {}, columns.map((c) => {
         const value = c.cell(row);
-        return h('td', { class: c.class, attrs: { 'data-label': c.label } }, value ?? '');
+        return h('td', { class: c.class, attrs: { 'data-label': c.label } }, value === '' ? null : value);
       })),
     );
   }

@@ -161,11 +161,11 @@ export async function render(main, ctx) {
 }
 
 function verifyVerdict(v) {
-  const range = v.checked + ' record' + (v.checked === 1 ? '' : 's') + ' checked, from seq ' + v.anchor_seq + ' to seq ' + v.last_seq + '.';
+  const records = v.checked + ' record' + (v.checked === 1 ? '' : 's');
   if (v.intact) {
     return [h('div', { class: 'adm-result adm-good', attrs: { role: 'status' }, dataset: { state: 'intact' } },
       h('p', { class: 'adm-strong', text: '✔ Chain intact.' }),
-      h('p', { text: range }),
+      h('p', { text: records + ' checked, from the anchor (seq ' + v.anchor_seq + ') to the head (seq ' + v.last_seq + ').' }),
       v.last_hash ? h('p', { class: 'adm-mono adm-sub', text: 'Head hash: ' + v.last_hash }) : null)];
   }
   const broken = v.first_broken || {};
@@ -173,7 +173,7 @@ function verifyVerdict(v) {
   return [h('div', { class: 'adm-result adm-bad', attrs: { role: 'alert' }, dataset: { state: 'broken' } },
     h('p', { class: 'adm-strong', text: '✖ Chain BROKEN at record seq ' + (broken.seq ?? '?') + ': ' + why + '.' }),
     h('p', { text: 'Reason: ' + (broken.reason || 'unknown') + (broken.id ? '; record id ' + broken.id : '') + '.' }),
-    h('p', { text: range + ' Records after the break cannot be trusted.' }))];
+    h('p', { text: records + ' verified before the break (from the anchor, seq ' + v.anchor_seq + '). The record at the break and the records after it cannot be trusted; the trail itself is unchanged: look at record seq ' + (broken.seq ?? '?') + ' and tell your operator.' }))];
 }
 
 function eventsTable(events) {
