@@ -75,7 +75,7 @@ function keysTable(ctx, keys, problems, refresh) {
 }
 
 function revokeButton(ctx, key, mine, problems, refresh) {
-  const button = h('button', { type: 'button', class: 'adm-danger', text: 'Revoke', attrs: { 'aria-label': 'Revoke ' + key.name } });
+  const button = h('button', { type: 'button', class: 'danger small', text: 'Revoke', attrs: { 'aria-label': 'Revoke ' + key.name } });
   button.addEventListener('click', async () => {
     const text = 'Revoke the API key "' + key.name + '" (' + key.prefix + '…)? It stops working on its next request.'
       + (mine ? ' This console session uses this key: you will be signed out.' : '');
@@ -146,8 +146,8 @@ function showKeyOnce(created) {
     const input = h('input', { type: 'text', readOnly: true, class: 'adm-mono adm-key', value: created.key, spellcheck: false,
       autocomplete: 'off', attrs: { 'aria-label': 'The new API key', 'data-testid': 'new-api-key' } });
     const status = h('p', { class: 'adm-copied', attrs: { role: 'status', 'aria-live': 'polite' } });
-    const copy = h('button', { type: 'button', text: 'Copy to clipboard' });
-    const close = h('button', { type: 'button', class: 'adm-primary', text: 'I have stored it: close' });
+    const copy = h('button', { type: 'button', class: 'secondary', text: 'Copy to clipboard' });
+    const close = h('button', { type: 'button', text: 'I have stored it: close' });
     const dialog = h('dialog', { class: 'adm-dialog', attrs: { 'aria-labelledby': titleId } },
       h('h2', { id: titleId, text: 'New API key "' + created.name + '"' }),
       h('p', { class: 'adm-warn', text: 'Copy the key now and keep it somewhere safe. It is shown only this once: Crate keeps just its hash.' }),

@@ -34,7 +34,7 @@ export async function render(main, ctx) {
   const env = select([['', 'any']], params.env || '', { name: 'env' });
   const limit = select(['25', '50', '100', '250'], '50', { name: 'limit' });
   const apply = h('button', { type: 'submit', text: 'Apply filters' });
-  const clear = h('button', { type: 'button', text: 'Clear' });
+  const clear = h('button', { type: 'button', class: 'secondary', text: 'Clear' });
   const filters = h('form', { class: 'adm-form', attrs: { 'aria-labelledby': 'adm-audit-filters', role: 'search' } },
     h('h2', { id: 'adm-audit-filters', text: 'Filters' }),
     h('div', { class: 'adm-row' },
@@ -48,7 +48,7 @@ export async function render(main, ctx) {
     h('div', { class: 'adm-buttons' }, apply, clear));
 
   const format = select([['jsonl', 'JSON lines (as hashed)'], ['csv', 'CSV']], 'jsonl', { name: 'format' });
-  const exportButton = h('button', { type: 'button', text: 'Export' });
+  const exportButton = h('button', { type: 'button', class: 'secondary', text: 'Export' });
   const verifyButton = h('button', { type: 'button', text: 'Verify chain' });
   const verdict = h('div', { class: 'adm-verdict', attrs: { 'aria-live': 'polite' }, dataset: { testid: 'verify-result' } });
   const tools = h('section', { class: 'adm-form', attrs: { 'aria-labelledby': 'adm-audit-tools' } },
@@ -100,8 +100,8 @@ export async function render(main, ctx) {
   }
 
   function renderPager(next) {
-    const newer = h('button', { type: 'button', text: '← Newer', disabled: cursors.length === 0 });
-    const older = h('button', { type: 'button', text: 'Older →', disabled: !next });
+    const newer = h('button', { type: 'button', class: 'secondary', text: '← Newer', disabled: cursors.length === 0 });
+    const older = h('button', { type: 'button', class: 'secondary', text: 'Older →', disabled: !next });
     newer.addEventListener('click', () => {
       cursor = cursors.pop() ?? null;
       load();
@@ -173,7 +173,7 @@ function verifyVerdict(v) {
   return [h('div', { class: 'adm-result adm-bad', attrs: { role: 'alert' }, dataset: { state: 'broken' } },
     h('p', { class: 'adm-strong', text: '✖ Chain BROKEN at record seq ' + (broken.seq ?? '?') + ': ' + why + '.' }),
     h('p', { text: 'Reason: ' + (broken.reason || 'unknown') + (broken.id ? '; record id ' + broken.id : '') + '.' }),
-    h('p', { text: records + ' verified before the break (from the anchor, seq ' + v.anchor_seq + '). The record at the break and the records after it cannot be trusted; the trail itself is unchanged: look at record seq ' + (broken.seq ?? '?') + ' and tell your operator.' }))];
+    h('p', { text: records + ' verified before the break (from the anchor, seq ' + v.anchor_seq + '). The record at seq ' + (broken.seq ?? '?') + ' and every record after it cannot be trusted. Tell your operator.' }))];
 }
 
 function eventsTable(events) {

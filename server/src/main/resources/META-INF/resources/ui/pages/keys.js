@@ -8,8 +8,8 @@ export async function render(main, ctx) {
   ensureStyles();
   const problems = problemArea();
   const status = h('div', { class: 'adm-section', attrs: { 'aria-live': 'polite' } });
-  const rotateOrg = h('button', { type: 'button', class: 'adm-danger', text: 'Rotate org key now' });
-  const rotateTransport = h('button', { type: 'button', class: 'adm-danger', text: 'Rotate transport key now' });
+  const rotateOrg = h('button', { type: 'button', class: 'danger', text: 'Rotate org key now' });
+  const rotateTransport = h('button', { type: 'button', class: 'danger', text: 'Rotate transport key now' });
   main.replaceChildren(
     ...header('Keys', 'The organization key wraps the data keys of every secret; the transport key is the public key values are sealed to. Both rotate on a schedule; an admin can rotate them now.'),
     problems.node,
@@ -21,6 +21,7 @@ export async function render(main, ctx) {
   );
 
   let timer = null;
+  if (typeof ctx.onLeave === 'function') ctx.onLeave(() => clearTimeout(timer));
   async function refresh() {
     clearTimeout(timer);
     if (!attached(status)) return;

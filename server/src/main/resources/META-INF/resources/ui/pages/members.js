@@ -48,7 +48,7 @@ function membersTable(ctx, members, environments, problems, refresh) {
   return dataTable('Members', [
     { label: 'Member', cell: who },
     { label: 'Role', cell: (m) => m.role },
-    { label: 'Grants', cell: (m) => (m.role === 'member' ? grantsText(m.grants) : 'all (by role)') },
+    { label: 'Grants', cell: (m) => (m.role === 'member' ? grantsText(m.grants) : m.role === 'admin' ? 'all (admin)' : 'metadata only (viewer)') },
     { label: 'Added', cell: (m) => time(m.created_at) },
     { label: 'Actions', cell: (m) => actions(ctx, m, environments, problems, refresh) },
   ], members, 'No members yet.');
@@ -56,8 +56,8 @@ function membersTable(ctx, members, environments, problems, refresh) {
 
 function actions(ctx, member, environments, problems, refresh) {
   const label = member.email || member.subject || member.id;
-  const edit = h('button', { type: 'button', text: 'Edit', attrs: { 'aria-label': 'Edit ' + label } });
-  const remove = h('button', { type: 'button', class: 'adm-danger', text: 'Remove', attrs: { 'aria-label': 'Remove ' + label } });
+  const edit = h('button', { type: 'button', class: 'secondary small', text: 'Edit', attrs: { 'aria-label': 'Edit ' + label } });
+  const remove = h('button', { type: 'button', class: 'danger small', text: 'Remove', attrs: { 'aria-label': 'Remove ' + label } });
   const box = h('div', { class: 'adm-actions' }, edit, remove);
   edit.addEventListener('click', () => {
     const existing = box.querySelector('form');

@@ -39,8 +39,8 @@ function swatch(color) {
 }
 
 function actions(ctx, tag, problems, refresh) {
-  const edit = h('button', { type: 'button', text: 'Edit', attrs: { 'aria-label': 'Edit tag ' + tag.name } });
-  const remove = h('button', { type: 'button', class: 'adm-danger', text: 'Delete', attrs: { 'aria-label': 'Delete tag ' + tag.name } });
+  const edit = h('button', { type: 'button', class: 'secondary small', text: 'Edit', attrs: { 'aria-label': 'Edit tag ' + tag.name } });
+  const remove = h('button', { type: 'button', class: 'danger small', text: 'Delete', attrs: { 'aria-label': 'Delete tag ' + tag.name } });
   const box = h('div', { class: 'adm-actions' }, edit, remove);
   edit.addEventListener('click', () => {
     const existing = box.querySelector('form');
