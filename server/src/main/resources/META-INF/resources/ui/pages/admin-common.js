@@ -131,11 +131,11 @@ export function grantsEditor(environments, grants = {}, legend = 'Grants per env
   const rows = names.map((env) => {
     const perms = (grants && grants[env]) || [];
     const cells = ['read', 'write'].map((perm) => {
-      const box = h('input', { type: 'checkbox', checked: perms.includes(perm), id: nextId('g') });
+      const box = h('input', { type: 'checkbox', checked: perms.includes(perm), id: nextId('g'), attrs: { 'aria-label': env + ' ' + perm } });
       box.dataset.env = env;
       box.dataset.perm = perm;
       boxes.push(box);
-      return h('span', { class: 'adm-check' }, box, h('label', { htmlFor: box.id, text: perm, attrs: { 'aria-label': env + ' ' + perm } }));
+      return h('span', { class: 'adm-check' }, box, h('label', { htmlFor: box.id, text: perm }));
     });
     return h('div', { class: 'adm-grant-row' }, h('span', { class: 'adm-grant-env', text: env }), cells);
   });

@@ -110,7 +110,7 @@ function createForm(ctx, environments, problems, refresh) {
     envs,
     h('div', { class: 'adm-row' },
       field('Only secrets with one of these tags (optional, comma-separated)', tags),
-      h('div', { class: 'adm-field adm-check' }, readOnly, h('label', { htmlFor: readOnly.id, text: 'Read-only (no writes, no admin operations)' }))),
+      h('div', { class: 'adm-check adm-check-field' }, readOnly, h('label', { htmlFor: readOnly.id, text: 'Read-only (no writes, no admin operations)' }))),
     h('div', { class: 'adm-buttons' }, submit));
 
   form.addEventListener('submit', async (event) => {
