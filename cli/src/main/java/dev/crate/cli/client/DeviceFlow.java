@@ -88,7 +88,7 @@ public final class DeviceFlow {
     /** Exchanges the refresh token for a new access token. */
     public static StoredToken refresh(StoredToken old) {
         DeviceFlow flow = new DeviceFlow(
-                new AuthConfig(true, null, null, old.tokenEndpoint(), old.clientId(), java.util.List.of()));
+                new AuthConfig(true, null, null, old.tokenEndpoint(), old.clientId(), java.util.List.of(), null, null));
         JsonNode answer = flow.post(
                 old.tokenEndpoint(),
                 Map.of(

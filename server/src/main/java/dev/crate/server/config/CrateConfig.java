@@ -97,6 +97,10 @@ public interface CrateConfig {
 
         @WithDefault("openid,profile,email,offline_access")
         java.util.List<String> cliScopes();
+
+        /** The public client the web console uses for the authorization code flow with PKCE (docs/CONSOLE.md). */
+        @WithDefault("crate-console")
+        String consoleClientId();
     }
 
     /** How long unwrapped org keys and transport private keys stay cached. */

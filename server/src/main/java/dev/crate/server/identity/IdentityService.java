@@ -74,7 +74,7 @@ public class IdentityService {
 
     public Uni<AuthConfig> authConfig() {
         if (config.oidc().issuer().isEmpty()) {
-            return Uni.createFrom().item(new AuthConfig(false, null, null, null, null, null));
+            return Uni.createFrom().item(new AuthConfig(false, null, null, null, null, null, null, null));
         }
         AuthConfig cached = discovered;
         if (cached != null) {
@@ -95,7 +95,9 @@ public class IdentityService {
                                 doc.path("device_authorization_endpoint").asText(null),
                                 doc.path("token_endpoint").asText(null),
                                 config.oidc().cliClientId(),
-                                config.oidc().cliScopes());
+                                config.oidc().cliScopes(),
+                                doc.path("authorization_endpoint").asText(null),
+                                config.oidc().consoleClientId());
                         discovered = result;
                         return result;
                     } catch (java.io.IOException e) {

@@ -126,6 +126,15 @@ public final class ServerProcess implements AutoCloseable {
                 .build());
     }
 
+    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE().build());
+    }
+
+    /** The log file the server writes (stdout and stderr). */
+    public Path logFile() {
+        return log;
+    }
+
     public JsonNode getJson(String path) throws Exception {
         HttpResponse<String> response = get(path);
         if (response.statusCode() != 200) {

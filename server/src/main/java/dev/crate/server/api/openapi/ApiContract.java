@@ -98,7 +98,14 @@ public class ApiContract implements OASFilter {
             // only oidc_enabled when the server takes API keys only; endpoints as the provider publishes them
             Map.entry(
                     "AuthConfig",
-                    Set.of("issuer", "device_authorization_endpoint", "token_endpoint", "client_id", "scopes")),
+                    Set.of(
+                            "issuer",
+                            "device_authorization_endpoint",
+                            "token_endpoint",
+                            "client_id",
+                            "scopes",
+                            "authorization_endpoint",
+                            "console_client_id")),
             // while it is running
             Map.entry("KeyRotation", Set.of("finished_at")),
             // email: an API key has none, and a user's token may lack it; name: a user's token may lack it

@@ -144,7 +144,9 @@ final class OperationExamples {
                     {"oidc_enabled": true, "issuer": "https://id.example.com/realms/crate",
                      "device_authorization_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/auth/device",
                      "token_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/token",
-                     "client_id": "crate-cli", "scopes": ["openid", "profile", "email", "offline_access"]}"""));
+                     "client_id": "crate-cli", "scopes": ["openid", "profile", "email", "offline_access"],
+                     "authorization_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/auth",
+                     "console_client_id": "crate-console"}"""));
 
     private OperationExamples() {}
 

@@ -1,0 +1,278 @@
+package dev.crate.server.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.options.Cookie;
+import dev.crate.server.testing.ConsoleHarness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web console in a real Chromium against the packaged server (docs/CONSOLE.md): headers, the
+ * secrets life cycle, a canary that must never leave the browser in clear, a tampered answer and a
+ * revoked session.
+ */
+class ConsoleIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ConsoleHarness harness;
+
+    @BeforeAll
+    static void start() throws Exception {
+        harness = ConsoleHarness.start(Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    @Test
+    void servesTheConsoleWithAStrictPolicy() throws Exception {
+        HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        HttpResponse<String> redirect = http.send(
+                HttpRequest.newBuilder(URI.create(harness.url("/ui"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, redirect.statusCode());
+        assertEquals("/ui/", redirect.headers().firstValue("Location").orElse(""));
+
+        for (String path : List.of("/ui/", "/ui/app.js", "/ui/style.css", "/ui/pages/routes.js")) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(harness.url(path))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), path);
+            String csp =
+                    response.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.contains("default-src 'none'"), path + ": " + csp);
+            assertTrue(csp.contains("script-src 'self';"), path + ": " + csp);
+            assertTrue(csp.contains("style-src 'self';"), path + ": " + csp);
+            assertTrue(csp.contains("frame-ancestors 'none'"), path + ": " + csp);
+            assertFalse(csp.contains("unsafe"), path + ": " + csp);
+            assertEquals(
+                    "DENY", response.headers().firstValue("X-Frame-Options").orElse(""), path);
+            assertEquals(
+                    "no-referrer",
+                    response.headers().firstValue("Referrer-Policy").orElse(""),
+                    path);
+            assertEquals(
+                    "nosniff",
+                    response.headers().firstValue("X-Content-Type-Options").orElse(""),
+                    path);
+            assertEquals(
+                    "no-cache", response.headers().firstValue("Cache-Control").orElse(""), path);
+        }
+        HttpResponse<String> index = http.send(
+                HttpRequest.newBuilder(URI.create(harness.url("/ui/"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(index.body().contains("<script type=\"module\" src=\"app.js\"></script>"), index.body());
+        assertFalse(index.body().contains("style="), "no inline style in index.html");
+        assertTrue(http.send(
+                        HttpRequest.newBuilder(URI.create(harness.url("/ui/app.js")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .headers()
+                .firstValue("Content-Type")
+                .orElse("")
+                .contains("javascript"));
+        // The API keeps its own headers: no console policy on /organizations.
+        HttpResponse<String> api = http.send(
+                HttpRequest.newBuilder(URI.create(harness.url("/auth/config"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(api.headers().firstValue("Content-Security-Policy").isEmpty());
+    }
+
+    @Test
+    void createRevealEditRollBackDeleteRestore() {
+        BrowserContext context = harness.newContext();
+        Page page = harness.loginWithKey(context);
+        String name = "LIFECYCLE_" + suffix();
+        ConsoleHarness.createSecret(page, name, "first-value", "backend, demo");
+        Locator row = page.locator("tr[data-secret='" + name + "']");
+        assertTrue(row.innerText().contains("backend"));
+
+        row.locator("[data-action=reveal]").click();
+        assertEquals("first-value", row.locator("code.value").innerText());
+
+        row.locator("[data-action=edit]").click();
+        page.locator("#secret-value").fill("second-value");
+        page.locator("#secret-save").click();
+        page.locator("tr[data-secret='" + name + "'] td:nth-child(2):text-is('2')")
+                .waitFor();
+        row.locator("[data-action=reveal]").click();
+        assertEquals("second-value", row.locator("code.value").innerText());
+
+        row.locator("a.secret-name").click();
+        page.waitForURL("**#/secret?name=" + name);
+        page.locator("tr[data-version='1'] [data-action=rollback]").click();
+        page.locator("dialog [data-action=confirm]").click();
+        page.locator("#current-version:text-is('3')").waitFor();
+        page.locator("tr[data-version='3'] [data-action=reveal]").click();
+        assertEquals(
+                "first-value", page.locator("tr[data-version='3'] code.value").innerText());
+
+        page.locator("#delete-secret").click();
+        page.locator("dialog [data-action=confirm]").click();
+        page.locator("#secret-status:text-is('deleted')").waitFor();
+        page.locator("#restore-secret").click();
+        page.locator("#secret-status:text-is('live')").waitFor();
+
+        // Navigation hides the values and drops them from the page.
+        page.locator("tr[data-version='3'] [data-action=reveal]").click();
+        page.locator("tr[data-version='3'] code.value").waitFor();
+        page.navigate(harness.url("/ui/#/secrets"));
+        page.locator("tr[data-secret='" + name + "']").waitFor();
+        assertFalse(page.content().contains("first-value"));
+        assertTrue(harness.cspViolations.isEmpty(), harness.cspViolations.toString());
+    }
+
+    @Test
+    void aCanaryNeverLeavesTheBrowserInClear() throws Exception {
+        String canary = "canary-" + UUID.randomUUID();
+        String name = "CANARY_" + suffix();
+        BrowserContext context = harness.newContext();
+        List<Request> requests = new ArrayList<>();
+        List<Response> responses = new ArrayList<>();
+        context.onRequest(requests::add);
+        context.onResponse(responses::add);
+        Page page = harness.loginWithKey(context);
+        ConsoleHarness.createSecret(page, name, canary, "canary");
+        Locator row = page.locator("tr[data-secret='" + name + "']");
+        row.locator("[data-action=reveal]").click();
+        assertEquals(canary, row.locator("code.value").innerText(), "the value is revealed in the page");
+        page.locator("#reveal-all").click();
+        row.locator("[data-action=copy]").click();
+        page.locator(".toast:has-text('Copied " + name + "')").waitFor();
+        assertEquals(canary, page.evaluate("() => navigator.clipboard.readText()"));
+        // .env import of a second canary
+        String canary2 = "canary2-" + UUID.randomUUID();
+        page.locator("#import-env").click();
+        page.locator("#dotenv-text").fill("# imported\nexport " + name + "_ENV=\"" + canary2 + "\"\n");
+        page.locator("#dotenv-import").click();
+        page.locator(".results li.ok").waitFor();
+        page.keyboard().press("Escape");
+        page.locator("tr[data-secret='" + name + "_ENV']").waitFor();
+
+        int seen = 0;
+        for (Request request : requests) {
+            assertFalse(request.url().contains(canary) || request.url().contains(canary2), request.url());
+            String body = request.postData();
+            if (body != null) {
+                assertFalse(body.contains(canary) || body.contains(canary2), "request to " + request.url());
+            }
+            request.allHeaders().values().forEach(v -> assertFalse(v.contains(canary)));
+        }
+        for (Response response : responses) {
+            byte[] body;
+            try {
+                body = response.body();
+            } catch (RuntimeException gone) {
+                continue; // redirects and evicted bodies have none to check
+            }
+            String text = new String(body, StandardCharsets.UTF_8);
+            assertFalse(text.contains(canary) || text.contains(canary2), "response of " + response.url());
+            seen++;
+        }
+        assertTrue(seen > 5, "responses checked: " + seen);
+        Object storage = page.evaluate(
+                "() => JSON.stringify({l: Object.assign({}, localStorage), s: Object.assign({}, sessionStorage), c: document.cookie})");
+        assertFalse(storage.toString().contains(canary), storage.toString());
+        assertFalse(storage.toString().contains(canary2), storage.toString());
+        for (Cookie cookie : context.cookies()) {
+            assertFalse(cookie.value.contains(canary));
+        }
+        assertFalse(page.url().contains(canary));
+        String log = harness.serverLog();
+        assertFalse(log.contains(canary) || log.contains(canary2), "the server log holds the canary");
+    }
+
+    @Test
+    void aTamperedAnswerShowsNoValue() {
+        BrowserContext context = harness.newContext();
+        Page page = harness.loginWithKey(context);
+        String name = "TAMPER_" + suffix();
+        ConsoleHarness.createSecret(page, name, "do-not-show-" + name, "");
+        page.route("**/secrets/retrieve", route -> {
+            var answer = route.fetch();
+            try {
+                JsonNode body = JSON.readTree(answer.text());
+                String[] parts = body.get("sealed_payload").asText().split("\\.", -1);
+                char[] ciphertext = parts[3].toCharArray();
+                ciphertext[0] = ciphertext[0] == 'A' ? 'B' : 'A';
+                parts[3] = new String(ciphertext);
+                String tampered = "{\"sealed_payload\":\"" + String.join(".", parts) + "\"}";
+                route.fulfill(new Route.FulfillOptions().setResponse(answer).setBody(tampered));
+            } catch (Exception e) {
+                route.abort();
+            }
+        });
+        Locator row = page.locator("tr[data-secret='" + name + "']");
+        row.locator("[data-action=reveal]").click();
+        Locator problem = page.locator(".problem[data-code=sealed_answer_not_opened]");
+        problem.waitFor();
+        assertTrue(problem.innerText().contains("could not be opened"), problem.innerText());
+        assertTrue(problem.innerText().contains("No value is shown"), problem.innerText());
+        assertEquals(0, row.locator("code.value").count());
+        assertFalse(page.content().contains("do-not-show-" + name));
+    }
+
+    @Test
+    void aRevokedKeyEndsTheSessionWithAMessage() throws Exception {
+        String org = harness.defaultOrg();
+        HttpResponse<String> created = harness.server.post(
+                "/organization/" + org + "/api-keys", Map.of("name", "console-expiry-" + suffix(), "role", "admin"));
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode key = JSON.readTree(created.body());
+        BrowserContext context = harness.newContext();
+        Page page = harness.loginWithKey(context, key.get("key").asText());
+        assertEquals(
+                204,
+                harness.server
+                        .delete("/organization/" + org + "/api-keys/"
+                                + key.get("id").asText())
+                        .statusCode());
+        page.locator("#new-secret").waitFor();
+        page.evaluate("() => { location.hash = '#/secret?name=ANY'; }");
+        Locator message = page.locator("#login-message");
+        message.waitFor();
+        assertTrue(message.innerText().contains("expired or was revoked"), message.innerText());
+        page.waitForURL("**#/login");
+        assertEquals(0, page.locator("#secrets-list").count());
+    }
+
+    @Test
+    void aBadKeyIsExplainedWithItsRequestId() {
+        BrowserContext context = harness.newContext(390, 844);
+        Page page = context.newPage();
+        page.navigate(harness.url("/ui/"));
+        page.getByLabel("API key").fill("crate_notAKeyAtAll000000000000000000000000000");
+        page.locator("#api-key-form button[type=submit]").click();
+        Locator problem = page.locator(".problem[data-code=unauthenticated]");
+        problem.waitFor();
+        assertTrue(problem.locator(".request-id").innerText().length() > 8);
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8).toUpperCase(java.util.Locale.ROOT);
+    }
+}
