@@ -1,5 +1,6 @@
 // The audit trail: filtered listing with cursor paging, export, and chain verification
 // (docs/API.md, section 5a).
+import { fetchBlob } from '../api.js';
 import {
   dataTable, ensureStyles, environmentNames, field, h, header, orgPath, problemArea, run, select, time,
 } from './admin-common.js';
@@ -133,7 +134,8 @@ export async function render(main, ctx) {
   });
 
   exportButton.addEventListener('click', () => run(exportButton, problems, async () => {
-    const blob = await fetchBlob(ctx, orgPath(ctx, '/audit/export' + query({ format: format.value })));
+    // With the session's Bearer header, never a token in a URL (api.js, fetchBlob).
+    const blob = await fetchBlob(orgPath(ctx, '/audit/export' + query({ format: format.value })));
     const url = URL.createObjectURL(blob);
     try {
       const link = h('a', { href: url, download: 'crate-audit-' + new Date().toISOString().slice(0, 19).replace(/:/g, '') + '.' + format.value, hidden: true });
@@ -219,17 +221,4 @@ function localInput(iso) {
   if (Number.isNaN(date.getTime())) return '';
   const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
   return shifted.toISOString().slice(0, 16);
-}
-
-/**
- * GETs a non-JSON body (the export) with the session's Bearer header, never a token in a URL.
- * Uses the api module's raw access when it has one.
- */
-async function fetchBlob(ctx, path) {
-  if (typeof ctx.api.blob === 'function') return ctx.api.blob(path);
-  if (typeof ctx.api.raw === 'function') {
-    const response = await ctx.api.raw(path);
-    return response.blob();
-  }
-  throw new Error('this console build cannot download files');
 }
