@@ -7,6 +7,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mvn -B -q -pl server -am verify \
   -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=ConsoleScreenshotsIT -Dfailsafe.failIfNoSpecifiedTests=false \
+  -Dit.test='ConsoleScreenshotsIT,ConsoleAdminScreenshotsIT' -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dcrate.screenshots.dir="$root/docs/console" "$@"
 ls -l "$root/docs/console"

@@ -108,3 +108,29 @@ export const api = {
 export function orgPath(orgId, ...segments) {
   return ['/organization', orgId, ...segments].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join('/');
 }
+
+/**
+ * GETs a body that is not JSON (the audit export) as a Blob, with the same Bearer header and
+ * problem+json handling as every other call: the token never goes into a URL.
+ */
+export async function fetchBlob(path) {
+  const headers = {};
+  if (token) headers.Authorization = 'Bearer ' + token;
+  let response;
+  try {
+    response = await fetch(path, { method: 'GET', headers, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' });
+  } catch (e) {
+    throw new ProblemError({
+      status: 0,
+      code: 'network_error',
+      title: 'Server not reachable',
+      detail: 'The request did not reach the server: check the connection and try again.',
+    });
+  }
+  if (!response.ok) {
+    const problem = await problemFrom(response);
+    if (response.status === 401 && token && onUnauthorized) onUnauthorized(problem);
+    throw problem;
+  }
+  return response.blob();
+}
