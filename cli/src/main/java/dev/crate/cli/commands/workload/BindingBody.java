@@ -58,7 +58,7 @@ public record BindingBody(
             body.put("read_only", readOnly);
         }
         if (ttl != null) {
-            body.put("token_ttl_seconds", ttlSeconds(ttl));
+            body.put("token_ttl_seconds", (int) ttlSeconds(ttl));
         }
         return body;
     }
