@@ -73,10 +73,19 @@ class WorkloadCommandsTest {
     }
 
     @Test
-    void createNeedsAnIssuerAndAnAudience() {
-        Headless.Result r = admin("workload-identities", "create", "ci", "--issuer", "https://issuer.example");
+    void createNeedsAnIssuerAnAudienceASubjectAndARole() {
+        Headless.Result r = admin(
+                "workload-identities",
+                "create",
+                "ci",
+                "--issuer",
+                "https://issuer.example",
+                "--audience",
+                "crate",
+                "--role",
+                "viewer");
         assertEquals(2, r.exit(), r.all());
-        assertTrue(r.err().startsWith("crate: a binding needs --issuer and --audience\n"), r.err());
+        assertTrue(r.err().startsWith("crate: a binding needs --issuer, --audience, --subject"), r.err());
         assertTrue(r.err().endsWith("see 'crate workload-identities create --help'\n"), r.err());
     }
 
@@ -97,7 +106,19 @@ class WorkloadCommandsTest {
         assertEquals(2, claim.exit(), claim.all());
         assertTrue(claim.err().contains("NAME=VALUE"), claim.err());
         Headless.Result ttl = admin(
-                "workload-identities", "create", "ci", "--issuer", "https://i", "--audience", "crate", "--ttl", "2d");
+                "workload-identities",
+                "create",
+                "ci",
+                "--issuer",
+                "https://i",
+                "--audience",
+                "crate",
+                "--subject",
+                "s",
+                "--role",
+                "viewer",
+                "--ttl",
+                "2d");
         assertEquals(2, ttl.exit(), ttl.all());
         assertTrue(ttl.err().contains("--ttl"), ttl.err());
         Headless.Result valid = admin(

@@ -29,7 +29,9 @@ public record BindingBody(
         Boolean readOnly,
         String ttl) {
 
-    /** The server's longest token lifetime: 12 hours. */
+    /** The server's shortest and longest token lifetimes: a minute, 12 hours (docs/API.md, section 14). */
+    static final long MIN_TTL_SECONDS = 60;
+
     static final long MAX_TTL_SECONDS = 43_200;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)([hms])");
@@ -80,7 +82,7 @@ public record BindingBody(
         return rules;
     }
 
-    /** {@code 900}, {@code 900s}, {@code 15m}, {@code 1h30m}, {@code 12h}: seconds, at most 12 hours. */
+    /** {@code 900}, {@code 900s}, {@code 15m}, {@code 1h30m}, {@code 12h}: seconds, from 1 minute to 12 hours. */
     static long ttlSeconds(String ttl) {
         String value = ttl.trim().toLowerCase(java.util.Locale.ROOT);
         long seconds;
@@ -99,8 +101,8 @@ public record BindingBody(
                 throw CliException.usage("--ttl wants seconds or a duration such as 900, 15m, 1h30m or 12h");
             }
         }
-        if (seconds <= 0 || seconds > MAX_TTL_SECONDS) {
-            throw CliException.usage("--ttl must be more than 0 and at most 12h (43200 seconds)");
+        if (seconds < MIN_TTL_SECONDS || seconds > MAX_TTL_SECONDS) {
+            throw CliException.usage("--ttl must be from 1m (60 seconds) to 12h (43200 seconds)");
         }
         return seconds;
     }

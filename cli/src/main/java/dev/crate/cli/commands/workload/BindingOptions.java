@@ -25,7 +25,7 @@ abstract class BindingOptions extends CrateCommand {
 
     @Option(
             name = "role",
-            description = "admin, member or viewer (as for API keys)",
+            description = "admin, member or viewer, as for API keys (required: a binding has no default role)",
             allowedValues = {"admin", "member", "viewer"})
     String role;
 
@@ -45,7 +45,7 @@ abstract class BindingOptions extends CrateCommand {
 
     @Option(
             name = "ttl",
-            description = "lifetime of an issued Crate token: seconds or 15m, 1h, at most 12h (default 15m)")
+            description = "lifetime of an issued Crate token: seconds or 15m, 1h; 1m to 12h (default 15m)")
     String ttl;
 
     BindingBody body(String name, Boolean readOnlyValue) {

@@ -17,8 +17,9 @@ public class WorkloadIdentitiesCreateCommand extends BindingOptions {
 
     @Override
     protected int run(Context context) {
-        if (issuer == null || audience == null) {
-            throw CliException.usage("a binding needs --issuer and --audience");
+        if (issuer == null || audience == null || subject == null || role == null) {
+            throw CliException.usage("a binding needs --issuer, --audience, --subject (a glob such as"
+                    + " system:serviceaccount:payments:* may do) and --role");
         }
         JsonNode created = context.workloadIdentities()
                 .create(body(name, readOnly ? Boolean.TRUE : null).toJson());

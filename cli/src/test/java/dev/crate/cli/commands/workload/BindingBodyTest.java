@@ -77,7 +77,9 @@ class BindingBodyTest {
         assertEquals(900, BindingBody.ttlSeconds("15m"));
         assertEquals(5400, BindingBody.ttlSeconds("1h30m"));
         assertEquals(43_200, BindingBody.ttlSeconds("12h"));
-        for (String bad : new String[] {"0", "12h1s", "43201", "1d", "15 m", "m", "", "-5", "99999999999999"}) {
+        assertEquals(60, BindingBody.ttlSeconds("1m"));
+        for (String bad :
+                new String[] {"0", "59", "59s", "12h1s", "43201", "1d", "15 m", "m", "", "-5", "99999999999999"}) {
             CliException e = assertThrows(CliException.class, () -> BindingBody.ttlSeconds(bad), bad);
             assertEquals(CliException.USAGE, e.exitCode(), bad);
         }
