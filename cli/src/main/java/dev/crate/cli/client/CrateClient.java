@@ -82,6 +82,11 @@ public final class CrateClient {
         return convert(send(method, path, body, true), type);
     }
 
+    /** Sends {@code body} as JSON without a credential (the workload token exchange). */
+    public <T> T sendAnonymous(String method, String path, Object body, Class<T> type) {
+        return convert(send(method, path, body, false), type);
+    }
+
     private JsonNode send(String method, String path, Object body, boolean authenticated) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .timeout(TIMEOUT)

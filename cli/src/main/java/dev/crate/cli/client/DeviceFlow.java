@@ -116,7 +116,9 @@ public final class DeviceFlow {
                 refresh,
                 expires,
                 config.tokenEndpoint(),
-                config.clientId());
+                config.clientId(),
+                null,
+                null);
     }
 
     private JsonNode post(String endpoint, Map<String, String> form) {

@@ -8,6 +8,7 @@ import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Argument;
 import org.aesh.command.option.Arguments;
 import org.aesh.command.option.Option;
+import org.aesh.command.option.OptionList;
 
 /**
  * The command line's shape, read from the command classes' annotations: names, descriptions,
@@ -71,6 +72,15 @@ public record CommandTree(
                             option.description(),
                             !flag,
                             List.of(option.allowedValues())));
+                }
+                OptionList list = field.getAnnotation(OptionList.class);
+                if (list != null) {
+                    options.add(new OptionSpec(
+                            list.name().isEmpty() ? field.getName() : list.name(),
+                            list.shortName(),
+                            list.description(),
+                            true,
+                            List.of()));
                 }
                 Argument argument = field.getAnnotation(Argument.class);
                 if (argument != null) {

@@ -12,6 +12,9 @@ import dev.crate.cli.client.MembersClient;
 import dev.crate.cli.client.OrganizationsClient;
 import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.client.TagsClient;
+import dev.crate.cli.client.WorkloadCredential;
+import dev.crate.cli.client.WorkloadExchange;
+import dev.crate.cli.client.WorkloadIdentitiesClient;
 import dev.crate.cli.output.Format;
 import dev.crate.cli.output.Printer;
 import dev.crate.cli.session.ConfigDir;
@@ -20,6 +23,7 @@ import dev.crate.cli.session.ProjectFile;
 import dev.crate.cli.session.SessionConfig;
 import dev.crate.cli.session.StoredToken;
 import dev.crate.cli.session.TokenStore;
+import dev.crate.cli.session.WorkloadSource;
 import dev.crate.protocol.Limits;
 import dev.crate.protocol.wire.Membership;
 import java.io.PrintStream;
@@ -30,7 +34,7 @@ import java.util.regex.Pattern;
 
 /**
  * Everything a command needs, resolved in one order: command-line flag, then environment variable
- * ({@code CRATE_SERVER}, {@code CRATE_ORG}, {@code CRATE_ENV}, {@code CRATE_TOKEN}), then the
+ * ({@code CRATE_SERVER}, {@code CRATE_ORG}, {@code CRATE_ENV}, {@code CRATE_TOKEN}, {@code CRATE_WORKLOAD_TOKEN_FILE}), then the
  * project file {@code .crate.yaml}, then the session ({@code crate login}, {@code crate session org set}),
  * then the default.
  */
@@ -221,6 +225,10 @@ public final class Context {
         return new KeysClient(client(), orgId());
     }
 
+    public WorkloadIdentitiesClient workloadIdentities() {
+        return new WorkloadIdentitiesClient(client(), orgId());
+    }
+
     public AuditClient audit() {
         return new AuditClient(client(), orgId());
     }
@@ -232,11 +240,22 @@ public final class Context {
         return client;
     }
 
-    /** The bearer token: CRATE_TOKEN, else the stored one for this server, refreshed when it is about to expire. */
+    /**
+     * The bearer token, in this order (docs/CLI.md, "Workload identity"): {@code CRATE_TOKEN}; else a Crate token
+     * exchanged from {@code CRATE_WORKLOAD_TOKEN_FILE} or {@code CRATE_WORKLOAD_TOKEN}, kept in memory only;
+     * else the stored one for this server, refreshed (OIDC) or exchanged anew from its token file (workload)
+     * when it is about to expire.
+     */
     public String token() {
         String fromEnv = host.env("CRATE_TOKEN");
         if (fromEnv != null) {
+            WorkloadSource.variableSet(host).ifPresent(this::warnTokenWins);
             return fromEnv.trim();
+        }
+        Optional<WorkloadSource> workload = WorkloadSource.fromEnvironment(host);
+        if (workload.isPresent()) {
+            return WorkloadCredential.of(server(), workloadOrgId(workload.get().label()), workload.get())
+                    .token();
         }
         String server = server();
         StoredToken stored = tokens().get(server)
@@ -249,7 +268,51 @@ public final class Context {
             stored = DeviceFlow.refresh(stored);
             tokens().put(server, stored);
         }
+        if (StoredToken.WORKLOAD.equals(stored.kind()) && stored.expiresSoon(Instant.now())) {
+            stored = renewWorkload(server, stored);
+        }
         return stored.accessToken();
+    }
+
+    /** A stored workload login whose Crate token expires: the token file is read again and exchanged. */
+    private StoredToken renewWorkload(String server, StoredToken stored) {
+        if (stored.tokenFile() == null || stored.organization() == null) {
+            throw new CliException("your workload login expired; run 'crate login --workload-token-file FILE' again");
+        }
+        WorkloadSource source = WorkloadSource.ofFile(
+                java.nio.file.Path.of(stored.tokenFile()), "the token file of 'crate login --workload-token-file'");
+        WorkloadExchange.Issued issued =
+                WorkloadExchange.exchange(server, stored.organization(), source.read(), source.label());
+        StoredToken renewed = StoredToken.workload(
+                issued.accessToken(), issued.expiresAt(), stored.tokenFile(), stored.organization());
+        tokens().put(server, renewed);
+        return renewed;
+    }
+
+    /**
+     * The organization a workload token is exchanged for: its id, from {@code --org}, {@code CRATE_ORG}, the project
+     * file or the session. Without a credential yet, a name cannot be looked up.
+     */
+    public String workloadOrgId(String source) {
+        Optional<Setting> org = orgSettingWithSource();
+        if (org.isEmpty()) {
+            throw new CliException(source + " needs the organization's id: set CRATE_ORG or pass --org");
+        }
+        if (!UUID.matcher(org.get().value()).matches()) {
+            throw new CliException(source + " needs the organization's id, not a name ('"
+                    + org.get().value() + "' from " + org.get().source()
+                    + "): see 'crate orgs list' or the organization's settings");
+        }
+        return org.get().value().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static volatile boolean warnedTokenWins;
+
+    private void warnTokenWins(String variable) {
+        if (!warnedTokenWins) {
+            warnedTokenWins = true;
+            host.err().println("crate: warning: CRATE_TOKEN is set and wins; " + variable + " is not used");
+        }
     }
 
     private static Optional<Setting> first(Setting... settings) {

@@ -13,6 +13,7 @@ import dev.crate.cli.commands.secrets.SecretsCommand;
 import dev.crate.cli.commands.session.SessionCommand;
 import dev.crate.cli.commands.shell.ShellCommand;
 import dev.crate.cli.commands.tags.TagsCommand;
+import dev.crate.cli.commands.workload.WorkloadIdentitiesCommand;
 import org.aesh.command.Command;
 import org.aesh.command.CommandDefinition;
 
@@ -29,6 +30,7 @@ import org.aesh.command.CommandDefinition;
             TagsCommand.class,
             EnvsCommand.class,
             ApiKeysCommand.class,
+            WorkloadIdentitiesCommand.class,
             MembersCommand.class,
             dev.crate.cli.commands.keys.KeysCommand.class,
             dev.crate.cli.commands.audit.AuditCommand.class,
@@ -50,6 +52,7 @@ public class RootCommand extends GroupCommand {
         TagsCommand.class,
         EnvsCommand.class,
         ApiKeysCommand.class,
+        WorkloadIdentitiesCommand.class,
         MembersCommand.class,
         dev.crate.cli.commands.keys.KeysCommand.class,
         dev.crate.cli.commands.audit.AuditCommand.class,

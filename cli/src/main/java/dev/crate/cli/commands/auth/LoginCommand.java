@@ -5,9 +5,11 @@ import dev.crate.cli.client.CrateClient;
 import dev.crate.cli.client.DeviceFlow;
 import dev.crate.cli.client.IdentityClient;
 import dev.crate.cli.client.OrganizationsClient;
+import dev.crate.cli.client.WorkloadExchange;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.session.StoredToken;
+import dev.crate.cli.session.WorkloadSource;
 import dev.crate.protocol.wire.AuthConfig;
 import dev.crate.protocol.wire.Me;
 import dev.crate.protocol.wire.Organization;
@@ -19,7 +21,8 @@ import org.aesh.command.option.Option;
 
 @CommandDefinition(
         name = "login",
-        description = "log in with your browser (device flow), or store an API key with --token")
+        description = "log in with your browser (device flow), store an API key with --token, or log a workload in"
+                + " with its platform's identity token (--workload-token-file)")
 public class LoginCommand extends CrateCommand {
     @Option(
             name = "token",
@@ -30,12 +33,23 @@ public class LoginCommand extends CrateCommand {
     @Option(name = "no-browser", hasValue = false, description = "do not try to open a browser")
     boolean noBrowser;
 
+    @Option(
+            name = "workload-token-file",
+            description = "exchange the identity token in this file (GitHub Actions, GitLab CI, Kubernetes) for a"
+                    + " short-lived Crate token; the file is read again whenever that token expires (needs --org"
+                    + " or CRATE_ORG with the organization's id)")
+    String workloadTokenFile;
+
     @Override
     protected int run(Context context) {
         String server = context.server();
-        StoredToken credential = token
-                ? new StoredToken(StoredToken.API_KEY, readKey(context), null, null, null, null)
-                : deviceLogin(context, server);
+        if (workloadTokenFile != null) {
+            if (token) {
+                throw CliException.usage("--token and --workload-token-file exclude each other");
+            }
+            return workloadLogin(context, server);
+        }
+        StoredToken credential = token ? StoredToken.apiKey(readKey(context)) : deviceLogin(context, server);
         CrateClient probe = new CrateClient(server, credential::accessToken);
         List<Organization> orgs = new OrganizationsClient(probe).list();
         context.tokens().put(server, credential);
@@ -50,6 +64,42 @@ public class LoginCommand extends CrateCommand {
                                 : "; " + orgs.size()
                                         + " organizations: pick one with 'crate session org set <id|name>'"));
         return 0;
+    }
+
+    /**
+     * Exchanges the token file's token now (so a mistake shows at once) and keeps the Crate token with the file's
+     * path and the organization, never the platform's token: later commands exchange the file's current token again
+     * when the Crate token is about to expire.
+     */
+    private int workloadLogin(Context context, String server) {
+        WorkloadSource source =
+                WorkloadSource.ofFile(context.host().cwd().resolve(workloadTokenFile), "--workload-token-file");
+        String orgId = context.workloadOrgId(source.label());
+        WorkloadExchange.Issued issued = WorkloadExchange.exchange(server, orgId, source.read(), source.label());
+        String file = source.file().orElseThrow().toString();
+        context.tokens().put(server, StoredToken.workload(issued.accessToken(), issued.expiresAt(), file, orgId));
+        context.session().setServer(server);
+        if (!context.session().org().map(orgId::equalsIgnoreCase).orElse(false)) {
+            context.session().setOrg(orgId, orgName(server, orgId, issued.accessToken()));
+        }
+        context.err()
+                .println("logged in to " + server + " with a workload identity"
+                        + (issued.binding() == null ? "" : " (binding " + issued.binding() + ")")
+                        + " for organization " + orgId + "; " + file
+                        + " is read again whenever the Crate token expires");
+        return 0;
+    }
+
+    /** The organization's name as the new token may read it; its id when it may not. */
+    private static String orgName(String server, String orgId, String accessToken) {
+        try {
+            return new CrateClient(server, () -> accessToken)
+                    .get("/organization/" + orgId, com.fasterxml.jackson.databind.JsonNode.class)
+                    .path("name")
+                    .asText(orgId);
+        } catch (CliException e) {
+            return orgId;
+        }
     }
 
     /** {@code as alice@example.com}, {@code as API key 'CI'}; nothing when the server cannot say. */

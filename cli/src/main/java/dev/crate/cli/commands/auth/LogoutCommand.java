@@ -14,6 +14,8 @@ public class LogoutCommand extends CrateCommand {
         if (context.host().env("CRATE_TOKEN") != null) {
             context.err().println("note: CRATE_TOKEN is set in your environment and still applies");
         }
+        dev.crate.cli.session.WorkloadSource.variableSet(context.host())
+                .ifPresent(v -> context.err().println("note: " + v + " is set in your environment and still applies"));
         return 0;
     }
 }
