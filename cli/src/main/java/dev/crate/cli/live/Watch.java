@@ -65,6 +65,7 @@ public final class Watch {
     private volatile Connection current;
     private Thread thread;
     private boolean troubled;
+    private boolean heard;
     private String lastReported;
 
     public Watch(Source source, Listener listener) {
@@ -131,7 +132,8 @@ public final class Watch {
                 lastReported = null;
                 listener.recovered();
             }
-            boolean heard = read(connection);
+            heard = false;
+            Optional<String> ended = read(connection);
             connection.close();
             current = null;
             connection = null;
@@ -141,26 +143,23 @@ public final class Watch {
             if (heard) {
                 delay = parser.retryMillis().orElse(FIRST_DELAY_MS);
             }
-            report("the event stream closed");
+            ended.ifPresent(this::report);
             delay = sleep(delay);
         }
     }
 
-    /** Reads until the stream ends or fails; answers whether it delivered anything at all. */
-    private boolean read(Connection connection) {
-        boolean heard = false;
+    /** Reads until the stream ends or fails; answers why it ended, or empty when it was stopped. */
+    private Optional<String> read(Connection connection) {
         try {
             String line;
             while (!stopped && (line = connection.readLine()) != null) {
                 heard = true;
                 parser.line(line).ifPresent(this::dispatch);
             }
+            return Optional.of("the event stream closed");
         } catch (IOException | RuntimeException e) {
-            if (!stopped) {
-                report(describe(e));
-            }
+            return Optional.of(describe(e));
         }
-        return heard;
     }
 
     private void dispatch(SseParser.Event event) {

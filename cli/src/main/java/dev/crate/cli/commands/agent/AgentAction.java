@@ -222,7 +222,12 @@ record AgentAction(String out, String format, String tags, String names, String 
         private Map<String, String> fetch() {
             RetrievedPayload payload = client.retrieve(selection.environment(), selection.names(), selection.tags());
             if (payload.missing() != null && !payload.missing().isEmpty()) {
-                problem("not found in " + selection.environment() + ": " + String.join(", ", payload.missing()));
+                String missing =
+                        "not found in " + selection.environment() + ": " + String.join(", ", payload.missing());
+                if (!missing.equals(lastProblem)) {
+                    err.println("crate: agent: " + missing + "; left out of " + file);
+                    lastProblem = missing;
+                }
             } else {
                 lastProblem = null;
             }
