@@ -75,7 +75,7 @@ public final class Watch {
 
     /**
      * Opens the first connection on the caller's thread, then follows the stream on a daemon thread. A refusal
-     * the caller must hear about (401, 403, 404, 400) is thrown; anything else (unreachable, 429, 5xx) is
+     * the caller must hear about (401, 403, 404, 400: a 4xx but 429) is thrown; anything else (unreachable, 429, 5xx) is
      * reported as trouble and retried in the background.
      */
     public void start() {
@@ -83,7 +83,10 @@ public final class Watch {
         try {
             first = source.open(Optional.empty());
         } catch (ApiException refused) {
-            throw refused;
+            if (refused.status() < 500) {
+                throw refused;
+            }
+            report(refused.getMessage());
         } catch (IOException | RuntimeException e) {
             report(describe(e));
         }
