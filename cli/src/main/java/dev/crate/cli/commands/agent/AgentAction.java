@@ -59,8 +59,14 @@ record AgentAction(String out, String format, String tags, String names, String 
         Renderer renderer =
                 new Renderer(file, kind, context.secrets(), environment, nameList, tagList, execOnChange, context);
         Watch watch = new Watch(context.events(environment, tagList, nameList), renderer);
-        watch.start();
-        renderer.first();
+        try {
+            watch.start();
+            renderer.first();
+        } catch (RuntimeException configuration) {
+            watch.stop();
+            renderer.close();
+            throw configuration;
+        }
         while (stop.getCount() > 0) {
             try {
                 stop.await();

@@ -49,8 +49,28 @@ public record RunAction(
                     allowDangerous,
                     context.host().env(),
                     context.err());
-            watched.connect();
         }
+        try {
+            if (watched != null) {
+                watched.connect();
+            }
+            return start(context, client, argv, environment, nameList, tagList, watched);
+        } finally {
+            if (watched != null) {
+                watched.close();
+            }
+        }
+    }
+
+    private int start(
+            Context context,
+            SecretsClient client,
+            List<String> argv,
+            String environment,
+            List<String> nameList,
+            List<String> tagList,
+            WatchedRun watched) {
+        RunWatch options = live.validated();
         Map<String, String> secrets = retrieve(client, environment, nameList, tagList);
         Injection injection = new Injection(
                 environment,

@@ -103,9 +103,14 @@ final class WatchedRun implements Watch.Listener {
                 }
             }
         } finally {
-            watch.stop();
-            executor.shutdownNow();
+            close();
         }
+    }
+
+    /** Stops following the stream (also when the run fails before its child starts). */
+    void close() {
+        watch.stop();
+        executor.shutdownNow();
     }
 
     private Process start(
