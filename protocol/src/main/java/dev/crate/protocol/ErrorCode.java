@@ -53,6 +53,7 @@ public enum ErrorCode {
     INVALID_VERSION("invalid_version", 400, "Invalid version"),
     INVALID_AUDIT_QUERY("invalid_audit_query", 400, "Invalid audit query"),
     AUDIT_UNAVAILABLE("audit_unavailable", 503, "Audit trail unavailable"),
+    TOO_MANY_STREAMS("too_many_streams", 429, "Too many open streams"),
     INTERNAL_ERROR("internal_error", 500, "Internal error"),
     SERVICE_UNAVAILABLE("service_unavailable", 503, "Service unavailable");
 

@@ -175,4 +175,44 @@ public interface CrateConfig {
         @WithDefault("100")
         int maxVersions();
     }
+
+    /** The LISTEN/NOTIFY connection of {@code notify.Notifications} ({@code CRATE_NOTIFICATIONS_*}). */
+    Notifications notifications();
+
+    /** LISTEN/NOTIFY settings. */
+    interface Notifications {
+        /** First wait before reconnecting a dropped listener connection; doubled per failed attempt. */
+        @WithDefault("200ms")
+        Duration reconnectMin();
+
+        /** Longest wait between reconnection attempts. */
+        @WithDefault("5s")
+        Duration reconnectMax();
+
+        /** How often the idle listener connection is checked with a query (a silently dead one is replaced). */
+        @WithDefault("30s")
+        Duration pingInterval();
+    }
+
+    /** The secret change stream ({@code CRATE_EVENTS_*}, docs/API.md section 5b). */
+    Events events();
+
+    /** Change stream settings. */
+    interface Events {
+        /** How long change events are kept; a resume from an older event id gets a {@code reset}. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /** How often an idle stream gets a heartbeat comment (and the caller's access is checked again). */
+        @WithDefault("15s")
+        Duration heartbeat();
+
+        /** Open streams per caller (API key or user) on one replica. */
+        @WithDefault("16")
+        int maxStreamsPerCaller();
+
+        /** Open streams per organization on one replica. */
+        @WithDefault("500")
+        int maxStreamsPerOrg();
+    }
 }

@@ -125,7 +125,21 @@ public enum LogId {
             "crate.audit.reads=false: reads of secret values are NOT recorded in the audit "
                     + "trail. This switch exists for bench/audit-reads.sh only; never run a real installation with it"),
     AUDIT_RETENTION_FAILED(610, Level.WARN, "audit retention failed this round (%s); it runs again later"),
-    VERSION_PRUNING_FAILED(611, Level.WARN, "version pruning failed this round (%s); it runs again later");
+    VERSION_PRUNING_FAILED(611, Level.WARN, "version pruning failed this round (%s); it runs again later"),
+
+    /** {@code notify.Notifications}: the listener connection closed or failed; a new one is opened. */
+    NOTIFY_CONNECTION_LOST(720, Level.WARN, "the LISTEN/NOTIFY connection was lost (%s); reconnecting"),
+    /** Logged for the first failed attempt and every tenth after it. */
+    NOTIFY_CONNECT_FAILED(
+            721, Level.WARN, "the LISTEN/NOTIFY connection could not be opened (%s), attempt %d; next try in %d ms"),
+    NOTIFY_RECONNECTED(722, Level.INFO, "the LISTEN/NOTIFY connection is back after %d attempt(s), listening on %s"),
+    NOTIFY_HANDLER_FAILED(723, Level.WARN, "a notification handler for %s failed (%s)"),
+    EVENTS_RETENTION_FAILED(730, Level.WARN, "secret event retention failed this round (%s); it runs again later"),
+    EVENTS_FETCH_FAILED(
+            731,
+            Level.WARN,
+            "reading new secret events of org %s failed (%s); the next notification or heartbeat tries again"),
+    EVENTS_STREAM_REVOKED(732, Level.INFO, "closed a secret event stream of org %s: the caller's access ended (%s)");
 
     /** Where JBoss Logging looks for the caller: the frame below this class, the call site. */
     private static final String FQCN = LogId.class.getName();

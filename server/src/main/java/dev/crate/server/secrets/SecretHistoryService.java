@@ -10,6 +10,8 @@ import dev.crate.server.audit.AuditService;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.Validation;
+import dev.crate.server.events.SecretEventAction;
+import dev.crate.server.events.SecretEvents;
 import dev.crate.server.identity.Access;
 import dev.crate.server.identity.AccessPolicy;
 import dev.crate.server.support.Times;
@@ -33,13 +35,16 @@ public class SecretHistoryService {
     private final SecretRepository secrets;
     private final SecretVersionRepository versions;
     private final AuditService audit;
+    private final SecretEvents events;
 
     SecretHistoryService(
             AccessPolicy access,
             SecretVersions secretVersions,
             SecretRepository secrets,
             SecretVersionRepository versions,
-            AuditService audit) {
+            AuditService audit,
+            SecretEvents events) {
+        this.events = events;
         this.access = access;
         this.secretVersions = secretVersions;
         this.secrets = secrets;
@@ -116,7 +121,14 @@ public class SecretHistoryService {
                                                         environment,
                                                         name,
                                                         stored.version())
-                                                .withDetail(audit.detail(Map.of("from_version", target)))))))));
+                                                .withDetail(audit.detail(Map.of("from_version", target)))))
+                                        .call(stored -> events.record(
+                                                a.org().id,
+                                                environment,
+                                                name,
+                                                stored.version(),
+                                                SecretEventAction.ROLLED_BACK,
+                                                stored.tags().toArray(String[]::new)))))));
     }
 
     /** Undoes a soft delete; a live secret stays as it is. Purged secrets cannot come back. */
@@ -150,6 +162,13 @@ public class SecretHistoryService {
                                                     environment,
                                                     name,
                                                     secret.currentVersion))
+                                            .call(() -> events.record(
+                                                    a.org().id,
+                                                    environment,
+                                                    name,
+                                                    secret.currentVersion,
+                                                    SecretEventAction.RESTORED,
+                                                    secret.tags))
                                             .replaceWith(() -> SecretVersions.metadata(secret));
                                 }))));
     }
@@ -185,8 +204,14 @@ public class SecretHistoryService {
                                                             environment,
                                                             name,
                                                             secret.currentVersion)
-                                                    .withDetail(
-                                                            audit.detail(Map.of("versions_destroyed", destroyed)))));
+                                                    .withDetail(audit.detail(Map.of("versions_destroyed", destroyed)))))
+                                            .call(() -> events.record(
+                                                    a.org().id,
+                                                    environment,
+                                                    name,
+                                                    secret.currentVersion,
+                                                    SecretEventAction.PURGED,
+                                                    secret.tags));
                                 }))));
     }
 

@@ -21,6 +21,8 @@ import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.OrgKey;
 import dev.crate.server.domain.Validation;
+import dev.crate.server.events.SecretEventAction;
+import dev.crate.server.events.SecretEvents;
 import dev.crate.server.identity.Access;
 import dev.crate.server.identity.AccessPolicy;
 import dev.crate.server.keys.KeyService;
@@ -59,6 +61,7 @@ public class SecretService {
     private final ObjectMapper json;
     private final CrateMetrics metrics;
     private final AuditService audit;
+    private final SecretEvents events;
 
     SecretService(
             AccessPolicy access,
@@ -69,8 +72,10 @@ public class SecretService {
             SecretVersionRepository versions,
             ObjectMapper json,
             CrateMetrics metrics,
-            AuditService audit) {
+            AuditService audit,
+            SecretEvents events) {
         this.audit = audit;
+        this.events = events;
         this.access = access;
         this.keys = keys;
         this.secretVersions = secretVersions;
@@ -165,7 +170,15 @@ public class SecretService {
                                 AuditAction.SECRET_WRITE,
                                 store.environment(),
                                 store.name(),
-                                stored.version()))))
+                                stored.version())))
+                        // after the audit record: the org's chain head is locked, so event ids follow commit order
+                        .call(stored -> events.record(
+                                a.org().id,
+                                stored.environment(),
+                                stored.name(),
+                                stored.version(),
+                                SecretEventAction.STORED,
+                                stored.tags().toArray(String[]::new))))
                 .eventually(() -> Arrays.fill(value, (byte) 0));
     }
 
@@ -399,6 +412,13 @@ public class SecretService {
                                         environment,
                                         name,
                                         secret.currentVersion)))
+                                .call(secret -> events.record(
+                                        a.org().id,
+                                        environment,
+                                        name,
+                                        secret.currentVersion,
+                                        SecretEventAction.DELETED,
+                                        secret.tags))
                                 .replaceWithVoid())));
     }
 

@@ -344,6 +344,10 @@ public class ApiContract implements OASFilter {
             // bodies are application/json only
             addError(operation, "415");
         }
+        if ("watchSecrets".equals(id)) {
+            // the limits of open change streams per caller and per organization
+            addError(operation, "429");
+        }
         if ("getAuthConfig".equals(id)) {
             addError(operation, "503");
         }
@@ -424,6 +428,12 @@ public class ApiContract implements OASFilter {
                 "406",
                 new ErrorAnswer("NotAcceptable", ErrorCode.NOT_ACCEPTABLE, "this resource answers application/json"));
         errors.put("409", new ErrorAnswer("Conflict", ErrorCode.TAG_IN_USE, "the tag is still carried by a secret"));
+        errors.put(
+                "429",
+                new ErrorAnswer(
+                        "TooManyRequests",
+                        ErrorCode.TOO_MANY_STREAMS,
+                        "too many open change streams (at most 16 per caller and 500 per organization on each server)"));
         errors.put(
                 "413",
                 new ErrorAnswer("ContentTooLarge", ErrorCode.BODY_TOO_LARGE, "request bodies are limited to 256 KiB"));
