@@ -6,6 +6,7 @@ import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.CrateClient;
 import dev.crate.cli.client.DeviceFlow;
 import dev.crate.cli.client.EnvironmentsClient;
+import dev.crate.cli.client.EventsClient;
 import dev.crate.cli.client.IdentityClient;
 import dev.crate.cli.client.KeysClient;
 import dev.crate.cli.client.MembersClient;
@@ -203,6 +204,11 @@ public final class Context {
 
     public SecretsClient secrets() {
         return new SecretsClient(client(), orgId());
+    }
+
+    /** The change stream of this organization's secrets, filtered as given. */
+    public EventsClient events(String environment, List<String> tags, List<String> names) {
+        return new EventsClient(server(), this::token, orgId(), environment, tags, names);
     }
 
     public EnvironmentsClient environments() {

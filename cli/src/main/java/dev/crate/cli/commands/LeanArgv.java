@@ -1,6 +1,7 @@
 package dev.crate.cli.commands;
 
 import dev.crate.cli.commands.run.RunAction;
+import dev.crate.cli.commands.run.RunWatch;
 import dev.crate.cli.commands.secrets.FetchAction;
 import dev.crate.cli.commands.secrets.ListAction;
 import java.util.Arrays;
@@ -110,7 +111,8 @@ public final class LeanArgv {
                         given.containsKey("allow-dangerous"),
                         given.containsKey("quiet"),
                         given.containsKey("require-secrets") || given.containsKey("fail-if-empty"),
-                        List.copyOf(child))::run;
+                        List.copyOf(child),
+                        RunWatch.NONE)::run;
             case "list" -> new ListAction(given.get("tags"))::run;
             default ->
                 new FetchAction(given.get("names"), given.get("tags"), given.get("format"), given.get("output"))::run;

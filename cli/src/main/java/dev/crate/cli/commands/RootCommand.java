@@ -35,6 +35,7 @@ import org.aesh.command.CommandDefinition;
             dev.crate.cli.commands.keys.KeysCommand.class,
             dev.crate.cli.commands.audit.AuditCommand.class,
             RunCommand.class,
+            dev.crate.cli.commands.agent.AgentCommand.class,
             ShellCommand.class,
             HelpCommand.class,
             CompletionCommand.class

@@ -4,6 +4,7 @@ import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.SecretsClient;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.Lists;
+import dev.crate.cli.live.Selection;
 import dev.crate.cli.run.ChildEnvironment;
 import dev.crate.cli.run.ChildProcess;
 import dev.crate.cli.run.DangerousNames;
@@ -24,9 +25,11 @@ public record RunAction(
         boolean allowDangerous,
         boolean quiet,
         boolean requireSecrets,
-        List<String> args) {
+        List<String> args,
+        RunWatch live) {
     public RunAction {
         args = args == null ? List.of() : args;
+        live = live == null ? RunWatch.NONE : live;
     }
 
     public int run(Context context) {
@@ -34,7 +37,40 @@ public record RunAction(
         List<String> tagList = tags == null ? context.projectTags() : Lists.split(tags);
         List<String> nameList = names == null ? null : Lists.split(names);
         String environment = context.env();
+        RunWatch options = live.validated();
         SecretsClient client = context.secrets();
+        WatchedRun watched = null;
+        if (options.watch()) {
+            watched = new WatchedRun(
+                    new Selection(environment, tagList, nameList),
+                    context.events(environment, tagList, nameList),
+                    () -> retrieve(client, environment, nameList, tagList),
+                    options,
+                    allowDangerous,
+                    context.host().env(),
+                    context.err());
+        }
+        try {
+            if (watched != null) {
+                watched.connect();
+            }
+            return start(context, client, argv, environment, nameList, tagList, watched);
+        } finally {
+            if (watched != null) {
+                watched.close();
+            }
+        }
+    }
+
+    private int start(
+            Context context,
+            SecretsClient client,
+            List<String> argv,
+            String environment,
+            List<String> nameList,
+            List<String> tagList,
+            WatchedRun watched) {
+        RunWatch options = live.validated();
         Map<String, String> secrets = retrieve(client, environment, nameList, tagList);
         Injection injection = new Injection(
                 environment,
@@ -56,6 +92,12 @@ public record RunAction(
         }
         dev.crate.cli.Timing.mark("payload opened");
         tell(context, client, injection);
+        if (options.envFile() != null) {
+            EnvFile.write(options.envFile(), secrets);
+        }
+        if (watched != null) {
+            return watched.run(argv, context.host().env(), preserveEnv, secrets);
+        }
         return ChildProcess.run(argv, ChildEnvironment.merge(context.host().env(), secrets, preserveEnv));
     }
 

@@ -44,13 +44,37 @@ public class RunCommand extends CrateCommand {
     @Option(name = "fail-if-empty", hasValue = false, description = "the same as --require-secrets")
     boolean failIfEmpty;
 
+    @Option(
+            name = "watch",
+            hasValue = false,
+            description = "restart the command when a secret it uses changes (follows the server's event stream)")
+    boolean watch;
+
+    @Option(
+            name = "watch-signal",
+            description = "with --watch: send this signal (e.g. SIGHUP) instead of restarting; needs --env-file")
+    String watchSignal;
+
+    @Option(
+            name = "env-file",
+            description = "also write the secrets to this .env file (mode 0600, replaced atomically)")
+    String envFile;
+
     @Arguments(description = "-- command and its arguments")
     List<String> args;
 
     @Override
     protected int run(Context context) {
         return new RunAction(
-                        tags, names, command, preserveEnv, allowDangerous, quiet, requireSecrets || failIfEmpty, args)
+                        tags,
+                        names,
+                        command,
+                        preserveEnv,
+                        allowDangerous,
+                        quiet,
+                        requireSecrets || failIfEmpty,
+                        args,
+                        new RunWatch(watch, watchSignal, envFile))
                 .run(context);
     }
 }
