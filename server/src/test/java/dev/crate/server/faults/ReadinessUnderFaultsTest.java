@@ -64,6 +64,8 @@ class ReadinessUnderFaultsTest {
                 return null;
             }));
         }
+        // the limit holds from now on: probe once the pool has settled into the connections it can have
+        Thread.sleep(1000);
         List<String> notReady = new ArrayList<>();
         int probes = 0;
         while (System.nanoTime() < until) {
