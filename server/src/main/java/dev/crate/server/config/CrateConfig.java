@@ -183,7 +183,7 @@ public interface CrateConfig {
      * Readiness probes of the database that must fail in a row before the replica reports DOWN; one
      * slow answer under load does not take it out of service (docs/OPERATIONS.md, section 2).
      */
-    @WithDefault("2")
+    @WithDefault("3")
     int readinessFailures();
 
     /** The audit trail ({@code CRATE_AUDIT_*}). */

@@ -42,6 +42,9 @@ public class DatabasePool implements PgPoolCreator {
                 targets,
                 new PoolOptions()
                         .setMaxSize(1)
+                        // closed when idle: between probes it holds no slot of a tight connection limit
+                        .setIdleTimeout(1)
+                        .setIdleTimeoutUnit(TimeUnit.SECONDS)
                         .setName("crate-readiness")
                         .setConnectionTimeout(millis(db.connectWait()))
                         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)));

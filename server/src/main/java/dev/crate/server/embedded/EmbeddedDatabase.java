@@ -240,7 +240,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Thread thread = new Thread(
                 () -> {
                     int failures = 0;
-                    while (!closed.get()) {
+                    while (!closed.get() && !Thread.currentThread().isInterrupted()) {
                         Processes.sleep(period.toMillis());
                         if (closed.get() || running()) {
                             failures = 0;

@@ -53,6 +53,8 @@ final class Processes {
                 }
             }
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                // the whole tree: a shell or unshare/runuser wrapper would leave its children running
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
                 return new ProcessResult(

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(PrivatePostgresResource.Profile.class)
 class DatabaseOutageTest {
     /** Connection wait + statement timeout + what a loaded 2-core machine adds. */
-    private static final long BOUND_MILLIS = CONNECT_WAIT_MILLIS + STATEMENT_TIMEOUT_MILLIS + 1500;
+    private static final long BOUND_MILLIS = CONNECT_WAIT_MILLIS + STATEMENT_TIMEOUT_MILLIS + 2500;
 
     @AfterEach
     void heal() throws Exception {

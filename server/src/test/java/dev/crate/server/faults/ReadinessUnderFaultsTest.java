@@ -50,9 +50,10 @@ class ReadinessUnderFaultsTest {
         PrivatePostgresResource.terminateSessions();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
-        ExecutorService load = Executors.newFixedThreadPool(4);
+        // as many clients as the role has connections: the pool (4) still tries to grow past the limit
+        ExecutorService load = Executors.newFixedThreadPool(2);
         List<Future<?>> workers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 2; i++) {
             workers.add(load.submit(() -> {
                 while (System.nanoTime() < until) {
                     int status = Api.as(org.adminKey())
@@ -63,6 +64,8 @@ class ReadinessUnderFaultsTest {
                 return null;
             }));
         }
+        // the limit holds from now on: probe once the pool has settled into the connections it can have
+        Thread.sleep(1000);
         List<String> notReady = new ArrayList<>();
         int probes = 0;
         while (System.nanoTime() < until) {
@@ -89,7 +92,10 @@ class ReadinessUnderFaultsTest {
         given().get("/q/health/ready").then().statusCode(200);
         assertTrue(PrivatePostgresResource.database().stopServer());
         Response down = awaitReadiness(503, 15);
-        assertEquals("unreachable or not migrated", down.path("checks.find { it.name == 'crate' }.data.database"));
+        assertEquals(
+                "unreachable or not migrated",
+                down.path("checks.find { it.name == 'crate' }.data.database"),
+                down.asString());
         PrivatePostgresResource.database().restart();
         awaitReadiness(200, 5);
     }

@@ -4,6 +4,7 @@ import dev.crate.server.config.CrateConfig;
 import dev.crate.server.config.DatabasePool;
 import dev.crate.server.keys.RootKeyCheck;
 import dev.crate.server.log.LogId;
+import dev.crate.server.support.DatabaseServed;
 import dev.crate.server.support.DatabaseUnavailable;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
@@ -39,6 +40,7 @@ public class ReadinessCheck implements AsyncHealthCheck {
     private static final Logger LOG = Logger.getLogger(ReadinessCheck.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration KEY_CHECK_TIMEOUT = Duration.ofSeconds(3);
+    private static final long SERVED_WITHIN_NANOS = Duration.ofSeconds(5).toNanos();
     private static final long STORAGE_CHECK_NANOS = Duration.ofSeconds(5).toNanos();
     private static final String PROBE_QUERY =
             "select version as v from flyway_schema_history where success order by installed_rank desc limit 1";
@@ -119,7 +121,19 @@ public class ReadinessCheck implements AsyncHealthCheck {
                 .fail()
                 .map(rows -> rows.iterator().next().getString("v"))
                 .onFailure()
-                .recoverWithNull();
+                .recoverWithItem(failure -> busyButServing(failure) ? schema : null);
+    }
+
+    /**
+     * The probe got no connection because PostgreSQL is at a connection limit (53300) or the pool's
+     * connections are all in use, while requests of this replica were served within the last seconds:
+     * the database is busy, not gone, and this replica serves.
+     */
+    private static boolean busyButServing(Throwable failure) {
+        String reason = DatabaseUnavailable.reason(failure);
+        return reason != null
+                && (reason.equals("SQLSTATE 53300") || reason.equals("no database connection in time"))
+                && DatabaseServed.within(SERVED_WITHIN_NANOS);
     }
 
     private Uni<Optional<String>> keys() {

@@ -32,6 +32,17 @@ public class RequestIds {
         context.response().putHeader("X-Request-Id", id);
         // Answers may carry keys shown once; no cache along the way may keep any of them.
         context.response().putHeader("Cache-Control", "no-store");
+        if (context.request().getHeader("Authorization") != null
+                && !context.request().path().startsWith("/q/")) {
+            context.addEndHandler(ended -> {
+                int status = context.response().getStatusCode();
+                String type = context.response().headers().get("Content-Type");
+                if (status >= 200 && status < 300 && (type == null || !type.startsWith("application/grpc"))) {
+                    // an authenticated REST answer read the caller's row: the database served it (readiness)
+                    dev.crate.server.support.DatabaseServed.mark();
+                }
+            });
+        }
         context.next();
     }
 }
