@@ -124,9 +124,9 @@ class LiveIT {
         Path dir = Files.createTempDirectory(crate.home, "watch");
         Path starts = dir.resolve("starts");
         Path seen = dir.resolve("seen");
-        // each start is one line in starts; the value goes to a file only the test reads
-        String child = "echo start >> '" + starts + "'; printf %s \"$WATCH_A\" > '" + seen + ".tmp'; mv '" + seen
-                + ".tmp' '" + seen + "'; exec sleep 600";
+        // each start writes the value to a file only the test reads, then adds a line to starts
+        String child = "printf %s \"$WATCH_A\" > '" + seen + ".tmp'; mv '" + seen + ".tmp' '" + seen
+                + "'; echo start >> '" + starts + "'; exec sleep 600";
         Background run =
                 background(dir, "run", "--watch", "--names", "WATCH_A,WATCH_B,WATCH_C", "--", "sh", "-c", child);
         await("the first start", () -> lines(starts).size() == 1, run);
