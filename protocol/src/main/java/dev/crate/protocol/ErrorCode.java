@@ -39,6 +39,13 @@ public enum ErrorCode {
     ENVIRONMENT_NOT_FOUND("environment_not_found", 404, "Environment not found"),
     TAG_NOT_FOUND("tag_not_found", 404, "Tag not found"),
     API_KEY_NOT_FOUND("api_key_not_found", 404, "API key not found"),
+    /** Workload identity (docs/API.md, section 14). */
+    INVALID_WORKLOAD_IDENTITY("invalid_workload_identity", 400, "Invalid workload identity"),
+    WORKLOAD_IDENTITY_NOT_FOUND("workload_identity_not_found", 404, "Workload identity not found"),
+    WORKLOAD_SCOPE_EXCEEDS_CREATOR(
+            "workload_scope_exceeds_creator", 403, "Workload identity grants more than its creator holds"),
+    /** Every refused exchange, whatever the reason: the reason is in the audit trail and the log only. */
+    WORKLOAD_TOKEN_REFUSED("workload_token_refused", 401, "Workload token refused"),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, "Method not allowed"),
     NOT_ACCEPTABLE("not_acceptable", 406, "Not acceptable"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),

@@ -17,6 +17,11 @@ public enum AuditAction {
     MEMBER_REMOVE("member.remove"),
     API_KEY_CREATE("api_key.create"),
     API_KEY_REVOKE("api_key.revoke"),
+    /** A platform token exchanged for a workload token, or refused (docs/API.md, section 14). */
+    WORKLOAD_EXCHANGE("workload.exchange"),
+    WORKLOAD_IDENTITY_CREATE("workload_identity.create"),
+    WORKLOAD_IDENTITY_UPDATE("workload_identity.update"),
+    WORKLOAD_IDENTITY_DELETE("workload_identity.delete"),
     ENVIRONMENT_CREATE("environment.create"),
     TAG_PUT("tag.put"),
     TAG_DELETE("tag.delete"),

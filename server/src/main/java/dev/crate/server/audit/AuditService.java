@@ -65,12 +65,20 @@ public class AuditService {
         Caller.Origin origin = caller.origin();
         boolean foreignKey =
                 caller.apiKeyOrg().isPresent() && !caller.apiKeyOrg().get().equals(orgId);
-        String actorType = caller.kind() == Caller.Kind.USER ? "user" : "api_key";
+        String actorType = switch (caller.kind()) {
+            case USER -> "user";
+            case API_KEY -> "api_key";
+            case WORKLOAD -> "workload";
+        };
         String actorId = caller.kind() == Caller.Kind.USER
                 ? caller.subject()
                 : caller.apiKey().get().keyId().toString();
         // another org's key is named by id only: its name belongs to that org
         String actorName = caller.kind() == Caller.Kind.USER ? caller.email() : foreignKey ? null : caller.name();
+        if (caller.kind() == Caller.Kind.WORKLOAD && !foreignKey) {
+            // the binding (id above, name here) and the platform subject it vouched for
+            actorName = caller.name() + " (" + caller.workloadSubject().orElse("") + ")";
+        }
         return new AuditEntry(
                 orgId,
                 Times.now(),

@@ -19,7 +19,9 @@ public record Caller(
 
     public enum Kind {
         USER,
-        API_KEY
+        API_KEY,
+        /** A workload holding a token exchanged for its platform's token (docs/API.md, section 14). */
+        WORKLOAD
     }
 
     /**
@@ -53,6 +55,32 @@ public record Caller(
     public static Caller apiKey(ApiKeyScope scope) {
         return new Caller(
                 Kind.API_KEY, "api-key:" + scope.keyId(), null, false, scope.name(), Optional.of(scope), Origin.NONE);
+    }
+
+    /**
+     * A workload: the scope is its binding's (key id = binding id, name = binding name), as current as the
+     * request; {@code platformSubject} is the {@code sub} of the platform token it exchanged.
+     */
+    public static Caller workload(ApiKeyScope binding, String platformSubject) {
+        return new Caller(
+                Kind.WORKLOAD,
+                WORKLOAD_PREFIX + binding.keyId() + ":" + platformSubject,
+                null,
+                false,
+                binding.name(),
+                Optional.of(binding),
+                Origin.NONE);
+    }
+
+    private static final String WORKLOAD_PREFIX = "workload:";
+
+    /** For a workload: the {@code sub} of the platform token it exchanged. */
+    public Optional<String> workloadSubject() {
+        if (kind != Kind.WORKLOAD) {
+            return Optional.empty();
+        }
+        String prefix = WORKLOAD_PREFIX + apiKey.get().keyId() + ":";
+        return Optional.of(subject.substring(prefix.length()));
     }
 
     /** The same caller, seen coming from {@code origin}. */

@@ -206,6 +206,10 @@ public class ApiKeyService {
 
     private Uni<Access> resolveUnrestrictedAdmin(Caller caller, String orgId) {
         return access.resolve(caller, orgId).invoke(a -> {
+            if (caller.kind() == Caller.Kind.WORKLOAD) {
+                // a short-lived workload token never mints a long-lived key (docs/SECURITY.md, section 3.4)
+                throw new CrateException(ErrorCode.FORBIDDEN, "a workload token cannot manage API keys");
+            }
             a.requireAdmin();
             if (a.environments().isPresent() || a.tags().isPresent()) {
                 throw new CrateException(

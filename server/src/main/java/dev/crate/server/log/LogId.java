@@ -125,7 +125,21 @@ public enum LogId {
             "crate.audit.reads=false: reads of secret values are NOT recorded in the audit "
                     + "trail. This switch exists for bench/audit-reads.sh only; never run a real installation with it"),
     AUDIT_RETENTION_FAILED(610, Level.WARN, "audit retention failed this round (%s); it runs again later"),
-    VERSION_PRUNING_FAILED(611, Level.WARN, "version pruning failed this round (%s); it runs again later");
+    VERSION_PRUNING_FAILED(611, Level.WARN, "version pruning failed this round (%s); it runs again later"),
+
+    /**
+     * A workload token exchange was refused (the caller only saw 401 {@code workload_token_refused}): org,
+     * issuer, {@code sub} and {@code jti} as the token claimed them (unverified when the refusal came first,
+     * cleaned of control characters), the reason, the request id. Never the token.
+     */
+    WORKLOAD_TOKEN_REFUSED(
+            700, Level.INFO, "workload token exchange refused: org %s, issuer %s, sub %s, jti %s: %s (request %s)"),
+    WORKLOAD_TOKEN_ISSUED(
+            701, Level.INFO, "workload token issued: org %s, binding %s, sub %s, jti %s, expires %s (request %s)"),
+    /** The discovery document or key set of a bound issuer could not be fetched: issuer, what failed, why. */
+    WORKLOAD_ISSUER_UNAVAILABLE(702, Level.WARN, "workload issuer %s: %s could not be fetched (%s)"),
+    WORKLOAD_CLEANUP_FAILED(
+            703, Level.WARN, "expired workload tokens could not be removed (%s); the next round tries again");
 
     /** Where JBoss Logging looks for the caller: the frame below this class, the call site. */
     private static final String FQCN = LogId.class.getName();

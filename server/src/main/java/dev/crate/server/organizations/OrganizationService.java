@@ -63,6 +63,10 @@ public class OrganizationService {
                     ErrorCode.INVALID_ORGANIZATION_NAME,
                     "name must be 1 to 64 characters: letters, digits, space, '.', '_' or '-', starting with a letter or digit");
         }
+        if (caller.kind() == Caller.Kind.WORKLOAD) {
+            // an organization made by a workload would come with a long-lived admin key (docs/SECURITY.md, 3.4)
+            throw new CrateException(ErrorCode.FORBIDDEN, "a workload token cannot create organizations");
+        }
         caller.apiKey().ifPresent(key -> {
             if (key.role() != Role.ADMIN
                     || key.readOnly()

@@ -68,7 +68,8 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             ErrorCode.UNSUPPORTED_MEDIA_TYPE,
             ErrorCode.INVALID_ROTATION_REQUEST,
             ErrorCode.INVALID_VERSION,
-            ErrorCode.INVALID_AUDIT_QUERY
+            ErrorCode.INVALID_AUDIT_QUERY,
+            ErrorCode.INVALID_WORKLOAD_IDENTITY
         }) {
             table.put(code, Status.Code.INVALID_ARGUMENT);
         }
@@ -76,6 +77,8 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         table.put(ErrorCode.BODY_TOO_LARGE, Status.Code.RESOURCE_EXHAUSTED);
         table.put(ErrorCode.UNAUTHENTICATED, Status.Code.UNAUTHENTICATED);
         table.put(ErrorCode.FORBIDDEN, Status.Code.PERMISSION_DENIED);
+        table.put(ErrorCode.WORKLOAD_SCOPE_EXCEEDS_CREATOR, Status.Code.PERMISSION_DENIED);
+        table.put(ErrorCode.WORKLOAD_TOKEN_REFUSED, Status.Code.UNAUTHENTICATED);
         for (ErrorCode code : new ErrorCode[] {
             ErrorCode.NOT_FOUND,
             ErrorCode.ORGANIZATION_NOT_FOUND,
@@ -84,7 +87,8 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             ErrorCode.TAG_NOT_FOUND,
             ErrorCode.API_KEY_NOT_FOUND,
             ErrorCode.MEMBER_NOT_FOUND,
-            ErrorCode.VERSION_NOT_FOUND
+            ErrorCode.VERSION_NOT_FOUND,
+            ErrorCode.WORKLOAD_IDENTITY_NOT_FOUND
         }) {
             table.put(code, Status.Code.NOT_FOUND);
         }

@@ -50,18 +50,23 @@ public class ApiContract implements OASFilter {
      * (AddMemberRequest also needs exactly one of email and subject, RetrieveRequest exactly one of
      * client_public_key_pem and client_public_jwk: not expressible as required, said in the docs.)
      */
-    static final Map<String, Set<String>> REQUIRED_IN_REQUESTS = Map.of(
-            "AddMemberRequest", Set.of("role"),
-            "CreateApiKeyRequest", Set.of("name"),
-            "CreateEnvironmentRequest", Set.of("name"),
-            "CreateOrganizationRequest", Set.of("name"),
-            "RollbackRequest", Set.of("version"),
-            "RotateKeysRequest", Set.of("tier"),
+    static final Map<String, Set<String>> REQUIRED_IN_REQUESTS = Map.ofEntries(
+            Map.entry("AddMemberRequest", Set.of("role")),
+            Map.entry("CreateApiKeyRequest", Set.of("name")),
+            Map.entry("CreateEnvironmentRequest", Set.of("name")),
+            Map.entry("CreateOrganizationRequest", Set.of("name")),
+            Map.entry("RollbackRequest", Set.of("version")),
+            Map.entry("RotateKeysRequest", Set.of("tier")),
             // sealed must be true: an unsealed value is refused (unsealed_value_rejected)
-            "StoreSecretRequest", Set.of("name", "encrypted_value", "sealed"),
-            "RetrieveRequest", Set.of(),
-            "UpdateMemberRequest", Set.of(),
-            "TagMetadata", Set.of());
+            Map.entry("StoreSecretRequest", Set.of("name", "encrypted_value", "sealed")),
+            Map.entry("RetrieveRequest", Set.of()),
+            Map.entry("UpdateMemberRequest", Set.of()),
+            Map.entry("TagMetadata", Set.of()),
+            // a binding never defaults to a role (docs/API.md, section 14)
+            Map.entry("WorkloadIdentityRequest", Set.of("name", "issuer", "audience", "subject", "role")),
+            Map.entry("WorkloadIdentityPatch", Set.of()),
+            // missing ones are refused like any other exchange: 401 workload_token_refused
+            Map.entry("WorkloadTokenRequest", Set.of("subject_token", "subject_token_type", "organization")));
     /**
      * Response schemas: the fields the server can leave out. The server never writes a null
      * ({@code quarkus.jackson.serialization-inclusion=non_absent}, {@code @JsonInclude(NON_NULL)} on the
@@ -108,7 +113,9 @@ public class ApiContract implements OASFilter {
             Map.entry("OrgKeyVersion", Set.of("retired_at")),
             // no active key yet, or a schedule turned off (period 0)
             Map.entry("RotationSchedule", Set.of("last_rotation", "next_rotation", "period")),
-            Map.entry("TransportKeyInfo", Set.of("grace_until")));
+            Map.entry("TransportKeyInfo", Set.of("grace_until")),
+            // environments, tags: only a narrowed binding; updated_at: once changed
+            Map.entry("WorkloadIdentity", Set.of("environments", "tags", "updated_at")));
     /**
      * Fields sent as null rather than left out (the record says {@code @JsonInclude(ALWAYS)}): not
      * required, and typed as possibly null.
@@ -130,7 +137,9 @@ public class ApiContract implements OASFilter {
             "rotateKeys",
             "202",
             "rotateRootKey",
-            "202");
+            "202",
+            "createWorkloadIdentity",
+            "201");
 
     private static final Map<String, String> PARAMETER_EXAMPLES = Map.of(
             "id",
@@ -346,6 +355,18 @@ public class ApiContract implements OASFilter {
         }
         if ("getAuthConfig".equals(id)) {
             addError(operation, "503");
+        }
+        if ("exchangeWorkloadToken".equals(id)) {
+            // public, yet refusing: one code whatever the reason (docs/API.md, section 14)
+            operation
+                    .getResponses()
+                    .addAPIResponse(
+                            "401",
+                            errorResponse(new ErrorAnswer(
+                                    "WorkloadTokenRefused",
+                                    ErrorCode.WORKLOAD_TOKEN_REFUSED,
+                                    "the platform token was not accepted; an admin of the organization can see why "
+                                            + "in the audit trail")));
         }
         operation
                 .getResponses()

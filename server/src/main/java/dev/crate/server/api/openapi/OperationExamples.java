@@ -11,6 +11,19 @@ import java.util.Optional;
 final class OperationExamples {
     private static final String ORG = "3f0c1a52-8d4e-4c1b-9a57-2f6f1e0b7c11";
     private static final String KEY_ID = "8b1e6f0a-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+    private static final String BINDING = "0b6f3a1e-5c7d-4e2f-9a8b-1c2d3e4f5a6b";
+    private static final String WORKLOAD_REQUEST = """
+            {"name": "payments api pods", "issuer": "https://oidc.example-cluster.internal", "audience": "crate",
+             "subject": "system:serviceaccount:payments:api",
+             "claims": {"kubernetes.io/namespace": "payments", "kubernetes.io/serviceaccount/name": "api"},
+             "role": "member", "grants": {"dev": ["read"]}, "environments": ["dev"]}""";
+    private static final String WORKLOAD_IDENTITY = """
+            {"id": "%s", "name": "payments api pods", "issuer": "https://oidc.example-cluster.internal",
+             "audience": "crate", "subject": "system:serviceaccount:payments:api",
+             "claims": {"kubernetes.io/namespace": "payments", "kubernetes.io/serviceaccount/name": "api"},
+             "role": "member", "grants": {"dev": ["read"]}, "environments": ["dev"], "read_only": false,
+             "token_ttl_seconds": 900, "created_at": "2026-12-05T19:40:02.118250Z",
+             "created_by": "api-key:8b1e6f0a-2c3d-4e5f-8a9b-0c1d2e3f4a5b"}""".formatted(BINDING);
 
     /** The example request body and success answer of one operation, as JSON text. */
     record Example(Optional<String> request, Optional<String> response) {}
@@ -140,6 +153,18 @@ final class OperationExamples {
             answer("getMe", """
                     {"kind": "user", "subject": "5c1e2d3f-aaaa-bbbb-cccc-0123456789ab", "email": "alice@example.com",
                      "name": "Alice Anders", "organizations": [{"id": "%s", "name": "acme", "role": "member"}]}""".formatted(ORG)),
+            both("createWorkloadIdentity", WORKLOAD_REQUEST, WORKLOAD_IDENTITY),
+            answer("listWorkloadIdentities", "{\"workload_identities\": [" + WORKLOAD_IDENTITY + "]}"),
+            answer("getWorkloadIdentity", WORKLOAD_IDENTITY),
+            both("updateWorkloadIdentity", """
+                    {"token_ttl_seconds": 1800}""", WORKLOAD_IDENTITY),
+            none("deleteWorkloadIdentity"),
+            both("exchangeWorkloadToken", """
+                    {"subject_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL29pZGMuZXhhbXBsZSJ9.c2ln",
+                     "subject_token_type": "urn:ietf:params:oauth:token-type:jwt", "organization": "%s"}""".formatted(ORG), """
+                    {"access_token": "crate_wl_3kQ9ZexampleExampleExampleExampleExample1",
+                     "issued_token_type": "urn:ietf:params:oauth:token-type:access_token", "token_type": "Bearer",
+                     "expires_in": 900, "binding": "%s"}""".formatted(BINDING)),
             answer("getAuthConfig", """
                     {"oidc_enabled": true, "issuer": "https://id.example.com/realms/crate",
                      "device_authorization_endpoint": "https://id.example.com/realms/crate/protocol/openid-connect/auth/device",

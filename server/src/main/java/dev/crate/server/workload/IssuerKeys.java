@@ -1,0 +1,171 @@
+package dev.crate.server.workload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crate.server.log.LogId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.VerificationJwkSelector;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.lang.JoseException;
+
+/**
+ * The signing keys of bound issuers: {@code <issuer>/.well-known/openid-configuration}, then its
+ * {@code jwks_uri}, cached per issuer. A token naming a key the cache does not hold makes one refresh, at
+ * most once per {@code crate.workload.jwks-refresh-min-interval} per issuer, so a flood of unknown
+ * {@code kid}s cannot turn Crate against the issuer. Cached keys are refetched after
+ * {@code crate.workload.jwks-max-age}, so a key the issuer withdrew stops working. Only issuers some
+ * binding names are ever fetched (the exchange looks the bindings up first).
+ */
+@ApplicationScoped
+public class IssuerKeys {
+    private static final Logger LOG = Logger.getLogger(IssuerKeys.class);
+    private static final int MAX_ISSUERS = 1_000;
+
+    private record Cached(List<JsonWebKey> keys, long fetchedAt) {}
+
+    private final IssuerFetch fetch;
+    private final ObjectMapper json;
+    private final long minRefreshNanos;
+    private final long maxAgeNanos;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastAttempt = new ConcurrentHashMap<>();
+
+    IssuerKeys(
+            Vertx vertx,
+            ObjectMapper json,
+            @ConfigProperty(name = "crate.workload.http-timeout", defaultValue = "5s") Duration timeout,
+            @ConfigProperty(name = "crate.workload.max-document-bytes", defaultValue = "262144") int maxBytes,
+            @ConfigProperty(name = "crate.workload.jwks-refresh-min-interval", defaultValue = "30s")
+                    Duration minRefresh,
+            @ConfigProperty(name = "crate.workload.jwks-max-age", defaultValue = "10m") Duration maxAge) {
+        this.fetch = new IssuerFetch(vertx, timeout, maxBytes);
+        this.json = json;
+        this.minRefreshNanos = minRefresh.toNanos();
+        this.maxAgeNanos = maxAge.toNanos();
+    }
+
+    @PreDestroy
+    void close() {
+        fetch.close();
+    }
+
+    /** Thrown when no key can verify the token: the reason, for the audit trail. */
+    static final class NoKey extends RuntimeException {
+        NoKey(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** The issuer's key for this signature (by {@code kid}, {@code alg} and key type), or a {@link NoKey} failure. */
+    Uni<JsonWebKey> keyFor(String issuer, JsonWebSignature jws) {
+        Cached cached = cache.get(issuer);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.fetchedAt() < maxAgeNanos) {
+            JsonWebKey key = select(jws, cached.keys());
+            if (key != null) {
+                return Uni.createFrom().item(key);
+            }
+        }
+        if (!mayFetch(issuer, now)) {
+            return Uni.createFrom()
+                    .failure(new NoKey(
+                            cached == null
+                                    ? "the issuer's keys could not be fetched recently; not retried yet"
+                                    : "unknown kid (keys refreshed recently; not refreshed again yet)"));
+        }
+        return refresh(issuer).map(keys -> {
+            JsonWebKey key = select(jws, keys);
+            if (key == null) {
+                throw new NoKey("unknown kid after a refresh of the issuer's keys");
+            }
+            return key;
+        });
+    }
+
+    private boolean mayFetch(String issuer, long now) {
+        boolean[] allowed = {false};
+        lastAttempt.compute(issuer, (k, last) -> {
+            if (last == null || now - last >= minRefreshNanos) {
+                allowed[0] = true;
+                return now;
+            }
+            return last;
+        });
+        return allowed[0];
+    }
+
+    private Uni<List<JsonWebKey>> refresh(String issuer) {
+        String discovery = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
+                + "/.well-known/openid-configuration";
+        return fetch.get(discovery)
+                .onFailure()
+                .transform(e -> unavailable(issuer, "the discovery document", e))
+                .map(body -> jwksUri(issuer, body))
+                .chain(uri -> fetch.get(uri).onFailure().transform(e -> unavailable(issuer, "the key set", e)))
+                .map(body -> {
+                    List<JsonWebKey> keys = parseKeys(issuer, body);
+                    if (cache.size() >= MAX_ISSUERS) {
+                        cache.clear();
+                    }
+                    cache.put(issuer, new Cached(keys, System.nanoTime()));
+                    return keys;
+                });
+    }
+
+    private String jwksUri(String issuer, String body) {
+        JsonNode doc;
+        try {
+            doc = json.readTree(body);
+        } catch (java.io.IOException e) {
+            throw unavailable(issuer, "the discovery document", new IssuerFetch.FetchFailed("not JSON"));
+        }
+        if (doc == null || !issuer.equals(doc.path("issuer").asText(null))) {
+            throw unavailable(issuer, "the discovery document", new IssuerFetch.FetchFailed("it names another issuer"));
+        }
+        String uri = doc.path("jwks_uri").asText(null);
+        try {
+            return BindingRules.issuer(uri);
+        } catch (RuntimeException e) {
+            throw unavailable(
+                    issuer, "the discovery document", new IssuerFetch.FetchFailed("jwks_uri is missing or not https"));
+        }
+    }
+
+    private List<JsonWebKey> parseKeys(String issuer, String body) {
+        try {
+            return new JsonWebKeySet(body).getJsonWebKeys();
+        } catch (JoseException | RuntimeException e) {
+            throw unavailable(issuer, "the key set", new IssuerFetch.FetchFailed("not a JWK set"));
+        }
+    }
+
+    private static NoKey unavailable(String issuer, String what, Throwable cause) {
+        if (cause instanceof NoKey noKey) {
+            return noKey;
+        }
+        String why = cause instanceof IssuerFetch.FetchFailed
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
+        LogId.WORKLOAD_ISSUER_UNAVAILABLE.log(LOG, WorkloadExchangeService.clean(issuer), what, why);
+        return new NoKey(what + " of the issuer could not be fetched (" + why + ")");
+    }
+
+    private static JsonWebKey select(JsonWebSignature jws, List<JsonWebKey> keys) {
+        try {
+            return new VerificationJwkSelector().select(jws, keys);
+        } catch (JoseException e) {
+            return null;
+        }
+    }
+}
