@@ -168,6 +168,11 @@ class WorkloadIdentityIT {
         assertEquals(0, run.exit(), run.all());
         assertEquals("child-ok\n", run.out());
         assertFalse(Files.exists(pod.home.resolve(".config/crate/credentials.json")), "nothing stored");
+        // the server exchanges each platform token once (docs/API.md, section 14): a new process needs a new one
+        Launcher.Result again = runInPod("secrets", "list", "--env", "dev");
+        assertEquals(1, again.exit(), again.all());
+        assertTrue(again.err().contains("refused the workload token from CRATE_WORKLOAD_TOKEN_FILE"), again.err());
+        rotate(NAMESPACE, ACCOUNT, "crate");
         Launcher.Result fetch = runInPod("secrets", "fetch", "--env", "dev", "--format", "json");
         assertEquals(0, fetch.exit(), fetch.all());
         assertEquals(
@@ -177,9 +182,11 @@ class WorkloadIdentityIT {
     @Test
     @Order(3)
     void theBindingsScopeHolds() throws Exception {
+        rotate(NAMESPACE, ACCOUNT, "crate");
         Launcher.Result prod = runInPod("run", "--env", "prod", "--", "echo", "child-ran");
         assertEquals(1, prod.exit(), prod.all());
         assertFalse(prod.all().contains("child-ran") || prod.all().contains(CANARY_PROD), prod.all());
+        rotate(NAMESPACE, ACCOUNT, "crate");
         Launcher.Result write = runInPod("secrets", "set", "WL_NEW=x", "--env", "dev");
         assertEquals(1, write.exit(), write.all());
     }
@@ -237,6 +244,7 @@ class WorkloadIdentityIT {
     @Test
     @Order(6)
     void loginKeepsTheCrateTokenAndTheFilesPathAndRenewsFromTheRotatedFile() throws Exception {
+        rotate(NAMESPACE, ACCOUNT, "crate");
         Launcher vm = new Launcher(Files.createTempDirectory("crate-wl-it-login"));
         vm.env.put("CRATE_SERVER", server.url);
         Launcher.Result login = vm.run("login", "--workload-token-file", tokenFile.toString(), "--org", orgId);
