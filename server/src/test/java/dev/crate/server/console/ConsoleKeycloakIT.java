@@ -52,6 +52,9 @@ class ConsoleKeycloakIT {
     @Test
     void logsInWithTheAuthorizationCodeFlow() throws Exception {
         BrowserContext context = harness.newContext();
+        // A Keycloak that has just started renders its first login page slowly.
+        context.setDefaultTimeout(120_000);
+        context.setDefaultNavigationTimeout(120_000);
         List<String> tokens = new CopyOnWriteArrayList<>();
         List<Response> tokenResponses = new CopyOnWriteArrayList<>();
         context.onResponse(response -> {
@@ -84,6 +87,7 @@ class ConsoleKeycloakIT {
         var row = page.locator("tr[data-secret='OIDC_DEMO']");
         row.locator("[data-action=reveal]").click();
         assertEquals("from-alice", row.locator("code.value").innerText());
+        row.locator(".by:not(:text-is('…'))").waitFor();
         assertTrue(
                 row.locator(".by").innerText().startsWith("user:"),
                 row.locator(".by").innerText());
