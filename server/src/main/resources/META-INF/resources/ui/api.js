@@ -26,7 +26,10 @@ export function hasToken() {
   return token !== null;
 }
 
-/** Called once with the ProblemError when an authenticated request answers 401. */
+/**
+ * Called with the ProblemError when an authenticated request answers 401 (not for the login's own
+ * check, made with {login: true}).
+ */
 export function setUnauthorizedHandler(handler) {
   onUnauthorized = handler;
 }
@@ -81,7 +84,7 @@ async function request(method, path, body, options = {}) {
   }
   if (!response.ok) {
     const problem = await problemFrom(response);
-    if (response.status === 401 && token && !options.anonymous && onUnauthorized) {
+    if (response.status === 401 && token && !options.anonymous && !options.login && onUnauthorized) {
       onUnauthorized(problem);
     }
     throw problem;

@@ -66,7 +66,7 @@ export function logout(message) {
 export async function startSession(token) {
   setToken(token);
   try {
-    state.me = await api.get('/me');
+    state.me = await api.get('/me', { login: true });
   } catch (e) {
     setToken(null);
     throw e;

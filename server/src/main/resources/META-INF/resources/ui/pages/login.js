@@ -12,7 +12,7 @@ export async function render(main, ctx) {
     messages.append(el('p', { class: 'notice', role: 'status', id: 'login-message' }, ctx.session.message));
   }
 
-  const providerSection = el('section', { 'aria-labelledby': 'sso-title' }, el('h2', { id: 'sso-title' }, 'Identity provider'));
+  const providerSection = el('section', { 'aria-labelledby': 'sso-title' }, el('h2', { id: 'sso-title' }, 'With your identity provider'));
   const providerBody = el('p', { class: 'muted' }, 'Checking the server’s login configuration…');
   providerSection.append(providerBody);
   wrap.append(providerSection);
@@ -49,7 +49,7 @@ export async function render(main, ctx) {
       input.focus();
     }
   });
-  wrap.append(el('section', { 'aria-labelledby': 'key-title' }, el('h2', { id: 'key-title' }, 'API key'), form));
+  wrap.append(el('section', { 'aria-labelledby': 'key-title' }, el('h2', { id: 'key-title' }, 'With an API key'), form));
   input.focus();
 
   try {

@@ -30,6 +30,10 @@ export async function render(main, ctx) {
   let history = null;
 
   async function load() {
+    // After any change the history is read again and every value on screen hides.
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+    revealed.clear();
     try {
       history = await ctx.api.get(base + '/versions' + envQuery);
     } catch (e) {

@@ -65,6 +65,10 @@ export async function render(main, ctx) {
   ctx.onLeave(() => document.removeEventListener('visibilitychange', onHidden));
 
   async function load() {
+    // A stored or imported version makes any value on screen stale: hide them all.
+    for (const t of state.timers.values()) clearTimeout(t);
+    state.timers.clear();
+    state.revealed.clear();
     try {
       const list = await ctx.api.get(orgPath(ctx.org.id, 'secrets') + '?env=' + encodeURIComponent(ctx.env));
       state.rows = list.secrets || [];

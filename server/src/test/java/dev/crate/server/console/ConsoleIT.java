@@ -143,7 +143,42 @@ class ConsoleIT {
         page.navigate(harness.url("/ui/#/secrets"));
         page.locator("tr[data-secret='" + name + "']").waitFor();
         assertFalse(page.content().contains("first-value"));
+
+        // Purge, after a confirmation: every version destroyed.
+        page.locator("tr[data-secret='" + name + "'] a.secret-name").click();
+        page.locator("#purge-secret").click();
+        page.locator("dialog [data-action=cancel]").click();
+        page.locator("#secret-status:text-is('live')").waitFor();
+        page.locator("#purge-secret").click();
+        page.locator("dialog [data-action=confirm]").click();
+        page.locator("#secret-status:text-is('purged')").waitFor();
+        assertEquals(3, page.locator("tbody tr:has-text('destroyed')").count());
+        assertEquals(0, page.locator("[data-action=reveal]").count());
         assertTrue(harness.cspViolations.isEmpty(), harness.cspViolations.toString());
+    }
+
+    @Test
+    void filtersAndSorts() {
+        BrowserContext context = harness.newContext();
+        Page page = harness.loginWithKey(context);
+        String tag = "t" + suffix().toLowerCase(java.util.Locale.ROOT);
+        String a = "SORT_A_" + suffix();
+        String b = "SORT_B_" + suffix();
+        ConsoleHarness.createSecret(page, b, "b", tag);
+        ConsoleHarness.createSecret(page, a, "a", tag + ", other");
+        page.locator("#filter-tag").selectOption(tag);
+        assertEquals(2, page.locator("#secrets-list tbody tr").count());
+        assertEquals(a, page.locator("#secrets-list tbody tr").nth(0).getAttribute("data-secret"));
+        page.locator("th button:has-text('Name')").click();
+        assertEquals(b, page.locator("#secrets-list tbody tr").nth(0).getAttribute("data-secret"));
+        assertEquals(
+                "descending", page.locator("th:has(button:has-text('Name'))").getAttribute("aria-sort"));
+        page.locator("#filter-name").fill(a.toLowerCase(java.util.Locale.ROOT));
+        assertEquals(1, page.locator("#secrets-list tbody tr").count());
+        page.locator("#filter-name").fill("");
+        page.locator("#filter-tag").selectOption("other");
+        assertEquals(1, page.locator("#secrets-list tbody tr").count());
+        assertEquals(a, page.locator("#secrets-list tbody tr").nth(0).getAttribute("data-secret"));
     }
 
     @Test
@@ -265,7 +300,7 @@ class ConsoleIT {
         BrowserContext context = harness.newContext(390, 844);
         Page page = context.newPage();
         page.navigate(harness.url("/ui/"));
-        page.getByLabel("API key").fill("crate_notAKeyAtAll000000000000000000000000000");
+        page.locator("#api-key").fill("crate_notAKeyAtAll000000000000000000000000000");
         page.locator("#api-key-form button[type=submit]").click();
         Locator problem = page.locator(".problem[data-code=unauthenticated]");
         problem.waitFor();

@@ -84,6 +84,7 @@ class ConsoleKeycloakIT {
         var row = page.locator("tr[data-secret='OIDC_DEMO']");
         row.locator("[data-action=reveal]").click();
         assertEquals("from-alice", row.locator("code.value").innerText());
+        row.locator(".by:not(:text-is('…'))").waitFor();
         assertTrue(
                 row.locator(".by").innerText().startsWith("user:"),
                 row.locator(".by").innerText());

@@ -141,7 +141,8 @@ public final class ConsoleHarness implements AutoCloseable {
     public Page loginWithKey(BrowserContext context, String key) {
         Page page = context.newPage();
         page.navigate(url("/ui/"));
-        page.getByLabel("API key").fill(key);
+        page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("API key"))
+                .fill(key);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in with API key"))
                 .click();
         page.waitForURL("**/ui/#/secrets");
