@@ -367,18 +367,9 @@ class ConsoleAdminIT {
         }
     }
 
-    /**
-     * Logs in with the bootstrap key, like ConsoleHarness.loginWithKey but finding the key field by
-     * its id (its label text is also the name of the section around it).
-     */
+    /** Logs in with the bootstrap key (the harness's login) and waits for the secrets list. */
     static Page login(ConsoleHarness harness, BrowserContext context) {
-        Page page = context.newPage();
-        page.navigate(harness.url("/ui/"));
-        page.locator("#api-key").fill(harness.token);
-        page.locator("#api-key-form button[type=submit]").click();
-        page.waitForURL("**/ui/#/secrets");
-        page.locator("#secrets-list table").waitFor();
-        return page;
+        return harness.loginWithKey(context);
     }
 
     /** Logs in with the bootstrap key and opens an admin page. */
