@@ -52,6 +52,9 @@ class ConsoleKeycloakIT {
     @Test
     void logsInWithTheAuthorizationCodeFlow() throws Exception {
         BrowserContext context = harness.newContext();
+        // A Keycloak that has just started renders its first login page slowly.
+        context.setDefaultTimeout(120_000);
+        context.setDefaultNavigationTimeout(120_000);
         List<String> tokens = new CopyOnWriteArrayList<>();
         List<Response> tokenResponses = new CopyOnWriteArrayList<>();
         context.onResponse(response -> {

@@ -63,6 +63,11 @@ class DeviceFlowTest {
                 given().get("/auth/config").then().statusCode(200).extract().asString());
         assertEquals(true, config.get("oidc_enabled").asBoolean());
         assertEquals("crate-cli", config.get("client_id").asText());
+        // the web console's authorization code flow (docs/CONSOLE.md, section 4)
+        assertEquals("crate-console", config.get("console_client_id").asText());
+        assertEquals(
+                KeycloakResource.issuer() + "/protocol/openid-connect/auth",
+                config.get("authorization_endpoint").asText());
         String token = deviceFlow(config, "alice", "alice-password");
 
         given().header("Authorization", "Bearer " + token)
