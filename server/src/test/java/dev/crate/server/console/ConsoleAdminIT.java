@@ -190,7 +190,8 @@ class ConsoleAdminIT {
         page.locator("button[aria-label='Edit " + email + "']").click();
         row.locator("select").selectOption("viewer");
         row.locator("button:has-text('Save')").click();
-        page.locator("tr:has-text('" + email + "'):has-text('viewer')").waitFor();
+        // The edit form's role select also holds the text "viewer": wait for the grants cell.
+        row.locator("td[data-label=Grants]:has-text('metadata only (viewer)')").waitFor();
         member = find(harness.server.getJson(orgPath("/members")).get("members"), "email", email);
         assertEquals("viewer", member.get("role").asText());
         assertEquals("{}", member.get("grants").toString());
@@ -261,7 +262,7 @@ class ConsoleAdminIT {
                 .get("kid")
                 .asText();
         assertFalse(before.equals(after), "a new transport key is published");
-        page.locator("td:has-text('" + after + "')").waitFor();
+        page.locator("td[data-label='Key id']:has-text('" + after + "')").waitFor();
 
         int versionsBefore =
                 harness.server.getJson(orgPath("/keys")).get("org_keys").size();
@@ -366,18 +367,9 @@ class ConsoleAdminIT {
         }
     }
 
-    /**
-     * Logs in with the bootstrap key, like ConsoleHarness.loginWithKey but finding the key field by
-     * its id (its label text is also the name of the section around it).
-     */
+    /** Logs in with the bootstrap key (the harness's login) and waits for the secrets list. */
     static Page login(ConsoleHarness harness, BrowserContext context) {
-        Page page = context.newPage();
-        page.navigate(harness.url("/ui/"));
-        page.locator("#api-key").fill(harness.token);
-        page.locator("#api-key-form button[type=submit]").click();
-        page.waitForURL("**/ui/#/secrets");
-        page.locator("#secrets-list table").waitFor();
-        return page;
+        return harness.loginWithKey(context);
     }
 
     /** Logs in with the bootstrap key and opens an admin page. */
