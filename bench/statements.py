@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, ec
 
 server, token, db, log = sys.argv[1:5]
+run = os.urandom(4).hex()  # markers of this run only: the log keeps earlier runs
 
 def call(method, path, body=None):
     req = urllib.request.Request(server + path, method=method,
@@ -57,16 +58,16 @@ for name, fn in requests:
 time.sleep(1)
 for name, fn in requests:
     for n in range(3):
-        marker(f"MARK begin {name} {n}")
+        marker(f"MARK {run} begin {name} {n}")
         status, _ = fn(200 + n)
         time.sleep(0.3)
-        marker(f"MARK end {name} {n}")
+        marker(f"MARK {run} end {name} {n}")
 time.sleep(1)
 lines = open(log, errors="replace").read().splitlines()
 for name, _ in requests:
     for n in range(3):
-        b = next(i for i, l in enumerate(lines) if f"MARK begin {name} {n}" in l)
-        e = next(i for i, l in enumerate(lines) if f"MARK end {name} {n}" in l)
+        b = next(i for i, l in enumerate(lines) if f"MARK {run} begin {name} {n}" in l)
+        e = next(i for i, l in enumerate(lines) if f"MARK {run} end {name} {n}" in l)
         stmts = [l for l in lines[b + 1:e] if f"@{db} " in l and ("statement:" in l or "execute" in l) and "MARK" not in l]
         print(f"{name} #{n}: {len(stmts)}")
         if n == 2 or "-v" in sys.argv:
