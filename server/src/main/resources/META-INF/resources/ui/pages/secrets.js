@@ -80,7 +80,7 @@ export async function render(main, ctx) {
     if (state.tagFilter && !tags.includes(state.tagFilter)) state.tagFilter = '';
     tagSelect.replaceChildren(
       el('option', { value: '' }, 'All tags'),
-      tags.map((t) => el('option', { value: t, selected: t === state.tagFilter }, t)),
+      ...tags.map((t) => el('option', { value: t, selected: t === state.tagFilter }, t)),
     );
     draw();
     fillAuthors();
