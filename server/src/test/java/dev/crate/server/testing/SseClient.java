@@ -77,9 +77,12 @@ public final class SseClient implements AutoCloseable {
         return lastId;
     }
 
-    /** The body lines of a refused request (problem+json). */
-    public synchronized String body() {
-        return String.join("\n", body);
+    /** The body of a refused request (problem+json), once it has been read (at most 10 s). */
+    public String body() throws InterruptedException {
+        ended.await(10, TimeUnit.SECONDS);
+        synchronized (this) {
+            return String.join("\n", body);
+        }
     }
 
     /** Whether the server ended the stream within {@code timeout}. */
