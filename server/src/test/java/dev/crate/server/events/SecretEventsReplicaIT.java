@@ -1,0 +1,177 @@
+package dev.crate.server.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crate.server.embedded.EmbeddedDatabase;
+import dev.crate.server.testing.ServerProcess;
+import dev.crate.server.testing.SseClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The change stream across real server processes on one real PostgreSQL database: a store on replica A
+ * reaches a stream on replica B through LISTEN/NOTIFY; a thousand idle streams on one server cost little
+ * memory and no thread each.
+ */
+class SecretEventsReplicaIT {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final List<ServerProcess> servers = new ArrayList<>();
+    private final List<SseClient> clients = new ArrayList<>();
+    private String token;
+    private String database;
+    private String jdbcUrl;
+    private String dbUser = "postgres";
+    private String dbPassword = "";
+    private EmbeddedDatabase embedded;
+    private String adminUrl;
+    private final String rootKey = Base64.getEncoder().encodeToString(random(32));
+
+    @BeforeEach
+    void freshDatabase() throws Exception {
+        token = "crate_" + HexFormat.of().formatHex(random(24));
+        database = "crate_events_it_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
+        try (Connection ignored = DriverManager.getConnection(adminUrl, dbUser, dbPassword)) {
+            // the machine's PostgreSQL
+        } catch (SQLException none) {
+            embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
+            dbUser = embedded.user();
+            dbPassword = embedded.password();
+            adminUrl = embedded.jdbcUrl();
+        }
+        exec("create database " + database);
+        jdbcUrl = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        clients.forEach(SseClient::close);
+        for (ServerProcess server : servers) {
+            server.close();
+        }
+        exec("drop database if exists " + database + " with (force)");
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(adminUrl, dbUser, dbPassword);
+                var s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static byte[] random(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private ServerProcess start(Map<String, String> settings) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("CRATE_DB_URL", jdbcUrl.substring("jdbc:".length()));
+        env.put("CRATE_DB_USER", dbUser);
+        env.put("CRATE_DB_PASSWORD", dbPassword);
+        env.put("CRATE_ROOT_KEY", rootKey);
+        env.putAll(settings);
+        ServerProcess server = ServerProcess.start(token, env);
+        servers.add(server);
+        return server.awaitReady();
+    }
+
+    private SseClient stream(HttpClient http, ServerProcess server, String org) {
+        SseClient client = SseClient.open(
+                http,
+                URI.create("http://127.0.0.1:" + server.port + "/organization/" + org + "/secrets/events"),
+                token,
+                null);
+        clients.add(client);
+        return client;
+    }
+
+    @Test
+    void aStoreOnReplicaAReachesAStreamOnReplicaB() throws Exception {
+        ServerProcess a = start(Map.of());
+        ServerProcess b = start(Map.of());
+        String org = a.defaultOrg();
+        SseClient onB = stream(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), b, org);
+        assertEquals(200, onB.status());
+        Thread.sleep(500); // the stream is registered on B
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, a.store(org, "REPLICATED_" + i, "value-" + i).statusCode());
+            long stored = System.nanoTime();
+            SseClient.Event event = onB.next(Duration.ofSeconds(10));
+            long millis = (System.nanoTime() - stored) / 1_000_000;
+            assertNotNull(event, "the change stored on A reached B's stream");
+            JsonNode data = JSON.readTree(event.data());
+            assertEquals("REPLICATED_" + i, data.get("name").asText());
+            latencies.add(millis);
+        }
+        System.out.println("[events-it] store on A -> event on B, ms after the store answered: " + latencies);
+        assertTrue(latencies.stream().allMatch(ms -> ms < 5000), "each within 5 s: " + latencies);
+    }
+
+    @Test
+    void aThousandIdleStreamsCostLittleMemory() throws Exception {
+        int streams = 1000;
+        ServerProcess server = start(Map.of(
+                "CRATE_EVENTS_MAX_STREAMS_PER_CALLER", "2000",
+                "CRATE_EVENTS_MAX_STREAMS_PER_ORG", "2000"));
+        String org = server.defaultOrg();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        // warm the path once, so the measurement is the streams, not the first request's classes
+        SseClient warm = stream(http, server, org);
+        assertEquals(200, warm.status());
+        Thread.sleep(2000);
+        long before = server.rssBytes();
+        List<SseClient> open = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            open.add(stream(http, server, org));
+        }
+        for (SseClient client : open) {
+            assertEquals(200, client.status(), client.body());
+        }
+        Thread.sleep(3000);
+        long after = server.rssBytes();
+        long perStream = Math.max(0, after - before) / streams;
+        System.out.printf(
+                "[events-it] %d idle streams: RSS %d MiB -> %d MiB, %d bytes per stream%n",
+                streams, before >> 20, after >> 20, perStream);
+        assertTrue(perStream < 100 * 1024, "under 100 KiB per stream: " + perStream);
+        // still live: one store reaches all of them
+        assertEquals(200, server.store(org, "FAN_OUT", "x").statusCode());
+        int received = 0;
+        for (SseClient client : open) {
+            if (client.next(Duration.ofSeconds(20)) != null) {
+                received++;
+            }
+        }
+        assertEquals(streams, received);
+    }
+}
