@@ -7,6 +7,7 @@ import dev.crate.protocol.ErrorCode;
 import dev.crate.server.audit.AuditAction;
 import dev.crate.server.audit.AuditEntry;
 import dev.crate.server.audit.AuditService;
+import dev.crate.server.config.CrateConfig;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.identity.OrganizationRepository;
@@ -16,7 +17,6 @@ import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
@@ -84,14 +83,14 @@ public class WorkloadExchangeService {
             IssuerKeys keys,
             AuditService audit,
             ObjectMapper json,
-            @ConfigProperty(name = "crate.workload.clock-skew", defaultValue = "30s") Duration skew) {
+            CrateConfig config) {
         this.organizations = organizations;
         this.bindings = bindings;
         this.tokens = tokens;
         this.keys = keys;
         this.audit = audit;
         this.json = json;
-        this.skewSeconds = (int) skew.toSeconds();
+        this.skewSeconds = (int) config.workload().clockSkew().toSeconds();
     }
 
     public Uni<WorkloadTokenResponse> exchange(WorkloadTokenRequest request, Caller.Origin origin) {
