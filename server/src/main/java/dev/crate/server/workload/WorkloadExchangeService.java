@@ -128,17 +128,18 @@ public class WorkloadExchangeService {
         attempt.subject = text(claims.get("sub"));
         attempt.jti = text(claims.get("jti"));
         String alg = jws.getAlgorithmHeaderValue();
-        if (alg == null || !ALLOWED.contains(alg)) {
-            throw new Refusal("algorithm " + clean(alg) + " is not accepted (asymmetric signatures only)");
-        }
-        if (attempt.issuer == null) {
-            throw new Refusal("the token names no issuer");
-        }
         return Panache.withSession(() -> organizations.findById(attempt.orgId).chain(org -> {
                     if (org == null) {
                         throw new Refusal("no such organization");
                     }
+                    // checked once the org is known, so that these refusals reach its audit trail too
                     attempt.orgExists = true;
+                    if (alg == null || !ALLOWED.contains(alg)) {
+                        throw new Refusal("algorithm " + clean(alg) + " is not accepted (asymmetric signatures only)");
+                    }
+                    if (attempt.issuer == null) {
+                        throw new Refusal("the token names no issuer");
+                    }
                     return bindings.listForIssuer(attempt.orgId, attempt.issuer);
                 }))
                 .chain(candidates -> {
