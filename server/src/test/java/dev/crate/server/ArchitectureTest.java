@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String ROOT = "dev.crate.server";
     /** What "any feature package" in the table's last column stands for. */
-    private static final List<String> FEATURES =
-            List.of("audit", "audit.trail", "events", "identity", "keys", "keys.rotation", "organizations", "secrets");
+    private static final List<String> FEATURES = List.of(
+            "audit", "audit.trail", "events", "identity", "keys", "keys.rotation", "organizations", "secrets", "workload");
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -266,4 +266,30 @@ public interface CrateConfig {
         @WithDefault("500")
         int maxStreamsPerOrg();
     }
+
+    /** Workload identity ({@code CRATE_WORKLOAD_*}; docs/API.md, section 14). */
+    Workload workload();
+
+    /** Fetching and trusting bound issuers' tokens. */
+    interface Workload {
+        /** Connect and read timeout of each discovery or key-set fetch. */
+        @WithDefault("5s")
+        Duration httpTimeout();
+
+        /** Largest discovery document or key set accepted, in bytes. */
+        @WithDefault("262144")
+        int maxDocumentBytes();
+
+        /** An unknown {@code kid} refetches an issuer's key set at most this often. */
+        @WithDefault("30s")
+        Duration jwksRefreshMinInterval();
+
+        /** Cached key sets are refetched after this long, so withdrawn keys stop working. */
+        @WithDefault("10m")
+        Duration jwksMaxAge();
+
+        /** Clock skew allowed on {@code exp}, {@code nbf} and {@code iat}. */
+        @WithDefault("30s")
+        Duration clockSkew();
+    }
 }

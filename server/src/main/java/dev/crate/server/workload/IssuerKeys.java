@@ -2,16 +2,15 @@ package dev.crate.server.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crate.server.config.CrateConfig;
 import dev.crate.server.log.LogId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -41,18 +40,12 @@ public class IssuerKeys {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, Long> lastAttempt = new ConcurrentHashMap<>();
 
-    IssuerKeys(
-            Vertx vertx,
-            ObjectMapper json,
-            @ConfigProperty(name = "crate.workload.http-timeout", defaultValue = "5s") Duration timeout,
-            @ConfigProperty(name = "crate.workload.max-document-bytes", defaultValue = "262144") int maxBytes,
-            @ConfigProperty(name = "crate.workload.jwks-refresh-min-interval", defaultValue = "30s")
-                    Duration minRefresh,
-            @ConfigProperty(name = "crate.workload.jwks-max-age", defaultValue = "10m") Duration maxAge) {
-        this.fetch = new IssuerFetch(vertx, timeout, maxBytes);
+    IssuerKeys(Vertx vertx, ObjectMapper json, CrateConfig config) {
+        CrateConfig.Workload settings = config.workload();
+        this.fetch = new IssuerFetch(vertx, settings.httpTimeout(), settings.maxDocumentBytes());
         this.json = json;
-        this.minRefreshNanos = minRefresh.toNanos();
-        this.maxAgeNanos = maxAge.toNanos();
+        this.minRefreshNanos = settings.jwksRefreshMinInterval().toNanos();
+        this.maxAgeNanos = settings.jwksMaxAge().toNanos();
     }
 
     @PreDestroy

@@ -21,7 +21,7 @@ public class WorkloadCleanupJob {
         this.tokens = tokens;
     }
 
-    @Scheduled(every = "10m", delay = 1, delayUnit = java.util.concurrent.TimeUnit.MINUTES)
+    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> run() {
         // a grace of an hour keeps an expired token's row readable for whoever investigates it
         return Panache.withTransaction(() -> tokens.deleteExpired(Times.now().minusHours(1)))

@@ -7,6 +7,7 @@ import dev.crate.protocol.ErrorCode;
 import dev.crate.server.audit.AuditAction;
 import dev.crate.server.audit.AuditEntry;
 import dev.crate.server.audit.AuditService;
+import dev.crate.server.config.CrateConfig;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.identity.OrganizationRepository;
@@ -16,7 +17,6 @@ import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
@@ -84,14 +83,14 @@ public class WorkloadExchangeService {
             IssuerKeys keys,
             AuditService audit,
             ObjectMapper json,
-            @ConfigProperty(name = "crate.workload.clock-skew", defaultValue = "30s") Duration skew) {
+            CrateConfig config) {
         this.organizations = organizations;
         this.bindings = bindings;
         this.tokens = tokens;
         this.keys = keys;
         this.audit = audit;
         this.json = json;
-        this.skewSeconds = (int) skew.toSeconds();
+        this.skewSeconds = (int) config.workload().clockSkew().toSeconds();
     }
 
     public Uni<WorkloadTokenResponse> exchange(WorkloadTokenRequest request, Caller.Origin origin) {
@@ -129,17 +128,18 @@ public class WorkloadExchangeService {
         attempt.subject = text(claims.get("sub"));
         attempt.jti = text(claims.get("jti"));
         String alg = jws.getAlgorithmHeaderValue();
-        if (alg == null || !ALLOWED.contains(alg)) {
-            throw new Refusal("algorithm " + clean(alg) + " is not accepted (asymmetric signatures only)");
-        }
-        if (attempt.issuer == null) {
-            throw new Refusal("the token names no issuer");
-        }
         return Panache.withSession(() -> organizations.findById(attempt.orgId).chain(org -> {
                     if (org == null) {
                         throw new Refusal("no such organization");
                     }
+                    // checked once the org is known, so that these refusals reach its audit trail too
                     attempt.orgExists = true;
+                    if (alg == null || !ALLOWED.contains(alg)) {
+                        throw new Refusal("algorithm " + clean(alg) + " is not accepted (asymmetric signatures only)");
+                    }
+                    if (attempt.issuer == null) {
+                        throw new Refusal("the token names no issuer");
+                    }
                     return bindings.listForIssuer(attempt.orgId, attempt.issuer);
                 }))
                 .chain(candidates -> {

@@ -128,8 +128,8 @@ public class WorkloadIdentityService {
                 () -> resolveManager(caller, orgId)
                         .chain(a -> Panache.withTransaction(() -> find(a, bindingId)
                                 .invoke(row -> requireWithin(a, current(row)))
-                                .call(row -> audit.append(entry(caller, row, AuditAction.WORKLOAD_IDENTITY_DELETE)))
                                 .call(row -> bindings.delete(row))
+                                .call(row -> audit.append(entry(caller, row, AuditAction.WORKLOAD_IDENTITY_DELETE)))
                                 .replaceWithVoid())));
     }
 

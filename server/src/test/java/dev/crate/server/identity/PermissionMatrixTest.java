@@ -69,7 +69,12 @@ class PermissionMatrixTest {
             Map.entry("PATCH /organization/{id}/members/{memberId}", Rule.ADMIN),
             Map.entry("DELETE /organization/{id}/members/{memberId}", Rule.ADMIN),
             Map.entry("GET /organization/{id}/keys", Rule.ADMIN),
-            Map.entry("POST /organization/{id}/keys/rotate", Rule.ADMIN));
+            Map.entry("POST /organization/{id}/keys/rotate", Rule.ADMIN),
+            Map.entry("GET /organization/{id}/workload-identities", Rule.ADMIN),
+            Map.entry("POST /organization/{id}/workload-identities", Rule.ADMIN),
+            Map.entry("GET /organization/{id}/workload-identities/{bindingId}", Rule.ADMIN),
+            Map.entry("PATCH /organization/{id}/workload-identities/{bindingId}", Rule.ADMIN),
+            Map.entry("DELETE /organization/{id}/workload-identities/{bindingId}", Rule.ADMIN));
 
     /** Operator routes (admins of org {@code default} only) are checked by {@code KeyRotationTest}. */
     static final List<String> UNSCOPED = List.of(
@@ -77,6 +82,7 @@ class PermissionMatrixTest {
             "POST /organizations",
             "GET /me",
             "GET /auth/config",
+            "POST /auth/workload-token",
             "GET /operator/keys/root",
             "POST /operator/keys/root/rotate");
 
@@ -106,7 +112,10 @@ class PermissionMatrixTest {
                 .replace("{keyId}", ids.getOrDefault("keyId", UUID.randomUUID().toString()))
                 .replace(
                         "{memberId}",
-                        ids.getOrDefault("memberId", UUID.randomUUID().toString()));
+                        ids.getOrDefault("memberId", UUID.randomUUID().toString()))
+                .replace(
+                        "{bindingId}",
+                        ids.getOrDefault("bindingId", UUID.randomUUID().toString()));
         String unique = UUID.randomUUID().toString().substring(0, 8);
         Object body = switch (route) {
             case "PUT /organization/{id}/secrets" ->
@@ -124,6 +133,15 @@ class PermissionMatrixTest {
             case "POST /organization/{id}/members" -> Map.of("email", "m-" + unique + "@example.com", "role", "viewer");
             case "PATCH /organization/{id}/members/{memberId}" -> Map.of("role", "viewer");
             case "POST /organization/{id}/keys/rotate" -> Map.of("tier", "org");
+            case "POST /organization/{id}/workload-identities" ->
+                Map.of(
+                        "name", "matrix " + unique,
+                        "issuer", "https://issuer.example.com",
+                        "audience", "crate",
+                        "subject", "matrix",
+                        "role", "viewer",
+                        "environments", List.of(env));
+            case "PATCH /organization/{id}/workload-identities/{bindingId}" -> Map.of("name", "matrix " + unique);
             default -> null;
         };
         var request = as(token).queryParam("env", env);

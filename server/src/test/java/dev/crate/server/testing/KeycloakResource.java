@@ -211,7 +211,10 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
     private static void awaitRealm(Path log) throws IOException, InterruptedException {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        // CRATE_TEST_KEYCLOAK_WAIT_SECONDS: more on a machine busy with other builds
+        String wait = System.getenv("CRATE_TEST_KEYCLOAK_WAIT_SECONDS");
+        long seconds = wait == null || wait.isBlank() ? 240 : Long.parseLong(wait.trim());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> response = http.send(

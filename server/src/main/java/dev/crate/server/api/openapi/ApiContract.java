@@ -62,9 +62,9 @@ public class ApiContract implements OASFilter {
             Map.entry("RetrieveRequest", Set.of()),
             Map.entry("UpdateMemberRequest", Set.of()),
             Map.entry("TagMetadata", Set.of()),
-            // a binding never defaults to a role (docs/API.md, section 14)
-            Map.entry("WorkloadIdentityRequest", Set.of("name", "issuer", "audience", "subject", "role")),
-            Map.entry("WorkloadIdentityPatch", Set.of()),
+            // shared by POST (which needs name, issuer, audience, subject and role: docs/API.md, section 14)
+            // and PATCH (any subset), so none is marked required
+            Map.entry("WorkloadIdentityRequest", Set.of()),
             // missing ones are refused like any other exchange: 401 workload_token_refused
             Map.entry("WorkloadTokenRequest", Set.of("subject_token", "subject_token_type", "organization")));
     /**
