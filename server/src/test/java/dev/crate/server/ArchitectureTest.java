@@ -39,7 +39,15 @@ class ArchitectureTest {
     private static final String ROOT = "dev.crate.server";
     /** What "any feature package" in the table's last column stands for. */
     private static final List<String> FEATURES = List.of(
-            "audit", "audit.trail", "events", "identity", "keys", "keys.rotation", "organizations", "secrets", "workload");
+            "audit",
+            "audit.trail",
+            "events",
+            "identity",
+            "keys",
+            "keys.rotation",
+            "organizations",
+            "secrets",
+            "workload");
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
