@@ -1,6 +1,6 @@
 -- Workload identity (docs/API.md, section 14): bindings of an external issuer's tokens to a scope,
 -- the short-lived Crate tokens exchanged for them (hashes only), and the platform tokens already
--- exchanged (so each is exchanged once).
+-- exchanged (a repeat exchange ends when the first Crate token does).
 
 create table workload_identities (
     id                uuid primary key,
@@ -37,11 +37,13 @@ create index workload_tokens_binding on workload_tokens (binding_id);
 create index workload_tokens_expires on workload_tokens (expires_at);
 
 -- Platform tokens already exchanged, by issuer and jti (or the token's SHA-256 when it has no jti),
--- kept until the platform token itself expires.
+-- kept until the platform token itself expires. A repeat exchange is allowed until crate_expires_at
+-- (when the first Crate token issued for it ends) and gets a token ending then, never later.
 create table workload_exchanged (
     issuer      text        not null,
     token_id    text        not null,
     expires_at  timestamptz not null,
+    crate_expires_at timestamptz not null,
     primary key (issuer, token_id)
 );
 create index workload_exchanged_expires on workload_exchanged (expires_at);

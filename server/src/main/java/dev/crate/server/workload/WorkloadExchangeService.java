@@ -17,6 +17,7 @@ import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -43,8 +44,8 @@ import org.jose4j.jwx.JsonWebStructure;
 /**
  * {@code POST /auth/workload-token} (docs/API.md, section 14): a platform's signed token for a short-lived
  * Crate token. The token must name a bound issuer, verify against that issuer's published keys (asymmetric
- * algorithms only), be within its {@code exp}/{@code nbf}/{@code iat} (with a small clock skew), never have
- * been exchanged before, and meet the rules of one of the org's bindings for that issuer (the oldest that
+ * algorithms only), be within its {@code exp}/{@code nbf}/{@code iat} (with a small clock skew), not be
+ * spent (exchanged before, and the first Crate token issued for it expired), and meet the rules of one of the org's bindings for that issuer (the oldest that
  * matches wins). Every refusal is the same 401 {@code workload_token_refused}; its reason goes to the audit
  * trail and the log. JWT validation is jose4j's, on the JCA providers chosen at start (crypto.provider).
  */
@@ -250,11 +251,20 @@ public class WorkloadExchangeService {
                 : "sha256:" + HexFormat.of().formatHex(WorkloadTokenFormat.hash(token));
         String secret = WorkloadTokenFormat.generate();
         OffsetDateTime now = Times.now();
-        OffsetDateTime expiresAt = now.plusSeconds(binding.tokenTtlSeconds);
-        return Panache.withTransaction(() -> tokens.claimExchange(attempt.issuer, tokenId, platformExpiry)
-                        .chain(fresh -> {
-                            if (!fresh) {
-                                throw new Refusal("this platform token was exchanged before (replay)");
+        OffsetDateTime wanted = now.plusSeconds(binding.tokenTtlSeconds);
+        OffsetDateTime[] expiresAt = {wanted};
+        return Panache.withTransaction(() -> tokens.claimExchange(attempt.issuer, tokenId, platformExpiry, wanted)
+                        .chain(until -> {
+                            // A repeat exchange gets a token that ends when the first one does, never later;
+                            // once that moment has passed, the platform token is spent (a replay).
+                            OffsetDateTime limit =
+                                    OffsetDateTime.ofInstant(Instant.ofEpochSecond(until), ZoneOffset.UTC);
+                            if (!limit.isAfter(now)) {
+                                throw new Refusal(
+                                        "this platform token was exchanged before and its Crate token has expired (replay)");
+                            }
+                            if (limit.isBefore(wanted)) {
+                                expiresAt[0] = limit;
                             }
                             WorkloadTokenRecord row = new WorkloadTokenRecord();
                             row.id = UUID.randomUUID();
@@ -263,10 +273,10 @@ public class WorkloadExchangeService {
                             row.orgId = binding.orgId;
                             row.subject = attempt.subject;
                             row.createdAt = now;
-                            row.expiresAt = expiresAt;
+                            row.expiresAt = expiresAt[0];
                             return tokens.persist(row);
                         })
-                        .call(row -> audit.append(successEntry(binding, attempt, expiresAt))))
+                        .call(row -> audit.append(successEntry(binding, attempt, expiresAt[0]))))
                 .map(row -> {
                     LogId.WORKLOAD_TOKEN_ISSUED.log(
                             LOG,
@@ -274,13 +284,13 @@ public class WorkloadExchangeService {
                             binding.id,
                             clean(attempt.subject),
                             clean(attempt.jti),
-                            expiresAt,
+                            expiresAt[0],
                             attempt.origin.requestId());
                     return new WorkloadTokenResponse(
                             secret,
                             WorkloadTokenResponse.ISSUED_TOKEN_TYPE,
                             "Bearer",
-                            binding.tokenTtlSeconds,
+                            Math.max(1, Duration.between(now, expiresAt[0]).getSeconds()),
                             binding.id);
                 });
     }

@@ -15,19 +15,25 @@ public class WorkloadTokenRepository implements PanacheRepositoryBase<WorkloadTo
     }
 
     /**
-     * Inside the exchange's transaction: claims a platform token for this exchange. False when it was
-     * exchanged before (its row stays until the platform token expires).
+     * Records that a platform token was exchanged, or finds its earlier exchange, in one statement.
+     * Answers until when Crate tokens issued for it may live (epoch seconds): {@code crateExpiry} for a
+     * first exchange, the first exchange's expiry for a repeat (docs/API.md, section 14). Exchanges
+     * again after that moment are replays and the caller refuses them.
      */
-    public Uni<Boolean> claimExchange(String issuer, String tokenId, OffsetDateTime expiresAt) {
+    public Uni<Long> claimExchange(
+            String issuer, String tokenId, OffsetDateTime platformExpiry, OffsetDateTime crateExpiry) {
         return getSession()
                 .chain(session -> session.createNativeQuery(
-                                "insert into workload_exchanged (issuer, token_id, expires_at) values (:issuer, :id, :exp) "
-                                        + "on conflict do nothing")
+                                "insert into workload_exchanged (issuer, token_id, expires_at, crate_expires_at) "
+                                        + "values (:issuer, :id, :exp, :crate) "
+                                        + "on conflict (issuer, token_id) do update set issuer = excluded.issuer "
+                                        + "returning cast(floor(extract(epoch from crate_expires_at)) as bigint)")
                         .setParameter("issuer", issuer)
                         .setParameter("id", tokenId)
-                        .setParameter("exp", expiresAt)
-                        .executeUpdate())
-                .map(rows -> rows == 1);
+                        .setParameter("exp", platformExpiry)
+                        .setParameter("crate", crateExpiry)
+                        .getSingleResult())
+                .map(epoch -> ((Number) epoch).longValue());
     }
 
     /** Drops expired tokens and exchange records (each is useless once expired). */

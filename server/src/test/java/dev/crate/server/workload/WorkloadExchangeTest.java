@@ -3,6 +3,7 @@ package dev.crate.server.workload;
 import static dev.crate.server.testing.Api.as;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -355,8 +356,28 @@ class WorkloadExchangeTest {
             s.setObject(1, UUID.fromString(bindingId));
             assertEquals(1, s.executeUpdate());
         }
+        try (Connection c = PostgresResource.connect();
+                PreparedStatement s = c.prepareStatement(
+                        "update workload_exchanged set crate_expires_at = now() - interval '1 second'")) {
+            s.executeUpdate();
+        }
         retrieve(token, org.id(), "dev").then().statusCode(401);
         assertRefusedAndAudited(exchange(platform, org.id()), "exchanged before");
+    }
+
+    @Test
+    void aPlatformTokenExchangedAgainWhileItsCrateTokenLivesGetsNoLongerLife() throws Exception {
+        String platform = k8s.sign(k8s.serviceAccount("payments", "api"));
+        int first =
+                exchange(platform, org.id()).then().statusCode(200).extract().path("expires_in");
+        Thread.sleep(1_100);
+        String again = exchange(platform, org.id())
+                .then()
+                .statusCode(200)
+                .body("expires_in", lessThan(first))
+                .extract()
+                .path("access_token");
+        retrieve(again, org.id(), "dev").then().statusCode(200);
     }
 
     @Test
@@ -393,7 +414,7 @@ class WorkloadExchangeTest {
         String platform = k8s.sign(k8s.serviceAccount("payments", "api"));
         String token = crateToken(platform);
         retrieve(token, org.id(), "dev").then().statusCode(200);
-        exchange(platform, org.id()).then().statusCode(401); // replay: a refusal is logged too
+        exchange(platform, org.id()).then().statusCode(200); // a repeat while the first token lives
         JwtClaims expired = k8s.serviceAccount("payments", "api");
         expired.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() - 600));
         String refused = k8s.sign(expired);
