@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -263,7 +264,7 @@ public class WorkloadExchangeService {
                                 throw new Refusal(
                                         "this platform token was exchanged before and its Crate token has expired (replay)");
                             }
-                            if (limit.isBefore(wanted)) {
+                            if (limit.isBefore(wanted.truncatedTo(ChronoUnit.SECONDS))) {
                                 expiresAt[0] = limit;
                             }
                             WorkloadTokenRecord row = new WorkloadTokenRecord();
@@ -290,7 +291,11 @@ public class WorkloadExchangeService {
                             secret,
                             WorkloadTokenResponse.ISSUED_TOKEN_TYPE,
                             "Bearer",
-                            Math.max(1, Duration.between(now, expiresAt[0]).getSeconds()),
+                            expiresAt[0] == wanted
+                                    ? binding.tokenTtlSeconds
+                                    : Math.max(
+                                            1,
+                                            Duration.between(now, expiresAt[0]).getSeconds()),
                             binding.id);
                 });
     }
