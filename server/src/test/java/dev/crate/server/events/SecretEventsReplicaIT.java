@@ -155,7 +155,10 @@ class SecretEventsReplicaIT {
             open.add(stream(http, server, org));
         }
         for (SseClient client : open) {
-            assertEquals(200, client.status(), client.body());
+            int status = client.status();
+            if (status != 200) { // body() waits for the end of the answer: only a refusal has one
+                assertEquals(200, status, client.body());
+            }
         }
         Thread.sleep(3000);
         long after = server.rssBytes();

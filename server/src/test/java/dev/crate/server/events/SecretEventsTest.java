@@ -63,7 +63,10 @@ class SecretEventsTest {
 
     private SseClient openOk(String token, String query, String lastEventId) throws Exception {
         SseClient client = open(token, query, lastEventId);
-        assertEquals(200, client.status(), client.body());
+        int status = client.status();
+        if (status != 200) { // body() waits for the end of the answer: only a refusal has one
+            assertEquals(200, status, client.body());
+        }
         return client;
     }
 
