@@ -74,6 +74,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
             dev.crate.protocol.wire.UpdateMemberRequest.class,
             dev.crate.protocol.wire.SecretVersion.class,
             dev.crate.protocol.wire.SecretVersionList.class,
+            dev.crate.protocol.wire.SecretChange.class,
             dev.crate.protocol.wire.RollbackRequest.class,
             dev.crate.protocol.wire.AuditEvent.class,
             dev.crate.protocol.wire.AuditEventList.class,
