@@ -151,13 +151,17 @@ class SecretEventsReplicaIT {
         Thread.sleep(2000);
         long before = server.rssBytes();
         List<SseClient> open = new ArrayList<>();
+        // Opened 50 at a time: a thousand opened at once queue for pool connections longer than the
+        // bounded wait and rightly get 503 (docs/OPERATIONS.md); the test measures idle streams.
         for (int i = 0; i < streams; i++) {
             open.add(stream(http, server, org));
-        }
-        for (SseClient client : open) {
-            int status = client.status();
-            if (status != 200) { // body() waits for the end of the answer: only a refusal has one
-                assertEquals(200, status, client.body());
+            if (open.size() % 50 == 0 || open.size() == streams) {
+                for (SseClient client : open.subList(Math.max(0, open.size() - 50), open.size())) {
+                    int status = client.status();
+                    if (status != 200) { // body() waits for the end of the answer: only a refusal has one
+                        assertEquals(200, status, client.body());
+                    }
+                }
             }
         }
         Thread.sleep(3000);
