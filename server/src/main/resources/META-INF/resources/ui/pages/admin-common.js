@@ -2,22 +2,6 @@
 // audit). The REST calls they make are those of docs/API.md, sections 5a, 7, 8, 10, 11 and 12.
 import { showProblem, toast } from '../components.js';
 
-let stylesAdded = false;
-
-/** Links admin.css once (a same-origin stylesheet: the CSP allows it, no inline style is used). */
-export function ensureStyles() {
-  if (stylesAdded || document.querySelector('link[data-admin-css]')) {
-    stylesAdded = true;
-    return;
-  }
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = new URL('../admin.css', import.meta.url).href;
-  link.dataset.adminCss = '';
-  document.head.appendChild(link);
-  stylesAdded = true;
-}
-
 /** The organization id of the context (ctx.org is an organization object or its id). */
 export function orgId(ctx) {
   return typeof ctx.org === 'string' ? ctx.org : ctx.org.id;

@@ -1,14 +1,13 @@
 // API keys of the organization: list, create (the key shown once), revoke (docs/API.md, section 10).
 import { confirmDialog, toast } from '../components.js';
 import {
-  dataTable, ensureStyles, environmentNames, field, grantsEditor, grantsText, h, header, nextId,
+  dataTable, environmentNames, field, grantsEditor, grantsText, h, header, nextId,
   orgPath, problemArea, run, select, time,
 } from './admin-common.js';
 
 const ROLES = [['viewer', 'viewer'], ['member', 'member'], ['admin', 'admin']];
 
 export async function render(main, ctx) {
-  ensureStyles();
   const problems = problemArea();
   const list = h('section', { class: 'adm-section', attrs: { 'aria-label': 'API keys' } });
   main.replaceChildren(

@@ -2,7 +2,7 @@
 // (docs/API.md, section 5a).
 import { fetchBlob } from '../api.js';
 import {
-  dataTable, ensureStyles, environmentNames, field, h, header, orgPath, problemArea, run, select, time,
+  dataTable, environmentNames, field, h, header, orgPath, problemArea, run, select, time,
 } from './admin-common.js';
 
 const ACTIONS = [
@@ -23,7 +23,6 @@ const BREAKS = {
 };
 
 export async function render(main, ctx) {
-  ensureStyles();
   const problems = problemArea();
   const params = ctx.params || {};
   const from = h('input', { type: 'datetime-local', name: 'from', value: localInput(params.from) });

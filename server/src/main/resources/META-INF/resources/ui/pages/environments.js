@@ -1,8 +1,7 @@
 // The organization's environments: list and create (docs/API.md, section 8).
-import { dataTable, ensureStyles, field, h, header, orgPath, problemArea, run, time } from './admin-common.js';
+import { dataTable, field, h, header, orgPath, problemArea, run, time } from './admin-common.js';
 
 export async function render(main, ctx) {
-  ensureStyles();
   const problems = problemArea();
   const list = h('section', { class: 'adm-section', attrs: { 'aria-label': 'Environments' } });
   const name = h('input', { type: 'text', name: 'name', required: true, maxLength: 32, pattern: '^[a-z0-9][a-z0-9\\-]{0,31}$',

@@ -1,11 +1,10 @@
 // Key status and "rotate now" (docs/API.md, section 12).
 import { confirmDialog } from '../components.js';
-import { attached, dataTable, ensureStyles, h, header, orgPath, problemArea, run, time } from './admin-common.js';
+import { attached, dataTable, h, header, orgPath, problemArea, run, time } from './admin-common.js';
 
 const POLL_MS = 2000;
 
 export async function render(main, ctx) {
-  ensureStyles();
   const problems = problemArea();
   const status = h('div', { class: 'adm-section', attrs: { 'aria-live': 'polite' } });
   const rotateOrg = h('button', { type: 'button', class: 'danger', text: 'Rotate org key now' });

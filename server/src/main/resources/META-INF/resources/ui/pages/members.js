@@ -1,14 +1,13 @@
 // Members of the organization and their roles and grants (docs/API.md, section 11).
 import { confirmDialog } from '../components.js';
 import {
-  dataTable, ensureStyles, environmentNames, field, grantsEditor, grantsText, h, header,
+  dataTable, environmentNames, field, grantsEditor, grantsText, h, header,
   orgPath, problemArea, run, select, time,
 } from './admin-common.js';
 
 const ROLES = [['admin', 'admin'], ['member', 'member'], ['viewer', 'viewer']];
 
 export async function render(main, ctx) {
-  ensureStyles();
   const problems = problemArea();
   const list = h('section', { class: 'adm-section', attrs: { 'aria-label': 'Members' } });
   main.replaceChildren(

@@ -1,11 +1,10 @@
 // The organization's tags catalog: list, create, change metadata, delete (docs/API.md, section 7).
 import { confirmDialog } from '../components.js';
-import { dataTable, ensureStyles, field, h, header, orgPath, problemArea, run } from './admin-common.js';
+import { dataTable, field, h, header, orgPath, problemArea, run } from './admin-common.js';
 
 const TAG = '^[a-z0-9][a-z0-9_\\-]{0,63}$';
 
 export async function render(main, ctx) {
-  ensureStyles();
   const problems = problemArea();
   const list = h('section', { class: 'adm-section', attrs: { 'aria-label': 'Tags' } });
   main.replaceChildren(
