@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crate.server.api.grpc.v1.GetPublicKeyRequest;
+import dev.crate.server.support.DatabaseUnavailable;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.Grpc;
@@ -16,7 +17,11 @@ import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +40,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(PrivatePostgresResource.Profile.class)
 class DatabaseOutageTest {
+    @Inject
+    Pool pool;
+
     /** Connection wait + statement timeout + what a loaded 2-core machine adds. */
     private static final long BOUND_MILLIS = CONNECT_WAIT_MILLIS + STATEMENT_TIMEOUT_MILLIS + 2500;
 
@@ -107,6 +115,59 @@ class DatabaseOutageTest {
             pool.shutdownNow();
         }
         assertServesWithin2s(org, System.nanoTime());
+    }
+
+    /**
+     * What a request meets when PostgreSQL closes its pooled connection (a terminated backend, a
+     * restart): the statement in flight, one sent behind it and one sent after the close each fail
+     * with an error {@link DatabaseUnavailable} recognizes, so the answer is 503, never 500.
+     */
+    @Test
+    void everyFailureOfAConnectionPostgreSqlClosesIsUnavailable() throws Exception {
+        SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            int pid = connection
+                    .query("select pg_backend_pid()")
+                    .execute()
+                    .await()
+                    .atMost(Duration.ofSeconds(10))
+                    .iterator()
+                    .next()
+                    .getInteger(0);
+            var inFlight = connection.query("select pg_sleep(30)").execute().subscribeAsCompletionStage();
+            var behind = connection.query("select 1").execute().subscribeAsCompletionStage();
+            PrivatePostgresResource.sql("select pg_terminate_backend(" + pid + ")");
+            List<Throwable> failures = new ArrayList<>();
+            failures.add(failureOf(inFlight));
+            failures.add(failureOf(behind));
+            failures.add(failureOf(connection.query("select 1").execute().subscribeAsCompletionStage()));
+            failures.add(failureOf(connection.begin().subscribeAsCompletionStage()));
+            for (Throwable failure : failures) {
+                assertNotNull(DatabaseUnavailable.reason(failure), () -> "not recognized: " + chain(failure));
+            }
+        } finally {
+            connection.close().await().atMost(Duration.ofSeconds(10));
+        }
+    }
+
+    private static Throwable failureOf(java.util.concurrent.CompletionStage<?> stage) throws Exception {
+        try {
+            stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("the statement succeeded on a terminated connection");
+    }
+
+    private static String chain(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(t.getClass().getName())
+                    .append(": ")
+                    .append(t.getMessage())
+                    .append(" <- ");
+        }
+        return text.toString();
     }
 
     /** REST and gRPC, several calls: each a 503 problem with Retry-After, in bounded time. */

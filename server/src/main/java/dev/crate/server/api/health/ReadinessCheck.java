@@ -125,15 +125,16 @@ public class ReadinessCheck implements AsyncHealthCheck {
     }
 
     /**
-     * The probe got no connection because PostgreSQL is at a connection limit (53300) or the pool's
-     * connections are all in use, while requests of this replica were served within the last seconds:
-     * the database is busy, not gone, and this replica serves.
+     * The probe failed for a reason of the database's (no connection at a connection limit, every
+     * pool connection in use, a connection closed under it) or took longer than its timeout, while
+     * requests of this replica were served within the last seconds: the database is busy or the
+     * machine loaded, not gone, and this replica serves. In a real outage no request is served, and
+     * readiness goes DOWN once the last success is older than that.
      */
     private static boolean busyButServing(Throwable failure) {
-        String reason = DatabaseUnavailable.reason(failure);
-        return reason != null
-                && (reason.equals("SQLSTATE 53300") || reason.equals("no database connection in time"))
-                && DatabaseServed.within(SERVED_WITHIN_NANOS);
+        boolean databaseOrSlow =
+                DatabaseUnavailable.in(failure) || failure instanceof io.smallrye.mutiny.TimeoutException;
+        return databaseOrSlow && DatabaseServed.within(SERVED_WITHIN_NANOS);
     }
 
     private Uni<Optional<String>> keys() {
