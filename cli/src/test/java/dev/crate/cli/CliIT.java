@@ -499,6 +499,69 @@ class CliIT {
         assertNoCanary(list);
     }
 
+    /**
+     * A cloned repository's {@code .crate.yaml} names another server: with the session of {@code crate login} (the
+     * packaged server), the CLI refuses before sending anything, and that server (a real listener) sees no request.
+     * Naming the session's own server (spelt with a trailing slash) works.
+     */
+    @Test
+    @Order(16)
+    void aProjectFileCannotSendTheCredentialToItsServer() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer theirs =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        theirs.createContext("/", exchange -> {
+            seen.add(exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        theirs.start();
+        try {
+            Path repo = crate.home.resolve("cloned-repo");
+            Files.createDirectories(repo.resolve("src"));
+            String theirUrl = "http://127.0.0.1:" + theirs.getAddress().getPort();
+            Files.writeString(repo.resolve(".crate.yaml"), "env: dev\nserver: " + theirUrl + "\n");
+            Map<String, String> noServer = Map.of("CRATE_SERVER", "");
+            for (String[] command :
+                    List.of(new String[] {"secrets", "list"}, new String[] {"run", "--", "true"}, new String[] {
+                        "secrets", "set", "FROM_REPO", "x"
+                    })) {
+                Launcher.Result r = runIn(repo.resolve("src"), noServer, command);
+                assertEquals(2, r.exit(), r.all());
+                assertTrue(
+                        r.err()
+                                .contains(".crate.yaml at " + repo.resolve(".crate.yaml") + " names server " + theirUrl
+                                        + ", but your credential is for " + server.url),
+                        r.err());
+            }
+            Launcher.Result token = runIn(
+                    repo.resolve("src"), Map.of("CRATE_SERVER", "", "CRATE_TOKEN", server.adminKey), "secrets", "list");
+            assertEquals(2, token.exit(), token.all());
+            assertEquals(List.of(), seen, "no request reached the project file's server");
+
+            Files.writeString(repo.resolve(".crate.yaml"), "env: dev\nserver: " + server.url + "/\n");
+            Launcher.Result same = runIn(repo.resolve("src"), noServer, "secrets", "list");
+            assertEquals(0, same.exit(), same.all());
+        } finally {
+            theirs.stop(0);
+        }
+    }
+
+    private static Launcher.Result runIn(Path dir, Map<String, String> extra, String... args) throws Exception {
+        Process process = crate.builder(extra, args)
+                .directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("crate did not finish");
+        }
+        return new Launcher.Result(process.exitValue(), out, err);
+    }
+
     @Test
     @Order(99)
     void logoutForgetsTheKey() throws Exception {

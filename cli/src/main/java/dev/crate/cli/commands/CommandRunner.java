@@ -21,7 +21,7 @@ public final class CommandRunner {
             context.warnAboutProjectFile();
             return body.applyAsInt(context);
         } catch (CliException e) {
-            if (e.exitCode() == CliException.USAGE) {
+            if (e.exitCode() == CliException.USAGE && e.helpHint()) {
                 return Usage.print(e.getMessage(), command.get());
             }
             host.err().println("crate: " + e.getMessage());

@@ -21,6 +21,7 @@ import dev.crate.cli.output.Printer;
 import dev.crate.cli.session.ConfigDir;
 import dev.crate.cli.session.Host;
 import dev.crate.cli.session.ProjectFile;
+import dev.crate.cli.session.ServerUrl;
 import dev.crate.cli.session.SessionConfig;
 import dev.crate.cli.session.StoredToken;
 import dev.crate.cli.session.TokenStore;
@@ -37,7 +38,8 @@ import java.util.regex.Pattern;
  * Everything a command needs, resolved in one order: command-line flag, then environment variable
  * ({@code CRATE_SERVER}, {@code CRATE_ORG}, {@code CRATE_ENV}, {@code CRATE_TOKEN}, {@code CRATE_WORKLOAD_TOKEN_FILE}), then the
  * project file {@code .crate.yaml}, then the session ({@code crate login}, {@code crate session org set}),
- * then the default.
+ * then the default. The server is the exception: a project file comes from whoever wrote the repository, so its
+ * {@code server:} is only taken when it is the server the credential belongs to ({@link #serverSetting()}).
  */
 public final class Context {
     public static final String DEFAULT_SERVER = "http://localhost:8080";
@@ -50,6 +52,7 @@ public final class Context {
     private final GlobalOptions flags;
     private CrateClient client;
     private String orgId;
+    private Setting server;
 
     public Context(Host host, GlobalOptions flags) {
         this.host = host;
@@ -97,14 +100,65 @@ public final class Context {
         return serverSetting().value();
     }
 
+    /**
+     * The server, and where it came from. {@code --server} and {@code CRATE_SERVER} are the user's own choice and
+     * win. Otherwise the credential decides where it may go: a stored login belongs to the session's server (or to
+     * the server it was stored for), and {@code CRATE_TOKEN} or a workload token, given without {@code --server} or
+     * {@code CRATE_SERVER}, to the session's server or the default. A {@code server:} in {@code .crate.yaml} (found in
+     * whatever repository the user stands in) is taken only when it names that same server; any other is refused
+     * before anything is sent, so a cloned repository cannot have a credential sent, or values sealed, to its server.
+     */
     public Setting serverSetting() {
-        return first(
-                        new Setting(flags.server(), "--server"),
-                        new Setting(host.env("CRATE_SERVER"), "CRATE_SERVER"),
-                        new Setting(project.flatMap(ProjectFile::server).orElse(null), projectSource()),
+        if (server == null) {
+            server = resolveServer();
+        }
+        return server;
+    }
+
+    private Setting resolveServer() {
+        Optional<Setting> explicit =
+                first(new Setting(flags.server(), "--server"), new Setting(host.env("CRATE_SERVER"), "CRATE_SERVER"));
+        if (explicit.isPresent()) {
+            return explicit.get();
+        }
+        Setting base = first(
                         new Setting(session().server().orElse(null), "session (" + dir.file("config.json") + ")"),
                         new Setting(DEFAULT_SERVER, "default"))
                 .orElseThrow();
+        Optional<String> named = project.flatMap(ProjectFile::server);
+        if (named.isEmpty()) {
+            return base;
+        }
+        String file = projectSource();
+        if (ServerUrl.same(named.get(), base.value())) {
+            return new Setting(base.value(), file);
+        }
+        Optional<String> variable =
+                host.env("CRATE_TOKEN") != null ? Optional.of("CRATE_TOKEN") : WorkloadSource.variableSet(host);
+        if (variable.isEmpty()) {
+            Optional<String> stored = tokens().serverMatching(named.get());
+            if (stored.isPresent()) {
+                return new Setting(stored.get(), file + " (a server you logged in to)");
+            }
+        }
+        String origin = base.source().equals("default")
+                ? "the default server"
+                : "your session's server, " + dir.file("config.json");
+        String prefix = ProjectFile.NAME + " at " + file + " names server " + named.get();
+        String escape = "a project file cannot choose where your credentials go: pass --server " + named.get()
+                + " (or set CRATE_SERVER) if you trust that server, or --server " + base.value()
+                + " to ignore the file's server";
+        if (variable.isPresent()) {
+            throw CliException.conflict(prefix + ", but your credential (" + variable.get() + ") is for " + base.value()
+                    + " (" + origin + "); " + escape);
+        }
+        if (tokens().get(base.value()).isPresent()) {
+            throw CliException.conflict(
+                    prefix + ", but your credential is for " + base.value() + " (" + origin + "); " + escape);
+        }
+        throw CliException.conflict(prefix + ", and you are not logged in to it; a project file cannot choose where"
+                + " your credentials go: run 'crate login --server " + named.get()
+                + "' if you trust that server, or pass --server to choose another");
     }
 
     public Setting envSetting() {

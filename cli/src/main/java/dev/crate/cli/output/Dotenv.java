@@ -5,37 +5,45 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads and writes {@code .env} files the way the common loaders (node {@code dotenv},
- * python-dotenv) read them. Writing picks, per value, a quoting both loaders read back verbatim
- * (single quotes, else double quotes with real newlines); values mixing both quote characters and
- * backslashes fall back to backticks (node) or escaped double quotes (python-dotenv rules).
+ * Reads and writes {@code .env} files. What it writes is safe to {@code source} in a POSIX shell (nothing in a value
+ * is expanded or run: no command substitution, no parameter expansion) and reads back exactly there, newlines
+ * included; node {@code dotenv} and python-dotenv read most values back verbatim too:
+ *
+ * <ul>
+ *   <li>a value without {@code '} is single-quoted, which every reader takes literally (python-dotenv alone
+ *       turns {@code \\} into {@code \} there);
+ *   <li>a value with {@code '} but none of {@code $}, {@code `}, {@code "} or {@code \} is double-quoted, where none
+ *       of the shell's or the loaders' special characters occur;
+ *   <li>any other value (a {@code '} beside one of those) is written the shell's way, single-quoted with each
+ *       {@code '} as {@code '\''}. The shell and {@link #read} read it back; the loaders do not (docs/CLI.md says
+ *       so: use JSON or YAML for them).
+ * </ul>
  */
 public final class Dotenv {
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+
     private Dotenv() {}
 
     public static String write(Map<String, String> values) {
         StringBuilder out = new StringBuilder();
-        values.forEach((name, value) ->
-                out.append(name).append('=').append(quote(value)).append('\n'));
+        values.forEach((name, value) -> {
+            if (!NAME.matcher(name).matches()) {
+                // the server allows no other names; one that got here must not reach a shell as code
+                throw new CliException("'" + name + "' is no variable name a shell can take; use --format json");
+            }
+            out.append(name).append('=').append(quote(value)).append('\n');
+        });
         return out.toString();
     }
 
     static String quote(String value) {
-        boolean backslash = value.indexOf('\\') >= 0;
-        if (value.indexOf('\'') < 0 && !backslash) {
+        if (value.indexOf('\'') < 0) {
             return "'" + value + "'";
         }
-        if (value.indexOf('"') < 0 && !backslash) {
+        if (value.chars().noneMatch(ch -> ch == '$' || ch == '`' || ch == '"' || ch == '\\')) {
             return "\"" + value + "\"";
         }
-        if (value.indexOf('`') < 0) {
-            return "`" + value + "`";
-        }
-        return "\""
-                + value.replace("\\", "\\\\")
-                        .replace("\"", "\\\"")
-                        .replace("\n", "\\n")
-                        .replace("\r", "\\r") + "\"";
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     /** Parses a {@code .env} text; later duplicates win, as in the loaders. */
@@ -137,14 +145,24 @@ public final class Dotenv {
         }
 
         private String literal(char quote) {
-            int start = ++pos;
-            int end = text.indexOf(quote, start);
-            if (end < 0) {
-                throw new CliException("line " + line() + ": unterminated " + quote + "-quoted value");
+            StringBuilder value = new StringBuilder();
+            while (true) {
+                int start = ++pos;
+                int end = text.indexOf(quote, start);
+                if (end < 0) {
+                    throw new CliException("line " + line() + ": unterminated " + quote + "-quoted value");
+                }
+                value.append(text, start, end);
+                pos = end + 1;
+                // the shell's way of putting ' in a single-quoted value: 'it'\''s' is it's
+                if (quote == '\'' && text.startsWith("\\''", pos)) {
+                    value.append('\'');
+                    pos += 2;
+                    continue;
+                }
+                skipLine();
+                return value.toString();
             }
-            pos = end + 1;
-            skipLine();
-            return text.substring(start, end);
         }
 
         private String doubleQuoted() {

@@ -27,6 +27,21 @@ public final class TokenStore {
         }
     }
 
+    /**
+     * The URL under which a credential is stored for {@code server}, compared as {@link ServerUrl#same} does
+     * (so {@code https://crate.example.com/} finds the login made as {@code https://crate.example.com}).
+     */
+    public Optional<String> serverMatching(String server) {
+        java.util.Iterator<String> names = dir.read(FILE).fieldNames();
+        while (names.hasNext()) {
+            String stored = names.next();
+            if (ServerUrl.same(stored, server)) {
+                return Optional.of(stored);
+            }
+        }
+        return Optional.empty();
+    }
+
     public void put(String server, StoredToken token) {
         ObjectNode all = dir.read(FILE);
         all.set(server, Json.MAPPER.valueToTree(token));

@@ -56,7 +56,7 @@ public class CompletionCommand extends CrateCommand {
                 default -> throw CliException.usage("--list is envs or secrets");
             };
         } catch (CliException e) {
-            if (e.exitCode() == CliException.USAGE) {
+            if (e.exitCode() == CliException.USAGE && e.helpHint()) {
                 throw e;
             }
             return List.of();

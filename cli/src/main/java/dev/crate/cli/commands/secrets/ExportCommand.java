@@ -4,13 +4,11 @@ import dev.crate.cli.client.CliException;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
 import dev.crate.cli.commands.Lists;
+import dev.crate.cli.live.AtomicFile;
 import dev.crate.cli.output.SecretFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.aesh.command.CommandDefinition;
@@ -27,7 +25,7 @@ public class ExportCommand extends CrateCommand {
     @Option(name = "tags", description = "only secrets carrying all these comma-separated tags")
     String tags;
 
-    @Option(name = "file", description = "write to this file (created 0600) instead of stdout")
+    @Option(name = "file", description = "write to this file (a new 0600 file renamed over it) instead of stdout")
     String file;
 
     @Override
@@ -50,14 +48,13 @@ public class ExportCommand extends CrateCommand {
         return 0;
     }
 
+    /**
+     * A new 0600 file in the target's directory, synced and renamed over it, the directory synced: an existing file
+     * (perhaps world-readable) is replaced, never written into, so its mode and owner do not carry over.
+     */
     private static void write(Path path, String text) {
         try {
-            if (!Files.exists(path)) {
-                Files.createFile(
-                        path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            Files.writeString(
-                    path, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            AtomicFile.write(path, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new CliException("cannot write " + path + " (" + e.getClass().getSimpleName() + ")");
         }
