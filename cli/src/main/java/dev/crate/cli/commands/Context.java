@@ -98,12 +98,14 @@ public final class Context {
     }
 
     public Setting serverSetting() {
+        // the session file is read only when nothing before it decides
         return first(
                         new Setting(flags.server(), "--server"),
                         new Setting(host.env("CRATE_SERVER"), "CRATE_SERVER"),
-                        new Setting(project.flatMap(ProjectFile::server).orElse(null), projectSource()),
+                        new Setting(project.flatMap(ProjectFile::server).orElse(null), projectSource()))
+                .or(() -> first(
                         new Setting(session().server().orElse(null), "session (" + dir.file("config.json") + ")"),
-                        new Setting(DEFAULT_SERVER, "default"))
+                        new Setting(DEFAULT_SERVER, "default")))
                 .orElseThrow();
     }
 
@@ -118,10 +120,11 @@ public final class Context {
 
     public Optional<Setting> orgSettingWithSource() {
         return first(
-                new Setting(flags.org(), "--org"),
-                new Setting(host.env("CRATE_ORG"), "CRATE_ORG"),
-                new Setting(project.flatMap(ProjectFile::org).orElse(null), projectSource()),
-                new Setting(session().org().orElse(null), "session (" + dir.file("config.json") + ")"));
+                        new Setting(flags.org(), "--org"),
+                        new Setting(host.env("CRATE_ORG"), "CRATE_ORG"),
+                        new Setting(project.flatMap(ProjectFile::org).orElse(null), projectSource()))
+                .or(() ->
+                        first(new Setting(session().org().orElse(null), "session (" + dir.file("config.json") + ")")));
     }
 
     /** Tags from the project file, with where they come from. */
