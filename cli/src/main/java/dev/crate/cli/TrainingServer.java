@@ -1,22 +1,37 @@
 package dev.crate.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.crate.cli.client.Json;
+import dev.crate.cli.client.LeanJson;
+import dev.crate.cli.client.SealedAnswer;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
-import org.jose4j.jwe.JsonWebEncryption;
-import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
-import org.jose4j.jwk.JsonWebKey;
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A loopback stand-in for a Crate server during {@link Training}: it answers the few requests of
@@ -105,11 +120,16 @@ final class TrainingServer implements AutoCloseable {
         return "{}";
     }
 
-    /** What the server does for a retrieve: the payload as a JWE (ECDH-ES, A256GCM) to the client's JWK. */
+    /**
+     * What the server does for a retrieve: the payload as a JWE (ECDH-ES, A256GCM) to the client's JWK, here
+     * with the JDK's crypto only, so that the archive holds no jose4j, which the lean path no longer loads.
+     */
     @SuppressWarnings("unchecked")
     private static String seal(byte[] request) {
         try {
-            JsonNode jwk = Json.MAPPER.readTree(request).path("client_public_jwk");
+            Map<String, Object> jwk =
+                    (Map<String, Object>) LeanJson.parseObject(new String(request, StandardCharsets.UTF_8))
+                            .get("client_public_jwk");
             StringBuilder secrets = new StringBuilder();
             for (int i = 1; i <= 20; i++) {
                 secrets.append(i > 1 ? "," : "")
@@ -119,16 +139,58 @@ final class TrainingServer implements AutoCloseable {
                         .append(i)
                         .append("\",\"version\":1,\"tags\":[\"backend\"]}");
             }
-            JsonWebEncryption jwe = new JsonWebEncryption();
-            jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.ECDH_ES);
-            jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
-            jwe.setKey(JsonWebKey.Factory.newJwk(Json.MAPPER.convertValue(jwk, Map.class))
-                    .getKey());
-            jwe.setPlaintext("{\"environment\":\"dev\",\"secrets\":[" + secrets + "],\"missing\":[]}");
-            return jwe.getCompactSerialization();
-        } catch (Exception e) {
+            byte[] plaintext = ("{\"environment\":\"dev\",\"secrets\":[" + secrets + "],\"missing\":[]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair ephemeral = generator.generateKeyPair();
+            ECParameterSpec curve = ((ECPublicKey) ephemeral.getPublic()).getParams();
+            Base64.Decoder decoder = Base64.getUrlDecoder();
+            PublicKey client = KeyFactory.getInstance("EC")
+                    .generatePublic(new ECPublicKeySpec(
+                            new ECPoint(
+                                    new BigInteger(1, decoder.decode((String) jwk.get("x"))),
+                                    new BigInteger(1, decoder.decode((String) jwk.get("y")))),
+                            curve));
+            KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
+            agreement.init(ephemeral.getPrivate());
+            agreement.doPhase(client, true);
+            byte[] key = SealedAnswer.concatKdf(agreement.generateSecret(), "A256GCM", new byte[0], new byte[0], 256);
+            Map<String, Object> epk = new LinkedHashMap<>();
+            ECPoint w = ((ECPublicKey) ephemeral.getPublic()).getW();
+            epk.put("kty", "EC");
+            epk.put("x", coordinate(w.getAffineX()));
+            epk.put("y", coordinate(w.getAffineY()));
+            epk.put("crv", "P-256");
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("alg", "ECDH-ES");
+            header.put("enc", "A256GCM");
+            header.put("cty", "application/json");
+            header.put("epk", epk);
+            Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+            String protectedHeader =
+                    encoder.encodeToString(LeanJson.write(header).getBytes(StandardCharsets.UTF_8));
+            byte[] iv = new byte[12];
+            new SecureRandom().nextBytes(iv);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+            cipher.updateAAD(protectedHeader.getBytes(StandardCharsets.US_ASCII));
+            byte[] sealed = cipher.doFinal(plaintext);
+            int tag = sealed.length - 16;
+            return protectedHeader + ".." + encoder.encodeToString(iv) + "."
+                    + encoder.encodeToString(Arrays.copyOf(sealed, tag)) + "."
+                    + encoder.encodeToString(Arrays.copyOfRange(sealed, tag, sealed.length));
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalStateException("training server cannot seal", e);
         }
+    }
+
+    private static String coordinate(BigInteger value) {
+        byte[] raw = value.toByteArray();
+        byte[] fixed = new byte[32];
+        int copy = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - copy, fixed, 32 - copy, copy);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
     }
 
     private static String readHead(InputStream in) throws IOException {

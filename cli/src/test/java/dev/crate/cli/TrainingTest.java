@@ -18,8 +18,7 @@ class TrainingTest {
                         "run -- true", 0,
                         "run --env dev --tags backend -- true", 0,
                         "secrets list", 0,
-                        "secrets fetch --env dev", 0,
-                        "secrets list -o json", 0),
+                        "secrets fetch --env dev", 0),
                 codes);
     }
 }

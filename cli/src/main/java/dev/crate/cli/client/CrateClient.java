@@ -3,31 +3,52 @@ package dev.crate.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * HTTP access to one Crate server. Every non-2xx answer becomes a typed {@link ApiException} through
  * {@link ErrorTable}; a server that cannot be reached becomes one line naming its URL.
+ *
+ * <p>One request per command is the rule, so GET, POST, PUT and DELETE go through one plain
+ * {@link HttpURLConnection} (HTTP/1.1; most of it is in the JDK's own class archive): the JDK's
+ * {@code java.net.http} client costs a cold JVM ~270 classes, a selector thread and tens of milliseconds
+ * to build. It is built, lazily, only for PATCH (which {@code HttpURLConnection} refuses) and the streamed
+ * audit export. {@link #sendLean} answers with {@link LeanJson} trees, so that the lean path loads no Jackson.
  */
 public final class CrateClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
+
     private final String server;
     private final Supplier<String> token;
-    private final HttpClient http;
+    private HttpClient http;
 
     public CrateClient(String server, Supplier<String> token) {
         this.server = stripSlash(server);
         this.token = token;
-        this.http = HttpClients.forServer(this.server).build();
+    }
+
+    private HttpClient http() {
+        if (http == null) {
+            http = HttpClients.forServer(server).build();
+        }
+        return http;
     }
 
     public String server() {
@@ -54,7 +75,8 @@ public final class CrateClient {
                 .GET()
                 .build();
         try {
-            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<java.io.InputStream> response =
+                    http().send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (java.io.InputStream body = response.body()) {
                 if (response.statusCode() >= 300) {
                     throw ErrorTable.from(response.statusCode(), readTree(body.readAllBytes()));
@@ -87,7 +109,32 @@ public final class CrateClient {
         return convert(send(method, path, body, false), type);
     }
 
+    /**
+     * Sends {@code body} (a {@link LeanJson} value; null: none) and answers the answer's body as a
+     * {@link LeanJson} tree (an empty body: an empty map); no Jackson on the way unless the server refuses.
+     */
+    public Object sendLean(String method, String path, Object body) {
+        byte[] answer =
+                call(method, path, body == null ? null : LeanJson.write(body).getBytes(StandardCharsets.UTF_8), true);
+        if (answer.length == 0) {
+            return Map.of();
+        }
+        try {
+            return LeanJson.parse(new String(answer, StandardCharsets.UTF_8));
+        } catch (LeanJson.MalformedException e) {
+            throw unexpectedShape();
+        }
+    }
+
+    /** The error of an answer whose JSON does not have the shape a Crate server gives. */
+    public static CliException unexpectedShape() {
+        return new CliException("the server's answer has an unexpected shape (is " + "this a Crate server?)");
+    }
+
     private JsonNode send(String method, String path, Object body, boolean authenticated) {
+        if (!method.equals("PATCH")) {
+            return readTree(call(method, path, body == null ? null : encode(body), authenticated));
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .timeout(TIMEOUT)
                 .header("Accept", "application/json")
@@ -108,7 +155,7 @@ public final class CrateClient {
 
     private HttpResponse<byte[]> exchange(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpConnectTimeoutException e) {
             throw unreachable("connection timed out");
         } catch (HttpTimeoutException e) {
@@ -120,6 +167,67 @@ public final class CrateClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
+        }
+    }
+
+    /**
+     * One exchange over {@link HttpURLConnection}: no proxy (as the {@code java.net.http} client, which has
+     * none unless given one), no redirects followed, 10 s to connect and 30 s for the answer. Answers the
+     * body of a 2xx answer; any other status becomes its typed exception.
+     */
+    private byte[] call(String method, String path, byte[] body, boolean authenticated) {
+        URI uri = uri(path);
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+            throw CliException.usage("invalid server URL: " + server);
+        }
+        boolean connected = false;
+        HttpURLConnection connection = null;
+        try {
+            connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
+            connection.setReadTimeout((int) TIMEOUT.toMillis());
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setRequestMethod(method);
+            connection.setRequestProperty("Accept", "application/json");
+            connection.setRequestProperty("User-Agent", "crate-cli");
+            if (authenticated) {
+                connection.setRequestProperty("Authorization", "Bearer " + token.get());
+            }
+            if (body != null) {
+                connection.setRequestProperty("Content-Type", "application/json");
+                // buffered, not streamed: in streaming mode a 401 answer becomes an HttpRetryException
+                connection.setDoOutput(true);
+            }
+            dev.crate.cli.Timing.mark("request built");
+            connection.connect();
+            connected = true;
+            if (body != null) {
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = connection.getResponseCode();
+            byte[] answer;
+            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+                answer = in == null ? new byte[0] : in.readAllBytes();
+            }
+            if (status >= 200 && status < 300) {
+                return answer;
+            }
+            throw ErrorTable.from(status, readTree(answer));
+        } catch (ConnectException e) {
+            throw unreachable("connection refused");
+        } catch (SocketTimeoutException e) {
+            if (!connected) {
+                throw unreachable("connection timed out");
+            }
+            throw new CliException("the Crate server at " + server + " did not answer in time");
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("invalid server URL: " + server);
+        } catch (IOException e) {
+            throw unreachable(e.getClass().getSimpleName());
         }
     }
 
@@ -171,7 +279,7 @@ public final class CrateClient {
         try {
             return Json.MAPPER.treeToValue(node, type);
         } catch (IOException e) {
-            throw new CliException("the server's answer has an unexpected shape (is " + "this a Crate server?)");
+            throw unexpectedShape();
         }
     }
 

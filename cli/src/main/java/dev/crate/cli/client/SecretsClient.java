@@ -2,20 +2,17 @@ package dev.crate.cli.client;
 
 import dev.crate.protocol.sealing.Pem;
 import dev.crate.protocol.sealing.Sealing;
-import dev.crate.protocol.sealing.TemporaryKey;
 import dev.crate.protocol.wire.PublicKeyResponse;
-import dev.crate.protocol.wire.RetrieveRequest;
-import dev.crate.protocol.wire.RetrieveResponse;
 import dev.crate.protocol.wire.RetrievedPayload;
 import dev.crate.protocol.wire.RollbackRequest;
-import dev.crate.protocol.wire.SecretList;
 import dev.crate.protocol.wire.SecretMetadata;
 import dev.crate.protocol.wire.SecretVersionList;
 import dev.crate.protocol.wire.StoreSecretRequest;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The secrets endpoints of one organization. Values leave only sealed (a JWE to the org's transport
@@ -39,24 +36,46 @@ public final class SecretsClient {
                 "PUT", path, new StoreSecretRequest(name, environment, sealed, true, tags), SecretMetadata.class);
     }
 
+    /** The environment's secrets (metadata only); read without Jackson (the lean path). */
     public List<SecretMetadata> list(String environment, List<String> tags) {
-        SecretList list = client.get(
-                Query.path(path).param("env", environment).param("tags", tags).toString(), SecretList.class);
-        return list.secrets() == null ? List.of() : list.secrets();
+        Object answer = client.sendLean(
+                "GET",
+                Query.path(path).param("env", environment).param("tags", tags).toString(),
+                null);
+        List<SecretMetadata> secrets;
+        try {
+            secrets = LeanWire.secretList(answer);
+        } catch (LeanJson.MalformedException e) {
+            throw CrateClient.unexpectedShape();
+        }
+        return secrets == null ? List.of() : secrets;
     }
 
     /** One sealed retrieval; {@code names} or {@code tags} null means no such filter. */
     public RetrievedPayload retrieve(String environment, List<String> names, List<String> tags) {
         dev.crate.cli.Timing.mark("context resolved");
-        TemporaryKey key = TemporaryKey.generate();
+        SealedAnswer key = SealedAnswer.generate();
         dev.crate.cli.Timing.mark("temporary key made");
-        RetrieveRequest request = new RetrieveRequest(
-                environment, names, tags == null || tags.isEmpty() ? null : tags, null, key.publicJwk());
-        RetrieveResponse response = client.send("POST", path + "/retrieve", request, RetrieveResponse.class);
+        // a RetrieveRequest as Jackson writes it (null fields left out), without Jackson (the lean path)
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("environment", environment);
+        if (names != null) {
+            request.put("names", names);
+        }
+        if (tags != null && !tags.isEmpty()) {
+            request.put("tags", tags);
+        }
+        request.put("client_public_jwk", key.publicJwk());
+        String sealed;
+        try {
+            sealed = LeanWire.sealedPayload(client.sendLean("POST", path + "/retrieve", request));
+        } catch (LeanJson.MalformedException e) {
+            throw CrateClient.unexpectedShape();
+        }
         dev.crate.cli.Timing.mark("server answered");
         try {
-            return Json.MAPPER.readValue(key.open(response.sealedPayload()), RetrievedPayload.class);
-        } catch (IOException | IllegalArgumentException e) {
+            return LeanWire.payload(LeanJson.parse(new String(key.open(sealed), StandardCharsets.UTF_8)));
+        } catch (LeanJson.MalformedException | IllegalArgumentException | NullPointerException e) {
             throw new CliException("the server's sealed answer could not be opened");
         }
     }

@@ -172,10 +172,11 @@ public final class Context {
 
     public Optional<Setting> orgSettingWithSource() {
         return first(
-                new Setting(flags.org(), "--org"),
-                new Setting(host.env("CRATE_ORG"), "CRATE_ORG"),
-                new Setting(project.flatMap(ProjectFile::org).orElse(null), projectSource()),
-                new Setting(session().org().orElse(null), "session (" + dir.file("config.json") + ")"));
+                        new Setting(flags.org(), "--org"),
+                        new Setting(host.env("CRATE_ORG"), "CRATE_ORG"),
+                        new Setting(project.flatMap(ProjectFile::org).orElse(null), projectSource()))
+                .or(() ->
+                        first(new Setting(session().org().orElse(null), "session (" + dir.file("config.json") + ")")));
     }
 
     /** Tags from the project file, with where they come from. */

@@ -3,6 +3,7 @@ package dev.crate.cli.session;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.Json;
+import dev.crate.cli.client.LeanJson;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -48,6 +49,22 @@ public final class ConfigDir {
         try {
             return (ObjectNode) Json.MAPPER.readTree(file.toFile());
         } catch (IOException | ClassCastException e) {
+            throw new CliException(file + " is not valid JSON; fix or delete it");
+        }
+    }
+
+    /**
+     * The file as a {@link LeanJson} object (empty when the file is missing), read without Jackson: the
+     * settings and credentials every command consults on the lean path.
+     */
+    public Map<String, Object> readLean(String name) {
+        Path file = file(name);
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            return LeanJson.parseObject(Files.readString(file));
+        } catch (IOException | LeanJson.MalformedException e) {
             throw new CliException(file + " is not valid JSON; fix or delete it");
         }
     }

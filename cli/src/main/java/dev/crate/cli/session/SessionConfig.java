@@ -44,8 +44,11 @@ public final class SessionConfig {
         dir.write(FILE, node);
     }
 
+    /** Read without Jackson: every command may consult it. A non-text value is taken as its text, as Jackson's asText. */
     private Optional<String> field(String name) {
-        ObjectNode node = dir.read(FILE);
-        return node.hasNonNull(name) ? Optional.of(node.get(name).asText()) : Optional.empty();
+        Object value = dir.readLean(FILE).get(name);
+        return value == null || value instanceof java.util.Map || value instanceof java.util.List
+                ? Optional.ofNullable(value == null ? null : "")
+                : Optional.of(value.toString());
     }
 }

@@ -92,4 +92,44 @@ class LeanArgvTest {
                     line);
         }
     }
+
+    @Test
+    void readsTheSessionAndStoredLoginWithoutJacksonAsTheFullCommandLineDoes() throws Exception {
+        Path config = home.resolve("config/crate");
+        java.nio.file.Files.createDirectories(config);
+        // written as `crate login` writes them (Jackson, pretty-printed), with a field a newer CLI might add
+        dev.crate.cli.session.ConfigDir dir = new dev.crate.cli.session.ConfigDir(config);
+        new dev.crate.cli.session.SessionConfig(dir).setServer("http://127.0.0.1:1");
+        new dev.crate.cli.session.SessionConfig(dir).setOrg("00000000-0000-0000-0000-000000000000", "acme");
+        new dev.crate.cli.session.TokenStore(dir)
+                .put(
+                        "http://127.0.0.1:1",
+                        new dev.crate.cli.session.StoredToken(
+                                "oidc",
+                                "t",
+                                "r",
+                                java.time.Instant.parse("2999-01-01T00:00:00.5Z"),
+                                "u",
+                                "c",
+                                null,
+                                null));
+        Map<String, String> env =
+                Map.of("XDG_CONFIG_HOME", home.resolve("config").toString());
+        for (String line : List.of("run -- true", "secrets list", "secrets fetch")) {
+            String[] args = line.split(" ");
+            Headless.Result lean = Headless.run(Main::execute, env, home, args);
+            assertEquals(Headless.run(Main::executeFull, env, home, args), lean, line);
+            assertTrue(lean.err().contains("cannot reach the Crate server at http://127.0.0.1:1"), lean.err());
+        }
+        assertEquals(
+                java.util.Optional.of(java.time.Instant.parse("2999-01-01T00:00:00.5Z")),
+                new dev.crate.cli.session.TokenStore(dir)
+                        .get("http://127.0.0.1:1")
+                        .map(t -> t.expiresAt()));
+
+        java.nio.file.Files.writeString(config.resolve("config.json"), "{\"server\": ");
+        Headless.Result broken = Headless.run(Main::execute, env, home, "secrets", "list");
+        assertEquals(Headless.run(Main::executeFull, env, home, "secrets", "list"), broken);
+        assertTrue(broken.err().contains("config.json is not valid JSON; fix or delete it"), broken.err());
+    }
 }
