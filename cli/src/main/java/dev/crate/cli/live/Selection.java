@@ -1,5 +1,6 @@
 package dev.crate.cli.live;
 
+import dev.crate.protocol.wire.SecretChange;
 import java.util.Collection;
 import java.util.List;
 
@@ -15,13 +16,14 @@ public record Selection(String environment, List<String> tags, List<String> name
     }
 
     /** Whether the event may change what the client holds, given the names it holds now. */
-    public boolean concerns(SecretEvent event, Collection<String> held) {
+    public boolean concerns(SecretChange event, Collection<String> held) {
         if (event.environment() != null && !event.environment().equals(environment)) {
             return false;
         }
         if (held.contains(event.name())) {
             return true;
         }
-        return (names == null || names.contains(event.name())) && event.tags().containsAll(tags);
+        return (names == null || names.contains(event.name()))
+                && (event.tags() == null ? List.<String>of() : event.tags()).containsAll(tags);
     }
 }

@@ -3,6 +3,7 @@ package dev.crate.cli.live;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.crate.cli.client.ApiException;
 import dev.crate.cli.client.Json;
+import dev.crate.protocol.wire.SecretChange;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,7 +30,7 @@ public final class Watch {
 
     /** What the watch tells its owner; called on the watch's own thread. */
     public interface Listener {
-        void change(SecretEvent event);
+        void change(SecretChange event);
 
         /** The server lost track ({@code event: reset}) or a reconnect could not resume: re-fetch and compare. */
         void resync();
@@ -169,7 +170,7 @@ public final class Watch {
         switch (event.type()) {
             case "change" -> {
                 try {
-                    listener.change(Json.MAPPER.readValue(event.data(), SecretEvent.class));
+                    listener.change(Json.MAPPER.readValue(event.data(), SecretChange.class));
                 } catch (JsonProcessingException malformed) {
                     listener.resync();
                 }

@@ -3,13 +3,15 @@ package dev.crate.cli.live;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crate.protocol.wire.SecretChange;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SelectionTest {
-    private static SecretEvent event(String name, String env, String... tags) {
-        return new SecretEvent(name, env, 2, "stored", List.of(tags), "2026-12-05T20:00:00Z");
+    private static SecretChange event(String name, String env, String... tags) {
+        return new SecretChange(
+                name, env, 2, "stored", List.of(tags), java.time.OffsetDateTime.parse("2026-12-05T20:00:00Z"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.crate.cli.client.ApiException;
 import dev.crate.cli.client.EventsClient;
+import dev.crate.protocol.wire.SecretChange;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,7 +55,7 @@ class WatchTest {
 
     private record Recorder(BlockingQueue<String> seen) implements Watch.Listener {
         @Override
-        public void change(SecretEvent event) {
+        public void change(SecretChange event) {
             seen.add("change " + event.name() + " v" + event.version());
         }
 
@@ -76,7 +77,7 @@ class WatchTest {
         String url = start(
                 List.of(
                         ": hello\n\nid: 41\nevent: change\ndata: {\"name\":\"DB\",\"environment\":\"dev\","
-                                + "\"version\":3,\"action\":\"stored\",\"tags\":[],\"at\":\"x\"}\n\n",
+                                + "\"version\":3,\"action\":\"stored\",\"tags\":[],\"at\":\"2026-12-05T20:31:02.118250Z\"}\n\n",
                         "id: 42\nevent: reset\ndata: {\"reason\":\"gap\"}\n\n"),
                 lastIds,
                 200);
@@ -109,7 +110,7 @@ class WatchTest {
         BlockingQueue<String> troubles = new LinkedBlockingQueue<>();
         watch = new Watch(new EventsClient(url, () -> "t", ORG, "dev", List.of(), null), new Watch.Listener() {
             @Override
-            public void change(SecretEvent event) {}
+            public void change(SecretChange event) {}
 
             @Override
             public void resync() {}

@@ -265,6 +265,13 @@ public interface CrateConfig {
         /** Open streams per organization on one replica. */
         @WithDefault("500")
         int maxStreamsPerOrg();
+
+        /**
+         * Items one stream may have waiting to be written to a client that does not read them; one more
+         * closes the stream (the client resumes with {@code Last-Event-ID}, losing nothing).
+         */
+        @WithDefault("1000")
+        int maxQueuedPerStream();
     }
 
     /** Workload identity ({@code CRATE_WORKLOAD_*}; docs/API.md, section 14). */

@@ -93,6 +93,12 @@ public class EventHub {
         return feeds.values().stream().mapToInt(f -> f.streams.size()).sum();
     }
 
+    /** The open streams of {@code orgId} on this replica (for tests and diagnostics). */
+    List<EventStream> streams(UUID orgId) {
+        Feed feed = feeds.get(orgId);
+        return feed == null ? List.of() : List.copyOf(feed.streams);
+    }
+
     /**
      * Counts the stream against the limits and adds it to its org's feed; then replays the events after
      * {@code from} and goes live. {@code first} is sent before anything else.
@@ -133,6 +139,21 @@ public class EventHub {
                 }
             }
         }
+    }
+
+    /**
+     * The bound on items waiting for one stream's client: the setting, but never below two pages of a read
+     * (a burst offers a whole page at once, before any of it is written, even to a client that reads).
+     */
+    int maxQueued() {
+        return Math.max(2 * SecretEventRepository.PAGE, settings.maxQueuedPerStream());
+    }
+
+    /** The stream's client stopped reading: forget the stream and end its connection at once. */
+    void tooSlow(EventStream stream, int queued) {
+        LogId.EVENTS_STREAM_TOO_SLOW.log(LOG, stream.orgIdText, queued);
+        unregister(stream);
+        stream.sink.abort();
     }
 
     /** Unregisters the stream and ends its response. */
@@ -273,7 +294,10 @@ public class EventHub {
                                 if (failure instanceof CrateException denied) {
                                     LogId.EVENTS_STREAM_REVOKED.log(
                                             LOG, first.orgIdText, denied.code().code());
-                                    group.forEach(this::close);
+                                    group.forEach(stream -> {
+                                        unregister(stream);
+                                        stream.sink.deny(denied);
+                                    });
                                     return;
                                 }
                                 group.forEach(stream -> {

@@ -9,7 +9,10 @@ import java.util.UUID;
 /**
  * One open change stream: who asked (and what they may see, refreshed on every re-check), what they asked
  * for, where it goes, and the last event id it has passed. Until its replay from the table is done, live
- * events wait in {@code pending}; an event id at or below {@code lastId} is never sent twice.
+ * events wait in {@code pending}; an event id at or below {@code lastId} is never sent twice. What waits
+ * for the client is bounded: when the sink already holds {@code maxQueued} unwritten items (the client
+ * stopped reading), the stream is closed instead of sending more (docs/API.md, section 5b); the events stay
+ * in the table, so the client's resume from its last event id loses nothing.
  */
 public final class EventStream {
     final UUID orgId;
@@ -26,6 +29,9 @@ public final class EventStream {
     private boolean replaying = true;
     private final List<SecretEvent> pending = new ArrayList<>();
     private boolean closed;
+    private final int maxQueued;
+    /** The most items the sink ever held unwritten when this stream handed it one more. */
+    private int mostQueued;
 
     EventStream(EventHub hub, Caller caller, Access access, StreamFilter filter, long from, EventSink sink) {
         this.hub = hub;
@@ -37,6 +43,7 @@ public final class EventStream {
         this.filter = filter;
         this.lastId = from;
         this.sink = sink;
+        this.maxQueued = hub.maxQueued();
     }
 
     /** The client went away (or the server stops): forget the stream. Idempotent. */
@@ -75,17 +82,34 @@ public final class EventStream {
     synchronized void replayDone() {
         replaying = false;
         for (SecretEvent event : pending) {
-            if (!closed) {
-                deliver(event);
+            if (closed) {
+                break;
             }
+            deliver(event);
         }
         pending.clear();
     }
 
     synchronized void send(StreamItem item) {
         if (!closed) {
-            sink.send(item);
+            emit(item);
         }
+    }
+
+    /** The most items the sink held unwritten when it was handed another (never more than the bound). */
+    synchronized int mostQueued() {
+        return mostQueued;
+    }
+
+    /** Hands {@code item} to the sink, or closes the stream if the client has not taken what it got. */
+    private void emit(StreamItem item) {
+        int queued = sink.queued();
+        if (queued >= maxQueued) {
+            hub.tooSlow(this, queued);
+            return;
+        }
+        mostQueued = Math.max(mostQueued, queued);
+        sink.send(item);
     }
 
     /** Marks the stream closed; true the first time. */
@@ -114,7 +138,7 @@ public final class EventStream {
         }
         lastId = event.id();
         if (wants(event)) {
-            sink.send(new StreamItem.Change(event));
+            emit(new StreamItem.Change(event));
         }
     }
 }

@@ -188,7 +188,12 @@ public enum LogId {
             731,
             Level.WARN,
             "reading new secret events of org %s failed (%s); the next notification or heartbeat tries again"),
-    EVENTS_STREAM_REVOKED(732, Level.INFO, "closed a secret event stream of org %s: the caller's access ended (%s)");
+    EVENTS_STREAM_REVOKED(732, Level.INFO, "closed a secret event stream of org %s: the caller's access ended (%s)"),
+    EVENTS_STREAM_TOO_SLOW(
+            780,
+            Level.INFO,
+            "closed a secret event stream of org %s: its client does not read (%d items waiting); "
+                    + "it resumes with Last-Event-ID");
 
     /** Where JBoss Logging looks for the caller: the frame below this class, the call site. */
     private static final String FQCN = LogId.class.getName();

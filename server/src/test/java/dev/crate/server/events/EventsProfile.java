@@ -7,12 +7,19 @@ import java.util.Map;
 
 /**
  * The change stream tests need PostgreSQL only (API keys, no identity provider): they skip the other
- * global test resources, beat every second and allow four streams per caller.
+ * global test resources, beat every second, allow four streams per caller and
+ * {@link SecretEventsTest#MAX_QUEUED} items waiting for a client that does not read.
  */
 public class EventsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("crate.events.heartbeat", "1s", "crate.events.max-streams-per-caller", "4");
+        return Map.of(
+                "crate.events.heartbeat",
+                "1s",
+                "crate.events.max-streams-per-caller",
+                "4",
+                "crate.events.max-queued-per-stream",
+                Integer.toString(SecretEventsTest.MAX_QUEUED));
     }
 
     @Override

@@ -16,16 +16,21 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +39,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(EventsProfile.class)
 class SecretEventsTest {
+    static final int MAX_QUEUED = 1200;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -42,6 +48,9 @@ class SecretEventsTest {
 
     @Inject
     SecretEventRepository repository;
+
+    @Inject
+    EventHub hub;
 
     @BeforeEach
     void newOrg() {
@@ -291,6 +300,84 @@ class SecretEventsTest {
         assertEquals(List.of("CUT_1", "CUT_2", "CUT_3"), names);
         Api.storeOk(org, "dev", "CUT_4", "v", null);
         assertEquals("CUT_4", data(nextChange(stream)).get("name").asText());
+    }
+
+    /**
+     * A client that stops reading (a raw socket with a tiny receive buffer) while thousands of changes are
+     * written: once the kernel's buffers are full, what waits for it grows to the bound and no further (the
+     * stream is closed instead); the connection ends, and a resume from the last event id the client did
+     * get continues with the next event: nothing is lost.
+     */
+    @Test
+    void aClientThatStopsReadingHasItsStreamClosedAtTheBoundAndResumesWithoutLoss() throws Exception {
+        UUID orgId = UUID.fromString(org.id());
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(1024);
+            socket.connect(new InetSocketAddress("127.0.0.1", RestAssured.port));
+            socket.getOutputStream()
+                    .write(("GET /organization/" + org.id() + "/secrets/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Accept: text/event-stream\r\nAuthorization: Bearer " + org.adminKey()
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (hub.streams(orgId).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, hub.streams(orgId).size(), "the raw client's stream is open");
+            EventStream stream = hub.streams(orgId).get(0);
+            // ~1 KiB per event; up to 64 MiB in all, far more than loopback's socket buffers hold
+            String tags = "array[" + String.join(",", Collections.nCopies(30, "'t" + "x".repeat(28) + "'")) + "]";
+            int batches = 0;
+            try (Connection c = PostgresResource.connect();
+                    Statement s = c.createStatement()) {
+                while (!hub.streams(orgId).isEmpty() && batches < 32) {
+                    s.execute("insert into secret_events (org_id, environment, name, version, action, tags, at) "
+                            + "select '" + orgId + "', 'dev', 'SLOW_' || g, 1, 'stored', " + tags + ", now() "
+                            + "from generate_series(1, 2000) g");
+                    s.execute("select pg_notify('" + SecretEvents.CHANNEL + "', '" + orgId + ":' || "
+                            + "(select max(id) from secret_events where org_id = '" + orgId + "'))");
+                    batches++;
+                    long settle = System.nanoTime() + WAIT.toNanos();
+                    // the hub reads and offers the batch; then either the stream is gone or all was taken
+                    while (!hub.streams(orgId).isEmpty()
+                            && stream.lastId() < newest(c, orgId)
+                            && System.nanoTime() < settle) {
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            assertTrue(hub.streams(orgId).isEmpty(), "closed after " + batches + " batches of 2 000 changes");
+            assertTrue(stream.mostQueued() <= MAX_QUEUED, "never more than the bound waiting: " + stream.mostQueued());
+            assertTrue(stream.mostQueued() > 0, "the client did stop taking what was sent");
+            // what reached the client before the close: read to the end of the connection
+            socket.setSoTimeout((int) WAIT.toMillis());
+            String lastId = null;
+            var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("id:")) {
+                    lastId = line.substring(3).trim();
+                }
+            }
+            assertNotNull(lastId, "the client got events before it stopped reading");
+            SseClient resumed = openOk(org.adminKey(), null, lastId);
+            SseClient.Event next = nextChange(resumed);
+            try (Connection c = PostgresResource.connect();
+                    Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("select min(id) from secret_events where org_id = '" + orgId
+                            + "' and id > " + Long.parseLong(lastId))) {
+                assertTrue(r.next());
+                assertEquals(r.getLong(1), Long.parseLong(next.id()), "the resume starts at the next event");
+            }
+        }
+    }
+
+    private static long newest(Connection c, UUID orgId) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select max(id) from secret_events where org_id = '" + orgId + "'")) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     private String key(Map<String, Object> body) {

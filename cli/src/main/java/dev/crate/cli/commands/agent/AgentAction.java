@@ -7,11 +7,11 @@ import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.Lists;
 import dev.crate.cli.live.AtomicFile;
 import dev.crate.cli.live.Debouncer;
-import dev.crate.cli.live.SecretEvent;
 import dev.crate.cli.live.Selection;
 import dev.crate.cli.live.Watch;
 import dev.crate.cli.output.SecretFile;
 import dev.crate.protocol.wire.RetrievedPayload;
+import dev.crate.protocol.wire.SecretChange;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -184,7 +184,7 @@ record AgentAction(String out, String format, String tags, String names, String 
         }
 
         @Override
-        public void change(SecretEvent event) {
+        public void change(SecretChange event) {
             Map<String, String> held = current;
             if (selection.concerns(event, held == null ? List.of() : held.keySet())) {
                 debouncer.trigger();

@@ -3,12 +3,12 @@ package dev.crate.cli.commands.run;
 import dev.crate.cli.client.CliException;
 import dev.crate.cli.client.EventsClient;
 import dev.crate.cli.live.Debouncer;
-import dev.crate.cli.live.SecretEvent;
 import dev.crate.cli.live.Selection;
 import dev.crate.cli.live.Watch;
 import dev.crate.cli.run.ChildEnvironment;
 import dev.crate.cli.run.ChildProcess;
 import dev.crate.cli.run.DangerousNames;
+import dev.crate.protocol.wire.SecretChange;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +131,7 @@ final class WatchedRun implements Watch.Listener {
     }
 
     @Override
-    public void change(SecretEvent event) {
+    public void change(SecretChange event) {
         Map<String, String> held = current;
         if (held != null && selection.concerns(event, held.keySet())) {
             debouncer.trigger();

@@ -7,6 +7,7 @@ import dev.crate.server.api.grpc.v1.StreamPosition;
 import dev.crate.server.api.grpc.v1.StreamReset;
 import dev.crate.server.api.grpc.v1.WatchSecretsRequest;
 import dev.crate.server.api.grpc.v1.WatchSecretsResponse;
+import dev.crate.server.domain.CrateException;
 import dev.crate.server.events.EventSink;
 import dev.crate.server.events.SecretEvent;
 import dev.crate.server.events.SecretEventService;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * {@code crate.secrets.v1.SecretEventsService}: the change stream over gRPC, a thin adapter over
  * {@link SecretEventService} like {@code SecretEventsResource}. A refusal (access, limits) fails the call
- * before its first message; a caller that loses access sees the stream complete.
+ * before its first message; a caller that loses access sees the call fail with the status of that
+ * refusal (a revoked key: {@code UNAUTHENTICATED}).
  */
 @GrpcService
 public class SecretEventsGrpcService implements SecretEventsService {
@@ -55,6 +57,12 @@ public class SecretEventsGrpcService implements SecretEventsService {
         @Override
         public void close() {
             emitter.complete();
+        }
+
+        /** A caller who lost access sees the call fail with the status a new call would get. */
+        @Override
+        public void deny(CrateException why) {
+            emitter.fail(why);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.crate.server.events.SecretEventService;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -71,8 +72,9 @@ public class SecretEventsResource {
             @Parameter(description = "Only these secret names (comma-separated)") @QueryParam("names") String names,
             @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
             @Context SseEventSink sink,
-            @Context Sse sse) {
-        SseSink out = new SseSink(sink, sse, json);
+            @Context Sse sse,
+            @Context HttpServerResponse response) {
+        SseSink out = new SseSink(sink, sse, json, response);
         return events.open(
                         Callers.of(identity),
                         orgId,

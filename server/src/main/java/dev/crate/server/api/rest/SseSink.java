@@ -5,28 +5,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crate.server.events.EventSink;
 import dev.crate.server.events.EventStream;
 import dev.crate.server.events.StreamItem;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseBroadcaster;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A change stream as Server-Sent Events (docs/API.md, section 5b): {@code change} and {@code reset}
  * events with their event id, comment lines for heartbeats. When the client goes away (or a write fails)
- * the stream is cancelled.
+ * the stream is cancelled. Each send counts as queued until the connection has written it (the send's
+ * completion), so a client that stops reading shows as a growing {@link #queued()}; {@link #abort()}
+ * closes the connection, dropping what it still holds.
  */
 final class SseSink implements EventSink {
     private final SseEventSink sink;
     private final Sse sse;
     private final ObjectMapper json;
+    private final HttpServerResponse response;
+    private final AtomicInteger queued = new AtomicInteger();
     private volatile EventStream stream;
 
-    SseSink(SseEventSink sink, Sse sse, ObjectMapper json) {
+    SseSink(SseEventSink sink, Sse sse, ObjectMapper json, HttpServerResponse response) {
         this.sink = sink;
         this.sse = sse;
         this.json = json;
+        this.response = response;
     }
 
     /** Ties the open stream to the connection: a closed connection cancels it. */
@@ -47,7 +54,9 @@ final class SseSink implements EventSink {
             cancel();
             return;
         }
+        queued.incrementAndGet();
         sink.send(event).whenComplete((ok, failure) -> {
+            queued.decrementAndGet();
             if (failure != null) {
                 cancel();
             }
@@ -84,6 +93,20 @@ final class SseSink implements EventSink {
     @Override
     public void close() {
         sink.close();
+    }
+
+    @Override
+    public int queued() {
+        return queued.get();
+    }
+
+    @Override
+    public void abort() {
+        if (response != null) {
+            response.close(); // the connection: what it holds for the client is dropped
+        } else {
+            sink.close();
+        }
     }
 
     private void cancel() {
