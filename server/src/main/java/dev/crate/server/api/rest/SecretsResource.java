@@ -49,9 +49,7 @@ public class SecretsResource {
             summary = "Store a secret",
             description =
                     "Creates the secret (version 1) or its next version. The value must be sealed "
-                            + "to the organization's public key and bound to its destination (raw RSA-OAEP: the label "
-                            + "crate/v1/{org}/{environment}/{name}; JWE: the crate_org, crate_env and crate_name header "
-                            + "claims); a value bound elsewhere is refused with 400 sealed_value_mismatch. Given tags replace the secret's tags; omitted tags are kept. With expected_version, "
+                            + "to the organization's public key. Given tags replace the secret's tags; omitted tags are kept. With expected_version, "
                             + "the store succeeds only while that is the current version (0: never stored), else 409 version_conflict.")
     public Uni<SecretMetadata> store(@PathParam("id") String orgId, StoreSecretRequest request) {
         return secrets.store(Callers.of(identity), orgId, request);
