@@ -128,13 +128,16 @@ api() { curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: applicatio
 org=$(api "$base/organizations" | jq -r '.organizations[] | select(.name == "default") | .id')
 api "$base/organization/$org/secrets/public-key" | jq -r .public_key_pem > "$work/org.pem"
 
-# 20 secrets in dev, each sealed with RSA-OAEP-256 (SHA-256, MGF1-SHA-256), as docs/API.md shows.
+# 20 secrets in dev, each sealed with RSA-OAEP-256 (SHA-256, MGF1-SHA-256) and bound to its destination
+# (the label crate/v1/<org>/<env>/<name>, as hex), as docs/API.md, section 6 shows.
 seal() {
-  printf '%s' "$1" | openssl pkeyutl -encrypt -pubin -inkey "$work/org.pem" \
-    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 | base64 | tr -d '\n'
+  printf '%s' "$2" | openssl pkeyutl -encrypt -pubin -inkey "$work/org.pem" \
+    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 \
+    -pkeyopt "rsa_oaep_label:$(printf 'crate/v1/%s/dev/%s' "$org" "$1" | od -An -tx1 | tr -d ' \n')" \
+    | base64 | tr -d '\n'
 }
 for i in $(seq -w 1 20); do
-  jq -n --arg name "BENCH_SECRET_$i" --arg value "$(seal "value-$i-$(openssl rand -hex 16)")" \
+  jq -n --arg name "BENCH_SECRET_$i" --arg value "$(seal "BENCH_SECRET_$i" "value-$i-$(openssl rand -hex 16)")" \
     '{name: $name, environment: "dev", encrypted_value: $value, sealed: true, tags: ["bench"]}' > "$work/put.json"
   api -X PUT --data-binary "@$work/put.json" "$base/organization/$org/secrets" >/dev/null
 done

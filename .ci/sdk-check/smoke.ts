@@ -3,10 +3,12 @@
 // required are used without optional chaining or non-null assertions, so that tsc fails here if
 // the spec stops promising them. (`response` itself is optional in the client: absent when the
 // request never got an answer.)
+import { constants, publicEncrypt } from 'node:crypto';
 import { client } from './client/client.gen';
-import { createEnvironment, getAuthConfig, getMe, getPublicKey, listEnvironments, listOrganizations, listSecrets }
-  from './client/sdk.gen';
-import type { Environment, Me, Organization, Problem, PublicKeyResponse, SecretList } from './client/types.gen';
+import { createEnvironment, getAuthConfig, getMe, getPublicKey, listEnvironments, listOrganizations, listSecrets,
+  storeSecret } from './client/sdk.gen';
+import type { Environment, Me, Organization, Problem, PublicKeyResponse, SecretList, SecretMetadata }
+  from './client/types.gen';
 
 const baseUrl = process.env.CRATE_SERVER ?? 'http://127.0.0.1:8080';
 const token = process.env.CRATE_TOKEN ?? '';
@@ -62,9 +64,31 @@ async function main(): Promise<void> {
   check(denied.response?.status === 401 && problem?.code === 'unauthenticated' && problem.status === 401
     && problem.request_id, 'a refused call answers the documented Problem');
 
+  // A value sealed as docs/API.md, section 6 says: raw RSA-OAEP-256 bound to its destination by the OAEP
+  // label crate/v1/<org>/<env>/<name>. Replayed under another name, the server refuses it.
+  const name = 'SDK_CHECK_BOUND';
+  const sealedValue = publicEncrypt({
+    key: publicKey.public_key_pem,
+    padding: constants.RSA_PKCS1_OAEP_PADDING,
+    oaepHash: 'sha256',
+    oaepLabel: Buffer.from(`crate/v1/${orgId}/dev/${name}`, 'utf8'),
+  }, Buffer.from('sdk-check value', 'utf8')).toString('base64');
+  const stored = await storeSecret({
+    path: { id: orgId }, body: { name, environment: 'dev', encrypted_value: sealedValue, sealed: true },
+  });
+  const metadata: SecretMetadata | undefined = stored.data;
+  check(stored.response?.status === 200 && metadata, `storeSecret: ${stored.response?.status}`);
+  check(metadata.name === name && metadata.version >= 1, 'storeSecret: name and version');
+  const replayed = await storeSecret({
+    path: { id: orgId }, body: { name: 'SDK_CHECK_REPLAYED', environment: 'dev', encrypted_value: sealedValue, sealed: true },
+  });
+  const refused = replayed.error as Problem | undefined;
+  check(replayed.response?.status === 400 && refused?.code === 'invalid_sealed_value',
+    `storeSecret of a value bound to another name: ${replayed.response?.status} ${refused?.code}`);
+
   console.log(`sdk-check: getAuthConfig (oidc ${oidc}), listOrganizations, getMe, getPublicKey (kid ${publicKey.kid}), `
     + `createEnvironment, listEnvironments (${names.length}), listSecrets (${versions.length} secrets) `
-    + 'and a typed 401 Problem all answered as documented');
+    + 'a typed 401 Problem, a bound storeSecret and a refused replay all answered as documented');
 }
 
 main().catch((error: unknown) => {

@@ -108,14 +108,18 @@ function errorInfo(err) {
   throw new Error('grpc-node: no google.rpc.ErrorInfo in the status details');
 }
 
-// ---- sealing to the organization's key, with Node's crypto only
-function sealRaw(pem, value) {
-  return crypto.publicEncrypt({ key: pem, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-    Buffer.from(value, 'utf8')).toString('base64');
+// ---- sealing to the organization's key, with Node's crypto only, bound to the destination
+// (docs/API.md, section 6): raw RSA-OAEP with the label crate/v1/<org>/<env>/<name>, a JWE with the
+// crate_org, crate_env and crate_name protected-header claims.
+function sealRaw(pem, { org, env, name }, value) {
+  return crypto.publicEncrypt({
+    key: pem, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256',
+    oaepLabel: Buffer.from(`crate/v1/${org}/${env}/${name}`, 'utf8'),
+  }, Buffer.from(value, 'utf8')).toString('base64');
 }
 
-function sealJwe(pem, kid, value) {
-  const header = b64url(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid }));
+function sealJwe(pem, kid, { org, env, name }, value) {
+  const header = b64url(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid, crate_org: org, crate_env: env, crate_name: name }));
   const cek = crypto.randomBytes(32);
   const iv = crypto.randomBytes(12);
   const encryptedKey = crypto.publicEncrypt({ key: pem, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, cek);
@@ -222,18 +226,26 @@ async function main() {
   const jweName = `NODE_JWE_${suffix}`;
   const rawValue = `node raw value ${crypto.randomUUID()}`;
   const jweValue = `node jwe value ünïcödé ${'x'.repeat(2000)} ${crypto.randomUUID()}`;
+  const rawDest = { org: orgId, env: 'dev', name: rawName };
+  const jweDest = { org: orgId, env: 'dev', name: jweName };
   const storedRaw = await call(secrets, 'StoreSecret', {
-    organization_id: orgId, name: rawName, environment: 'dev', encrypted_value: sealRaw(key.public_key_pem, rawValue),
+    organization_id: orgId, name: rawName, environment: 'dev', encrypted_value: sealRaw(key.public_key_pem, rawDest, rawValue),
     sealed: true, tags: { names: ['node', 'smoke'] },
   });
   check(storedRaw.version === 1 && storedRaw.tags.join() === 'node,smoke', 'StoreSecret (raw RSA-OAEP) answers version 1 with tags');
   const storedJwe = await call(secrets, 'StoreSecret', {
-    organization_id: orgId, name: jweName, environment: 'dev', encrypted_value: sealJwe(key.public_key_pem, key.kid, jweValue),
+    organization_id: orgId, name: jweName, environment: 'dev', encrypted_value: sealJwe(key.public_key_pem, key.kid, jweDest, jweValue),
     sealed: true, tags: { names: ['node'] },
   });
   check(storedJwe.version === 1, 'StoreSecret (JWE) answers version 1');
+  const replayed = await failure(call(secrets, 'StoreSecret', {
+    organization_id: orgId, name: rawName, environment: 'dev', sealed: true,
+    encrypted_value: sealJwe(key.public_key_pem, key.kid, jweDest, 'replayed'),
+  }));
+  check(replayed.code === grpc.status.INVALID_ARGUMENT && errorInfo(replayed).reason === 'sealed_value_mismatch',
+    `a value sealed for another name is INVALID_ARGUMENT sealed_value_mismatch (got ${replayed.code} ${errorInfo(replayed).reason})`);
   const again = await call(secrets, 'StoreSecret', {
-    organization_id: orgId, name: rawName, environment: 'dev', encrypted_value: sealRaw(key.public_key_pem, rawValue), sealed: true,
+    organization_id: orgId, name: rawName, environment: 'dev', encrypted_value: sealRaw(key.public_key_pem, rawDest, rawValue), sealed: true,
   });
   check(again.version === 2 && again.tags.join() === 'node,smoke', 'a second store is version 2 and keeps the tags');
 
@@ -244,7 +256,7 @@ async function main() {
       && v.tags.join() === 'node,smoke'),
   `ListSecretVersions lists versions 2 and 1, newest first, with who and when (got ${JSON.stringify(history)})`);
   const stale = await failure(call(secrets, 'StoreSecret', {
-    organization_id: orgId, name: rawName, environment: 'dev', encrypted_value: sealRaw(key.public_key_pem, 'stale'),
+    organization_id: orgId, name: rawName, environment: 'dev', encrypted_value: sealRaw(key.public_key_pem, rawDest, 'stale'),
     sealed: true, expected_version: 1,
   }));
   check(stale.code === grpc.status.ABORTED && errorInfo(stale).reason === 'version_conflict',
@@ -285,7 +297,7 @@ async function main() {
     'RetrieveSecrets (EC P-256 JWK, ECDH-ES) returns the stored values');
 
   const bad = await failure(call(secrets, 'StoreSecret', {
-    organization_id: orgId, name: '1NOT_A_NAME', encrypted_value: sealRaw(key.public_key_pem, 'x'), sealed: true,
+    organization_id: orgId, name: '1NOT_A_NAME', encrypted_value: sealRaw(key.public_key_pem, { org: orgId, env: 'dev', name: '1NOT_A_NAME' }, 'x'), sealed: true,
   }));
   const badInfo = errorInfo(bad);
   check(bad.code === grpc.status.INVALID_ARGUMENT && badInfo.reason === 'invalid_name' && badInfo.domain === 'crate.dev',

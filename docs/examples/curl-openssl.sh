@@ -155,8 +155,12 @@ openssl pkey -pubin -in org.pem -noout 2>/dev/null || die "the server sent no us
 step "public key $(json_field kid < public-key.json)"
 
 # --- 3. seal the value and store it -------------------------------------------------------------
+# Bound to its destination (docs/API.md, section 6): the OAEP label crate/v1/<org>/<env>/<name>, the
+# org id in lowercase; openssl takes the label as hex. Stored anywhere else, the value is refused.
+label=$(printf 'crate/v1/%s/%s/%s' "$(printf '%s' "$CRATE_ORG" | tr 'A-F' 'a-f')" "$CRATE_ENV" "$SECRET_NAME" \
+    | od -An -tx1 | tr -d ' \n')
 printf '%s' "$SECRET_VALUE" \
-    | openssl pkeyutl -encrypt -pubin -inkey org.pem "${OAEP[@]}" \
+    | openssl pkeyutl -encrypt -pubin -inkey org.pem "${OAEP[@]}" -pkeyopt "rsa_oaep_label:$label" \
     | base64 | tr -d '\n' > sealed.b64
 printf '{"name":"%s","environment":"%s","encrypted_value":"%s","sealed":true,"tags":["%s"]}' \
     "$SECRET_NAME" "$CRATE_ENV" "$(cat sealed.b64)" "$TAG" > store.json

@@ -25,6 +25,11 @@ public enum ErrorCode {
     INVALID_SEALED_VALUE("invalid_sealed_value", 400, "Sealed value cannot be opened"),
     /** The value was sealed to a transport key whose grace period is over: fetch the public key again. */
     TRANSPORT_KEY_EXPIRED("transport_key_expired", 400, "Transport key expired"),
+    /**
+     * The sealed value names another destination (org, environment, name) than the request, or none where
+     * the org refuses unbound values (docs/API.md, section 6).
+     */
+    SEALED_VALUE_MISMATCH("sealed_value_mismatch", 400, "Sealed value bound to another destination"),
     INVALID_ROTATION_REQUEST("invalid_rotation_request", 400, "Invalid rotation request"),
     INVALID_VALUE("invalid_value", 400, "Invalid secret value"),
     VALUE_TOO_LARGE("value_too_large", 413, "Secret value too large"),

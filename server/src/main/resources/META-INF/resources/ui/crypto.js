@@ -59,25 +59,49 @@ export async function importTransportKey({ public_key_pem: pem, kid }) {
 }
 
 /**
- * Seals a value (a string) to the transport key: base64 RSA-OAEP-256 when it fits, else a JWE
- * RSA-OAEP-256 / A256GCM naming the kid. The plaintext bytes are zeroed after use.
+ * The destination a value is sealed for (docs/API.md, section 6): the server refuses it anywhere else.
+ * Raw RSA-OAEP carries it as the OAEP label `crate/v1/<org>/<env>/<name>`, a JWE as the protected-header
+ * claims crate_org, crate_env and crate_name.
  */
-export async function seal(transportKey, value) {
+export function oaepLabel({ org, env, name }) {
+  return encoder.encode(`crate/v1/${org}/${env}/${name}`);
+}
+
+/**
+ * Seals a value (a string) to the transport key for `destination` ({org, env, name}): base64
+ * RSA-OAEP-256 with the destination's label when it fits, else a JWE RSA-OAEP-256 / A256GCM naming
+ * the kid and the destination. The plaintext bytes are zeroed after use.
+ */
+export async function seal(transportKey, value, destination) {
+  if (!destination || !destination.org || !destination.env || !destination.name) {
+    throw new Error('seal needs the destination {org, env, name}');
+  }
   const plain = encoder.encode(value);
   try {
     if (plain.length <= RAW_OAEP_MAX) {
-      const sealed = await crypto.subtle.encrypt({ name: 'RSA-OAEP' }, transportKey.key, plain);
+      const sealed = await crypto.subtle.encrypt({ name: 'RSA-OAEP', label: oaepLabel(destination) }, transportKey.key, plain);
       return b64(sealed);
     }
-    return await sealJwe(transportKey, plain);
+    return await sealJwe(transportKey, plain, destination);
   } finally {
     plain.fill(0);
   }
 }
 
-/** JWE compact serialization, alg RSA-OAEP-256, enc A256GCM (docs/API.md, section 6 (b)). */
-export async function sealJwe(transportKey, plain) {
-  const header = b64url(encoder.encode(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: transportKey.kid })));
+/** JWE compact serialization, alg RSA-OAEP-256, enc A256GCM, bound to `destination` (docs/API.md, section 6 (b)). */
+export async function sealJwe(transportKey, plain, { org, env, name }) {
+  const header = b64url(
+    encoder.encode(
+      JSON.stringify({
+        alg: 'RSA-OAEP-256',
+        enc: 'A256GCM',
+        kid: transportKey.kid,
+        crate_org: org,
+        crate_env: env,
+        crate_name: name,
+      }),
+    ),
+  );
   const cek = crypto.getRandomValues(new Uint8Array(32));
   const iv = crypto.getRandomValues(new Uint8Array(12));
   try {

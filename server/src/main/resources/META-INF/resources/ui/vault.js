@@ -52,7 +52,8 @@ export async function reveal(ctx, names, versions) {
 /** Seals the value here and stores it; answers the new metadata. */
 export async function store(ctx, { name, value, tags, expectedVersion, key }) {
   const transport = key || (await transportKey(ctx));
-  const body = { name, environment: ctx.env, encrypted_value: await seal(transport, value), sealed: true };
+  const destination = { org: ctx.org.id, env: ctx.env, name };
+  const body = { name, environment: ctx.env, encrypted_value: await seal(transport, value, destination), sealed: true };
   if (tags) body.tags = tags;
   if (expectedVersion !== undefined && expectedVersion !== null) body.expected_version = expectedVersion;
   return ctx.api.put(orgPath(ctx.org.id, 'secrets'), body);

@@ -270,6 +270,7 @@ class LauncherIT {
         String sealed = Sealing.sealJwe(
                 Pem.decode(key.get("public_key_pem").asText(), "RSA"),
                 key.get("kid").asText(),
+                new dev.crate.protocol.sealing.Destination(orgId, "dev", name),
                 value.getBytes(StandardCharsets.UTF_8));
         String body = JSON.writeValueAsString(Map.of("name", name, "encrypted_value", sealed, "sealed", true));
         HttpResponse<String> response = HTTP.send(

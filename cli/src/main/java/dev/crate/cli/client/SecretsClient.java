@@ -1,5 +1,7 @@
 package dev.crate.cli.client;
 
+import dev.crate.protocol.Limits;
+import dev.crate.protocol.sealing.Destination;
 import dev.crate.protocol.sealing.Pem;
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.wire.PublicKeyResponse;
@@ -16,22 +18,27 @@ import java.util.Map;
 
 /**
  * The secrets endpoints of one organization. Values leave only sealed (a JWE to the org's transport
- * key, any size) and come back only inside a JWE to a temporary EC P-256 key made for that one call.
+ * key, any size, bound to its org, environment and name) and come back only inside a JWE to a temporary EC P-256 key made for that one call.
  */
 public final class SecretsClient {
     private final CrateClient client;
     private final String path;
+    private final String orgId;
     private PublicKey orgKey;
     private String kid;
 
     public SecretsClient(CrateClient client, String orgId) {
         this.client = client;
         this.path = CrateClient.orgPath(orgId) + "/secrets";
+        this.orgId = orgId;
     }
 
     public SecretMetadata store(String name, String environment, String value, List<String> tags) {
         loadKey();
-        String sealed = Sealing.sealJwe(orgKey, kid, value.getBytes(StandardCharsets.UTF_8));
+        // Bound to its destination (docs/API.md, section 6): the server refuses it anywhere else.
+        String env = environment == null || environment.isEmpty() ? Limits.DEFAULT_ENVIRONMENT : environment;
+        String sealed =
+                Sealing.sealJwe(orgKey, kid, new Destination(orgId, env, name), value.getBytes(StandardCharsets.UTF_8));
         return client.send(
                 "PUT", path, new StoreSecretRequest(name, environment, sealed, true, tags), SecretMetadata.class);
     }

@@ -15,8 +15,10 @@ import org.jose4j.lang.JoseException;
 
 /**
  * Sealing a value to an org's transport key, the client half of ARCHITECTURE.md, section 3.3. Two encodings:
- * raw base64 RSA-OAEP (SHA-256, MGF1-SHA-256) as the Crate docs describe, for values up to
- * 318 bytes, and a JWE ({@code RSA-OAEP-256} + {@code A256GCM}, {@code kid} set) for any size.
+ * raw base64 RSA-OAEP (SHA-256, MGF1-SHA-256), for values up to 318 bytes, and a JWE ({@code RSA-OAEP-256} +
+ * {@code A256GCM}, {@code kid} set) for any size. First-party clients bind the {@link Destination} into both
+ * (an OAEP label, protected-header claims); the unbound forms remain for tests of the org setting that allows
+ * them (docs/SECURITY.md).
  */
 public final class Sealing {
     /** Java's "OAEPWithSHA-256AndMGF1Padding" defaults MGF1 to SHA-1; this spec is what OpenSSL and WebCrypto use. */
@@ -28,13 +30,33 @@ public final class Sealing {
 
     private Sealing() {}
 
-    /** Seals {@code value} as a JWE to the org key {@code kid}; works for any size. */
+    /** The OAEP parameters of a raw value bound to {@code destination} (its label as {@code PSource}). */
+    public static OAEPParameterSpec oaep(Destination destination) {
+        return new OAEPParameterSpec(
+                "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, new PSource.PSpecified(destination.oaepLabel()));
+    }
+
+    /** Seals {@code value} as a JWE to the org key {@code kid}, bound to {@code destination}; works for any size. */
+    public static String sealJwe(PublicKey orgKey, String kid, Destination destination, byte[] value) {
+        return jwe(orgKey, kid, destination, value);
+    }
+
+    /** Seals {@code value} as an unbound JWE (no destination claims): accepted only where the org allows it. */
     public static String sealJwe(PublicKey orgKey, String kid, byte[] value) {
+        return jwe(orgKey, kid, null, value);
+    }
+
+    private static String jwe(PublicKey orgKey, String kid, Destination destination, byte[] value) {
         try {
             JsonWebEncryption jwe = new JsonWebEncryption();
             jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.RSA_OAEP_256);
             jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
             jwe.setKeyIdHeaderValue(kid);
+            if (destination != null) {
+                jwe.setHeader(Destination.HEADER_ORG, destination.org());
+                jwe.setHeader(Destination.HEADER_ENVIRONMENT, destination.environment());
+                jwe.setHeader(Destination.HEADER_NAME, destination.name());
+            }
             jwe.setKey(orgKey);
             jwe.setPlaintext(value);
             return jwe.getCompactSerialization();
@@ -43,11 +65,20 @@ public final class Sealing {
         }
     }
 
-    /** Seals {@code value} as base64 RSA-OAEP-256 (the Crate docs' format); at most 318 bytes under RSA-3072. */
+    /** Seals {@code value} as base64 RSA-OAEP-256 bound to {@code destination} (its OAEP label); at most 318 bytes. */
+    public static String sealRaw(PublicKey orgKey, Destination destination, byte[] value) {
+        return raw(orgKey, oaep(destination), value);
+    }
+
+    /** Seals {@code value} as unbound base64 RSA-OAEP-256 (no label): accepted only where the org allows it. */
     public static String sealRaw(PublicKey orgKey, byte[] value) {
+        return raw(orgKey, OAEP_SHA256, value);
+    }
+
+    private static String raw(PublicKey orgKey, OAEPParameterSpec spec, byte[] value) {
         try {
             Cipher cipher = Cipher.getInstance(OAEP_TRANSFORMATION);
-            cipher.init(Cipher.ENCRYPT_MODE, orgKey, OAEP_SHA256);
+            cipher.init(Cipher.ENCRYPT_MODE, orgKey, spec);
             return Base64.getEncoder().encodeToString(cipher.doFinal(value));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("value cannot be sealed with raw RSA-OAEP (too large for the key?)");
@@ -56,5 +87,9 @@ public final class Sealing {
 
     public static String sealJwe(String publicKeyPem, String kid, String value) {
         return sealJwe(Pem.decode(publicKeyPem, "RSA"), kid, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String sealJwe(String publicKeyPem, String kid, Destination destination, String value) {
+        return sealJwe(Pem.decode(publicKeyPem, "RSA"), kid, destination, value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -121,6 +121,7 @@ public class CallerCache {
             copy.id = row.id;
             copy.name = row.name;
             copy.createdAt = row.createdAt;
+            copy.allowUnboundSealedValues = row.allowUnboundSealedValues;
             if (usable()) {
                 organizations.put(id, copy, generation);
             }

@@ -15,4 +15,7 @@ public class OrganizationRecord {
 
     public String name;
     public OffsetDateTime createdAt;
+
+    /** Whether stores may send values sealed without their destination (docs/SECURITY.md); false for new orgs. */
+    public boolean allowUnboundSealedValues;
 }

@@ -1,6 +1,7 @@
 package dev.crate.server.keys;
 
 import dev.crate.protocol.ErrorCode;
+import dev.crate.protocol.sealing.Destination;
 import dev.crate.protocol.sealing.Pem;
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.wire.PublicKeyResponse;
@@ -8,6 +9,7 @@ import dev.crate.server.config.CrateConfig;
 import dev.crate.server.crypto.KeyHierarchy;
 import dev.crate.server.crypto.aead.Aead;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
+import dev.crate.server.crypto.sealing.SealedValueMismatchException;
 import dev.crate.server.crypto.sealing.SealedValueOpener;
 import dev.crate.server.crypto.sealing.StaleTransportKeyException;
 import dev.crate.server.crypto.sealing.TransportKeyPair;
@@ -188,7 +190,8 @@ public class KeyService {
      * Opens a value sealed to one of the org's transport keys, on a worker thread: the active key, or a
      * key in its grace period. A JWE naming a disabled key answers {@code transport_key_expired}.
      */
-    public Uni<byte[]> openSealed(UUID orgId, String encryptedValue) {
+    public Uni<SealedValueOpener.Opened> openSealed(
+            UUID orgId, String encryptedValue, Destination destination, boolean allowUnbound) {
         Optional<String> kid = SealedValueOpener.kidOf(encryptedValue);
         return keyring(orgId, false)
                 // A kid this replica has not seen yet: another replica may just have rotated; look again.
@@ -197,7 +200,17 @@ public class KeyService {
                         : Uni.createFrom().item(k))
                 .chain(k -> Offload.cpu(() -> {
                     try {
-                        return SealedValueOpener.open(encryptedValue, k.ring());
+                        return SealedValueOpener.open(encryptedValue, k.ring(), destination, allowUnbound);
+                    } catch (SealedValueMismatchException e) {
+                        metrics.sealedValueFailure();
+                        throw new CrateException(
+                                ErrorCode.SEALED_VALUE_MISMATCH,
+                                e.unbound()
+                                        ? "the value is not bound to its destination and this organization refuses unbound "
+                                                + "values: seal it with the crate_org, crate_env and crate_name header "
+                                                + "claims (docs/API.md, section 6)"
+                                        : "the value was sealed for another organization, environment or secret name: seal "
+                                                + "it for this destination (docs/API.md, section 6)");
                     } catch (StaleTransportKeyException e) {
                         metrics.sealedValueFailure();
                         throw new CrateException(
@@ -208,8 +221,10 @@ public class KeyService {
                         metrics.sealedValueFailure();
                         throw new CrateException(
                                 ErrorCode.INVALID_SEALED_VALUE,
-                                "encrypted_value cannot be opened: seal it with the organization's current public key "
-                                        + "(RSA-OAEP with SHA-256 and MGF1-SHA-256, base64; or a JWE RSA-OAEP-256/A256GCM with its kid)");
+                                "encrypted_value cannot be opened for this destination: seal it with the organization's "
+                                        + "current public key (RSA-OAEP with SHA-256, MGF1-SHA-256 and the label "
+                                        + "crate/v1/<org>/<environment>/<name>, base64; or a JWE RSA-OAEP-256/A256GCM "
+                                        + "with its kid and destination claims; docs/API.md, section 6)");
                     }
                 }));
     }

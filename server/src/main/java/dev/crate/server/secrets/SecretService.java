@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crate.protocol.ErrorCode;
 import dev.crate.protocol.Limits;
+import dev.crate.protocol.sealing.Destination;
 import dev.crate.protocol.wire.PublicKeyResponse;
 import dev.crate.protocol.wire.RetrieveRequest;
 import dev.crate.protocol.wire.RetrieveResponse;
@@ -17,6 +18,7 @@ import dev.crate.server.audit.AuditEntry;
 import dev.crate.server.audit.AuditService;
 import dev.crate.server.crypto.sealing.ClientKey;
 import dev.crate.server.crypto.sealing.ClientKeyException;
+import dev.crate.server.crypto.sealing.SealedValueOpener;
 import dev.crate.server.domain.Caller;
 import dev.crate.server.domain.CrateException;
 import dev.crate.server.domain.OrgKey;
@@ -109,8 +111,8 @@ public class SecretService {
                 store.name(),
                 () -> metrics.timeStore(access.resolve(caller, orgId)
                                 .invoke(a -> a.requireSecretWrite(store.environment()))
-                                .chain(a -> openValue(a, store.encryptedValue())
-                                        .chain(value -> writeAndRecord(caller, a, store, value))))
+                                .chain(a ->
+                                        openValue(a, store).chain(opened -> writeAndRecord(caller, a, store, opened))))
                         .invoke(metrics::secretStored));
     }
 
@@ -152,28 +154,32 @@ public class SecretService {
         }
     }
 
-    /** Opens the sealed value with the org's transport key (on a worker thread) and checks it; a refused value is zeroed. */
-    private Uni<byte[]> openValue(Access a, String encryptedValue) {
-        return keys.openSealed(a.org().id, encryptedValue).invoke(value -> {
-            try {
-                checkValue(value);
-            } catch (CrateException e) {
-                Arrays.fill(value, (byte) 0);
-                throw e;
-            }
-        });
+    /**
+     * Opens the sealed value with the org's transport key (on a worker thread) for this request's destination
+     * (org, environment, name: a value sealed for another one is refused before anything is stored) and checks
+     * it; a refused value is zeroed. The org setting for unbound values rides on the cached org row.
+     */
+    private Uni<SealedValueOpener.Opened> openValue(Access a, Store store) {
+        Destination destination = Destination.of(a.org().id, store.environment(), store.name());
+        return keys.openSealed(a.org().id, store.encryptedValue(), destination, a.org().allowUnboundSealedValues)
+                .invoke(opened -> {
+                    try {
+                        checkValue(opened.value());
+                    } catch (CrateException e) {
+                        Arrays.fill(opened.value(), (byte) 0);
+                        throw e;
+                    }
+                });
     }
 
-    /** One transaction: the new version and its audit record commit together. The plaintext is zeroed either way. */
-    private Uni<SecretMetadata> writeAndRecord(Caller caller, Access a, Store store, byte[] value) {
+    /**
+     * One transaction: the new version and its audit record commit together (an unbound value is recorded as such
+     * in the record's detail). The plaintext is zeroed either way.
+     */
+    private Uni<SecretMetadata> writeAndRecord(Caller caller, Access a, Store store, SealedValueOpener.Opened opened) {
+        byte[] value = opened.value();
         return Panache.withTransaction(() -> write(caller, a, store, value)
-                        .call(stored -> audit.append(audit.entry(
-                                caller,
-                                a.org().id,
-                                AuditAction.SECRET_WRITE,
-                                store.environment(),
-                                store.name(),
-                                stored.version())))
+                        .call(stored -> audit.append(storeEntry(caller, a, store, stored, opened.bound())))
                         // after the audit record: the org's chain head is locked, so event ids follow commit order
                         .call(stored -> events.record(
                                 a.org().id,
@@ -183,6 +189,12 @@ public class SecretService {
                                 SecretEventAction.STORED,
                                 stored.tags().toArray(String[]::new))))
                 .eventually(() -> Arrays.fill(value, (byte) 0));
+    }
+
+    private AuditEntry storeEntry(Caller caller, Access a, Store store, SecretMetadata stored, boolean bound) {
+        AuditEntry entry = audit.entry(
+                caller, a.org().id, AuditAction.SECRET_WRITE, store.environment(), store.name(), stored.version());
+        return bound ? entry : entry.withDetail(audit.detail(Map.of("sealed", "unbound")));
     }
 
     /** Inside the transaction: the secret row (created if absent) locked, checked, tagged, and its next version appended. */

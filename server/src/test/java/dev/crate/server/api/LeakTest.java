@@ -43,7 +43,10 @@ class LeakTest {
                         org,
                         "dev",
                         "CANARY_RAW",
-                        Sealing.sealRaw(key.key(), rawCanary.getBytes(StandardCharsets.UTF_8)),
+                        Sealing.sealRaw(
+                                key.key(),
+                                Api.destination(org, "dev", "CANARY_RAW"),
+                                rawCanary.getBytes(StandardCharsets.UTF_8)),
                         null)
                 .then()
                 .statusCode(200);
@@ -56,7 +59,10 @@ class LeakTest {
                         org,
                         "dev",
                         "1_INVALID",
-                        Sealing.sealRaw(key.key(), rawCanary.getBytes(StandardCharsets.UTF_8)),
+                        Sealing.sealRaw(
+                                key.key(),
+                                Api.destination(org, "dev", "1_INVALID"),
+                                rawCanary.getBytes(StandardCharsets.UTF_8)),
                         null)
                 .then()
                 .statusCode(400);

@@ -63,6 +63,13 @@ class OpensslInteropTest {
                 "-out",
                 dir.resolve("value.bin").toString()));
         command.addAll(OAEP);
+        // The destination's label, as docs/API.md, section 6 has it (openssl takes it as hex).
+        command.addAll(List.of(
+                "-pkeyopt",
+                "rsa_oaep_label:"
+                        + java.util.HexFormat.of()
+                                .formatHex(("crate/v1/" + org.id() + "/dev/FROM_OPENSSL")
+                                        .getBytes(StandardCharsets.UTF_8))));
         run(command);
         String sealed = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("value.bin")));
         Api.storeSealed(org, "dev", "FROM_OPENSSL", sealed, null).then().statusCode(200);

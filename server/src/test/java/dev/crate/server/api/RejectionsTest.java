@@ -62,9 +62,11 @@ class RejectionsTest {
         return body;
     }
 
-    private String sealed(String value) {
+    /** Sealed for secret {@code name} in dev, as body(...) stores it. */
+    private String sealed(String name, String value) {
         Api.PublicKey key = Api.publicKey(org);
-        return Sealing.sealJwe(key.key(), key.kid(), value.getBytes(StandardCharsets.UTF_8));
+        return Sealing.sealJwe(
+                key.key(), key.kid(), Api.destination(org, "dev", name), value.getBytes(StandardCharsets.UTF_8));
     }
 
     private void expectProblem(ValidatableResponse response, int status, String code) {
@@ -89,7 +91,7 @@ class RejectionsTest {
 
     @Test
     void rejectsEverySealedValueItCannotOpenWithOneCode() {
-        String good = sealed("v");
+        String good = sealed("A", "v");
         String[] parts = good.split("\\.");
         byte[] ct = Base64.getUrlDecoder().decode(parts[3]);
         ct[0] ^= 1;
@@ -102,8 +104,11 @@ class RejectionsTest {
                 parts[4]);
         Org other = Api.newOrg();
         Api.PublicKey otherKey = Api.publicKey(other);
-        String otherOrgs = Sealing.sealJwe(otherKey.key(), otherKey.kid(), "v".getBytes(StandardCharsets.UTF_8));
-        String otherOrgsRaw = Sealing.sealRaw(otherKey.key(), "v".getBytes(StandardCharsets.UTF_8));
+        // Bound to this store's destination, but sealed to another org's key.
+        String otherOrgs = Sealing.sealJwe(
+                otherKey.key(), otherKey.kid(), Api.destination(org, "dev", "A"), "v".getBytes(StandardCharsets.UTF_8));
+        String otherOrgsRaw =
+                Sealing.sealRaw(otherKey.key(), Api.destination(org, "dev", "A"), "v".getBytes(StandardCharsets.UTF_8));
         for (String bad : List.of("not base64!", "AAAA", tampered, otherOrgs, otherOrgsRaw, "a.b.c.d.e")) {
             expectProblem(put(body("A", bad, true)), 400, "invalid_sealed_value");
         }
@@ -112,15 +117,15 @@ class RejectionsTest {
 
     @Test
     void rejectsInvalidNamesEnvironmentsAndTags() {
-        expectProblem(put(body("1BAD", sealed("v"), true)), 400, "invalid_name");
-        expectProblem(put(body("A".repeat(129), sealed("v"), true)), 400, "invalid_name");
-        Map<String, Object> env = body("A", sealed("v"), true);
+        expectProblem(put(body("1BAD", sealed("1BAD", "v"), true)), 400, "invalid_name");
+        expectProblem(put(body("A".repeat(129), sealed("A", "v"), true)), 400, "invalid_name");
+        Map<String, Object> env = body("A", sealed("A", "v"), true);
         env.put("environment", "Prod!");
         expectProblem(put(env), 400, "invalid_environment");
-        Map<String, Object> tag = body("A", sealed("v"), true);
+        Map<String, Object> tag = body("A", sealed("A", "v"), true);
         tag.put("tags", List.of("Bad Tag"));
         expectProblem(put(tag), 400, "invalid_tag");
-        Map<String, Object> many = body("A", sealed("v"), true);
+        Map<String, Object> many = body("A", sealed("A", "v"), true);
         many.put("tags", IntStream.range(0, 21).mapToObj(i -> "t" + i).toList());
         expectProblem(put(many), 400, "too_many_tags");
         assertNothingStored();
@@ -128,15 +133,19 @@ class RejectionsTest {
 
     @Test
     void rejectsValuesOver64KiB() {
-        expectProblem(put(body("BIG", sealed("x".repeat(64 * 1024 + 1)), true)), 413, "value_too_large");
+        expectProblem(put(body("BIG", sealed("BIG", "x".repeat(64 * 1024 + 1)), true)), 413, "value_too_large");
         assertNothingStored();
     }
 
     @Test
     void rejectsAnEmptyValueAndInvalidUtf8() {
         Api.PublicKey key = Api.publicKey(org);
-        expectProblem(put(body("E", Sealing.sealRaw(key.key(), new byte[0]), true)), 400, "invalid_value");
-        String latin1 = Sealing.sealJwe(key.key(), key.kid(), new byte[] {(byte) 0xff, (byte) 0xfe});
+        expectProblem(
+                put(body("E", Sealing.sealRaw(key.key(), Api.destination(org, "dev", "E"), new byte[0]), true)),
+                400,
+                "invalid_value");
+        String latin1 = Sealing.sealJwe(
+                key.key(), key.kid(), Api.destination(org, "dev", "E"), new byte[] {(byte) 0xff, (byte) 0xfe});
         expectProblem(put(body("E", latin1, true)), 400, "invalid_value");
         assertNothingStored();
     }
@@ -156,12 +165,12 @@ class RejectionsTest {
     void rejectsChunkedBodiesOver256KiBLikeAnnouncedOnes() throws Exception {
         int limit = dev.crate.protocol.Limits.MAX_BODY_BYTES;
         // Exactly the limit, sent chunked: a valid store, its padding JSON whitespace inside the object.
-        var exact = sendWithoutLength(padded(body("EXACT", sealed("fine"), true), limit));
+        var exact = sendWithoutLength(padded(body("EXACT", sealed("EXACT", "fine"), true), limit));
         assertEquals(200, exact.statusCode(), exact.body());
         // One byte more; a small document followed by the rest of 300 KiB of whitespace (a reader stops
         // at the end of the value, the limit does not); and a body of 16 MiB streamed as it is generated.
-        assertTooLarge(sendWithoutLength(padded(body("OVER", sealed("v"), true), limit + 1)));
-        String small = Api.JSON.writeValueAsString(body("TRAILING", sealed("v"), true));
+        assertTooLarge(sendWithoutLength(padded(body("OVER", sealed("OVER", "v"), true), limit + 1)));
+        String small = Api.JSON.writeValueAsString(body("TRAILING", sealed("TRAILING", "v"), true));
         assertTooLarge(sendWithoutLength((small + " ".repeat(300 * 1024)).getBytes(StandardCharsets.UTF_8)));
         assertTooLarge(sendWithoutLength(
                 () -> new Generated("{\"name\":\"STREAMED\",\"sealed\":true,\"encrypted_value\":\"", 16 << 20, "\"}")));
@@ -420,7 +429,7 @@ class RejectionsTest {
 
     @Test
     void acceptsASmallBodySentWithoutALength() throws Exception {
-        byte[] small = Api.JSON.writeValueAsBytes(body("CHUNKED", sealed("fine"), true));
+        byte[] small = Api.JSON.writeValueAsBytes(body("CHUNKED", sealed("CHUNKED", "fine"), true));
         var request = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(base + "organization/" + org.id() + "/secrets"))
                 .header("Authorization", "Bearer " + org.adminKey())

@@ -98,7 +98,7 @@ public class AuditTrailTest {
                         "sealed",
                         true,
                         "encrypted_value",
-                        sealed(org, "postgres://secret")))
+                        sealed(org, "prod", "DB_URL", "postgres://secret")))
                 .put("/organization/" + org.id() + "/secrets")
                 .then()
                 .statusCode(200);
@@ -268,7 +268,7 @@ public class AuditTrailTest {
     void concurrentReadsAndWritesFormOneUnbrokenChain() throws Exception {
         Org org = Api.newOrg();
         Api.storeOk(org, "dev", "BUSY", "v", null);
-        String sealed = sealed(org, "busy-value");
+        String sealed = sealed(org, "dev", "BUSY", "busy-value");
         // more concurrent readers than the server has database connections (16)
         ExecutorService pool = Executors.newFixedThreadPool(40);
         try {
@@ -390,9 +390,12 @@ public class AuditTrailTest {
                 "checkpoint_invalid", forged.get("first_broken").get("reason").asText());
     }
 
-    static String sealed(Org org, String value) {
+    static String sealed(Org org, String env, String name, String value) {
         Api.PublicKey key = Api.publicKey(org);
         return dev.crate.protocol.sealing.Sealing.sealJwe(
-                key.key(), key.kid(), value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                key.key(),
+                key.kid(),
+                Api.destination(org, env, name),
+                value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -64,6 +64,59 @@ class SealingTest {
         assertEquals(Optional.empty(), SealedValueOpener.kidOf(Sealing.sealRaw(OLD.publicKey(), VALUE)));
     }
 
+    private static final dev.crate.protocol.sealing.Destination DEV = new dev.crate.protocol.sealing.Destination(
+            java.util.UUID.randomUUID().toString(), "dev", "API_KEY");
+    private static final dev.crate.protocol.sealing.Destination PROD =
+            new dev.crate.protocol.sealing.Destination(DEV.org(), "prod", "API_KEY");
+
+    private static SealedValueOpener.Opened openFor(
+            dev.crate.protocol.sealing.Destination destination, String sealed, boolean allowUnbound) {
+        return SealedValueOpener.open(
+                sealed,
+                new TransportKeyring(PAIR.kid(), PAIR.privateKey(), java.util.Map.of(), java.util.Set.of()),
+                destination,
+                allowUnbound);
+    }
+
+    @Test
+    void boundValuesOpenOnlyForTheirDestination() {
+        String raw = Sealing.sealRaw(PAIR.publicKey(), DEV, VALUE);
+        String jwe = Sealing.sealJwe(PAIR.publicKey(), PAIR.kid(), DEV, VALUE);
+        for (boolean allowUnbound : new boolean[] {false, true}) {
+            var opened = openFor(DEV, raw, allowUnbound);
+            assertArrayEquals(VALUE, opened.value());
+            assertEquals(true, opened.bound());
+            opened = openFor(DEV, jwe, allowUnbound);
+            assertArrayEquals(VALUE, opened.value());
+            assertEquals(true, opened.bound());
+            assertThrows(InvalidSealedValueException.class, () -> openFor(PROD, raw, allowUnbound));
+            assertThrows(
+                    dev.crate.server.crypto.sealing.SealedValueMismatchException.class,
+                    () -> openFor(PROD, jwe, allowUnbound));
+        }
+        // Unbound: refused unless allowed, then opened and reported as unbound.
+        String unboundRaw = Sealing.sealRaw(PAIR.publicKey(), VALUE);
+        String unboundJwe = Sealing.sealJwe(PAIR.publicKey(), PAIR.kid(), VALUE);
+        assertThrows(InvalidSealedValueException.class, () -> openFor(DEV, unboundRaw, false));
+        var e = assertThrows(
+                dev.crate.server.crypto.sealing.SealedValueMismatchException.class,
+                () -> openFor(DEV, unboundJwe, false));
+        assertEquals(true, e.unbound());
+        assertEquals(false, openFor(DEV, unboundRaw, true).bound());
+        assertEquals(false, openFor(DEV, unboundJwe, true).bound());
+        assertArrayEquals(VALUE, openFor(DEV, unboundJwe, true).value());
+    }
+
+    @Test
+    void theLabelIsTheDocumentedString() {
+        String org = "3F0C1A52-8D4E-4C1B-9A57-2F6F1E0B7C11";
+        assertEquals(
+                "crate/v1/3f0c1a52-8d4e-4c1b-9a57-2f6f1e0b7c11/prod/DATABASE_URL",
+                new String(
+                        new dev.crate.protocol.sealing.Destination(org, "prod", "DATABASE_URL").oaepLabel(),
+                        StandardCharsets.UTF_8));
+    }
+
     @Test
     void opensRawOaepSha256() {
         assertArrayEquals(VALUE, open(Sealing.sealRaw(PAIR.publicKey(), VALUE)));

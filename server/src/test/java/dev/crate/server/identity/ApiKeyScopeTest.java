@@ -68,7 +68,11 @@ class ApiKeyScopeTest {
                 "sealed",
                 true,
                 "encrypted_value",
-                Sealing.sealJwe(publicKey.key(), publicKey.kid(), "v".getBytes(StandardCharsets.UTF_8))));
+                Sealing.sealJwe(
+                        publicKey.key(),
+                        publicKey.kid(),
+                        Api.destination(org, env, name),
+                        "v".getBytes(StandardCharsets.UTF_8))));
         if (tags != null) {
             body.put("tags", tags);
         }

@@ -211,7 +211,11 @@ class SecretHistoryTest {
         int writers = 20;
         List<String> sealed = new ArrayList<>();
         for (int i = 0; i < writers; i++) {
-            sealed.add(Sealing.sealJwe(key.key(), key.kid(), ("writer-" + i).getBytes(StandardCharsets.UTF_8)));
+            sealed.add(Sealing.sealJwe(
+                    key.key(),
+                    key.kid(),
+                    Api.destination(org, "dev", "RACE"),
+                    ("writer-" + i).getBytes(StandardCharsets.UTF_8)));
         }
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch start = new CountDownLatch(1);
@@ -298,7 +302,11 @@ class SecretHistoryTest {
                 "sealed",
                 true,
                 "encrypted_value",
-                Sealing.sealJwe(key.key(), key.kid(), "cas".getBytes(StandardCharsets.UTF_8))));
+                Sealing.sealJwe(
+                        key.key(),
+                        key.kid(),
+                        Api.destination(org, "dev", name),
+                        "cas".getBytes(StandardCharsets.UTF_8))));
         body.put("expected_version", expected);
         return as(org.adminKey()).body(body).put("/organization/" + org.id() + "/secrets");
     }

@@ -66,8 +66,15 @@ public final class Api {
 
     public static Response store(Org org, String env, String name, String value, List<String> tags) {
         PublicKey key = publicKey(org);
-        String sealed = Sealing.sealJwe(key.key(), key.kid(), value.getBytes(StandardCharsets.UTF_8));
+        String sealed = Sealing.sealJwe(
+                key.key(), key.kid(), destination(org, env, name), value.getBytes(StandardCharsets.UTF_8));
         return storeSealed(org, env, name, sealed, tags);
+    }
+
+    /** Where a value stored by these helpers goes: what first-party clients bind into the sealed value. */
+    public static dev.crate.protocol.sealing.Destination destination(Org org, String env, String name) {
+        return new dev.crate.protocol.sealing.Destination(
+                org.id(), env == null || env.isEmpty() ? dev.crate.protocol.Limits.DEFAULT_ENVIRONMENT : env, name);
     }
 
     public static Response storeSealed(Org org, String env, String name, String sealed, List<String> tags) {

@@ -129,7 +129,14 @@ public final class Grpc {
                 .setName(name)
                 .setEnvironment(env)
                 .setSealed(true)
-                .setEncryptedValue(Sealing.sealJwe(key.getPublicKeyPem(), key.getKid(), value));
+                .setEncryptedValue(Sealing.sealJwe(
+                        key.getPublicKeyPem(),
+                        key.getKid(),
+                        new dev.crate.protocol.sealing.Destination(
+                                orgId,
+                                env == null || env.isEmpty() ? dev.crate.protocol.Limits.DEFAULT_ENVIRONMENT : env,
+                                name),
+                        value));
         if (tags != null) {
             request.setTags(TagNames.newBuilder().addAllNames(tags));
         }

@@ -175,6 +175,7 @@ public final class ServerProcess implements AutoCloseable {
         String sealed = Sealing.sealJwe(
                 Pem.decode(key.get("public_key_pem").asText(), "RSA"),
                 key.get("kid").asText(),
+                new dev.crate.protocol.sealing.Destination(orgId, "dev", name),
                 value.getBytes(StandardCharsets.UTF_8));
         return storeSealed(orgId, name, sealed);
     }

@@ -61,6 +61,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             ErrorCode.INVALID_TAG_METADATA,
             ErrorCode.UNSEALED_VALUE_REJECTED,
             ErrorCode.INVALID_SEALED_VALUE,
+            ErrorCode.SEALED_VALUE_MISMATCH,
             ErrorCode.INVALID_VALUE,
             ErrorCode.INVALID_CLIENT_KEY,
             ErrorCode.WEAK_CLIENT_KEY,

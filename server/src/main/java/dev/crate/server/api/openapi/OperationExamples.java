@@ -72,7 +72,7 @@ final class OperationExamples {
                     {"id": "%s", "name": "acme", "created_at": "2026-11-29T20:25:44.679118Z"}""".formatted(ORG)),
             both("storeSecret", """
                     {"name": "DATABASE_URL", "environment": "prod", "sealed": true, "tags": ["backend"],
-                     "encrypted_value": "eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoidGstN2YzYSJ9.c2VhbGVk.aXY.Y2lwaGVydGV4dA.dGFn"}""", """
+                     "encrypted_value": "eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoidGstN2YzYSIsImNyYXRlX29yZyI6IjNmMGMxYTUyLThkNGUtNGMxYi05YTU3LTJmNmYxZTBiN2MxMSIsImNyYXRlX2VudiI6InByb2QiLCJjcmF0ZV9uYW1lIjoiREFUQUJBU0VfVVJMIn0.c2VhbGVk.aXY.Y2lwaGVydGV4dA.dGFn"}""", """
                     {"name": "DATABASE_URL", "environment": "prod", "version": 3, "tags": ["backend"],
                      "updated_at": "2026-11-29T20:31:02.118250Z"}"""),
             answer("listSecrets", """

@@ -1,13 +1,16 @@
 package dev.crate.server.crypto.sealing;
 
+import dev.crate.protocol.sealing.Destination;
 import dev.crate.protocol.sealing.Sealing;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAKey;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.Cipher;
+import javax.crypto.spec.OAEPParameterSpec;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
 import org.jose4j.jwe.JsonWebEncryption;
@@ -22,8 +25,17 @@ import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
  * public key); an unknown kid is tried with the active key. A kid-less base64 blob is tried with the
  * active key, then each grace key.
  *
+ * <p>Destination binding (docs/API.md, section 6): a JWE names its destination in the
+ * protected-header claims {@code crate_org}, {@code crate_env}, {@code crate_name}; they are compared with the
+ * request's destination before anything is decrypted (a mismatch is {@link SealedValueMismatchException}), and
+ * AES-GCM authenticates them when the value is opened, so a header edited to match fails to open. A raw value
+ * bound to its destination opens only with the OAEP label of that destination; a label for another
+ * destination fails like any damaged value ({@link InvalidSealedValueException}: RSA-OAEP cannot tell them
+ * apart). Unbound values (no claims, no label) open only when the caller says the org allows them.
+ *
  * <p>Timing: a failing JWE costs one RSA private operation, whatever went wrong; a failing base64 blob
- * costs one per candidate key (one when no key is in its grace period, the usual case). Both end in the same
+ * costs one per candidate key and accepted label (one when no key is in its grace period and the org refuses
+ * unbound values). Both end in the same
  * {@link InvalidSealedValueException}; so the time tells neither why a value failed nor which padding
  * check rejected it. The trade-off: during a grace period a failing base64 blob costs one RSA operation
  * per accepted key, and a success under a grace key takes longer than one under the active key
@@ -48,13 +60,25 @@ public final class SealedValueOpener {
         }
     }
 
-    /** Opens with the org's active key alone (no key in a grace period). */
+    /** What was opened, and whether it was bound to its destination. */
+    public record Opened(byte[] value, boolean bound) {}
+
+    /** Opens an unbound value with the org's active key alone (no key in a grace period); for tests. */
     public static byte[] open(String encoded, PrivateKey active) {
         return open(encoded, new TransportKeyring("", active, java.util.Map.of(), java.util.Set.of()));
     }
 
+    /** Opens an unbound value (no destination claims or label); for tests. */
     public static byte[] open(String encoded, TransportKeyring keys) {
-        java.util.List<PrivateKey> candidates = keys.candidates();
+        return open(encoded, keys, null, true).value();
+    }
+
+    /**
+     * Opens {@code encoded} for {@code destination} (null: accept only unbound values). Unbound values are
+     * opened only when {@code allowUnbound}.
+     */
+    public static Opened open(String encoded, TransportKeyring keys, Destination destination, boolean allowUnbound) {
+        List<PrivateKey> candidates = keys.candidates();
         int rsaDone = 0;
         int budget = 1;
         try {
@@ -72,25 +96,38 @@ public final class SealedValueOpener {
                 if (kid != null && keys.disabled().contains(kid)) {
                     throw new StaleTransportKeyException();
                 }
+                boolean bound = checkClaims(jwe, destination, allowUnbound);
                 PrivateKey key = kid == null ? keys.active() : keys.grace().getOrDefault(kid, keys.active());
                 jwe.setKey(key);
                 rsaDone = 1;
-                return jwe.getPlaintextBytes();
+                return new Opened(jwe.getPlaintextBytes(), bound);
             }
-            budget = candidates.size();
+            List<OAEPParameterSpec> labels = new java.util.ArrayList<>(2);
+            if (destination != null) {
+                labels.add(Sealing.oaep(destination));
+            }
+            if (allowUnbound) {
+                labels.add(Sealing.OAEP_SHA256);
+            }
+            budget = candidates.size() * labels.size();
             byte[] ciphertext = Base64.getDecoder().decode(encoded.trim());
-            for (PrivateKey key : candidates) {
-                Cipher cipher = Cipher.getInstance(Sealing.OAEP_TRANSFORMATION);
-                cipher.init(Cipher.DECRYPT_MODE, key, Sealing.OAEP_SHA256);
-                rsaDone++;
-                try {
-                    return cipher.doFinal(ciphertext);
-                } catch (GeneralSecurityException wrongKey) {
-                    // the next candidate
+            for (OAEPParameterSpec label : labels) {
+                for (PrivateKey key : candidates) {
+                    Cipher cipher = Cipher.getInstance(Sealing.OAEP_TRANSFORMATION);
+                    cipher.init(Cipher.DECRYPT_MODE, key, label);
+                    rsaDone++;
+                    try {
+                        return new Opened(cipher.doFinal(ciphertext), label != Sealing.OAEP_SHA256);
+                    } catch (GeneralSecurityException wrongKeyOrLabel) {
+                        // the next candidate
+                    }
                 }
             }
             throw new InvalidSealedValueException();
         } catch (StaleTransportKeyException e) {
+            throw e;
+        } catch (SealedValueMismatchException e) {
+            burnOneRsaOperation(keys.active());
             throw e;
         } catch (Exception e) {
             for (int i = rsaDone; i < budget; i++) {
@@ -99,6 +136,31 @@ public final class SealedValueOpener {
             throw new InvalidSealedValueException();
         }
     }
+
+    /**
+     * Compares a JWE's destination claims with the request's: true when bound and matching, false when it
+     * has none and unbound values are allowed; otherwise a {@link SealedValueMismatchException}. Any one
+     * claim present makes the value bound (all three must then match).
+     */
+    private static boolean checkClaims(JsonWebEncryption jwe, Destination destination, boolean allowUnbound) {
+        Object org = jwe.getHeaders().getObjectHeaderValue(Destination.HEADER_ORG);
+        Object env = jwe.getHeaders().getObjectHeaderValue(Destination.HEADER_ENVIRONMENT);
+        Object name = jwe.getHeaders().getObjectHeaderValue(Destination.HEADER_NAME);
+        if (org == null && env == null && name == null) {
+            if (!allowUnbound) {
+                throw new SealedValueMismatchException(true);
+            }
+            return false;
+        }
+        if (destination == null
+                || !destination.org().equals(org)
+                || !destination.environment().equals(env)
+                || !destination.name().equals(name)) {
+            throw new SealedValueMismatchException(false);
+        }
+        return true;
+    }
+
     /** Spends the time of the RSA decryption an early failure skipped. */
     private static void burnOneRsaOperation(PrivateKey key) {
         try {

@@ -44,8 +44,10 @@ class GrpcLeakTest {
         Org org = Api.newOrg();
         Grpc.store(org.adminKey(), org.id(), "dev", "GRPC_CANARY", canary, List.of("leak"));
         PublicKey key = Grpc.publicKey(org.adminKey(), org.id());
-        String rawSealed =
-                Sealing.sealRaw(Pem.decode(key.getPublicKeyPem(), "RSA"), rawCanary.getBytes(StandardCharsets.UTF_8));
+        String rawSealed = Sealing.sealRaw(
+                Pem.decode(key.getPublicKeyPem(), "RSA"),
+                Api.destination(org, "dev", "GRPC_RAW"),
+                rawCanary.getBytes(StandardCharsets.UTF_8));
         Grpc.secrets(org.adminKey())
                 .storeSecret(StoreSecretRequest.newBuilder()
                         .setOrganizationId(org.id())

@@ -169,6 +169,7 @@ class GrpcTransportTest {
                 .setSealed(true)
                 .setEncryptedValue(dev.crate.protocol.sealing.Sealing.sealRaw(
                         dev.crate.protocol.sealing.Pem.decode(pem, "RSA"),
+                        Api.destination(org, "prod", "GRPC_AUDITED"),
                         "grpc-audit-value".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .build());
         assertEquals(

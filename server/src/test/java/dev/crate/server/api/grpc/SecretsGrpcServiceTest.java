@@ -127,7 +127,9 @@ class SecretsGrpcServiceTest {
                         .setName("RAW")
                         .setSealed(true)
                         .setEncryptedValue(Sealing.sealRaw(
-                                Pem.decode(key.getPublicKeyPem(), "RSA"), "raw-value".getBytes(StandardCharsets.UTF_8)))
+                                Pem.decode(key.getPublicKeyPem(), "RSA"),
+                                Api.destination(org, "dev", "RAW"),
+                                "raw-value".getBytes(StandardCharsets.UTF_8)))
                         .build());
         assertEquals("raw-value", Api.value(Grpc.retrieve(org.adminKey(), org.id(), "dev", null, null), "RAW"));
     }

@@ -276,11 +276,14 @@ class KeyRotationTest {
                 .body("transport_keys.find { it.kid == '" + old.kid() + "' }.state", equalTo("grace"));
 
         // During grace: a JWE naming the old kid, and a kid-less base64 blob sealed to the old key, both open.
-        String jweOld = Sealing.sealJwe(old.key(), old.kid(), "grace-jwe".getBytes(StandardCharsets.UTF_8));
+        String jweOld = Sealing.sealJwe(
+                old.key(), old.kid(), Api.destination(org, "dev", "G1"), "grace-jwe".getBytes(StandardCharsets.UTF_8));
         Api.storeSealed(org, "dev", "G1", jweOld, null).then().statusCode(200);
-        String rawOld = Sealing.sealRaw(old.key(), "grace-raw".getBytes(StandardCharsets.UTF_8));
+        String rawOld = Sealing.sealRaw(
+                old.key(), Api.destination(org, "dev", "G2"), "grace-raw".getBytes(StandardCharsets.UTF_8));
         Api.storeSealed(org, "dev", "G2", rawOld, null).then().statusCode(200);
-        String rawNew = Sealing.sealRaw(current.key(), "new-raw".getBytes(StandardCharsets.UTF_8));
+        String rawNew = Sealing.sealRaw(
+                current.key(), Api.destination(org, "dev", "G3"), "new-raw".getBytes(StandardCharsets.UTF_8));
         Api.storeSealed(org, "dev", "G3", rawNew, null).then().statusCode(200);
         RetrievedPayload values = Api.retrieve(org, "dev", null, null);
         assertEquals("grace-jwe", Api.value(values, "G1"));
@@ -308,13 +311,23 @@ class KeyRotationTest {
                         org,
                         "dev",
                         "G4",
-                        Sealing.sealJwe(old.key(), old.kid(), "late".getBytes(StandardCharsets.UTF_8)),
+                        Sealing.sealJwe(
+                                old.key(),
+                                old.kid(),
+                                Api.destination(org, "dev", "G4"),
+                                "late".getBytes(StandardCharsets.UTF_8)),
                         null)
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("transport_key_expired"))
                 .body("detail", Matchers.containsString("public-key"));
-        Api.storeSealed(org, "dev", "G5", Sealing.sealRaw(old.key(), "late".getBytes(StandardCharsets.UTF_8)), null)
+        Api.storeSealed(
+                        org,
+                        "dev",
+                        "G5",
+                        Sealing.sealRaw(
+                                old.key(), Api.destination(org, "dev", "G5"), "late".getBytes(StandardCharsets.UTF_8)),
+                        null)
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("invalid_sealed_value"));

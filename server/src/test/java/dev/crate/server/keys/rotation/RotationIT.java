@@ -206,6 +206,7 @@ class RotationIT {
         String sealed = Sealing.sealJwe(
                 Pem.decode(newKey.get("public_key_pem").asText(), "RSA"),
                 newKey.get("kid").asText(),
+                new dev.crate.protocol.sealing.Destination(org, "dev", "NEW_KID"),
                 "sealed-to-the-new-key".getBytes(StandardCharsets.UTF_8));
         assertEquals(200, b.storeSealed(org, "NEW_KID", sealed).statusCode());
         await(
