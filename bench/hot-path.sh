@@ -10,7 +10,11 @@
 # Needs: java 17+, curl, jq, openssl, xxd, wrk, psql and pgbench, a PostgreSQL on 127.0.0.1:5432
 # (trust auth, user postgres). Builds the server jar only when it is missing.
 # Usage: bench/hot-path.sh [seconds per scenario, default 15] [warm-up seconds, default 10]
-# Environment: BENCH_JAVA_OPTS   extra JVM options for the measured server (e.g. a JFR recording)
+# The servers it starts get the JVM options bin/crate-server starts them with (its fixed memory budget,
+# docs/OPERATIONS.md section 3), read from that script, so the RSS printed is what users get.
+# Environment: BENCH_JAVA_OPTS   extra JVM options for the measured server (e.g. a JFR recording),
+#                                after the launcher's (so -Xmx and the like given here win)
+#              BENCH_LAUNCHER_OPTS=0  leaves the launcher's options out (the JVM's own ergonomics)
 #              BENCH_JAR         another server build's quarkus-run.jar
 #              BENCH_CONNECTIONS wrk connections and pgbench clients (default 32)
 #              BENCH_SCENARIOS   some of: list retrieve-ec retrieve-rsa retrieve-one store (default all)
@@ -45,6 +49,13 @@ if [ ! -f "$jar" ]; then
   echo "building the server (mvn -B -pl server -am package -DskipTests)..." >&2
   (cd "$root" && mvn -B -q -pl server -am package -DskipTests)
 fi
+
+# The launcher's default options, from its own assignment (two lines), not a copy.
+default_java_opts=""
+if [ "${BENCH_LAUNCHER_OPTS:-1}" != 0 ]; then
+  eval "$(sed -n '/^default_java_opts=/,/[^\\]$/p' "$root/bin/crate-server")"
+fi
+server_java_opts="$default_java_opts ${BENCH_JAVA_OPTS:-}"
 
 work="$(mktemp -d)"
 db="crate_bench_hot_$$"
@@ -87,7 +98,7 @@ start_server() {  # $1: log file, then env assignments
   # shellcheck disable=SC2086
   env -u CRATE_DB_URL -u CRATE_ROOT_KEY -u QUARKUS_DATASOURCE_REACTIVE_URL -u QUARKUS_DATASOURCE_JDBC_URL \
     QUARKUS_HTTP_PORT="$port" CRATE_BOOTSTRAP_TOKEN="$token" "$@" \
-    java ${BENCH_JAVA_OPTS:-} -jar "$jar" >>"$log" 2>&1 &
+    java $server_java_opts -jar "$jar" >>"$log" 2>&1 &
   server_pid=$!
 }
 wait_ready() {  # $1: log file; prints milliseconds from $2 (epoch ns) to ready
@@ -223,6 +234,7 @@ fi
 echo
 echo "$(date -u +%F) $(nproc) cores, $(java -version 2>&1 | head -1), load after: $load_after"
 echo "floors: pgbench -S ($connections clients) $pgbench_tps tps; openssl speed -multi $(nproc) rsa3072 $rsa_ops sign/s"
+echo "server JVM options:${server_java_opts:- (none)}"
 echo "wrk: $connections connections, 2 threads, ${seconds} s per scenario after ${warmup} s of warm-up"
 echo
 echo "| scenario | req/s | p50 | p99 | non-2xx / socket errors | floor | ratio | target | met? |"

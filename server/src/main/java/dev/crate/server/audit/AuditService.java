@@ -10,7 +10,9 @@ import dev.crate.server.log.LogId;
 import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.support.Times;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -138,6 +140,17 @@ public class AuditService {
                         .replaceWithVoid()
                         .onFailure()
                         .transform(this::unavailable));
+    }
+
+    /**
+     * Inside a transaction the caller holds on {@code connection} (the batched store path): appends
+     * {@code entries}, in order, to their org's chain with one head lock; they commit or fail with it.
+     */
+    public Uni<Void> append(SqlConnection connection, UUID orgId, List<AuditEntry> entries) {
+        return AuditWriter.append(connection, orgId, entries)
+                .replaceWithVoid()
+                .onFailure()
+                .transform(this::unavailable);
     }
 
     /** In a transaction of its own (shared with concurrent records of the org): done once committed. */

@@ -21,6 +21,9 @@ import dev.crate.server.support.Offload;
 import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.PrivateKey;
 import java.time.OffsetDateTime;
@@ -129,6 +132,42 @@ public class KeyService {
             record.wrapCount++;
             return unwrap(record);
         });
+    }
+
+    /**
+     * Inside the transaction the caller holds on {@code connection} (the batched store path): the org key
+     * the next {@code wraps} data keys are wrapped under, its wrap count raised by {@code wraps} and its row
+     * locked until that transaction ends, in one statement. Same guarantee as {@link #claimActiveOrgKey}: a
+     * rotation waits for the lock; an {@code update} that waited for a rotation re-checks {@code state} on
+     * the row the rotation left (READ COMMITTED), so it never counts on a retired version, and the statement
+     * runs once more to find the new active row.
+     */
+    public Uni<OrgKey> claimActiveOrgKey(SqlConnection connection, UUID orgId, int wraps) {
+        return claimOnce(connection, orgId, wraps)
+                .chain(found -> found != null ? Uni.createFrom().item(found) : claimOnce(connection, orgId, wraps))
+                .onItem()
+                .ifNull()
+                .failWith(() -> new IllegalStateException("org has no active org key"))
+                .map(this::unwrap);
+    }
+
+    private static Uni<OrgKeyRecord> claimOnce(SqlConnection connection, UUID orgId, int wraps) {
+        return connection
+                .preparedQuery("update org_keys set wrap_count = wrap_count + $2 where org_id = $1 and state = "
+                        + OrgKeyState.ACTIVE.literal() + " returning version, wrapped_key")
+                .execute(Tuple.of(orgId, (long) wraps))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    OrgKeyRecord record = new OrgKeyRecord();
+                    record.orgId = orgId;
+                    record.version = row.getInteger("version");
+                    record.wrappedKey = row.getBuffer("wrapped_key").getBytes();
+                    record.state = OrgKeyState.ACTIVE;
+                    return record;
+                });
     }
 
     /**

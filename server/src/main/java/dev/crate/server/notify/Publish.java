@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -36,6 +37,15 @@ public final class Publish {
         return connection
                 .preparedQuery("select pg_notify($1, $2)")
                 .execute(Tuple.of(channel, payload))
+                .replaceWithVoid();
+    }
+
+    /** Several notifications on one channel in one statement, sent in this order when the transaction commits. */
+    public static Uni<Void> inTransaction(SqlClient connection, String channel, List<String> payloads) {
+        payloads.forEach(p -> check(channel, p));
+        return connection
+                .preparedQuery("select pg_notify($1, p) from unnest(cast($2 as text[])) as p")
+                .execute(Tuple.of(channel, payloads.toArray(String[]::new)))
                 .replaceWithVoid();
     }
 

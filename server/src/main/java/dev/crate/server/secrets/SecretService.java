@@ -57,7 +57,6 @@ public class SecretService {
     private final AccessPolicy access;
     private final KeyService keys;
     private final SecretVersions secretVersions;
-    private final TagRepository tags;
     private final SecretRepository secrets;
     private final SecretVersionRepository versions;
     private final ObjectMapper json;
@@ -65,26 +64,27 @@ public class SecretService {
     private final AuditService audit;
     private final SecretEvents events;
     private final SecretReader reader;
+    private final StoreBatch batch;
 
     SecretService(
             AccessPolicy access,
             KeyService keys,
             SecretVersions secretVersions,
-            TagRepository tags,
             SecretRepository secrets,
             SecretVersionRepository versions,
             ObjectMapper json,
             CrateMetrics metrics,
             AuditService audit,
             SecretEvents events,
-            SecretReader reader) {
+            SecretReader reader,
+            StoreBatch batch) {
+        this.batch = batch;
         this.audit = audit;
         this.events = events;
         this.reader = reader;
         this.access = access;
         this.keys = keys;
         this.secretVersions = secretVersions;
-        this.tags = tags;
         this.secrets = secrets;
         this.versions = versions;
         this.json = json;
@@ -173,51 +173,29 @@ public class SecretService {
     }
 
     /**
-     * One transaction: the new version and its audit record commit together (an unbound value is recorded as such
-     * in the record's detail). The plaintext is zeroed either way.
+     * The new version and its audit record commit together, in a transaction shared with the stores of the
+     * org that queued meanwhile ({@link StoreBatch}). The plaintext is zeroed either way; an unbound value is recorded as such in its audit record's detail.
      */
     private Uni<SecretMetadata> writeAndRecord(Caller caller, Access a, Store store, SealedValueOpener.Opened opened) {
+        UUID orgId = a.org().id;
         byte[] value = opened.value();
-        return Panache.withTransaction(() -> write(caller, a, store, value)
-                        .call(stored -> audit.append(storeEntry(caller, a, store, stored, opened.bound())))
-                        // after the audit record: the org's chain head is locked, so event ids follow commit order
-                        .call(stored -> events.record(
-                                a.org().id,
-                                stored.environment(),
-                                stored.name(),
-                                stored.version(),
-                                SecretEventAction.STORED,
-                                stored.tags().toArray(String[]::new))))
+        return secretVersions
+                .requireEnvironment(orgId, store.environment())
+                .chain(() -> batch.submit(
+                        orgId,
+                        new StoreBatch.Request(
+                                caller,
+                                a,
+                                store.environment(),
+                                store.name(),
+                                store.tags(),
+                                store.expectedVersion(),
+                                value,
+                                opened.bound())))
                 .eventually(() -> Arrays.fill(value, (byte) 0));
     }
 
-    private AuditEntry storeEntry(Caller caller, Access a, Store store, SecretMetadata stored, boolean bound) {
-        AuditEntry entry = audit.entry(
-                caller, a.org().id, AuditAction.SECRET_WRITE, store.environment(), store.name(), stored.version());
-        return bound ? entry : entry.withDetail(audit.detail(Map.of("sealed", "unbound")));
-    }
-
-    /** Inside the transaction: the secret row (created if absent) locked, checked, tagged, and its next version appended. */
-    private Uni<SecretMetadata> write(Caller caller, Access access, Store store, byte[] plaintext) {
-        UUID orgId = access.org().id;
-        return secretVersions
-                .requireEnvironment(orgId, store.environment())
-                .chain(() -> secrets.insertIfAbsent(orgId, store.environment(), store.name()))
-                .chain(() -> secrets.findForUpdate(orgId, store.environment(), store.name()))
-                .invoke(secret -> SecretVersions.requireTagScope(access, secret, store.tags()))
-                .invoke(secret -> requireExpectedVersion(secret, store.expectedVersion()))
-                // Kept tags go back into the catalog too: it may have dropped them while the secret was deleted.
-                .call(secret ->
-                        tags.ensureExist(orgId, store.tags() != null ? store.tags() : Validation.sorted(secret.tags)))
-                .chain(secret -> {
-                    if (store.tags() != null) {
-                        secret.tags = store.tags().toArray(String[]::new);
-                    }
-                    return secretVersions.append(caller, secret, plaintext);
-                });
-    }
-
-    private static void requireExpectedVersion(SecretRecord secret, Integer expected) {
+    static void requireExpectedVersion(SecretRecord secret, Integer expected) {
         if (expected != null && secret.currentVersion != expected) {
             throw new CrateException(
                     ErrorCode.VERSION_CONFLICT,
