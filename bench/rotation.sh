@@ -35,7 +35,7 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
 start_server() { # extra env assignments as arguments
   env -u CRATE_ROOT_KEY_PREVIOUS CRATE_DB_URL="postgresql://127.0.0.1:5432/$db" CRATE_DB_USER=postgres \
     CRATE_DATA_DIR="$work/data" QUARKUS_HTTP_PORT="$port" CRATE_BOOTSTRAP_TOKEN="$token" \
-    CRATE_ROTATION_CHECK_INTERVAL=1s CRATE_ROTATION_BATCH_SIZE="$batch" "$@" \
+    CRATE_ROTATION_CHECK_INTERVAL=1s CRATE_ROTATION_BATCH_SIZE="$batch" CRATE_ORGANIZATIONS_CREATE_PER_HOUR=0 "$@" \
     java -jar "$root/server/target/quarkus-app/quarkus-run.jar" >>"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 900); do

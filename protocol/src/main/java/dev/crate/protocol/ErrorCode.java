@@ -66,6 +66,8 @@ public enum ErrorCode {
     INVALID_AUDIT_QUERY("invalid_audit_query", 400, "Invalid audit query"),
     AUDIT_UNAVAILABLE("audit_unavailable", 503, "Audit trail unavailable"),
     TOO_MANY_STREAMS("too_many_streams", 429, "Too many open streams"),
+    /** Too many requests of one kind from one caller (organization creation): wait {@code Retry-After} seconds. */
+    RATE_LIMITED("rate_limited", 429, "Too many requests"),
     INTERNAL_ERROR("internal_error", 500, "Internal error"),
     SERVICE_UNAVAILABLE("service_unavailable", 503, "Service unavailable");
 

@@ -213,6 +213,19 @@ public interface CrateConfig {
         int maxVersions();
     }
 
+    /** Organization creation ({@code CRATE_ORGANIZATIONS_*}). */
+    Organizations organizations();
+
+    /** Organization creation settings. */
+    interface Organizations {
+        /**
+         * Organizations one caller may create per hour on one replica (each costs an RSA-3072 key
+         * generation); more answer 429 {@code rate_limited} with {@code Retry-After}. 0 turns the bound off.
+         */
+        @WithDefault("10")
+        int createPerHour();
+    }
+
     /** The in-memory cache of API keys, organizations and environments ({@code CRATE_CALLER_CACHE_*}). */
     CallerCache callerCache();
 

@@ -38,6 +38,7 @@ public class OrganizationService {
     private final ApiKeyService apiKeys;
     private final MemberService members;
     private final AuditService audit;
+    private final CreationLimit limit;
 
     OrganizationService(
             AccessPolicy access,
@@ -46,7 +47,9 @@ public class OrganizationService {
             KeyService keys,
             ApiKeyService apiKeys,
             MemberService members,
-            AuditService audit) {
+            AuditService audit,
+            CreationLimit limit) {
+        this.limit = limit;
         this.audit = audit;
         this.members = members;
         this.access = access;
@@ -76,6 +79,8 @@ public class OrganizationService {
                         ErrorCode.FORBIDDEN, "creating an organization needs an unrestricted admin API key");
             }
         });
+        // before the RSA-3072 key generation it bounds
+        limit.take(caller.actor());
         return keys.newTransportKeyPair()
                 .chain(pair -> Panache.withTransaction(() -> organizations
                         .findByName(name)

@@ -38,11 +38,6 @@ public class SecretRepository implements PanacheRepositoryBase<SecretRecord, UUI
                 .firstResult();
     }
 
-    public Uni<SecretRecord> findLive(UUID orgId, String environment, String name) {
-        return find("orgId = ?1 and environment = ?2 and name = ?3 and deletedAt is null", orgId, environment, name)
-                .firstResult();
-    }
-
     /** Live secrets of an environment carrying all {@code tags} (none: all), optionally only {@code names}, by name. */
     public Uni<List<SecretRecord>> listLive(UUID orgId, String environment, List<String> tags, List<String> names) {
         StringBuilder sql = new StringBuilder(

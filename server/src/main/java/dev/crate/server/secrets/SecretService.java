@@ -402,8 +402,15 @@ public class SecretService {
                         .invoke(a -> a.requireSecretWrite(environment))
                         .chain(a -> Panache.withTransaction(() -> secretVersions
                                 .requireEnvironment(a.org().id, environment)
-                                .chain(() -> secrets.findLive(a.org().id, environment, name))
-                                .map(secret -> secret != null && a.sees(secret.tags) ? secret : null)
+                                // locked, as store, restore, rollback and purge lock it: an unlocked read would
+                                // write back a current_version a concurrent store has already moved on
+                                .chain(() -> secrets.findForUpdate(a.org().id, environment, name))
+                                .map(secret -> secret != null
+                                                && secret.deletedAt == null
+                                                && secret.currentVersion > 0
+                                                && a.sees(secret.tags)
+                                        ? secret
+                                        : null)
                                 .onItem()
                                 .ifNull()
                                 .failWith(() -> new CrateException(

@@ -89,6 +89,10 @@ class OpenApiContractTest {
                 if (!hasExample(op)) {
                     gaps.add(where + ": example (add it to OperationExamples)");
                 }
+                // every operation reads PostgreSQL (or, for /auth/config, the identity provider)
+                if (!op.at("/responses/503/$ref").asText().equals("#/components/responses/ServiceUnavailable")) {
+                    gaps.add(where + ": 503 service_unavailable answer");
+                }
                 if (op.path("security").toString().contains("\"bearer\"")) {
                     secured++;
                     if (!op.at("/responses/401/$ref").asText().equals("#/components/responses/Unauthorized")) {
@@ -100,6 +104,13 @@ class OpenApiContractTest {
         assertTrue(operations >= 16, "operations found: " + operations);
         assertTrue(secured >= 16, "operations with bearer security: " + secured);
         assertTrue(gaps.isEmpty(), "incomplete operations: " + gaps);
+        for (String status : List.of("ServiceUnavailable", "TooManyRequests")) {
+            assertEquals(
+                    "integer",
+                    doc.at("/components/responses/" + status + "/headers/Retry-After/schema/type")
+                            .asText(),
+                    status + " documents Retry-After");
+        }
         for (String status :
                 List.of("BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict", "ContentTooLarge")) {
             JsonNode content = doc.at("/components/responses/" + status + "/content/application~1problem+json");

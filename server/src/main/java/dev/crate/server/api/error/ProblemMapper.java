@@ -39,7 +39,13 @@ public class ProblemMapper {
         if (e.code() == ErrorCode.FORBIDDEN) {
             metrics.authFailure(AuthFailure.FORBIDDEN);
         }
-        return respond(e.code(), e.detail());
+        Response response = respond(e.code(), e.detail());
+        if (e.retryAfterSeconds() > 0) {
+            return Response.fromResponse(response)
+                    .header("Retry-After", Long.toString(e.retryAfterSeconds()))
+                    .build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper({

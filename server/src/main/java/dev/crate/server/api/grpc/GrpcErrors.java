@@ -77,6 +77,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         table.put(ErrorCode.VALUE_TOO_LARGE, Status.Code.RESOURCE_EXHAUSTED);
         table.put(ErrorCode.BODY_TOO_LARGE, Status.Code.RESOURCE_EXHAUSTED);
         table.put(ErrorCode.TOO_MANY_STREAMS, Status.Code.RESOURCE_EXHAUSTED);
+        table.put(ErrorCode.RATE_LIMITED, Status.Code.RESOURCE_EXHAUSTED);
         table.put(ErrorCode.UNAUTHENTICATED, Status.Code.UNAUTHENTICATED);
         table.put(ErrorCode.FORBIDDEN, Status.Code.PERMISSION_DENIED);
         table.put(ErrorCode.WORKLOAD_SCOPE_EXCEEDS_CREATOR, Status.Code.PERMISSION_DENIED);

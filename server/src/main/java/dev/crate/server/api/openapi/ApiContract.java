@@ -184,6 +184,22 @@ public class ApiContract implements OASFilter {
                                                 + "provider (see GET /auth/config)."))
                 .addSchema("Problem", problemSchema());
         ERRORS.forEach((status, error) -> openAPI.getComponents().addResponse(error.component(), errorResponse(error)));
+        openAPI.getComponents()
+                .getResponses()
+                .get(ERRORS.get("503").component())
+                .addHeader(
+                        "Retry-After",
+                        OASFactory.createHeader()
+                                .description("Seconds to wait before trying again")
+                                .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)));
+        openAPI.getComponents()
+                .getResponses()
+                .get(ERRORS.get("429").component())
+                .addHeader(
+                        "Retry-After",
+                        OASFactory.createHeader()
+                                .description("Seconds to wait before trying again (rate_limited only)")
+                                .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)));
         openAPI.getPaths()
                 .getPathItems()
                 .forEach((path, item) ->
@@ -360,13 +376,14 @@ public class ApiContract implements OASFilter {
             // bodies are application/json only
             addError(operation, "415");
         }
-        if ("watchSecrets".equals(id)) {
-            // the limits of open change streams per caller and per organization
+        if ("watchSecrets".equals(id) || "createOrganization".equals(id)) {
+            // the limits of open change streams per caller and per organization; of organizations one
+            // caller creates per hour (rate_limited, with Retry-After)
             addError(operation, "429");
         }
-        if ("getAuthConfig".equals(id)) {
-            addError(operation, "503");
-        }
+        // every operation reads PostgreSQL (the credential, the audit trail) and getAuthConfig the
+        // identity provider: while they cannot serve, 503 with Retry-After (docs/API.md, section 3)
+        addError(operation, "503");
         if ("exchangeWorkloadToken".equals(id)) {
             // public, yet refusing: one code whatever the reason (docs/API.md, section 14)
             operation
@@ -476,7 +493,7 @@ public class ApiContract implements OASFilter {
                 new ErrorAnswer(
                         "ServiceUnavailable",
                         ErrorCode.SERVICE_UNAVAILABLE,
-                        "the identity provider cannot be reached"));
+                        "the database cannot serve requests right now; try again shortly"));
         return errors;
     }
 
