@@ -41,7 +41,10 @@ public final class ServerProcess implements AutoCloseable {
         this.token = token;
     }
 
-    /** Starts the jar with only the given CRATE_* settings (and a free port and data directory). */
+    /**
+     * Starts the jar with only the given CRATE_* settings (and a free port and data directory, unless {@code env}
+     * names them: {@code QUARKUS_HTTP_PORT}, {@code CRATE_DATA_DIR}).
+     */
     public static ServerProcess start(String token, Map<String, String> env) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -63,6 +66,9 @@ public final class ServerProcess implements AutoCloseable {
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         environment.put("CRATE_BOOTSTRAP_TOKEN", token);
         environment.putAll(env);
+        if (env.containsKey("QUARKUS_HTTP_PORT")) {
+            port = Integer.parseInt(env.get("QUARKUS_HTTP_PORT"));
+        }
         return new ServerProcess(builder.start(), log, port, token);
     }
 
@@ -89,6 +95,11 @@ public final class ServerProcess implements AutoCloseable {
             throw new AssertionError("server did not exit: " + output());
         }
         return process.exitValue();
+    }
+
+    /** The server's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook, no rollback but the database's own. */
