@@ -9,13 +9,16 @@ import dev.crate.server.domain.CrateException;
 import dev.crate.server.log.LogId;
 import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.support.Times;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -35,9 +38,14 @@ public class AuditService {
     private final ObjectMapper json;
     private final CrateMetrics metrics;
     private final boolean auditReads;
+    private final DenialLimiter denials;
+    /** Denials of unknown orgs recorded after the answer went out; beyond this many at once, before it. */
+    private final Semaphore backgroundDenials = new Semaphore(64);
 
     AuditService(
             AuditRepository records, AuditWriter writer, ObjectMapper json, CrateMetrics metrics, CrateConfig config) {
+        this.denials =
+                new DenialLimiter(config.audit().denialWindow(), config.audit().denialKinds(), System::nanoTime);
         this.records = records;
         this.writer = writer;
         this.groupCommit = new AuditGroupCommit(writer);
@@ -166,8 +174,11 @@ public class AuditService {
     /**
      * Runs {@code work}; when the access checks deny it (403 {@code forbidden}, or 404
      * {@code organization_not_found} for an org that exists), records the denied attempt in that org's
-     * chain before the denial goes back. A caller without any credential never gets this far (401 is
-     * counted in the metrics and not recorded: it names no actor).
+     * chain, through {@link DenialLimiter} (the first of each kind per window; repeats as one aggregate).
+     * A 403 is recorded before the denial goes back. A 404 {@code organization_not_found} goes back at
+     * once and is recorded after it: whether the org exists must not change what the answer waits for
+     * (docs/SECURITY.md, section 4.6). A caller without any credential never
+     * gets this far (401 is counted in the metrics and not recorded: it names no actor).
      */
     public <T> Uni<T> guard(
             Caller caller,
@@ -194,9 +205,10 @@ public class AuditService {
                             null,
                             AuditEntry.DENIED,
                             denial.code().code());
-                    return writer.orgExists(org)
-                            .chain(exists ->
-                                    exists ? commit(entry) : Uni.createFrom().voidItem())
+                    Uni<Void> record = writer.orgExists(org)
+                            .chain(exists -> exists
+                                    ? commitAll(denials.admit(entry))
+                                    : Uni.createFrom().voidItem())
                             .onFailure()
                             .recoverWithItem(e -> {
                                 // the denial stands either way; it only goes unrecorded
@@ -204,7 +216,58 @@ public class AuditService {
                                         LOG, action.wire(), caller.origin().requestId());
                                 return null;
                             });
+                    if (denial.code() == ErrorCode.ORGANIZATION_NOT_FOUND && backgroundDenials.tryAcquire()) {
+                        record.eventually(() -> {
+                                    backgroundDenials.release();
+                                })
+                                .subscribe()
+                                .with(ignored -> {}, ignored -> {});
+                        return Uni.createFrom().voidItem();
+                    }
+                    return record;
                 });
+    }
+
+    private Uni<Void> commitAll(List<AuditEntry> entries) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (AuditEntry e : entries) {
+            chain = chain.chain(() -> commit(e));
+        }
+        return chain;
+    }
+
+    /** Writes the aggregates of denial windows that have closed (DenialLimiter). */
+    @Scheduled(identity = "crate-audit-denials", every = "${crate.audit.denial-flush-interval:30s}")
+    Uni<Void> closeDenialWindows() {
+        return writeAggregates(denials.closeExpired());
+    }
+
+    /**
+     * Writes the aggregates of every open denial window now (shutdown; tests). What a replica counted is
+     * not lost when it stops cleanly.
+     */
+    public Uni<Void> flushDenials() {
+        return writeAggregates(denials.closeAll());
+    }
+
+    @PreDestroy
+    void stop() {
+        try {
+            flushDenials().await().atMost(java.time.Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LogId.DENIAL_NOT_AUDITED.log(LOG, "attempt (aggregate at shutdown)", "-");
+        }
+    }
+
+    private Uni<Void> writeAggregates(List<AuditEntry> aggregates) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (AuditEntry e : aggregates) {
+            chain = chain.chain(() -> commit(e).onFailure().recoverWithItem(failure -> {
+                LogId.DENIAL_NOT_AUDITED.log(LOG, e.action() + " (aggregate)", e.requestId());
+                return null;
+            }));
+        }
+        return chain;
     }
 
     private static boolean isDenial(Throwable failure) {

@@ -201,6 +201,17 @@ public interface CrateConfig {
         /** How long records are kept; older ones are removed, leaving a checkpoint the chain verifies from. */
         @WithDefault("90d")
         Duration retention();
+
+        /**
+         * Denied attempts of one kind (org, caller, action, reason) after the first within this window are
+         * counted and written as one aggregate record when it closes (docs/SECURITY.md); 0 writes each one.
+         */
+        @WithDefault("1m")
+        Duration denialWindow();
+
+        /** Kinds of denial tracked at once per replica; beyond it every open window is closed early. */
+        @WithDefault("10000")
+        int denialKinds();
     }
 
     /** Secret history ({@code CRATE_SECRETS_*}). */

@@ -20,12 +20,16 @@ import dev.crate.server.metrics.CrateMetrics;
 import dev.crate.server.support.Offload;
 import dev.crate.server.support.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,12 +40,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import javax.security.auth.DestroyFailedException;
 
 /**
  * The keyring of each org: creates its org key and transport key pair, hands out unwrapped org keys
  * and opens sealed values. Unwrapped material is cached for {@code crate.key-cache-ttl}, keyed by
- * version or kid, so a rotation never makes a cached key wrong. Which org key is active is read
+ * version or kid, so a rotation never makes a cached key wrong; it leaves the cache on that TTL, or at
+ * once when the rotation job retires the org key version or disables the transport key, and is then
+ * destroyed ({@link KeyMaterialCache}; org key bytes are zeroed). Which org key is active is read
  * (and locked) in each write's transaction; which transport keys an org accepts is looked up again
  * every {@code crate.rotation.key-refresh}, or at once when a client names a kid not seen yet.
  */
@@ -50,25 +57,91 @@ public class KeyService {
     private final RootKeyProvider rootKey;
     private final OrgKeyRepository orgKeys;
     private final TransportKeyRepository transportKeys;
-    private final long ttlNanos;
     private final CrateMetrics metrics;
-    private final Map<String, Cached<OrgKey>> orgKeyCache = new ConcurrentHashMap<>();
-    private final Map<String, Cached<Transport>> transportCache = new ConcurrentHashMap<>();
-    private final Map<UUID, Cached<Keyring>> keyringCache = new ConcurrentHashMap<>();
-    private final long refreshNanos;
+    /** Unwrapped org keys by "org id:version"; evicted keys are zeroed. */
+    private final KeyMaterialCache<String, OrgKey> orgKeyCache;
+    /** Transport keys with their private halves by kid. */
+    private final KeyMaterialCache<String, Transport> transportCache;
+    /** Which transport keys an org accepts (references to {@code transportCache}'s material). */
+    private final KeyMaterialCache<UUID, Keyring> keyringCache;
 
+    @Inject
     KeyService(
             RootKeyProvider rootKey,
             OrgKeyRepository orgKeys,
             TransportKeyRepository transportKeys,
             CrateConfig config,
             CrateMetrics metrics) {
+        this(rootKey, orgKeys, transportKeys, config, metrics, System::nanoTime);
+    }
+
+    /** With the clock the caches read ({@code System::nanoTime} in production). */
+    KeyService(
+            RootKeyProvider rootKey,
+            OrgKeyRepository orgKeys,
+            TransportKeyRepository transportKeys,
+            CrateConfig config,
+            CrateMetrics metrics,
+            LongSupplier nanoClock) {
         this.rootKey = rootKey;
         this.orgKeys = orgKeys;
         this.transportKeys = transportKeys;
-        this.ttlNanos = config.keyCacheTtl().toNanos();
-        this.refreshNanos = Math.min(ttlNanos, config.rotation().keyRefresh().toNanos());
         this.metrics = metrics;
+        Duration ttl = config.keyCacheTtl();
+        Duration refresh = config.rotation().keyRefresh();
+        this.orgKeyCache = new KeyMaterialCache<>(ttl, nanoClock, KeyService::zero);
+        this.transportCache = new KeyMaterialCache<>(ttl, nanoClock, t -> destroy(t.privateKey()));
+        this.keyringCache = new KeyMaterialCache<>(refresh.compareTo(ttl) < 0 ? refresh : ttl, nanoClock, k -> {});
+    }
+
+    /**
+     * Evicts what outlived {@code crate.key-cache-ttl} and destroys what was evicted before the previous
+     * sweep (so a request that just took a key is done with it first).
+     */
+    @Scheduled(identity = "crate-key-cache-sweep", every = "${crate.key-cache-sweep:30s}")
+    void sweep() {
+        orgKeyCache.sweep();
+        transportCache.sweep();
+        keyringCache.sweep();
+    }
+
+    @PreDestroy
+    void destroyAll() {
+        orgKeyCache.clear();
+        transportCache.clear();
+        keyringCache.clear();
+    }
+
+    /** The rotation job retired an org key version: its unwrapped copy leaves this replica's cache now. */
+    public void orgKeyRetired(UUID orgId, int version) {
+        String key = orgId + ":" + version;
+        orgKeyCache.evictIf(key::equals);
+    }
+
+    /** The rotation job disabled a transport key: its private half leaves this replica's cache now. */
+    public void transportKeyDisabled(UUID orgId, String kid) {
+        transportCache.evictIf(kid::equals);
+        keyringCache.evictIf(orgId::equals);
+    }
+
+    /** Whether this replica holds org key {@code version} of an org unwrapped (tests, docs/SECURITY.md). */
+    public boolean holdsOrgKey(UUID orgId, int version) {
+        return orgKeyCache.contains(orgId + ":" + version);
+    }
+
+    private static void zero(OrgKey key) {
+        Arrays.fill(key.material(), (byte) 0);
+    }
+
+    /** Provider keys mostly cannot be destroyed (docs/SECURITY.md, "Keys in memory"); the reference goes. */
+    private static void destroy(PrivateKey key) {
+        try {
+            if (!key.isDestroyed()) {
+                key.destroy();
+            }
+        } catch (DestroyFailedException | RuntimeException e) {
+            // the JDK's RSA keys do not implement destroy(); nothing more can be done here
+        }
     }
 
     /** An org's active transport key with its unwrapped private half. */
@@ -76,12 +149,6 @@ public class KeyService {
         @Override
         public String toString() {
             return "Transport[kid=" + kid + "]";
-        }
-    }
-
-    private record Cached<T>(T value, long expiresAt) {
-        boolean fresh() {
-            return System.nanoTime() < expiresAt;
         }
     }
 
@@ -189,9 +256,9 @@ public class KeyService {
 
     /** A specific org key version, from cache when fresh. */
     public Uni<OrgKey> orgKey(UUID orgId, int version) {
-        Cached<OrgKey> cached = orgKeyCache.get(orgId + ":" + version);
-        if (cached != null && cached.fresh()) {
-            return Uni.createFrom().item(cached.value());
+        OrgKey cached = orgKeyCache.get(orgId + ":" + version);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
         }
         return Panache.withSession(() -> orgKeys.findVersion(orgId, version))
                 .onItem()
@@ -202,16 +269,16 @@ public class KeyService {
 
     private OrgKey unwrap(OrgKeyRecord record) {
         String cacheKey = record.orgId + ":" + record.version;
-        Cached<OrgKey> cached = orgKeyCache.get(cacheKey);
-        if (cached != null && cached.fresh()) {
-            return cached.value();
+        OrgKey cached = orgKeyCache.get(cacheKey);
+        if (cached != null) {
+            return cached;
         }
         if (record.state == OrgKeyState.RETIRED) {
             // Re-wrapped and destroyed between reading a row that named it and getting here: read again.
             throw new RetiredOrgKeyException();
         }
         OrgKey key = KeyHierarchy.unwrapOrgKey(rootKey, record.orgId, record.version, record.wrappedKey);
-        orgKeyCache.put(cacheKey, new Cached<>(key, System.nanoTime() + ttlNanos));
+        orgKeyCache.put(cacheKey, key);
         return key;
     }
 
@@ -270,22 +337,22 @@ public class KeyService {
 
     /** Forgets this replica's view of an org's transport keys (after a rotation it ran itself). */
     public void forgetTransportKeys(UUID orgId) {
-        keyringCache.remove(orgId);
+        keyringCache.evictIf(orgId::equals);
     }
 
     private record Keyring(Transport active, TransportKeyring ring) {}
 
     private Uni<Keyring> keyring(UUID orgId, boolean reload) {
-        Cached<Keyring> cached = keyringCache.get(orgId);
-        if (!reload && cached != null && cached.fresh()) {
-            return Uni.createFrom().item(cached.value());
+        Keyring cached = keyringCache.get(orgId);
+        if (!reload && cached != null) {
+            return Uni.createFrom().item(cached);
         }
         return Panache.withSession(() -> transportKeys.listForOrg(orgId))
                 .chain(rows -> loadKeyring(orgId, rows))
                 .onFailure(RetiredOrgKeyException.class)
                 .retry()
                 .atMost(2)
-                .invoke(k -> keyringCache.put(orgId, new Cached<>(k, System.nanoTime() + refreshNanos)));
+                .invoke(k -> keyringCache.put(orgId, k));
     }
 
     private Uni<Keyring> loadKeyring(UUID orgId, List<TransportKeyRecord> rows) {
@@ -327,16 +394,16 @@ public class KeyService {
 
     /** One transport key with its private half, unwrapped once per {@code crate.key-cache-ttl}. */
     private Uni<Transport> transport(UUID orgId, TransportKeyRecord record) {
-        Cached<Transport> cached = transportCache.get(record.kid);
-        if (cached != null && cached.fresh()) {
-            return Uni.createFrom().item(cached.value());
+        Transport cached = transportCache.get(record.kid);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
         }
         return orgKey(orgId, record.orgKeyVersion).map(orgKey -> {
             byte[] pkcs8 = KeyHierarchy.unwrapTransportKey(orgKey, record.kid, record.wrappedPrivateKey);
             Transport transport =
                     new Transport(record.kid, record.publicKey, TransportKeyPair.privateKeyFromDer(pkcs8));
             Arrays.fill(pkcs8, (byte) 0);
-            transportCache.put(record.kid, new Cached<>(transport, System.nanoTime() + ttlNanos));
+            transportCache.put(record.kid, transport);
             return transport;
         });
     }

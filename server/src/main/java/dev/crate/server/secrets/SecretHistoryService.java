@@ -72,6 +72,9 @@ public class SecretHistoryService {
                                                 secret.deletedAt != null,
                                                 secret.purgedAt != null,
                                                 rows.stream()
+                                                        // older versions stored under tags the caller
+                                                        // cannot see are left out
+                                                        .filter(v -> SecretVersions.sees(a, secret, v))
                                                         .map(SecretHistoryService::toWire)
                                                         .toList()))))));
     }
@@ -96,6 +99,8 @@ public class SecretHistoryService {
                         .invoke(a -> a.requireSecretWrite(environment).requireSecretRead(environment))
                         .chain(a -> Panache.withTransaction(() -> lockedLive(a, environment, name)
                                 .chain(secret -> versions.findVersion(secret.id, target)
+                                        // a version the caller cannot see answers as one that does not exist
+                                        .map(old -> old != null && SecretVersions.sees(a, secret, old) ? old : null)
                                         .onItem()
                                         .ifNull()
                                         .failWith(() -> new CrateException(

@@ -35,7 +35,7 @@ public class SecretReader {
         Tuple params = Tuple.of(orgId, environment);
         StringBuilder sql = new StringBuilder("select s.id, s.name, s.current_version, s.tags, s.created_at, "
                 + "s.updated_at, v.id as v_id, v.version as v_version, v.org_key_version, v.wrapped_data_key, "
-                + "v.ciphertext from secrets s ");
+                + "v.ciphertext, v.tags as v_tags from secrets s ");
         if (pinned.isEmpty()) {
             sql.append("left join secret_versions v on v.secret_id = s.id and v.version = s.current_version ");
         } else {
@@ -92,6 +92,7 @@ public class SecretReader {
         var wrapped = row.getBuffer("wrapped_data_key");
         version.wrappedDataKey = wrapped == null ? null : wrapped.getBytes();
         version.ciphertext = row.getBuffer("ciphertext").getBytes();
+        version.tags = row.getArrayOfStrings("v_tags");
         return version;
     }
 }

@@ -241,7 +241,7 @@ public class SecretService {
                                 // session, so readers never sit on the connections the audit writer needs
                                 .call(read -> audit.commitRead(
                                         readEntry(caller, a, environment, read.rows(), read.versions())))
-                                .chain(read -> openAndSeal(a.org().id, read, retrieve, RETIRED_KEY_RETRIES)))));
+                                .chain(read -> openAndSeal(a, read, retrieve, RETIRED_KEY_RETRIES)))));
     }
 
     /** A retrieve request, checked. */
@@ -288,8 +288,11 @@ public class SecretService {
                             continue;
                         }
                         rows.add(row.secret());
-                        // destroyed versions (purged) are left out, as gone ones are
-                        if (row.version() != null && row.version().wrappedDataKey != null) {
+                        // destroyed versions (purged) are left out, as gone ones are; so are older versions
+                        // stored under tags the caller cannot see (they are reported missing)
+                        if (row.version() != null
+                                && row.version().wrappedDataKey != null
+                                && SecretVersions.sees(a, row.secret(), row.version())) {
                             rowVersions.add(row.version());
                         }
                     }
@@ -304,23 +307,26 @@ public class SecretService {
      * between reading the rows and loading the key makes it read the (re-wrapped) version rows again: the
      * same versions, so the audit record already committed stands.
      */
-    private Uni<RetrieveResponse> openAndSeal(UUID orgId, ToRead read, Retrieve retrieve, int retries) {
+    private Uni<RetrieveResponse> openAndSeal(Access a, ToRead read, Retrieve retrieve, int retries) {
+        UUID orgId = a.org().id;
         return secretVersions
                 .orgKeysFor(orgId, read.versions())
                 .chain(orgKeyMap -> Offload.cpu(() -> seal(retrieve, read.rows(), read.versions(), orgKeyMap)))
                 .onFailure(RetiredOrgKeyException.class)
                 .recoverWithUni(failure -> retries == 0
                         ? Uni.createFrom().failure(failure)
-                        : Panache.withSession(() -> versionsToRead(read.rows(), retrieve.pinned()))
-                                .chain(fresh ->
-                                        openAndSeal(orgId, new ToRead(read.rows(), fresh), retrieve, retries - 1)));
+                        : Panache.withSession(() -> versionsToRead(a, read.rows(), retrieve.pinned()))
+                                .chain(fresh -> openAndSeal(a, new ToRead(read.rows(), fresh), retrieve, retries - 1)));
     }
 
     /** The secrets a retrieve returns and the version rows to decrypt. */
     private record ToRead(List<SecretRecord> rows, List<SecretVersionRecord> versions) {}
 
     /** The current versions of {@code rows}, or the pinned one where asked; destroyed versions are left out. */
-    private Uni<List<SecretVersionRecord>> versionsToRead(List<SecretRecord> rows, Map<String, Integer> pinned) {
+    private Uni<List<SecretVersionRecord>> versionsToRead(
+            Access a, List<SecretRecord> rows, Map<String, Integer> pinned) {
+        Map<UUID, SecretRecord> byId = new HashMap<>();
+        rows.forEach(s -> byId.put(s.id, s));
         List<UUID> current = rows.stream()
                 .filter(s -> !pinned.containsKey(s.name))
                 .map(s -> s.id)
@@ -334,7 +340,8 @@ public class SecretService {
                         .map(more -> {
                             List<SecretVersionRecord> all = new ArrayList<>(found);
                             all.addAll(more);
-                            all.removeIf(v -> v.wrappedDataKey == null);
+                            all.removeIf(
+                                    v -> v.wrappedDataKey == null || !SecretVersions.sees(a, byId.get(v.secretId), v));
                             return all;
                         }));
     }

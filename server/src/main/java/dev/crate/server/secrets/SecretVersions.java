@@ -101,11 +101,29 @@ public class SecretVersions {
                 version.ciphertext);
     }
 
-    /** A tag-restricted key writes only secrets it can see, and leaves them visible to itself. */
+    /**
+     * Whether a tag-restricted key may see {@code version} of a secret it sees: the current version carries
+     * the secret's tags; an older one is visible only when the key sees the tags it was stored under
+     * (docs/SECURITY.md, section 4.2). Versions stored before tags were kept per version carry none,
+     * so a tag-restricted key sees only the current one of those.
+     */
+    static boolean sees(Access access, SecretRecord secret, SecretVersionRecord version) {
+        return version.version == secret.currentVersion || access.sees(version.tags);
+    }
+
+    /**
+     * A tag-restricted key writes only secrets it can see, and leaves them visible to itself. A secret it
+     * cannot see answers 404 {@code secret_not_found}, as every other route does for it (docs/API.md,
+     * "Secrets a key cannot see"); asking for tags outside its scope is a 403.
+     */
     static void requireTagScope(Access access, SecretRecord secret, List<String> newTags) {
         boolean existing = secret.currentVersion > 0;
+        if (existing && !access.sees(secret.tags)) {
+            throw new CrateException(
+                    ErrorCode.SECRET_NOT_FOUND, "no secret " + secret.name + " in environment " + secret.environment);
+        }
         String[] resulting = newTags != null ? newTags.toArray(String[]::new) : secret.tags;
-        if (existing && !access.sees(secret.tags) || !access.sees(resulting)) {
+        if (!access.sees(resulting)) {
             throw new CrateException(
                     ErrorCode.FORBIDDEN, "this API key may only write secrets carrying one of its tags");
         }

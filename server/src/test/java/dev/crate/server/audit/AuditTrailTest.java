@@ -18,6 +18,7 @@ import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 public class AuditTrailTest {
+    @Inject
+    AuditService auditService;
 
     static String adminKeyId(Org org) {
         return as(org.adminKey()).get("/organization/" + org.id() + "/api-keys").path("api_keys[0].id");
@@ -256,12 +259,125 @@ public class AuditTrailTest {
                 .get("/organization/" + alice.id() + "/secrets")
                 .then()
                 .statusCode(404);
-        JsonNode denied = events(alice, "&action=access").get(0);
+        // recorded after the answer went out (see aForeignOrgsIdAndAMadeUpIdAnswerAlikeWithoutWaitingOnEither)
+        JsonNode denied = awaitDenials(alice, "&action=access", 1).get(0);
         assertEquals("denied", denied.get("outcome").asText());
         assertEquals("organization_not_found", denied.get("reason").asText());
         assertEquals(adminKeyId(bob), denied.get("actor_id").asText());
         assertNull(denied.get("actor_name"));
         assertTrue(verify(alice).get("intact").asBoolean());
+    }
+
+    /** The denied records of {@code org} matching {@code query}, once there are at least {@code atLeast}. */
+    static List<JsonNode> awaitDenials(Org org, String query, int atLeast) throws Exception {
+        for (int i = 0; ; i++) {
+            List<JsonNode> denied = new ArrayList<>();
+            events(org, query).forEach(e -> {
+                if ("denied".equals(e.get("outcome").asText())) {
+                    denied.add(e);
+                }
+            });
+            if (denied.size() >= atLeast || i == 600) {
+                assertTrue(denied.size() >= atLeast, "denied records so far: " + denied);
+                return denied;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** How many attempts {@code records} stand for: 1 each, or the count of an aggregate. */
+    static int attempts(List<JsonNode> records) throws Exception {
+        int n = 0;
+        for (JsonNode r : records) {
+            JsonNode detail = r.get("detail") == null || r.get("detail").isNull()
+                    ? null
+                    : Api.JSON.readTree(r.get("detail").asText());
+            n += detail != null && detail.path("aggregated").asBoolean()
+                    ? detail.get("repeated").asInt()
+                    : 1;
+        }
+        return n;
+    }
+
+    @Test
+    void repeatedDenialsOfOneKindAreWrittenOnceAndCountedInOneAggregate() throws Exception {
+        Org org = Api.newOrg();
+        String viewer = Api.apiKey(org, "viewer");
+        for (int i = 0; i < 30; i++) {
+            as(viewer)
+                    .body(Map.of("tier", "org"))
+                    .post("/organization/" + org.id() + "/keys/rotate")
+                    .then()
+                    .statusCode(403);
+        }
+        List<JsonNode> first = awaitDenials(org, "&action=key.rotate", 1);
+        assertEquals(1, first.size(), "only the first of the window is written at once: " + first);
+        auditService.flushDenials().await().indefinitely();
+        List<JsonNode> all = awaitDenials(org, "&action=key.rotate", 2);
+        assertEquals(2, all.size(), all.toString());
+        JsonNode aggregate = all.get(0);
+        JsonNode detail = Api.JSON.readTree(aggregate.get("detail").asText());
+        assertEquals(29, detail.get("repeated").asInt(), detail.toString());
+        assertEquals("forbidden", aggregate.get("reason").asText());
+        assertEquals(30, attempts(all));
+        assertTrue(verify(org).get("intact").asBoolean());
+    }
+
+    @Test
+    void probesOfAnotherOrgCannotFloodItsChain() throws Exception {
+        Org alice = Api.newOrg();
+        Org bob = Api.newOrg();
+        int probes = 40;
+        for (int i = 0; i < probes; i++) {
+            as(bob.adminKey())
+                    .get("/organization/" + alice.id() + "/secrets")
+                    .then()
+                    .statusCode(404);
+        }
+        // recorded in the background: flush until every probe is accounted for
+        List<JsonNode> denied = List.of();
+        for (int i = 0; i < 200 && attempts(denied) < probes; i++) {
+            Thread.sleep(100);
+            auditService.flushDenials().await().indefinitely();
+            denied = awaitDenials(alice, "&action=access", 1);
+        }
+        assertEquals(probes, attempts(denied), denied.toString());
+        assertTrue(denied.size() <= 10, "40 probes, " + denied.size() + " records: " + denied);
+        assertTrue(verify(alice).get("intact").asBoolean());
+    }
+
+    @Test
+    void aForeignOrgsIdAndAMadeUpIdAnswerAlikeWithoutWaitingOnEither() throws Exception {
+        Org alice = Api.newOrg();
+        Org bob = Api.newOrg();
+        String existing = "/organization/" + alice.id() + "/secrets";
+        String madeUp = "/organization/" + UUID.randomUUID() + "/secrets";
+        as(bob.adminKey()).get(madeUp).then().statusCode(404);
+        ExecutorService client = Executors.newFixedThreadPool(2);
+        try (Connection c = PostgresResource.connect()) {
+            c.setAutoCommit(false);
+            // No statement about any organization can run while this is held: an answer that depended on
+            // whether the org exists (the look-up, the denial's record) could not come back before the
+            // statement timeout (15 s). Both must come back while it is held, and alike.
+            c.createStatement().execute("lock table organizations in access exclusive mode");
+            Future<Response> foreign = client.submit(() -> as(bob.adminKey()).get(existing));
+            Future<Response> random = client.submit(() -> as(bob.adminKey()).get(madeUp));
+            Response a = foreign.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Response b = random.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            for (Response r : List.of(a, b)) {
+                r.then().statusCode(404).body("code", equalTo("organization_not_found"));
+            }
+            assertEquals(a.path("title"), (Object) b.path("title"));
+            assertEquals(a.path("detail"), (Object) b.path("detail"));
+            assertEquals(a.getHeaders().asList().size(), b.getHeaders().asList().size());
+            c.rollback();
+        } finally {
+            client.shutdownNow();
+        }
+        // the probe of the existing org is on its record all the same, once the lock is gone
+        assertEquals(
+                "organization_not_found",
+                awaitDenials(alice, "&action=access", 1).get(0).get("reason").asText());
     }
 
     @Test

@@ -111,13 +111,73 @@ class ApiKeyScopeTest {
                 List.of("BACKEND_DEV"),
                 payload.secrets().stream().map(s -> s.name()).toList());
         assertEquals(List.of("FRONTEND_DEV"), payload.missing());
-        store(key, "dev", "FRONTEND_DEV", null).then().statusCode(403);
+        store(key, "dev", "FRONTEND_DEV", null).then().statusCode(404);
         store(key, "dev", "NEW_UNTAGGED", null).then().statusCode(403);
         store(key, "dev", "NEW_BACKEND", List.of("backend")).then().statusCode(200);
         as(key).delete("/organization/" + org.id() + "/secrets/FRONTEND_DEV")
                 .then()
                 .statusCode(404);
         as(key).get("/organization/" + org.id() + "/api-keys").then().statusCode(403);
+    }
+
+    @Test
+    void olderVersionsStoredUnderHiddenTagsStayHidden() throws Exception {
+        // version 1 carried only "frontend"; version 2 was retagged "backend"
+        Api.storeOk(org, "dev", "MOVED", "frontend-only", List.of("frontend"));
+        Api.storeOk(org, "dev", "MOVED", "now-backend", List.of("backend"));
+        String key = key(Map.of("role", "admin", "tags", List.of("backend")));
+        TemporaryKey temporary = TemporaryKey.generate();
+        Response pinned = as(key).body(Map.of(
+                        "environment",
+                        "dev",
+                        "versions",
+                        Map.of("MOVED", 1),
+                        "client_public_jwk",
+                        temporary.publicJwk()))
+                .post("/organization/" + org.id() + "/secrets/retrieve");
+        pinned.then().statusCode(200);
+        RetrievedPayload payload =
+                Api.JSON.readValue(temporary.open(pinned.path("sealed_payload")), RetrievedPayload.class);
+        assertEquals(List.of(), payload.secrets());
+        assertEquals(List.of("MOVED"), payload.missing());
+
+        TemporaryKey current = TemporaryKey.generate();
+        Response two = as(key).body(Map.of(
+                        "environment", "dev", "versions", Map.of("MOVED", 2), "client_public_jwk", current.publicJwk()))
+                .post("/organization/" + org.id() + "/secrets/retrieve");
+        RetrievedPayload latest = Api.JSON.readValue(current.open(two.path("sealed_payload")), RetrievedPayload.class);
+        assertEquals("now-backend", latest.secrets().get(0).value());
+
+        as(key).get("/organization/" + org.id() + "/secrets/MOVED/versions?env=dev")
+                .then()
+                .statusCode(200)
+                .body("versions.version", contains(2));
+        as(key).body(Map.of("version", 1))
+                .post("/organization/" + org.id() + "/secrets/MOVED/rollback?env=dev")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("version_not_found"));
+        // an unrestricted key still sees both
+        as(org.adminKey())
+                .get("/organization/" + org.id() + "/secrets/MOVED/versions?env=dev")
+                .then()
+                .statusCode(200)
+                .body("versions.version", contains(2, 1));
+    }
+
+    @Test
+    void aHiddenSecretAnswersAsAMissingOneOnEveryRoute() {
+        String key = key(Map.of("role", "admin", "tags", List.of("backend")));
+        Response stored = store(key, "dev", "FRONTEND_DEV", List.of("backend"));
+        Response versions = as(key).get("/organization/" + org.id() + "/secrets/FRONTEND_DEV/versions?env=dev");
+        Response missing = as(key).get("/organization/" + org.id() + "/secrets/NO_SUCH/versions?env=dev");
+        for (Response r : List.of(stored, versions, missing)) {
+            r.then().statusCode(404).body("code", equalTo("secret_not_found"));
+        }
+        as(key).post("/organization/" + org.id() + "/secrets/FRONTEND_DEV/restore?env=dev")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("secret_not_found"));
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.crate.server.crypto.KeyHierarchy;
 import dev.crate.server.crypto.rootkey.RootKeyProvider;
 import dev.crate.server.crypto.sealing.TransportKeyPair;
 import dev.crate.server.domain.OrgKey;
+import dev.crate.server.keys.KeyService;
 import dev.crate.server.keys.OrgKeyState;
 import dev.crate.server.keys.TransportKeyState;
 import dev.crate.server.log.LogId;
@@ -63,6 +64,7 @@ public class RewrapJob {
     /** The job's advisory lock: "crate" + "ro". */
     static final long JOB_LOCK = 0x6372617465726fL;
 
+    private final KeyService keys;
     private final Pool pool;
     private final RootKeyProvider rootKey;
     private final CrateConfig.Rotation config;
@@ -72,8 +74,15 @@ public class RewrapJob {
     private final Object localRun = new Object();
     private volatile boolean stopping;
 
-    RewrapJob(Pool pool, RootKeyProvider rootKey, CrateConfig config, CrateMetrics metrics, RotationEngine starter) {
+    RewrapJob(
+            Pool pool,
+            RootKeyProvider rootKey,
+            CrateConfig config,
+            CrateMetrics metrics,
+            RotationEngine starter,
+            KeyService keys) {
         this.pool = pool;
+        this.keys = keys;
         this.rootKey = rootKey;
         this.config = config.rotation();
         this.metrics = metrics;
@@ -148,13 +157,15 @@ public class RewrapJob {
     private void work(SqlConnection conn) {
         scheduledOrgRotations(conn);
         scheduledTransportRotations(conn);
-        int disabled = run(
-                        conn,
-                        "update transport_keys set state = " + TransportKeyState.DISABLED.literal()
-                                + ", disabled_at = $1, " + "wrapped_private_key = '\\x'::bytea where state = "
-                                + TransportKeyState.GRACE.literal() + " and grace_until <= $1",
-                        Tuple.of(now()))
-                .rowCount();
+        RowSet<Row> disabledRows = run(
+                conn,
+                "update transport_keys set state = " + TransportKeyState.DISABLED.literal()
+                        + ", disabled_at = $1, " + "wrapped_private_key = '\\x'::bytea where state = "
+                        + TransportKeyState.GRACE.literal() + " and grace_until <= $1 returning org_id, kid",
+                Tuple.of(now()));
+        int disabled = disabledRows.rowCount();
+        // this replica's cached private halves go now; other replicas' within crate.key-cache-ttl
+        disabledRows.forEach(r -> keys.transportKeyDisabled(r.getUUID("org_id"), r.getString("kid")));
         if (disabled > 0) {
             LogId.TRANSPORT_KEYS_EXPIRED.log(LOG, disabled);
         }
@@ -434,6 +445,8 @@ public class RewrapJob {
                             + ", wrapped_key = '\\x'::bytea, retired_at = $3 " + "where org_id = $1 and version = $2",
                     Tuple.of(orgId, version, now()));
             LogId.ORG_KEY_RETIRED.log(LOG, orgId, version);
+            // this replica's unwrapped copy goes (and is zeroed) now; other replicas' within crate.key-cache-ttl
+            keys.orgKeyRetired(orgId, version);
         }
         if (all) {
             for (Row done : all(

@@ -3,11 +3,13 @@ package dev.crate.server.keys.rotation;
 import static dev.crate.server.testing.Api.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.wire.RetrievedPayload;
+import dev.crate.server.keys.KeyService;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.KeycloakResource;
@@ -15,6 +17,7 @@ import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,6 +44,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(KeycloakResource.class)
 class KeyRotationTest {
+    @Inject
+    KeyService keyService;
 
     static String keys(Org org) {
         return "/organization/" + org.id() + "/keys";
@@ -124,6 +129,9 @@ class KeyRotationTest {
                 .body("org_keys[0].state", equalTo("active"))
                 .body("org_keys[0].wrap_count", equalTo(28));
         assertEquals(List.of(1), storedOrgKeyVersions(org));
+        Api.retrieve(org, "dev", null, null);
+        UUID orgId = UUID.fromString(org.id());
+        assertTrue(keyService.holdsOrgKey(orgId, 1), "a read leaves org key v1 unwrapped in the cache");
 
         rotate(org, "org")
                 .then()
@@ -136,6 +144,7 @@ class KeyRotationTest {
         await("v1 retired", () -> "retired".equals(states(org).get(1)));
 
         assertEquals(List.of(2), storedOrgKeyVersions(org));
+        assertFalse(keyService.holdsOrgKey(orgId, 1), "retiring v1 evicts its unwrapped copy at once");
         try (Connection c = PostgresResource.connect();
                 PreparedStatement s = c.prepareStatement(
                         "select length(wrapped_key) from org_keys where org_id = ? and version = 1")) {
