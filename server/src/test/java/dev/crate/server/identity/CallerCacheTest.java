@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.DatabaseOnlyProfile;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -24,20 +24,8 @@ import org.junit.jupiter.api.Test;
  * revocation counts from the very next request, and failed lookups leave nothing behind.
  */
 @QuarkusTest
-@TestProfile(CallerCacheTest.DatabaseOnly.class)
+@TestProfile(DatabaseOnlyProfile.class)
 class CallerCacheTest {
-    /** API keys only: no identity provider to wait for (the other tests' Keycloak is a global resource). */
-    public static class DatabaseOnly implements QuarkusTestProfile {
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresResource.class));
-        }
-    }
 
     @Inject
     CallerCache cache;

@@ -13,9 +13,9 @@ import dev.crate.server.audit.AuditTrailTest;
 import dev.crate.server.identity.CallerCache;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.DatabaseOnlyProfile;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -39,20 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * another to read it back there.
  */
 @QuarkusTest
-@TestProfile(SealedDestinationTest.DatabaseOnly.class)
+@TestProfile(DatabaseOnlyProfile.class)
 class SealedDestinationTest {
-    /** API keys only: no identity provider to wait for (the other tests' Keycloak is a global resource). */
-    public static class DatabaseOnly implements QuarkusTestProfile {
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresResource.class));
-        }
-    }
 
     @Inject
     CallerCache callers;

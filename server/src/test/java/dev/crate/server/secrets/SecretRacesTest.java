@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.DatabaseOnlyProfile;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.sql.Connection;
@@ -31,20 +31,8 @@ import org.junit.jupiter.api.Test;
  * 409 (never a 5xx), and after every round the secret's rows are consistent.
  */
 @QuarkusTest
-@TestProfile(SecretRacesTest.DatabaseOnly.class)
+@TestProfile(DatabaseOnlyProfile.class)
 class SecretRacesTest {
-    /** API keys only: no identity provider to wait for. */
-    public static class DatabaseOnly implements QuarkusTestProfile {
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresResource.class));
-        }
-    }
 
     private static final int THREADS = 8;
     private static final int ROUNDS = 6;
