@@ -344,6 +344,8 @@ class GrpcParityTest {
         weak.initialize(1024);
         String weakPem = Pem.encode(weak.generateKeyPair().getPublic());
         String goodSealed = Grpc.storeRequest(token, id, "dev", "X", "v", null).getEncryptedValue();
+        // sealed values are bound to their name: the version checks need one sealed for IN_USE
+        String inUseSealed = Grpc.storeRequest(token, id, "dev", "IN_USE", "v", null).getEncryptedValue();
         String bigSealed = Grpc.storeRequest(token, id, "dev", "X", "x".repeat(64 * 1024 + 1), null)
                 .getEncryptedValue();
 
@@ -476,7 +478,7 @@ class GrpcParityTest {
                                         "name",
                                         "IN_USE",
                                         "encrypted_value",
-                                        goodSealed,
+                                        inUseSealed,
                                         "sealed",
                                         true,
                                         "expected_version",
@@ -493,7 +495,7 @@ class GrpcParityTest {
                                         "name",
                                         "IN_USE",
                                         "encrypted_value",
-                                        goodSealed,
+                                        inUseSealed,
                                         "sealed",
                                         true,
                                         "expected_version",
