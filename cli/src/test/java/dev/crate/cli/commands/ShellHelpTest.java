@@ -136,6 +136,18 @@ class ShellHelpTest {
     }
 
     @Test
+    void runRejectsAnUnknownOptionBeforeTheCommandInsideTheShell() {
+        Headless.Result expected = outside("run", "--tagz", "backend", "--", "true");
+        Headless.Result r = line("run --tagz backend -- true");
+        assertEquals(2, expected.exit(), expected.all());
+        assertEquals(expected.exit(), r.exit(), r.all());
+        assertEquals(expected.err(), r.err());
+        assertTrue(server.requests.isEmpty(), "no secret was fetched: " + server.requests);
+        Headless.Result plain = line("run --quiet echo --help");
+        assertEquals(0, plain.exit(), "the first word ends run's options: " + plain.all());
+    }
+
+    @Test
     void listHelpInsideTheShellIsNotAnUnknownOption() {
         Headless.Result r = line("secrets list --help");
         assertEquals(0, r.exit(), r.all());
