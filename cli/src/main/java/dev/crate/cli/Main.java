@@ -46,9 +46,7 @@ public final class Main {
     public static int executeFull(String... args) {
         Argv.Outcome outcome = Argv.parse(args);
         if (outcome instanceof Argv.ShowHelp help) {
-            Host.current().out().print(Help.of(help.command()));
-            Host.current().out().flush();
-            return 0;
+            return Help.print(help.command());
         }
         if (outcome instanceof Argv.Usage usage) {
             return Usage.print(usage.reason(), usage.command());

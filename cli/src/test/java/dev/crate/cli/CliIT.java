@@ -424,6 +424,45 @@ class CliIT {
     }
 
     @Test
+    @Order(12)
+    void helpInsideTheShellIsTheOneShotHelp() throws Exception {
+        Assumptions.assumeTrue(
+                new ProcessBuilder("sh", "-c", "command -v script").start().waitFor() == 0, "needs util-linux script");
+        Process shell = crate.shellOnTerminal()
+                .redirectErrorStream(true)
+                .redirectOutput(crate.home.resolve("shell-help.log").toFile())
+                .start();
+        try (var in = shell.getOutputStream()) {
+            for (String line : List.of(
+                    "run --help",
+                    "secrets list --help",
+                    "secrets -h",
+                    "help secrets set",
+                    "run --tagz x -- true",
+                    "exit")) {
+                Thread.sleep(3000);
+                in.write((line + "\r").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            }
+            assertTrue(shell.waitFor(60, TimeUnit.SECONDS), "the shell ends on exit");
+        }
+        String log = Files.readString(crate.home.resolve("shell-help.log"));
+        for (String[] help : List.of(
+                new String[] {"run", "--help"},
+                new String[] {"secrets", "list", "--help"},
+                new String[] {"secrets", "--help"},
+                new String[] {"secrets", "set", "--help"})) {
+            String expected = crate.run(help).out();
+            assertTrue(expected.startsWith("Usage: crate " + help[0]), expected);
+            // the terminal ends each line with CR LF
+            assertTrue(log.replace("\r\n", "\n").contains(expected), String.join(" ", help) + " in:\n" + log);
+        }
+        assertTrue(log.contains("crate: unknown option '--tagz' for 'crate run'"), log);
+        assertFalse(log.contains("cannot run"), log);
+        assertFalse(log.contains("is unknown"), log);
+    }
+
+    @Test
     @Order(13)
     void historyListsVersionsAndRollbackRestoresAnOlderValue() throws Exception {
         assertEquals(0, crate.run("secrets", "set", "ROLLED", "history-one").exit());

@@ -63,7 +63,7 @@ public record CommandTree(
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
                 Option option = field.getAnnotation(Option.class);
-                if (option != null) {
+                if (option != null && !option.name().equals(HELP.name())) { // HELP: listed by Help itself
                     boolean flag =
                             !option.hasValue() || field.getType() == boolean.class || field.getType() == Boolean.class;
                     options.add(new OptionSpec(

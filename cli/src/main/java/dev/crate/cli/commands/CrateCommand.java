@@ -29,11 +29,21 @@ public abstract class CrateCommand implements Command<CommandInvocation> {
             allowedValues = {"table", "json", "yaml"})
     protected String output;
 
+    /**
+     * Only for the shell, where Aesh parses the line: a one-shot call answers {@code -h}/{@code --help}
+     * before Aesh ({@link Argv}). Left out of the {@link CommandTree}, whose help lists it as a global option.
+     */
+    @Option(name = "help", shortName = 'h', hasValue = false, overrideRequired = true, description = "show this help")
+    protected boolean help;
+
     protected CommandInvocation invocation;
 
     @Override
     public CommandResult execute(CommandInvocation invocation) {
         this.invocation = invocation;
+        if (help) {
+            return CommandResult.valueOf(Help.print(CommandTree.find(getClass()).orElse(CommandTree.root())));
+        }
         return CommandResult.valueOf(CommandRunner.run(
                 new GlobalOptions(server, org, env, output),
                 () -> CommandTree.find(getClass()).orElse(CommandTree.root()),

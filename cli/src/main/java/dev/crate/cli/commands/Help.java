@@ -1,10 +1,18 @@
 package dev.crate.cli.commands;
 
+import dev.crate.cli.session.Host;
 import java.util.List;
 
 /** Help text from the {@link CommandTree}: plain text, no colour, the same on a terminal and in a pipe. */
 public final class Help {
     private Help() {}
+
+    /** Prints the command's help on stdout; answers the exit code, 0. */
+    public static int print(CommandTree command) {
+        Host.current().out().print(of(command));
+        Host.current().out().flush();
+        return 0;
+    }
 
     public static String of(CommandTree command) {
         StringBuilder text = new StringBuilder();

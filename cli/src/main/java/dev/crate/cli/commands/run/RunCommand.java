@@ -1,8 +1,11 @@
 package dev.crate.cli.commands.run;
 
+import dev.crate.cli.commands.Argv;
 import dev.crate.cli.commands.Context;
 import dev.crate.cli.commands.CrateCommand;
+import dev.crate.cli.commands.Usage;
 import java.util.List;
+import java.util.stream.Stream;
 import org.aesh.command.CommandDefinition;
 import org.aesh.command.option.Arguments;
 import org.aesh.command.option.Option;
@@ -65,6 +68,13 @@ public class RunCommand extends CrateCommand {
 
     @Override
     protected int run(Context context) {
+        // Inside the shell Aesh parses the line and leaves an unknown option before -- in args, where
+        // it would become the program to run; one-shot calls were checked by Argv already.
+        if (args != null
+                && Argv.parse(Stream.concat(Stream.of("run"), args.stream()).toArray(String[]::new))
+                        instanceof Argv.Usage usage) {
+            return Usage.print(usage.reason(), usage.command());
+        }
         return new RunAction(
                         tags,
                         names,

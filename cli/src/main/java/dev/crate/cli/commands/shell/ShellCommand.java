@@ -8,7 +8,12 @@ import dev.crate.cli.session.ShellHistory;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.aesh.AeshConsoleRunner;
+import org.aesh.command.AeshCommandRuntimeBuilder;
 import org.aesh.command.CommandDefinition;
+import org.aesh.command.CommandRuntime;
+import org.aesh.command.impl.registry.AeshCommandRegistryBuilder;
+import org.aesh.command.invocation.CommandInvocation;
+import org.aesh.command.registry.CommandRegistryException;
 import org.aesh.command.settings.SettingsBuilder;
 
 @CommandDefinition(
@@ -42,5 +47,21 @@ public class ShellCommand extends CrateCommand {
                 .start();
         ShellHistory.sanitize(history);
         return 0;
+    }
+
+    /**
+     * What runs one line typed into the shell: Aesh's parser over the shell's commands, as the console
+     * above builds it (without its terminal), so tests can drive the shell's command handling.
+     */
+    public static CommandRuntime<CommandInvocation> runtime() {
+        try {
+            return AeshCommandRuntimeBuilder.<CommandInvocation>builder()
+                    .commandRegistry(AeshCommandRegistryBuilder.<CommandInvocation>builder()
+                            .commands(RootCommand.SHELL_COMMANDS)
+                            .create())
+                    .build();
+        } catch (CommandRegistryException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
