@@ -16,7 +16,10 @@ import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -308,6 +311,62 @@ class StoreBatchTest {
         Response verify = as(org.adminKey()).get("/organization/" + org.id() + "/audit/verify");
         verify.then().statusCode(200);
         assertEquals(Boolean.TRUE, verify.path("intact"), verify.asString());
+    }
+
+    /**
+     * A client that goes away while its store waits for the batch: the request's Uni is cancelled (the caller
+     * zeroes its copy of the value then), but the queued store is still written, so it must be written with
+     * the value that was sent, not with zeroes.
+     */
+    @Test
+    void aStoreWhoseClientLeftIsWrittenWithItsValue() throws Exception {
+        Org org = Api.newOrg();
+        UUID orgId = UUID.fromString(org.id());
+        Api.PublicKey publicKey = Api.publicKey(org);
+        String value = "left-behind-" + UUID.randomUUID();
+        String sealed = Sealing.sealJwe(
+                publicKey.key(),
+                publicKey.kid(),
+                Api.destination(org, ENV, "LEFT"),
+                value.getBytes(StandardCharsets.UTF_8));
+        byte[] body = Api.JSON.writeValueAsBytes(
+                Map.of("name", "LEFT", "environment", ENV, "encrypted_value", sealed, "sealed", true));
+        try (Connection lock = PostgresResource.connect()) {
+            // hold the org key row: the batch waits in its claim, before it encrypts
+            lock.setAutoCommit(false);
+            count(lock, "select count(*) from (select 1 from org_keys where org_id = ? for update) locked", orgId);
+            try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("PUT /organization/" + org.id() + "/secrets HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                + "Authorization: Bearer " + org.adminKey() + "\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                awaitCount(
+                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                                + "and query like 'update org_keys%' and datname = current_database() and ? is not null",
+                        orgId, 1);
+            }
+            // the server sees the connection close and cancels the request; give it a moment to do so
+            Thread.sleep(1000);
+            lock.commit();
+        }
+        awaitCount("select count(*) from secrets where org_id = ? and name = 'LEFT' and current_version = 1", orgId, 1);
+        assertEquals(value, Api.value(Api.retrieve(org, ENV, List.of("LEFT"), null), "LEFT"));
+    }
+
+    /** Waits (at most a minute) until {@code sql} counts {@code expected}. */
+    private static void awaitCount(String sql, UUID orgId, long expected) throws Exception {
+        try (Connection c = PostgresResource.connect()) {
+            for (int i = 0; i < 600; i++) {
+                if (count(c, sql, orgId) == expected) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("never counted " + expected + ": " + sql);
     }
 
     private static Answer send(Org org, Api.PublicKey publicKey, Call call) {
