@@ -27,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,10 +97,22 @@ public class StoreBatch {
         Context context = Vertx.currentContext();
         return Uni.createFrom().deferred(() -> {
             CompletableFuture<SecretMetadata> done = new CompletableFuture<>();
+            // The batch keeps a copy of the value, zeroed when the store is finished (finish): the caller zeroes
+            // its own when its Uni terminates, and that includes a cancellation (the client went away), after
+            // which the queued store is still written, so it must not be left to encrypt a zeroed array.
+            Request own = new Request(
+                    request.caller(),
+                    request.access(),
+                    request.environment(),
+                    request.name(),
+                    request.tags(),
+                    request.expectedVersion(),
+                    request.plaintext().clone(),
+                    request.bound());
             OrgQueue queue = queues.computeIfAbsent(orgId, id -> new OrgQueue());
             boolean start;
             synchronized (queue) {
-                queue.pending.add(new Pending(request, done));
+                queue.pending.add(new Pending(own, done));
                 start = !queue.flushing;
                 queue.flushing = true;
             }
@@ -130,20 +143,13 @@ public class StoreBatch {
         Map<Pending, Object> outcome = new HashMap<>();
         return pool.withTransaction(connection -> write(connection, orgId, batch, outcome))
                 .map(ignored -> {
-                    batch.forEach(p -> {
-                        Object result = outcome.get(p);
-                        if (result instanceof SecretMetadata metadata) {
-                            p.done().complete(metadata);
-                        } else {
-                            p.done().completeExceptionally((Throwable) result);
-                        }
-                    });
+                    batch.forEach(p -> finish(p, outcome.get(p)));
                     return (Void) null;
                 })
                 .onFailure()
                 .recoverWithUni(failure -> {
                     if (batch.size() == 1) {
-                        batch.get(0).done().completeExceptionally(failure);
+                        finish(batch.get(0), failure);
                         return Uni.createFrom().voidItem();
                     }
                     // one at a time, so that the failure goes to the store that caused it
@@ -153,6 +159,19 @@ public class StoreBatch {
                     }
                     return chain;
                 });
+    }
+
+    /** Answers a store once and for all, and zeroes the batch's copy of its value. */
+    private static void finish(Pending p, Object result) {
+        try {
+            if (result instanceof SecretMetadata metadata) {
+                p.done().complete(metadata);
+            } else {
+                p.done().completeExceptionally((Throwable) result);
+            }
+        } finally {
+            Arrays.fill(p.request().plaintext(), (byte) 0);
+        }
     }
 
     private static final String COLUMNS = "id, environment, name, current_version, tags";
