@@ -13,6 +13,7 @@ import dev.crate.protocol.wire.RetrievedPayload;
 import dev.crate.protocol.wire.RetrievedSecret;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
+import dev.crate.server.testing.DatabaseOnlyProfile;
 import dev.crate.server.testing.PostgresResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * refused one. Reuses {@link SecretRacesTest}'s profile (no extra Quarkus start).
  */
 @QuarkusTest
-@TestProfile(SecretRacesTest.DatabaseOnly.class)
+@TestProfile(DatabaseOnlyProfile.class)
 class StoreBatchTest {
     private static final int THREADS = 16;
     private static final int STORES_PER_THREAD = 20;

@@ -345,7 +345,8 @@ class GrpcParityTest {
         String weakPem = Pem.encode(weak.generateKeyPair().getPublic());
         String goodSealed = Grpc.storeRequest(token, id, "dev", "X", "v", null).getEncryptedValue();
         // sealed values are bound to their name: the version checks need one sealed for IN_USE
-        String inUseSealed = Grpc.storeRequest(token, id, "dev", "IN_USE", "v", null).getEncryptedValue();
+        String inUseSealed =
+                Grpc.storeRequest(token, id, "dev", "IN_USE", "v", null).getEncryptedValue();
         String bigSealed = Grpc.storeRequest(token, id, "dev", "X", "x".repeat(64 * 1024 + 1), null)
                 .getEncryptedValue();
 
