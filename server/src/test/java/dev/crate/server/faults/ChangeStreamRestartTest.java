@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,10 +66,20 @@ class ChangeStreamRestartTest {
         return data.get("name").asText();
     }
 
-    /** A value sealed while PostgreSQL serves (fetching the public key needs it). */
-    private static String sealed(Org org) {
+    /** Values sealed while PostgreSQL serves (fetching the public key needs it), each bound to its name. */
+    private static Map<String, String> sealed(Org org, List<String> names) {
         Api.PublicKey key = Api.publicKey(org);
-        return Sealing.sealJwe(key.key(), key.kid(), "v".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> sealed = new java.util.HashMap<>();
+        for (String name : names) {
+            sealed.put(
+                    name,
+                    Sealing.sealJwe(
+                            key.key(),
+                            key.kid(),
+                            Api.destination(org, "dev", name),
+                            "v".getBytes(StandardCharsets.UTF_8)));
+        }
+        return sealed;
     }
 
     /** Stores, retrying while the pool finds its way back to the restarted server. */
@@ -97,12 +108,16 @@ class ChangeStreamRestartTest {
         String awayLastId = away.lastId();
         away.close();
 
-        String sealed = sealed(org);
+        Map<String, String> sealed = sealed(org, List.of("DURING", "AFTER_1", "AFTER_2", "AFTER_3"));
         assertTrue(PrivatePostgresResource.database().stopServer(), "the private PostgreSQL stopped");
-        assertEquals(503, Api.storeSealed(org, "dev", "DURING", sealed, null).statusCode(), "a write while it is down");
+        assertEquals(
+                503,
+                Api.storeSealed(org, "dev", "DURING", sealed.get("DURING"), null)
+                        .statusCode(),
+                "a write while it is down");
         PrivatePostgresResource.database().restart();
         for (String name : List.of("AFTER_1", "AFTER_2", "AFTER_3")) {
-            storeWhenBack(org, name, sealed);
+            storeWhenBack(org, name, sealed.get(name));
         }
 
         assertEquals(
