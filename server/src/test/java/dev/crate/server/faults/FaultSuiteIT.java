@@ -492,7 +492,11 @@ class FaultSuiteIT {
             for (int i = 0; running.get(); i++) {
                 String name = "W" + writer + "_" + (i % NAMES_PER_WRITER);
                 String value = "w" + writer + "-" + i + "-" + Long.toHexString(RANDOM.nextLong());
-                String sealed = Sealing.sealJwe(publicKey, kid, value.getBytes(StandardCharsets.UTF_8));
+                String sealed = Sealing.sealJwe(
+                        publicKey,
+                        kid,
+                        dev.crate.protocol.sealing.Destination.of(java.util.UUID.fromString(org), "dev", name),
+                        value.getBytes(StandardCharsets.UTF_8));
                 Outcome o = call(
                         "store",
                         "PUT",
