@@ -3,8 +3,9 @@
 --   BENCH_METHOD     GET, POST or PUT
 --   BENCH_PATH       request path
 --   BENCH_BODY_FILE  optional: file holding the JSON body
---   BENCH_STORE_NAMES  optional: for PUT, the body's "@NAME@" becomes one of this many names,
---                      a different one per request (so concurrent stores do not all hit one secret)
+--   BENCH_STORE_NAMES  optional: for PUT, BENCH_BODY_FILE holds one body per line, this many per wrk
+--                      thread (thread 1's first), each sealed for its own name; every request takes the
+--                      thread's next one (so concurrent stores do not all hit one secret)
 -- Counts answers outside 2xx (response hook) and ends with one line:
 --   RESULT <requests/s> <p50 ms> <p99 ms> <non-2xx> <socket errors> <requests>
 local token = os.getenv("BENCH_TOKEN")
@@ -14,10 +15,14 @@ local body_file = os.getenv("BENCH_BODY_FILE")
 local names = tonumber(os.getenv("BENCH_STORE_NAMES") or "0")
 
 local body = nil
+local bodies = {}
 if body_file and body_file ~= "" then
   local f = assert(io.open(body_file, "r"))
   body = f:read("*a")
   f:close()
+  for line in body:gmatch("[^\n]+") do
+    table.insert(bodies, line)
+  end
 end
 local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
 
@@ -38,8 +43,7 @@ end
 function request()
   if names > 0 and body then
     sequence = sequence + 1
-    local name = string.format("BENCH_STORE_%d_%d", id, sequence % names)
-    return wrk.format(method, path, headers, (body:gsub("@NAME@", name)))
+    return wrk.format(method, path, headers, bodies[(id - 1) * names + (sequence % names) + 1])
   end
   return fixed
 end

@@ -167,8 +167,14 @@ jq -n --arg x "$ec_x" --arg y "$ec_y" \
 jq -n --arg n "$rsa_n" \
   '{environment: "dev", client_public_jwk: {kty: "RSA", n: $n, e: "AQAB"}}' > "$work/retrieve-rsa.json"
 jq '. + {names: ["BENCH_SECRET_07"]}' "$work/retrieve-ec.json" > "$work/retrieve-one.json"
-jq -n --arg value "$(seal "stored-$(openssl rand -hex 16)")" \
-  '{name: "@NAME@", environment: "dev", encrypted_value: $value, sealed: true}' > "$work/store.json"
+# The store scenario's bodies: a value is bound to its name, so one body per name, one per line, in
+# the order hot-path.lua picks them (wrk thread 1's 64 names, then thread 2's).
+for t in 1 2; do
+  for k in $(seq 0 63); do
+    jq -cn --arg name "BENCH_STORE_${t}_$k" --arg value "$(seal "BENCH_STORE_${t}_$k" "stored-$(openssl rand -hex 16)")" \
+      '{name: $name, environment: "dev", encrypted_value: $value, sealed: true}'
+  done
+done > "$work/store.json"
 count=$(api -X POST --data-binary "@$work/retrieve-ec.json" "$base/organization/$org/secrets/retrieve" | jq -r '.sealed_payload | split(".") | length')
 [ "$count" = 5 ] || { echo "retrieve did not answer a JWE" >&2; exit 1; }
 
