@@ -23,6 +23,31 @@ public class SecretReader {
         this.pool = pool;
     }
 
+    /**
+     * Live secrets of an environment carrying all {@code tags} (none: all), by name (byte order): what a
+     * list shows. Read from the pool, not through a Hibernate native query with an entity result: such a
+     * query's plan-cache key never equals the last one (its result mapping has no equality), so every call
+     * added an entry under the same hash and the lookups grew linear in the cache's size (a quarter of a
+     * list's CPU, docs/BENCHMARKS.md).
+     */
+    Uni<List<SecretRecord>> live(UUID orgId, String environment, List<String> tags) {
+        Tuple params = Tuple.of(orgId, environment);
+        StringBuilder sql = new StringBuilder("select s.id, s.name, s.current_version, s.tags, s.created_at, "
+                + "s.updated_at from secrets s where s.org_id = $1 and s.environment = $2 and s.deleted_at is null");
+        if (!tags.isEmpty()) {
+            params.addArrayOfString(tags.toArray(String[]::new));
+            sql.append(" and s.tags @> cast($3 as text[])");
+        }
+        sql.append(" order by s.name collate \"C\"");
+        return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+            List<SecretRecord> result = new ArrayList<>();
+            for (Row row : rows) {
+                result.add(secret(row, orgId, environment));
+            }
+            return result;
+        });
+    }
+
     /** A live secret and the version to read; {@code version} is null when it is gone (pruned). */
     record WithVersion(SecretRecord secret, SecretVersionRecord version) {}
 

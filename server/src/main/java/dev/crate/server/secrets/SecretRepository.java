@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import java.util.List;
 import java.util.UUID;
 
 /** Secrets (metadata rows). */
@@ -36,31 +35,6 @@ public class SecretRepository implements PanacheRepositoryBase<SecretRecord, UUI
     public Uni<SecretRecord> findStored(UUID orgId, String environment, String name) {
         return find("orgId = ?1 and environment = ?2 and name = ?3 and currentVersion > 0", orgId, environment, name)
                 .firstResult();
-    }
-
-    /** Live secrets of an environment carrying all {@code tags} (none: all), optionally only {@code names}, by name. */
-    public Uni<List<SecretRecord>> listLive(UUID orgId, String environment, List<String> tags, List<String> names) {
-        StringBuilder sql = new StringBuilder(
-                "select * from secrets where org_id = :org and environment = :env and deleted_at is null");
-        if (!tags.isEmpty()) {
-            sql.append(" and tags @> cast(:tags as text[])");
-        }
-        if (names != null) {
-            sql.append(" and name = any(cast(:names as text[]))");
-        }
-        sql.append(" order by name collate \"C\"");
-        return getSession().chain(session -> {
-            var query = session.createNativeQuery(sql.toString(), SecretRecord.class)
-                    .setParameter("org", orgId)
-                    .setParameter("env", environment);
-            if (!tags.isEmpty()) {
-                query.setParameter("tags", tags.toArray(String[]::new));
-            }
-            if (names != null) {
-                query.setParameter("names", names.toArray(String[]::new));
-            }
-            return query.getResultList();
-        });
     }
 
     /** How many live secrets of the org carry {@code tag}. */

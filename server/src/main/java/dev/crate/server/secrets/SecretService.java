@@ -216,13 +216,13 @@ public class SecretService {
                 null,
                 () -> access.resolve(caller, orgId)
                         .invoke(a -> a.requireMetadata(environment))
-                        .chain(a -> Panache.withSession(() -> secretVersions
+                        .chain(a -> secretVersions
                                 .requireEnvironment(a.org().id, environment)
-                                .chain(() -> secrets.listLive(a.org().id, environment, filter, null))
+                                .chain(() -> reader.live(a.org().id, environment, filter))
                                 .map(rows -> new SecretList(rows.stream()
                                         .filter(s -> a.sees(s.tags))
                                         .map(SecretVersions::metadata)
-                                        .toList())))));
+                                        .toList()))));
     }
 
     public Uni<RetrieveResponse> retrieve(Caller caller, String orgId, RetrieveRequest request) {
