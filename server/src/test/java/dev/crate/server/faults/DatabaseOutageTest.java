@@ -199,16 +199,22 @@ class DatabaseOutageTest {
         assertTrue(Integer.parseInt(r.header("Retry-After")) > 0);
     }
 
+    /**
+     * Requests sent 2 s or more after PostgreSQL answers again must not fail. Judged by when each request
+     * was sent, not by when its answer came: a success that a busy machine delivers late still shows the
+     * server had recovered, and a 503 to a request sent after the 2 s is the defect this guards against.
+     */
     private static void assertServesWithin2s(Org org, long since) throws InterruptedException {
         while (true) {
+            long sentAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
             Response r = Api.as(org.adminKey()).get("/organization/" + org.id() + "/environments");
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
             if (r.statusCode() == 200) {
-                assertTrue(millis <= 2000, "first success " + millis + " ms after PostgreSQL answered again");
                 return;
             }
             assertEquals(503, r.statusCode(), r.asString());
-            assertTrue(millis <= 2000, "still " + r.statusCode() + " " + millis + " ms after PostgreSQL is back");
+            assertTrue(
+                    sentAfter < 2000,
+                    "a request sent " + sentAfter + " ms after PostgreSQL answered again still got 503");
             Thread.sleep(50);
         }
     }
