@@ -1,7 +1,8 @@
-package dev.crate.server.api.http;
+package dev.crate.server.api.error;
 
 import dev.crate.protocol.ErrorCode;
 import dev.crate.protocol.Problem;
+import dev.crate.server.api.http.RequestIds;
 import dev.crate.server.log.LogId;
 import io.vertx.core.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,15 +24,13 @@ public class ProblemFallback {
                 context.next();
                 return;
             }
-            if (dev.crate.server.support.DatabaseUnavailable.in(context.failure())) {
+            if (DatabaseDown.handle(context.failure(), context.get(RequestIds.KEY))) {
                 context.response()
                         .setStatusCode(503)
                         .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .putHeader("Retry-After", "2")
+                        .putHeader("Retry-After", DatabaseDown.RETRY_AFTER_SECONDS)
                         .end(Json.encode(Problem.of(
-                                ErrorCode.SERVICE_UNAVAILABLE,
-                                "the database cannot serve requests right now; try again shortly",
-                                context.get(RequestIds.KEY))));
+                                ErrorCode.SERVICE_UNAVAILABLE, DatabaseDown.DETAIL, context.get(RequestIds.KEY))));
                 return;
             }
             int status = context.statusCode() > 0 ? context.statusCode() : 500;
