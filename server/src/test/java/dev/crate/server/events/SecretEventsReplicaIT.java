@@ -6,24 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.crate.server.embedded.EmbeddedDatabase;
+import dev.crate.server.testing.ItDatabase;
 import dev.crate.server.testing.ServerProcess;
 import dev.crate.server.testing.SseClient;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,30 +33,13 @@ class SecretEventsReplicaIT {
     private final List<ServerProcess> servers = new ArrayList<>();
     private final List<SseClient> clients = new ArrayList<>();
     private String token;
-    private String database;
-    private String jdbcUrl;
-    private String dbUser = "postgres";
-    private String dbPassword = "";
-    private EmbeddedDatabase embedded;
-    private String adminUrl;
+    private ItDatabase database;
     private final String rootKey = Base64.getEncoder().encodeToString(random(32));
 
     @BeforeEach
     void freshDatabase() throws Exception {
         token = "crate_" + HexFormat.of().formatHex(random(24));
-        database = "crate_events_it_"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
-        try (Connection ignored = DriverManager.getConnection(adminUrl, dbUser, dbPassword)) {
-            // the machine's PostgreSQL
-        } catch (SQLException none) {
-            embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
-            dbUser = embedded.user();
-            dbPassword = embedded.password();
-            adminUrl = embedded.jdbcUrl();
-        }
-        exec("create database " + database);
-        jdbcUrl = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+        database = ItDatabase.create("crate_events_it");
     }
 
     @AfterEach
@@ -71,17 +48,7 @@ class SecretEventsReplicaIT {
         for (ServerProcess server : servers) {
             server.close();
         }
-        exec("drop database if exists " + database + " with (force)");
-        if (embedded != null) {
-            embedded.close();
-        }
-    }
-
-    private void exec(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(adminUrl, dbUser, dbPassword);
-                var s = c.createStatement()) {
-            s.execute(sql);
-        }
+        database.close();
     }
 
     private static byte[] random(int n) {
@@ -91,10 +58,7 @@ class SecretEventsReplicaIT {
     }
 
     private ServerProcess start(Map<String, String> settings) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("CRATE_DB_URL", jdbcUrl.substring("jdbc:".length()));
-        env.put("CRATE_DB_USER", dbUser);
-        env.put("CRATE_DB_PASSWORD", dbPassword);
+        Map<String, String> env = database.serverSettings();
         env.put("CRATE_ROOT_KEY", rootKey);
         env.putAll(settings);
         ServerProcess server = ServerProcess.start(token, env);

@@ -4,21 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.crate.server.embedded.EmbeddedDatabase;
+import dev.crate.server.testing.ItDatabase;
 import dev.crate.server.testing.ServerProcess;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,29 +29,12 @@ class CallerCacheIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<ServerProcess> servers = new ArrayList<>();
     private String token;
-    private String database;
-    private String jdbcUrl;
-    private String dbUser = "postgres";
-    private String dbPassword = "";
-    private EmbeddedDatabase embedded;
-    private String adminUrl;
+    private ItDatabase database;
 
     @BeforeEach
     void freshDatabase() throws Exception {
         token = "crate_" + HexFormat.of().formatHex(random(24));
-        database = "crate_cache_it_"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
-        try (Connection ignored = DriverManager.getConnection(adminUrl, dbUser, dbPassword)) {
-            // the machine's PostgreSQL
-        } catch (SQLException none) {
-            embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
-            dbUser = embedded.user();
-            dbPassword = embedded.password();
-            adminUrl = embedded.jdbcUrl();
-        }
-        exec(adminUrl, "create database " + database);
-        jdbcUrl = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+        database = ItDatabase.create("crate_cache_it");
     }
 
     @AfterEach
@@ -65,17 +42,7 @@ class CallerCacheIT {
         for (ServerProcess server : servers) {
             server.close();
         }
-        exec(adminUrl, "drop database if exists " + database + " with (force)");
-        if (embedded != null) {
-            embedded.close();
-        }
-    }
-
-    private void exec(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, dbUser, dbPassword);
-                var s = c.createStatement()) {
-            s.execute(sql);
-        }
+        database.close();
     }
 
     private static byte[] random(int n) {
@@ -85,10 +52,7 @@ class CallerCacheIT {
     }
 
     private ServerProcess start(String rootKey) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("CRATE_DB_URL", jdbcUrl.substring("jdbc:".length()));
-        env.put("CRATE_DB_USER", dbUser);
-        env.put("CRATE_DB_PASSWORD", dbPassword);
+        Map<String, String> env = database.serverSettings();
         env.put("CRATE_ROOT_KEY", rootKey);
         env.put("CRATE_CALLER_CACHE_TTL", "10m");
         ServerProcess server = ServerProcess.start(token, env);

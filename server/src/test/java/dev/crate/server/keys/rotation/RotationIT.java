@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.protocol.sealing.Pem;
 import dev.crate.protocol.sealing.Sealing;
-import dev.crate.server.embedded.EmbeddedDatabase;
+import dev.crate.server.testing.ItDatabase;
 import dev.crate.server.testing.ServerProcess;
 import dev.crate.server.testing.SoftHsm;
 import java.net.http.HttpResponse;
@@ -16,10 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,7 +23,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,29 +42,12 @@ class RotationIT {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final List<ServerProcess> servers = new ArrayList<>();
     private String token;
-    private String database;
-    private String jdbcUrl;
-    private String dbUser = "postgres";
-    private String dbPassword = "";
-    private EmbeddedDatabase embedded;
-    private String adminUrl;
+    private ItDatabase database;
 
     @BeforeEach
     void freshDatabase() throws Exception {
         token = "crate_" + HexFormat.of().formatHex(random(24));
-        database = "crate_rotation_it_"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
-        try (Connection ignored = DriverManager.getConnection(adminUrl, dbUser, dbPassword)) {
-            // the machine's PostgreSQL
-        } catch (SQLException none) {
-            embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
-            dbUser = embedded.user();
-            dbPassword = embedded.password();
-            adminUrl = embedded.jdbcUrl();
-        }
-        exec(adminUrl, "create database " + database);
-        jdbcUrl = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+        database = ItDatabase.create("crate_rotation_it");
     }
 
     @AfterEach
@@ -77,26 +55,7 @@ class RotationIT {
         for (ServerProcess server : servers) {
             server.close();
         }
-        exec(adminUrl, "drop database if exists " + database + " with (force)");
-        if (embedded != null) {
-            embedded.close();
-        }
-    }
-
-    private void exec(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, dbUser, dbPassword);
-                var s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
-                var s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        database.close();
     }
 
     private static byte[] random(int n) {
@@ -110,10 +69,7 @@ class RotationIT {
     }
 
     private ServerProcess start(Map<String, String> settings) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("CRATE_DB_URL", jdbcUrl.substring("jdbc:".length()));
-        env.put("CRATE_DB_USER", dbUser);
-        env.put("CRATE_DB_PASSWORD", dbPassword);
+        Map<String, String> env = database.serverSettings();
         env.put("CRATE_ROTATION_CHECK_INTERVAL", "1s");
         env.put("CRATE_ROTATION_CHECK_DELAY", "1s");
         env.put("CRATE_ROTATION_KEY_REFRESH", "2s");
@@ -192,11 +148,11 @@ class RotationIT {
                         .statusCode());
         await("v1 retired", Duration.ofSeconds(60), () -> b.states(org).contains("1:retired"));
         // By schedule, on both replicas at once (the active key made 91 days old): still exactly one rotation.
-        exec(jdbcUrl, "update org_keys set created_at = now() - interval '91 days' where state = 'active'");
+        database.exec("update org_keys set created_at = now() - interval '91 days' where state = 'active'");
         await("scheduled rotation", Duration.ofSeconds(60), () -> b.states(org).contains("2:retired"));
         Thread.sleep(3000);
-        assertEquals(3, count("select count(*) from org_keys"), "each due rotation ran on one replica, once");
-        assertEquals(1, count("select count(*) from key_rotations where trigger = 'schedule'"));
+        assertEquals(3, database.count("select count(*) from org_keys"), "each due rotation ran on one replica, once");
+        assertEquals(1, database.count("select count(*) from key_rotations where trigger = 'schedule'"));
 
         // Transport key rotated through a; b accepts a value sealed to the new kid at once, and publishes it soon.
         JsonNode rotated = JSON.readTree(a.post("/organization/" + org + "/keys/rotate", Map.of("tier", "transport"))
@@ -226,7 +182,7 @@ class RotationIT {
         assertTrue(operations.get() > 20, "traffic ran during the rotations: " + operations.get());
         // New data keys from b are under the newest version, without a restart of b.
         assertEquals(200, b.store(org, "FROM_B", "after").statusCode());
-        assertEquals(0, count("select count(*) from secret_versions where org_key_version <> 3"));
+        assertEquals(0, database.count("select count(*) from secret_versions where org_key_version <> 3"));
         Map<String, String> fromA = a.retrieveAll(org);
         Map<String, String> fromB = b.retrieveAll(org);
         latest.forEach((name, value) -> {
@@ -257,13 +213,13 @@ class RotationIT {
         await(
                 "re-wrap under way",
                 Duration.ofSeconds(60),
-                () -> count("select count(*) from secret_versions where org_key_version = 2") >= 15);
+                () -> database.count("select count(*) from secret_versions where org_key_version = 2") >= 15);
         first.kill9();
-        long moved = count("select count(*) from secret_versions where org_key_version = 2");
-        long left = count("select count(*) from secret_versions where org_key_version = 1");
+        long moved = database.count("select count(*) from secret_versions where org_key_version = 2");
+        long left = database.count("select count(*) from secret_versions where org_key_version = 1");
         assertTrue(moved > 0 && left > 0, "killed mid-job: " + moved + " moved, " + left + " left");
         assertEquals(0, moved % 5, "a batch is all or nothing: " + moved);
-        assertEquals(1, count("select count(*) from org_keys where state = 'retiring'"));
+        assertEquals(1, database.count("select count(*) from org_keys where state = 'retiring'"));
 
         ServerProcess second = start(Map.of("CRATE_ROOT_KEY", rootKey, "CRATE_ROTATION_BATCH_SIZE", "5"))
                 .awaitReady();
@@ -271,7 +227,7 @@ class RotationIT {
                 "job resumed and finished",
                 Duration.ofSeconds(120),
                 () -> second.states(org).contains("1:retired"));
-        assertEquals(0, count("select count(*) from secret_versions where org_key_version = 1"));
+        assertEquals(0, database.count("select count(*) from secret_versions where org_key_version = 1"));
         Map<String, String> values = second.retrieveAll(org);
         for (int i = 0; i < 80; i++) {
             assertEquals("value-" + i, values.get("K_" + i), "K_" + i);
@@ -317,7 +273,9 @@ class RotationIT {
                         .contains(oldKid));
         await("the log says so", Duration.ofSeconds(10), () -> both.output().contains("CRATE-0032"));
         assertEquals(
-                0, count("select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"));
+                0,
+                database.count(
+                        "select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"));
         HttpResponse<String> unavailable = stale.get("/organization/" + org + "/secrets/public-key");
         assertEquals(503, unavailable.statusCode(), unavailable.body());
         assertTrue(unavailable.body().contains("service_unavailable"), unavailable.body());
@@ -328,7 +286,8 @@ class RotationIT {
                         && stale.output().contains(before.get("active_kid").asText()));
         assertEquals(
                 0,
-                count("select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"),
+                database.count(
+                        "select count(*) from org_keys where state <> 'retired' and root_kid = '" + oldKid + "'"),
                 "the stale replica's job never re-wraps under the old key");
         stale.close();
         both.close();
@@ -398,7 +357,9 @@ class RotationIT {
         assertEquals("moved-into-the-hsm", after.retrieveAll(org).get("INTO_HSM"));
         assertEquals(200, after.store(org, "NEW_UNDER_HSM", "x").statusCode());
         assertEquals(
-                0, count("select count(*) from org_keys where state <> 'retired' and root_kid <> 'hsm-crate-root-1'"));
+                0,
+                database.count(
+                        "select count(*) from org_keys where state <> 'retired' and root_kid <> 'hsm-crate-root-1'"));
         assertFalse(after.output().contains(SoftHsm.USER_PIN + "\n"), "the PIN is never printed");
     }
 }
