@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Key-rotation benchmark: an org-key re-wrap of N secrets (default 10 000) and a root-key rotation
 # over M organizations (default 100), against the packaged server on a real PostgreSQL.
-#   baseline (same run): one retrieve of all N secrets (unwraps N data keys and decrypts N values)
+#   baseline (same run): one retrieve of all N secrets (unwraps N data keys and decrypts N values;
+#                        the server's page bound is raised to N for it)
 #   org-key rotation:    POST .../keys/rotate {"tier":"org"} until the old version is retired
 #   root-key rotation:   restart with a new root key (old one as CRATE_ROOT_KEY_PREVIOUS), POST
 #                        /operator/keys/root/rotate until the old kid is no longer needed
@@ -35,7 +36,8 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
 start_server() { # extra env assignments as arguments
   env -u CRATE_ROOT_KEY_PREVIOUS CRATE_DB_URL="postgresql://127.0.0.1:5432/$db" CRATE_DB_USER=postgres \
     CRATE_DATA_DIR="$work/data" QUARKUS_HTTP_PORT="$port" CRATE_BOOTSTRAP_TOKEN="$token" \
-    CRATE_ROTATION_CHECK_INTERVAL=1s CRATE_ROTATION_BATCH_SIZE="$batch" CRATE_ORGANIZATIONS_CREATE_PER_HOUR=0 "$@" \
+    CRATE_ROTATION_CHECK_INTERVAL=1s CRATE_ROTATION_BATCH_SIZE="$batch" CRATE_ORGANIZATIONS_CREATE_PER_HOUR=0 \
+    CRATE_SECRETS_RETRIEVE_MAX_PAGE="$secrets" "$@" \
     java -jar "$root/server/target/quarkus-app/quarkus-run.jar" >>"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 900); do

@@ -296,6 +296,21 @@ async function main() {
   check(ecPayload.secrets.length === 2 && ecPayload.secrets.every((s) => s.value === (s.name === rawName ? rawValue : jweValue)),
     'RetrieveSecrets (EC P-256 JWK, ECDH-ES) returns the stored values');
 
+  // without names the answer is a page: limit 1 walks the two secrets by next, which is empty at the end
+  const paged = [];
+  let after = '';
+  for (let page = 0; page < 3; page++) {
+    const answer = await call(secrets, 'RetrieveSecrets', {
+      organization_id: orgId, environment: 'dev', tags: ['node'], limit: 1, after,
+      client_public_jwk: struct(ec.publicKey.export({ format: 'jwk' })),
+    });
+    paged.push(...openJwe(answer.sealed_payload, ec.privateKey).secrets.map((s) => s.name));
+    after = answer.next;
+    if (!after) break;
+  }
+  check(!after && paged.join() === [rawName, jweName].sort().join(),
+    `RetrieveSecrets with limit 1 pages through both secrets by next (got ${paged.join()})`);
+
   const bad = await failure(call(secrets, 'StoreSecret', {
     organization_id: orgId, name: '1NOT_A_NAME', encrypted_value: sealRaw(key.public_key_pem, { org: orgId, env: 'dev', name: '1NOT_A_NAME' }, 'x'), sealed: true,
   }));
@@ -321,7 +336,7 @@ async function main() {
   secrets.close();
   tags.close();
   console.log(`grpc-node: reflection, GetPublicKey, StoreSecret (raw OAEP and JWE, stale expected_version), ListSecrets, `
-    + `ListSecretVersions, RetrieveSecrets (RSA and EC keys, pinned version, empty names), error details, UNAUTHENTICATED, NOT_FOUND, ListTags and DeleteSecret answered as documented in ${Date.now() - started} ms`);
+    + `ListSecretVersions, RetrieveSecrets (RSA and EC keys, pinned version, empty names, pages), error details, UNAUTHENTICATED, NOT_FOUND, ListTags and DeleteSecret answered as documented in ${Date.now() - started} ms`);
 }
 
 main().catch((err) => {

@@ -14,6 +14,8 @@ public enum ErrorCode {
     INVALID_TAG("invalid_tag", 400, "Invalid tag"),
     TOO_MANY_TAGS("too_many_tags", 400, "Too many tags"),
     TOO_MANY_NAMES("too_many_names", 400, "Too many names"),
+    /** A retrieve's {@code limit} or {@code after} is out of its rule, or given with {@code names}. */
+    INVALID_PAGE("invalid_page", 400, "Invalid page"),
     INVALID_ORGANIZATION_NAME("invalid_organization_name", 400, "Invalid organization name"),
     INVALID_API_KEY_REQUEST("invalid_api_key_request", 400, "Invalid API key request"),
     INVALID_GRANTS("invalid_grants", 400, "Invalid grants"),

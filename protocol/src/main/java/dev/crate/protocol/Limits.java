@@ -16,7 +16,14 @@ public final class Limits {
     public static final int MAX_VALUE_BYTES = 64 * 1024;
     public static final int MAX_BODY_BYTES = 256 * 1024;
     public static final int MAX_TAGS_PER_SECRET = 20;
-    public static final int MAX_NAMES_PER_RETRIEVE = 1000;
+    /**
+     * Names a client asks for in one retrieve at most, whatever the server's page bound (its
+     * {@code crate.secrets.retrieve-max-page} is never below this); a longer list is asked for in parts.
+     */
+    public static final int RETRIEVE_NAMES_PER_REQUEST = 100;
+    /** Names a change stream's {@code names} filter holds at most. */
+    public static final int MAX_NAMES_PER_STREAM = 1000;
+
     public static final int MIN_CLIENT_RSA_BITS = 2048;
     /** Largest plaintext RSA-OAEP-256 can carry under an RSA-3072 key: 384 - 2*32 - 2. */
     public static final int MAX_RAW_OAEP_BYTES = 318;

@@ -30,23 +30,50 @@ export async function transportKey(ctx) {
   return importTransportKey(await ctx.api.get(orgPath(ctx.org.id, 'secrets', 'public-key')));
 }
 
+/** Names one retrieve asks for at most (the server's page bound is never lower; docs/API.md, section 5). */
+export const NAMES_PER_REQUEST = 100;
+
 /**
- * Values of the given names (or of specific versions: {NAME: 3}), opened in the browser.
- * Returns {values: Map(name -> {value, version, tags}), missing: [...]}; throws OpenError when the
- * sealed answer does not open (nothing is returned then).
+ * Values of the given names (or of specific versions: {NAME: 3}), opened in the browser; without
+ * names, every secret of the environment, page after page until an answer has no `next`. More names
+ * than one request holds are asked for in parts. Returns {values: Map(name -> {value, version, tags}),
+ * missing: [...]}; throws OpenError when a sealed answer does not open (nothing is returned then).
  */
 export async function reveal(ctx, names, versions) {
   const key = await temporaryKey();
-  const body = { environment: ctx.env, client_public_jwk: key.publicJwk };
-  if (names) body.names = names;
-  if (versions) body.versions = versions;
-  const answer = await ctx.api.post(orgPath(ctx.org.id, 'secrets', 'retrieve'), body);
-  const payload = await openPayload(key, answer && answer.sealed_payload);
   const values = new Map();
-  for (const s of payload.secrets || []) {
-    values.set(s.name, { value: s.value, version: s.version, tags: s.tags || [] });
+  const missing = [];
+  const ask = async (body) => {
+    const answer = await ctx.api.post(orgPath(ctx.org.id, 'secrets', 'retrieve'),
+      { environment: ctx.env, client_public_jwk: key.publicJwk, ...body });
+    const payload = await openPayload(key, answer && answer.sealed_payload);
+    for (const s of payload.secrets || []) {
+      values.set(s.name, { value: s.value, version: s.version, tags: s.tags || [] });
+    }
+    missing.push(...(payload.missing || []));
+    return answer && answer.next;
+  };
+  if (names && names.length > NAMES_PER_REQUEST) {
+    for (let from = 0; from < names.length; from += NAMES_PER_REQUEST) {
+      const part = names.slice(from, from + NAMES_PER_REQUEST);
+      const pinned = versions ? Object.fromEntries(part.filter((n) => n in versions).map((n) => [n, versions[n]])) : null;
+      await ask(pinned && Object.keys(pinned).length ? { names: part, versions: pinned } : { names: part });
+    }
+  } else if (names || versions) {
+    const body = {};
+    if (names) body.names = names;
+    if (versions) body.versions = versions;
+    await ask(body);
+  } else {
+    let next = await ask({});
+    while (next) {
+      const after = next;
+      next = await ask({ after });
+      // names grow page by page; an answer that says otherwise would loop forever
+      if (next && next <= after) throw new OpenError('pages out of order');
+    }
   }
-  return { values, missing: payload.missing || [] };
+  return { values, missing };
 }
 
 /** Seals the value here and stores it; answers the new metadata. */

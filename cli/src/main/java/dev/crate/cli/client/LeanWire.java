@@ -43,6 +43,11 @@ final class LeanWire {
         return string(object(root).get("sealed_payload"));
     }
 
+    /** {@code "next"} of a retrieve answer: where the next page starts, or null on the last page. */
+    static String next(Object root) {
+        return string(object(root).get("next"));
+    }
+
     /** The plaintext of a retrieve answer: {@code {"environment", "secrets": [...], "missing": [...]}}. */
     static RetrievedPayload payload(Object root) {
         Map<String, Object> map = object(root);

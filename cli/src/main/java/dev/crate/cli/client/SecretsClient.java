@@ -6,12 +6,14 @@ import dev.crate.protocol.sealing.Pem;
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.protocol.wire.PublicKeyResponse;
 import dev.crate.protocol.wire.RetrievedPayload;
+import dev.crate.protocol.wire.RetrievedSecret;
 import dev.crate.protocol.wire.RollbackRequest;
 import dev.crate.protocol.wire.SecretMetadata;
 import dev.crate.protocol.wire.SecretVersionList;
 import dev.crate.protocol.wire.StoreSecretRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +60,47 @@ public final class SecretsClient {
         return secrets == null ? List.of() : secrets;
     }
 
-    /** One sealed retrieval; {@code names} or {@code tags} null means no such filter. */
+    /**
+     * The values asked for, sealed to one temporary key; {@code names} or {@code tags} null means no such
+     * filter. Without names the server answers a page at a time (docs/API.md, section 5): this asks for
+     * page after page until one has no {@code next}, and answers them all as one payload. More names than
+     * one request may hold are asked for in parts.
+     */
     public RetrievedPayload retrieve(String environment, List<String> names, List<String> tags) {
         dev.crate.cli.Timing.mark("context resolved");
         SealedAnswer key = SealedAnswer.generate();
         dev.crate.cli.Timing.mark("temporary key made");
+        if (names != null && names.size() > Limits.RETRIEVE_NAMES_PER_REQUEST) {
+            List<RetrievedPayload> parts = new ArrayList<>();
+            for (int from = 0; from < names.size(); from += Limits.RETRIEVE_NAMES_PER_REQUEST) {
+                List<String> part =
+                        names.subList(from, Math.min(names.size(), from + Limits.RETRIEVE_NAMES_PER_REQUEST));
+                parts.add(retrievePage(key, environment, part, tags, null).payload());
+            }
+            return joined(parts);
+        }
+        Page page = retrievePage(key, environment, names, tags, null);
+        if (page.next() == null) {
+            return page.payload();
+        }
+        List<RetrievedPayload> pages = new ArrayList<>(List.of(page.payload()));
+        while (page.next() != null) {
+            String after = page.next();
+            page = retrievePage(key, environment, null, tags, after);
+            if (page.next() != null && page.next().compareTo(after) <= 0) {
+                // names grow page by page (byte order); a server that says otherwise would loop forever
+                throw CrateClient.unexpectedShape();
+            }
+            pages.add(page.payload());
+        }
+        return joined(pages);
+    }
+
+    /** One answer of the retrieve route, opened, and where the next page starts (null: none). */
+    private record Page(RetrievedPayload payload, String next) {}
+
+    private Page retrievePage(
+            SealedAnswer key, String environment, List<String> names, List<String> tags, String after) {
         // a RetrieveRequest as Jackson writes it (null fields left out), without Jackson (the lean path)
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("environment", environment);
@@ -73,18 +111,41 @@ public final class SecretsClient {
             request.put("tags", tags);
         }
         request.put("client_public_jwk", key.publicJwk());
+        if (after != null) {
+            request.put("after", after);
+        }
         String sealed;
+        String next;
         try {
-            sealed = LeanWire.sealedPayload(client.sendLean("POST", path + "/retrieve", request));
+            Object answer = client.sendLean("POST", path + "/retrieve", request);
+            sealed = LeanWire.sealedPayload(answer);
+            next = LeanWire.next(answer);
         } catch (LeanJson.MalformedException e) {
             throw CrateClient.unexpectedShape();
         }
         dev.crate.cli.Timing.mark("server answered");
         try {
-            return LeanWire.payload(LeanJson.parse(new String(key.open(sealed), StandardCharsets.UTF_8)));
+            return new Page(
+                    LeanWire.payload(LeanJson.parse(new String(key.open(sealed), StandardCharsets.UTF_8))),
+                    next == null || next.isEmpty() ? null : next);
         } catch (LeanJson.MalformedException | IllegalArgumentException | NullPointerException e) {
             throw new CliException("the server's sealed answer could not be opened");
         }
+    }
+
+    /** Several answers as one: their secrets and missing names in order. */
+    private static RetrievedPayload joined(List<RetrievedPayload> parts) {
+        List<RetrievedSecret> secrets = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (RetrievedPayload part : parts) {
+            if (part.secrets() != null) {
+                secrets.addAll(part.secrets());
+            }
+            if (part.missing() != null) {
+                missing.addAll(part.missing());
+            }
+        }
+        return new RetrievedPayload(parts.get(0).environment(), secrets, missing);
     }
 
     public SecretVersionList history(String name, String environment) {

@@ -19,7 +19,8 @@ import org.jose4j.jwk.JsonWebKey;
  * A real HTTP listener on loopback standing in for a Crate server: it records every request that reaches it
  * (method, path, {@code Authorization} header) and answers the few calls of {@code login --token},
  * {@code secrets list} and {@code run} in the server's shapes, the retrieval as a real JWE sealed to the request's
- * temporary key, holding the secrets the test gives it.
+ * temporary key, holding the secrets the test gives it; with {@link #pageSize} set, a retrieve without names
+ * answers pages of that many, with {@code next}, as the server does (docs/API.md, section 5).
  */
 final class StubServer implements AutoCloseable {
     static final String ORG = "00000000-0000-4000-8000-0000000000a1";
@@ -28,7 +29,11 @@ final class StubServer implements AutoCloseable {
 
     private final HttpServer http;
     final List<Request> requests = new CopyOnWriteArrayList<>();
-    final Map<String, String> secrets = new TreeMap<>();
+    final TreeMap<String, String> secrets = new TreeMap<>();
+    /** The retrieve bodies received (each holds a temporary public key only). */
+    final List<JsonNode> retrieves = new CopyOnWriteArrayList<>();
+    /** Secrets per page of a retrieve without names; 0: all in one answer. */
+    volatile int pageSize;
 
     StubServer() throws IOException {
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -62,7 +67,7 @@ final class StubServer implements AutoCloseable {
                     + "\",\"name\":\"stub\",\"role\":\"admin\"}]}";
         }
         if (method.equals("POST") && path.endsWith("/secrets/retrieve")) {
-            return "{\"sealed_payload\":\"" + seal(body) + "\"}";
+            return retrieve(body);
         }
         if (path.endsWith("/secrets")) {
             return "{\"secrets\":[]}";
@@ -70,10 +75,34 @@ final class StubServer implements AutoCloseable {
         return "{}";
     }
 
-    @SuppressWarnings("unchecked")
-    private String seal(byte[] request) {
+    private String retrieve(byte[] body) {
+        JsonNode request;
         try {
-            JsonNode jwk = Json.MAPPER.readTree(request).path("client_public_jwk");
+            request = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("stub server got no JSON", e);
+        }
+        retrieves.add(request);
+        TreeMap<String, String> page = new TreeMap<>(secrets);
+        String next = null;
+        if (pageSize > 0 && !request.has("names")) {
+            if (request.hasNonNull("after")) {
+                page = new TreeMap<>(secrets.tailMap(request.get("after").asText(), false));
+            }
+            if (page.size() > pageSize) {
+                List<String> names = List.copyOf(page.keySet());
+                next = names.get(pageSize - 1);
+                page = new TreeMap<>(page.headMap(next, true));
+            }
+        }
+        return "{\"sealed_payload\":\"" + seal(request, page) + "\""
+                + (next == null ? "" : ",\"next\":\"" + next + "\"") + "}";
+    }
+
+    @SuppressWarnings("unchecked")
+    private String seal(JsonNode request, Map<String, String> secrets) {
+        try {
+            JsonNode jwk = request.path("client_public_jwk");
             var list = Json.MAPPER.createArrayNode();
             secrets.forEach((name, value) -> list.addObject()
                     .put("name", name)

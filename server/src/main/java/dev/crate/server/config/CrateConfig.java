@@ -222,6 +222,15 @@ public interface CrateConfig {
         /** Versions kept per secret; older ones are pruned by a scheduled job. */
         @WithDefault("100")
         int maxVersions();
+
+        /**
+         * The most secrets one retrieve answers (docs/API.md, section 5): a retrieve without {@code names}
+         * answers pages of at most this many (its {@code limit}, 1 to this, defaults to it), and
+         * {@code names} or {@code versions} may hold at most this many names. Values below 100 count as
+         * 100: the web console and the CLI ask for 100 names at a time.
+         */
+        @WithDefault("500")
+        int retrieveMaxPage();
     }
 
     /** Organization creation ({@code CRATE_ORGANIZATIONS_*}). */

@@ -70,12 +70,16 @@ public final class Validation {
     }
 
     public static List<String> names(List<String> names) {
+        return names(names, Limits.MAX_NAMES_PER_STREAM);
+    }
+
+    /** Valid secret names, duplicates merged, at most {@code max} of them (null stays null). */
+    public static List<String> names(List<String> names, int max) {
         if (names == null) {
             return null;
         }
-        if (names.size() > Limits.MAX_NAMES_PER_RETRIEVE) {
-            throw new CrateException(
-                    ErrorCode.TOO_MANY_NAMES, "names holds at most " + Limits.MAX_NAMES_PER_RETRIEVE + " entries");
+        if (names.size() > max) {
+            throw new CrateException(ErrorCode.TOO_MANY_NAMES, "names holds at most " + max + " entries");
         }
         return names.stream().map(Validation::secretName).distinct().toList();
     }

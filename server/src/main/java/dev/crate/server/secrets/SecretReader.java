@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -52,11 +54,29 @@ public class SecretReader {
     record WithVersion(SecretRecord secret, SecretVersionRecord version) {}
 
     /**
+     * One page of a retrieve without names: at most {@code rows} secrets named after {@code after} (null: from
+     * the first), only those a tag-restricted caller sees ({@code scope}: carrying one of its tags), so that a
+     * page is full of what the caller may see and its last name never names a hidden secret.
+     */
+    record Page(Optional<Set<String>> scope, String after, int rows) {}
+
+    /**
      * Live secrets of an environment carrying all {@code tags} (none: all), optionally only {@code names},
      * by name (byte order), each with its current version or the version {@code pinned} names for it.
      */
     Uni<List<WithVersion>> liveWithVersions(
             UUID orgId, String environment, List<String> tags, List<String> names, Map<String, Integer> pinned) {
+        return liveWithVersions(orgId, environment, tags, names, pinned, null);
+    }
+
+    /** As above, limited to one {@code page} when it is not null (then without names or pinned versions). */
+    Uni<List<WithVersion>> liveWithVersions(
+            UUID orgId,
+            String environment,
+            List<String> tags,
+            List<String> names,
+            Map<String, Integer> pinned,
+            Page page) {
         Tuple params = Tuple.of(orgId, environment);
         StringBuilder sql = new StringBuilder("select s.id, s.name, s.current_version, s.tags, s.created_at, "
                 + "s.updated_at, v.id as v_id, v.version as v_version, v.org_key_version, v.wrapped_data_key, "
@@ -81,7 +101,21 @@ public class SecretReader {
             params.addArrayOfString(names.toArray(String[]::new));
             sql.append(" and s.name = any(cast($").append(params.size()).append(" as text[]))");
         }
+        if (page != null) {
+            if (page.scope().isPresent()) {
+                params.addArrayOfString(page.scope().get().toArray(String[]::new));
+                sql.append(" and s.tags && cast($").append(params.size()).append(" as text[])");
+            }
+            if (page.after() != null) {
+                params.addString(page.after());
+                sql.append(" and s.name collate \"C\" > $").append(params.size());
+            }
+        }
         sql.append(" order by s.name collate \"C\"");
+        if (page != null) {
+            params.addInteger(page.rows());
+            sql.append(" limit $").append(params.size());
+        }
         return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
             List<WithVersion> result = new ArrayList<>();
             for (Row row : rows) {

@@ -16,6 +16,7 @@ import dev.crate.protocol.wire.StoreSecretRequest;
 import dev.crate.server.audit.AuditAction;
 import dev.crate.server.audit.AuditEntry;
 import dev.crate.server.audit.AuditService;
+import dev.crate.server.config.CrateConfig;
 import dev.crate.server.crypto.sealing.ClientKey;
 import dev.crate.server.crypto.sealing.ClientKeyException;
 import dev.crate.server.crypto.sealing.SealedValueOpener;
@@ -65,6 +66,7 @@ public class SecretService {
     private final SecretEvents events;
     private final SecretReader reader;
     private final StoreBatch batch;
+    private final int maxPage;
 
     SecretService(
             AccessPolicy access,
@@ -77,8 +79,11 @@ public class SecretService {
             AuditService audit,
             SecretEvents events,
             SecretReader reader,
-            StoreBatch batch) {
+            StoreBatch batch,
+            CrateConfig config) {
         this.batch = batch;
+        this.maxPage =
+                Math.max(Limits.RETRIEVE_NAMES_PER_REQUEST, config.secrets().retrieveMaxPage());
         this.audit = audit;
         this.events = events;
         this.reader = reader;
@@ -225,8 +230,12 @@ public class SecretService {
                                         .toList()))));
     }
 
+    /**
+     * The values asked for, sealed to the request's client key; without names, one page of them (docs/API.md,
+     * section 5: each page is one statement and one audit record, pages are not one snapshot).
+     */
     public Uni<RetrieveResponse> retrieve(Caller caller, String orgId, RetrieveRequest request) {
-        Retrieve retrieve = Retrieve.of(request);
+        Retrieve retrieve = Retrieve.of(request, maxPage);
         String environment = retrieve.environment();
         return audit.guard(
                 caller,
@@ -244,29 +253,69 @@ public class SecretService {
                                 .chain(read -> openAndSeal(a, read, retrieve, RETIRED_KEY_RETRIES)))));
     }
 
-    /** A retrieve request, checked. */
+    /**
+     * A retrieve request, checked; {@code limit} is the page size of a retrieve without names (0 with names,
+     * which are bounded by the same number instead), {@code after} where its page starts (null: the first).
+     */
     private record Retrieve(
             String environment,
             Map<String, Integer> pinned,
             List<String> names,
             List<String> tags,
             ClientKey clientKey,
-            String enc) {
-        static Retrieve of(RetrieveRequest request) {
+            String enc,
+            int limit,
+            String after) {
+        static Retrieve of(RetrieveRequest request, int maxPage) {
             if (request == null) {
                 throw new CrateException(
                         ErrorCode.MALFORMED_REQUEST, "a JSON body with a client public key is required");
             }
             String environment = Validation.environment(request.environment());
-            Map<String, Integer> pinned = pinnedVersions(request.versions());
-            List<String> names = Validation.names(withPinned(request.names(), pinned));
+            Map<String, Integer> pinned = pinnedVersions(request.versions(), maxPage);
+            List<String> names = Validation.names(withPinned(request.names(), pinned), maxPage);
+            int limit = pageLimit(request, names != null, maxPage);
+            String after = pageStart(request.after());
             List<String> filter = Validation.tags(request.tags());
             ClientKey clientKey = clientKeyOf(request);
             String enc = request.enc() == null ? "A256GCM" : request.enc();
             if (!ClientKey.supportedEnc(enc)) {
                 throw new CrateException(ErrorCode.MALFORMED_REQUEST, "enc must be A256GCM (default) or A256CBC-HS512");
             }
-            return new Retrieve(environment, pinned, names, filter, clientKey, enc);
+            return new Retrieve(environment, pinned, names, filter, clientKey, enc, limit, after);
+        }
+
+        /** One page of the environment, or null when names were given (they are one answer). */
+        SecretReader.Page page(Access a) {
+            // one row more than the page tells whether another page follows
+            return names == null ? new SecretReader.Page(a.tags(), after, limit + 1) : null;
+        }
+
+        private static int pageLimit(RetrieveRequest request, boolean named, int maxPage) {
+            Integer limit = request.limit();
+            if (named) {
+                if (limit != null || request.after() != null) {
+                    throw new CrateException(
+                            ErrorCode.INVALID_PAGE,
+                            "limit and after page a retrieve without names; names (and versions) are answered at once");
+                }
+                return 0;
+            }
+            if (limit == null) {
+                return maxPage;
+            }
+            if (limit < 1 || limit > maxPage) {
+                throw new CrateException(ErrorCode.INVALID_PAGE, "limit is 1 to " + maxPage + " secrets per page");
+            }
+            return limit;
+        }
+
+        private static String pageStart(String after) {
+            if (after != null && !Limits.SECRET_NAME.matcher(after).matches()) {
+                throw new CrateException(
+                        ErrorCode.INVALID_PAGE, "after is the next of the previous page: a secret name");
+            }
+            return after;
         }
     }
 
@@ -279,8 +328,19 @@ public class SecretService {
         return secretVersions
                 .requireEnvironment(orgId, retrieve.environment())
                 .chain(() -> reader.liveWithVersions(
-                        orgId, retrieve.environment(), retrieve.tags(), retrieve.names(), retrieve.pinned()))
+                        orgId,
+                        retrieve.environment(),
+                        retrieve.tags(),
+                        retrieve.names(),
+                        retrieve.pinned(),
+                        retrieve.page(a)))
                 .map(joined -> {
+                    String next = null;
+                    if (retrieve.names() == null && joined.size() > retrieve.limit()) {
+                        // the page's last secret (one the caller sees: the page is read within its scope)
+                        joined = joined.subList(0, retrieve.limit());
+                        next = joined.get(joined.size() - 1).secret().name;
+                    }
                     List<SecretRecord> rows = new ArrayList<>();
                     List<SecretVersionRecord> rowVersions = new ArrayList<>();
                     for (SecretReader.WithVersion row : joined) {
@@ -296,7 +356,7 @@ public class SecretService {
                             rowVersions.add(row.version());
                         }
                     }
-                    return new ToRead(rows, rowVersions);
+                    return new ToRead(rows, rowVersions, next);
                 });
     }
 
@@ -311,16 +371,17 @@ public class SecretService {
         UUID orgId = a.org().id;
         return secretVersions
                 .orgKeysFor(orgId, read.versions())
-                .chain(orgKeyMap -> Offload.cpu(() -> seal(retrieve, read.rows(), read.versions(), orgKeyMap)))
+                .chain(orgKeyMap -> Offload.cpu(() -> seal(retrieve, read, orgKeyMap)))
                 .onFailure(RetiredOrgKeyException.class)
                 .recoverWithUni(failure -> retries == 0
                         ? Uni.createFrom().failure(failure)
                         : Panache.withSession(() -> versionsToRead(a, read.rows(), retrieve.pinned()))
-                                .chain(fresh -> openAndSeal(a, new ToRead(read.rows(), fresh), retrieve, retries - 1)));
+                                .chain(fresh -> openAndSeal(
+                                        a, new ToRead(read.rows(), fresh, read.next()), retrieve, retries - 1)));
     }
 
-    /** The secrets a retrieve returns and the version rows to decrypt. */
-    private record ToRead(List<SecretRecord> rows, List<SecretVersionRecord> versions) {}
+    /** The secrets a retrieve returns, the version rows to decrypt and the next page's start (null: none). */
+    private record ToRead(List<SecretRecord> rows, List<SecretVersionRecord> versions, String next) {}
 
     /** The current versions of {@code rows}, or the pinned one where asked; destroyed versions are left out. */
     private Uni<List<SecretVersionRecord>> versionsToRead(
@@ -368,13 +429,12 @@ public class SecretService {
         return entry.withDetail(audit.detail(Map.of("secrets", read)));
     }
 
-    private static Map<String, Integer> pinnedVersions(Map<String, Integer> requested) {
+    private static Map<String, Integer> pinnedVersions(Map<String, Integer> requested, int max) {
         if (requested == null) {
             return Map.of();
         }
-        if (requested.size() > Limits.MAX_NAMES_PER_RETRIEVE) {
-            throw new CrateException(
-                    ErrorCode.TOO_MANY_NAMES, "versions holds at most " + Limits.MAX_NAMES_PER_RETRIEVE + " entries");
+        if (requested.size() > max) {
+            throw new CrateException(ErrorCode.TOO_MANY_NAMES, "versions holds at most " + max + " entries");
         }
         Map<String, Integer> pinned = new HashMap<>();
         requested.forEach((name, version) -> {
@@ -445,17 +505,13 @@ public class SecretService {
                                 .replaceWithVoid())));
     }
 
-    private RetrieveResponse seal(
-            Retrieve retrieve,
-            List<SecretRecord> rows,
-            List<SecretVersionRecord> rowVersions,
-            Map<Integer, OrgKey> orgKeyMap) {
+    private RetrieveResponse seal(Retrieve retrieve, ToRead read, Map<Integer, OrgKey> orgKeyMap) {
         List<String> names = retrieve.names();
         Map<UUID, SecretVersionRecord> byId = new HashMap<>();
-        rowVersions.forEach(v -> byId.put(v.secretId, v));
+        read.versions().forEach(v -> byId.put(v.secretId, v));
         List<RetrievedSecret> found = new ArrayList<>();
         LinkedHashSet<String> missing = new LinkedHashSet<>(names == null ? List.of() : names);
-        for (SecretRecord secret : rows) {
+        for (SecretRecord secret : read.rows()) {
             SecretVersionRecord version = byId.get(secret.id);
             if (version == null || version.wrappedDataKey == null) {
                 continue;
@@ -476,7 +532,9 @@ public class SecretService {
             throw new IllegalStateException("cannot serialize the retrieve payload");
         }
         try {
-            RetrieveResponse sealed = new RetrieveResponse(retrieve.clientKey().seal(payload, retrieve.enc()));
+            // next is a name, never a value: it travels beside the JWE so a client can page without opening it
+            RetrieveResponse sealed =
+                    new RetrieveResponse(retrieve.clientKey().seal(payload, retrieve.enc()), read.next());
             metrics.secretsRetrieved(found.size());
             return sealed;
         } finally {

@@ -483,9 +483,9 @@ class RejectionsTest {
     }
 
     @Test
-    void rejectsMoreThan1000NamesPerRetrieve() {
+    void rejectsMoreNamesPerRetrieveThanTheDefaultPageBound() {
         List<String> names = new ArrayList<>();
-        IntStream.range(0, 1001).forEach(i -> names.add("N" + i));
+        IntStream.range(0, 501).forEach(i -> names.add("N" + i));
         expectProblem(
                 retrieve(Map.of(
                         "names",

@@ -54,6 +54,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             ErrorCode.INVALID_TAG,
             ErrorCode.TOO_MANY_TAGS,
             ErrorCode.TOO_MANY_NAMES,
+            ErrorCode.INVALID_PAGE,
             ErrorCode.INVALID_ORGANIZATION_NAME,
             ErrorCode.INVALID_API_KEY_REQUEST,
             ErrorCode.INVALID_GRANTS,

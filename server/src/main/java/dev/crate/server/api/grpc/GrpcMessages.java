@@ -75,7 +75,10 @@ final class GrpcMessages {
                 pem,
                 jwk,
                 optional(request.getEnc()),
-                request.getVersionsCount() == 0 ? null : Map.copyOf(request.getVersionsMap()));
+                request.getVersionsCount() == 0 ? null : Map.copyOf(request.getVersionsMap()),
+                // proto3 cannot tell 0 from absent: 0 is the server's page bound, as an absent REST limit
+                request.getLimit() == 0 ? null : request.getLimit(),
+                optional(request.getAfter()));
     }
 
     /** The JWK as the JSON object REST would have parsed. */

@@ -70,9 +70,14 @@ public class SecretsGrpcService implements SecretsService {
     public Uni<RetrieveSecretsResponse> retrieveSecrets(RetrieveSecretsRequest request) {
         return callers.current()
                 .chain(caller -> secrets.retrieve(caller, request.getOrganizationId(), GrpcMessages.retrieve(request)))
-                .map(answer -> RetrieveSecretsResponse.newBuilder()
-                        .setSealedPayload(answer.sealedPayload())
-                        .build());
+                .map(answer -> {
+                    RetrieveSecretsResponse.Builder response =
+                            RetrieveSecretsResponse.newBuilder().setSealedPayload(answer.sealedPayload());
+                    if (answer.next() != null) {
+                        response.setNext(answer.next());
+                    }
+                    return response.build();
+                });
     }
 
     @Override

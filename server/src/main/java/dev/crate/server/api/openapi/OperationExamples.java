@@ -82,10 +82,11 @@ final class OperationExamples {
                     {"public_key_pem": "-----BEGIN PUBLIC KEY-----\\nMIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEA...\\n-----END PUBLIC KEY-----\\n",
                      "kid": "tk-7f3a9c2e1b4d", "algorithm": "RSA-OAEP-256"}"""),
             both("retrieveSecrets", """
-                    {"environment": "prod", "names": ["DATABASE_URL"],
+                    {"environment": "prod", "tags": ["backend"], "limit": 100, "after": "API_TOKEN",
                      "client_public_jwk": {"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
                       "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}}""", """
-                    {"sealed_payload": "eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSJ9..aXY.Y2lwaGVydGV4dA.dGFn"}"""),
+                    {"sealed_payload": "eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSJ9..aXY.Y2lwaGVydGV4dA.dGFn",
+                     "next": "DATABASE_URL"}"""),
             none("deleteSecret"),
             answer("listSecretVersions", """
                     {"name": "DATABASE_URL", "environment": "prod", "current_version": 3, "deleted": false, "purged": false,

@@ -83,7 +83,11 @@ public class SecretsResource {
             summary = "Retrieve secret values, sealed",
             description = "Answers with a JWE encrypted to the temporary client key; "
                     + "its plaintext lists the secrets found and the requested names that were not. versions ({\"NAME\": 3}) asks for older "
-                    + "versions. Every retrieve is on the audit trail before any value is decrypted.")
+                    + "versions. Without names, one page of the environment: at most limit secrets (default and most: "
+                    + "CRATE_SECRETS_RETRIEVE_MAX_PAGE, 500) named after after; next, beside the JWE, is the after of the "
+                    + "next page and is absent on the last. names and versions hold at most that many names (400 "
+                    + "too_many_names); a bad limit or after, or either with names, is 400 invalid_page. Every retrieve "
+                    + "(each page) is on the audit trail before any value is decrypted.")
     public Uni<RetrieveResponse> retrieve(@PathParam("id") String orgId, RetrieveRequest request) {
         return secrets.retrieve(Callers.of(identity), orgId, request);
     }

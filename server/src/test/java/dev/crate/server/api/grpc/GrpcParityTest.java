@@ -421,6 +421,26 @@ class GrpcParityTest {
                                         .setOrganizationId(id)
                                         .build())),
                 new Case(
+                        "page limit above the bound",
+                        () -> as(token)
+                                .body(Map.of("environment", "dev", "limit", 501))
+                                .post("/organization/" + id + "/secrets/retrieve"),
+                        () -> Grpc.secrets(token)
+                                .retrieveSecrets(RetrieveSecretsRequest.newBuilder()
+                                        .setOrganizationId(id)
+                                        .setLimit(501)
+                                        .build())),
+                new Case(
+                        "page after that is not a name",
+                        () -> as(token)
+                                .body(Map.of("environment", "dev", "after", "1BAD"))
+                                .post("/organization/" + id + "/secrets/retrieve"),
+                        () -> Grpc.secrets(token)
+                                .retrieveSecrets(RetrieveSecretsRequest.newBuilder()
+                                        .setOrganizationId(id)
+                                        .setAfter("1BAD")
+                                        .build())),
+                new Case(
                         "weak client key",
                         () -> as(token)
                                 .body(new RetrieveRequest("dev", null, null, weakPem, null))

@@ -1,0 +1,90 @@
+package dev.crate.cli.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crate.cli.output.Dotenv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server answers a retrieve without names a page at a time (docs/API.md, section 5): {@code run} and
+ * {@code secrets export} ask for page after page until one has no {@code next}, and get every secret.
+ */
+class RetrievePagesTest {
+    @TempDir
+    Path dir;
+
+    private StubServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new StubServer();
+        for (int i = 1; i <= 5; i++) {
+            server.secrets.put("PAGED_" + i, "canary-page-" + i);
+        }
+        server.pageSize = 2;
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("XDG_"));
+        env.put("HOME", dir.toString());
+        env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+        env.put("CRATE_SERVER", server.url());
+        env.put("CRATE_TOKEN", "crate_test");
+        env.put("CRATE_ORG", StubServer.ORG);
+        return env;
+    }
+
+    /** The {@code after} of each retrieve the CLI sent, in order (null: none). */
+    private List<String> afters() {
+        List<String> afters = new ArrayList<>();
+        for (JsonNode request : server.retrieves) {
+            assertFalse(request.has("names"), request.toString());
+            afters.add(request.hasNonNull("after") ? request.get("after").asText() : null);
+        }
+        return afters;
+    }
+
+    @Test
+    void runGetsEverySecretAcrossPages() throws Exception {
+        Path out = dir.resolve("child-env");
+        Headless.Result r = Headless.run(
+                env(), dir, "run", "--quiet", "--", "sh", "-c", "env | grep '^PAGED_' | sort > \"$0\"", out.toString());
+
+        assertEquals(0, r.exit(), r.all());
+        Map<String, String> seen = new TreeMap<>();
+        for (String line : Files.readAllLines(out)) {
+            int eq = line.indexOf('=');
+            seen.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        assertEquals(server.secrets, seen);
+        assertEquals(java.util.Arrays.asList(null, "PAGED_2", "PAGED_4"), afters());
+    }
+
+    @Test
+    void exportWritesEverySecretAcrossPages() throws Exception {
+        Path file = dir.resolve("all.env");
+        Headless.Result r = Headless.run(env(), dir, "secrets", "export", "--file", file.toString());
+
+        assertEquals(0, r.exit(), r.all());
+        assertEquals(server.secrets, Dotenv.read(Files.readString(file)));
+        assertEquals(3, server.retrieves.size());
+    }
+}
