@@ -169,6 +169,8 @@ async function render() {
   runLeaving();
   let { path, params } = parseHash();
   if (!hasToken()) {
+    // Without a session every address shows the login page: say so in the address bar too.
+    if (path !== '#/login') history.replaceState(null, '', location.pathname + '#/login');
     path = '#/login';
   } else if (!path || path === '#' || path === '#/' || path === '#/login') {
     path = '#/secrets';
