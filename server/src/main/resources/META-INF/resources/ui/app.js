@@ -4,6 +4,7 @@ import { api, orgPath, setToken, hasToken, setUnauthorizedHandler } from './api.
 import { el, showProblem } from './components.js';
 import { routes } from './pages/routes.js';
 import { completeRedirect, hasRedirect } from './oidc.js';
+import { forgetActors } from './people.js';
 
 const state = {
   me: null,
@@ -54,6 +55,7 @@ function runLeaving() {
 export function logout(message) {
   runLeaving();
   setToken(null);
+  forgetActors();
   state.me = null;
   state.org = null;
   state.environments = [];
@@ -64,6 +66,7 @@ export function logout(message) {
 
 /** Called by the login page with a token (API key or access token): loads /me, picks an org. */
 export async function startSession(token) {
+  forgetActors();
   setToken(token);
   try {
     state.me = await api.get('/me', { login: true });
@@ -166,6 +169,8 @@ async function render() {
   runLeaving();
   let { path, params } = parseHash();
   if (!hasToken()) {
+    // Without a session every address shows the login page: say so in the address bar too.
+    if (path !== '#/login') history.replaceState(null, '', location.pathname + '#/login');
     path = '#/login';
   } else if (!path || path === '#' || path === '#/' || path === '#/login') {
     path = '#/secrets';
@@ -189,6 +194,11 @@ async function render() {
     isAdmin: isAdmin(),
     navigate,
     onLeave: (fn) => state.leaving.push(fn),
+    // After an admin adds an environment: the picker offers it at once.
+    environmentsChanged: async () => {
+      await loadEnvironments();
+      if (id === state.renderId) renderHeader(route);
+    },
     session: { startSession, message: state.message, logout },
   };
   try {

@@ -173,7 +173,7 @@ export function field(labelText, control, hint) {
   return el('div', { class: 'field' }, el('label', { for: id }, labelText), control, hintNode);
 }
 
-/** A modal form dialog; build(form, close) fills it; returns {dialog, close}. */
+/** A modal form dialog; build(form, close) fills it (autofocus marks the control to start in); returns {dialog, close}. */
 export function formDialog(title, build) {
   const titleId = 'dlg-' + Math.random().toString(36).slice(2);
   const form = el('form', { method: 'dialog', class: 'stack' });
@@ -186,6 +186,9 @@ export function formDialog(title, build) {
   build(form, close);
   document.body.append(dialog);
   dialog.showModal();
+  // A control focused by build() was not shown yet: focus the one marked autofocus now.
+  const first = form.querySelector('[autofocus]');
+  if (first) first.focus();
   return { dialog, form, close };
 }
 

@@ -38,6 +38,7 @@ export async function render(main, ctx) {
     if (ok) {
       form.reset();
       await refresh();
+      if (ctx.environmentsChanged) await ctx.environmentsChanged();
     }
   });
   await refresh();

@@ -1,6 +1,7 @@
 // One secret: its versions (never values unless revealed here), rollback, delete, restore, purge.
 import { orgPath } from '../api.js';
 import { confirmDialog, el, showProblem, table, tagChips, toast, when } from '../components.js';
+import { actorNames } from '../people.js';
 import { HIDE_AFTER_MS, NAME, isOpenError, openFailure, reveal } from '../vault.js';
 
 export async function render(main, ctx) {
@@ -26,8 +27,19 @@ export async function render(main, ctx) {
     revealed.clear();
     body.replaceChildren();
   });
+  // A hidden tab hides the values, as on the secrets page.
+  const onHidden = () => {
+    if (document.visibilityState !== 'hidden' || !revealed.size) return;
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+    revealed.clear();
+    if (history) draw();
+  };
+  document.addEventListener('visibilitychange', onHidden);
+  ctx.onLeave(() => document.removeEventListener('visibilitychange', onHidden));
 
   let history = null;
+  let names = { label: (actor) => actor || '' };
 
   async function load() {
     // After any change the history is read again and every value on screen hides.
@@ -35,7 +47,7 @@ export async function render(main, ctx) {
     timers.clear();
     revealed.clear();
     try {
-      history = await ctx.api.get(base + '/versions' + envQuery);
+      [history, names] = await Promise.all([ctx.api.get(base + '/versions' + envQuery), actorNames(ctx)]);
     } catch (e) {
       body.replaceChildren();
       showProblem(messages, e);
@@ -64,7 +76,7 @@ export async function render(main, ctx) {
     const columns = [
       { key: 'version', label: 'Version', render: (v) => String(v.version) + (v.version === history.current_version ? ' (current)' : '') },
       { key: 'created_at', label: 'Stored', render: (v) => when(v.created_at) },
-      { key: 'created_by', label: 'By', render: (v) => el('span', { class: 'muted' }, v.created_by || '') },
+      { key: 'created_by', label: 'By', render: (v) => el('span', { class: 'by', title: v.created_by || null }, names.label(v.created_by)) },
       { key: 'tags', label: 'Tags', render: (v) => tagChips(v.tags) },
       {
         key: 'value',

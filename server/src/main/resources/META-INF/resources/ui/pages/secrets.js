@@ -1,6 +1,7 @@
 // The secrets of one environment: table, filters, sorting, reveal, copy, create, edit, .env import.
 import { orgPath } from '../api.js';
 import { el, field, formDialog, showProblem, table, tagChips, toast, when } from '../components.js';
+import { actorNames } from '../people.js';
 import { HIDE_AFTER_MS, NAME, isOpenError, openFailure, parseDotenv, parseTags, reveal, store, transportKey } from '../vault.js';
 
 const MASK = '••••••••';
@@ -18,7 +19,12 @@ export async function render(main, ctx) {
     sortDir: 'asc',
     revealed: new Map(),
     timers: new Map(),
+    // name@version -> the actor who stored that version (created_by); pending: being looked up.
     by: new Map(),
+    pending: new Set(),
+    queue: [],
+    workers: 0,
+    names: { label: (actor) => actor || '' },
   };
 
   const heading = el('h1', {}, 'Secrets in ', el('span', { class: 'env-name' }, ctx.env));
@@ -55,6 +61,7 @@ export async function render(main, ctx) {
   }
   ctx.onLeave(() => {
     for (const t of state.timers.values()) clearTimeout(t);
+    state.queue.length = 0;
     state.revealed.clear();
     listHolder.replaceChildren();
   });
@@ -70,8 +77,12 @@ export async function render(main, ctx) {
     state.timers.clear();
     state.revealed.clear();
     try {
-      const list = await ctx.api.get(orgPath(ctx.org.id, 'secrets') + '?env=' + encodeURIComponent(ctx.env));
+      const [list, names] = await Promise.all([
+        ctx.api.get(orgPath(ctx.org.id, 'secrets') + '?env=' + encodeURIComponent(ctx.env)),
+        actorNames(ctx),
+      ]);
       state.rows = list.secrets || [];
+      state.names = names;
     } catch (e) {
       showProblem(messages, e);
       state.rows = [];
@@ -83,7 +94,6 @@ export async function render(main, ctx) {
       ...tags.map((t) => el('option', { value: t, selected: t === state.tagFilter }, t)),
     );
     draw();
-    fillAuthors();
   }
 
   function visibleRows() {
@@ -101,8 +111,8 @@ export async function render(main, ctx) {
         y = (b.tags || []).join(',');
       }
       if (key === 'by') {
-        x = state.by.get(a.name + '@' + a.version) || '';
-        y = state.by.get(b.name + '@' + b.version) || '';
+        x = byLabel(a).toLowerCase();
+        y = byLabel(b).toLowerCase();
       }
       return (x < y ? -1 : x > y ? 1 : 0) * dir || (a.name < b.name ? -1 : 1);
     });
@@ -124,6 +134,7 @@ export async function render(main, ctx) {
   function draw() {
     const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focus : null;
     const rows = visibleRows();
+    const authors = authorsToFind(rows);
     const columns = [
       {
         key: 'name',
@@ -134,7 +145,7 @@ export async function render(main, ctx) {
       { key: 'version', label: 'Version', sort: true, render: (r) => String(r.version) },
       { key: 'tags', label: 'Tags', sort: true, render: (r) => tagChips(r.tags) },
       { key: 'updated_at', label: 'Updated', sort: true, render: (r) => when(r.updated_at) },
-      { key: 'by', label: 'By', sort: true, render: (r) => el('span', { class: 'by muted' }, state.by.get(r.name + '@' + r.version) || '…') },
+      { key: 'by', label: 'By', sort: true, render: (r) => byCell(r) },
       {
         key: 'value',
         label: 'Value',
@@ -193,6 +204,7 @@ export async function render(main, ctx) {
       const again = [...listHolder.querySelectorAll('[data-focus]')].find((n) => n.dataset.focus === focusKey);
       if (again) again.focus();
     }
+    if (authors.length) fillAuthors(authors);
   }
 
   function hideOne(name) {
@@ -290,7 +302,7 @@ export async function render(main, ctx) {
           showProblem(form, isOpenError(e) ? openFailure() : e);
         }
       });
-      (editing ? valueInput : nameInput2).focus();
+      (editing ? valueInput : nameInput2).setAttribute('autofocus', '');
     });
   }
 
@@ -348,30 +360,58 @@ export async function render(main, ctx) {
         toast('Imported ' + ok + ' of ' + entries.length + ' secrets.');
         await load();
       });
-      text.focus();
+      text.setAttribute('autofocus', '');
     });
   }
 
-  async function fillAuthors() {
-    const todo = state.rows.filter((r) => !state.by.has(r.name + '@' + r.version)).slice(0, 50);
+  function byLabel(row) {
+    return state.names.label(state.by.get(row.name + '@' + row.version) || '');
+  }
+
+  // The author of the current version: a readable name, the raw actor id as the tooltip; "…" while
+  // it is looked up, "—" for a row not shown yet beyond the first 50.
+  function byCell(row) {
+    const key = row.name + '@' + row.version;
+    if (state.by.has(key)) {
+      const actor = state.by.get(key);
+      return el('span', { class: 'by', 'data-key': key, title: actor || null }, state.names.label(actor));
+    }
+    return el('span', { class: 'by muted', 'data-key': key }, state.pending.has(key) ? '…' : '—');
+  }
+
+  // The list carries no author: one history request per shown row whose author is not known yet, at
+  // most 50 per drawing (a filter that shows other rows looks those up then).
+  function authorsToFind(rows) {
+    const todo = rows.filter((r) => !state.by.has(r.name + '@' + r.version) && !state.pending.has(r.name + '@' + r.version)).slice(0, 50);
+    for (const row of todo) state.pending.add(row.name + '@' + row.version);
+    return todo;
+  }
+
+  // Three history requests at a time, however often the table is drawn.
+  function fillAuthors(todo) {
+    state.queue.push(...todo);
+    while (state.workers < 3 && state.queue.length) {
+      state.workers++;
+      authorWorker().finally(() => state.workers--);
+    }
+  }
+
+  async function authorWorker() {
     const orgId = ctx.org.id;
-    const workers = [0, 1, 2].map(async () => {
-      while (todo.length) {
-        const row = todo.shift();
-        try {
-          const history = await ctx.api.get(
-            orgPath(orgId, 'secrets', row.name, 'versions') + '?env=' + encodeURIComponent(ctx.env),
-          );
-          const current = (history.versions || []).find((v) => v.version === row.version);
-          state.by.set(row.name + '@' + row.version, current ? current.created_by : '');
-        } catch (e) {
-          state.by.set(row.name + '@' + row.version, '');
-        }
-        const cell = listHolder.querySelector('tr[data-secret="' + CSS.escape(row.name) + '"] .by');
-        if (cell) cell.textContent = state.by.get(row.name + '@' + row.version) || '';
+    while (state.queue.length) {
+      const row = state.queue.shift();
+      const key = row.name + '@' + row.version;
+      try {
+        const history = await ctx.api.get(orgPath(orgId, 'secrets', row.name, 'versions') + '?env=' + encodeURIComponent(ctx.env));
+        const current = (history.versions || []).find((v) => v.version === row.version);
+        state.by.set(key, current ? current.created_by : '');
+      } catch (e) {
+        state.by.set(key, '');
       }
-    });
-    await Promise.all(workers);
+      state.pending.delete(key);
+      const cell = listHolder.querySelector('.by[data-key="' + CSS.escape(key) + '"]');
+      if (cell) cell.replaceWith(byCell(row));
+    }
   }
 
   await load();

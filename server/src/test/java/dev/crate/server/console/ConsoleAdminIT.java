@@ -236,6 +236,10 @@ class ConsoleAdminIT {
         page.locator("button:has-text('Create environment')").click();
         page.locator("td:has-text('" + env + "')").waitFor();
         assertEquals(1, count(harness.server.getJson(orgPath("/environments")).get("environments"), "name", env));
+        // The header's picker offers the new environment without logging in again.
+        page.locator("#env-picker option[value='" + env + "']")
+                .waitFor(new Locator.WaitForOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
         page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("dev");
         page.locator("button:has-text('Create environment')").click();
         Locator problem = page.locator(".adm-problem [role=alert][data-code=environment_exists]");
@@ -357,11 +361,9 @@ class ConsoleAdminIT {
                 Object overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
                 assertTrue(
                         ((Number) overflow).intValue() <= 1, hash + " at " + size[0] + "px overflows by " + overflow);
-                // Every form control has a label.
-                Object unlabelled = page.evaluate("() => [...document.querySelectorAll('main input, main select')]"
-                        + ".filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label'))"
-                        + ".map(e => e.name || e.id)");
-                assertEquals(List.of(), unlabelled, hash);
+                // Every control has a name, and all text reads well (WCAG AA contrast).
+                assertEquals(List.of(), ConsoleHarness.unlabelledControls(page), hash);
+                assertEquals(List.of(), ConsoleHarness.lowContrastText(page), hash + " at " + size[0] + "px");
             }
             context.close();
         }

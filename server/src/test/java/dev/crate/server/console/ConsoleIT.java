@@ -13,6 +13,7 @@ import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.Cookie;
+import com.microsoft.playwright.options.WaitForSelectorState;
 import dev.crate.server.testing.ConsoleHarness;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,9 +21,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +113,9 @@ class ConsoleIT {
         ConsoleHarness.createSecret(page, name, "first-value", "backend, demo");
         Locator row = page.locator("tr[data-secret='" + name + "']");
         assertTrue(row.innerText().contains("backend"));
+        // "By" names the author as a person reads it, the raw actor id only as the tooltip.
+        row.locator(".by:text-is('bootstrap admin (API key)')").waitFor();
+        assertTrue(row.locator(".by").getAttribute("title").startsWith("api-key:"));
 
         row.locator("[data-action=reveal]").click();
         assertEquals("first-value", row.locator("code.value").innerText());
@@ -127,6 +133,9 @@ class ConsoleIT {
         page.locator("tr[data-version='1'] [data-action=rollback]").click();
         page.locator("dialog [data-action=confirm]").click();
         page.locator("#current-version:text-is('3')").waitFor();
+        assertEquals(
+                "bootstrap admin (API key)",
+                page.locator("tr[data-version='1'] .by").innerText());
         page.locator("tr[data-version='3'] [data-action=reveal]").click();
         assertEquals(
                 "first-value", page.locator("tr[data-version='3'] code.value").innerText());
@@ -293,6 +302,220 @@ class ConsoleIT {
         assertTrue(message.innerText().contains("expired or was revoked"), message.innerText());
         page.waitForURL("**#/login");
         assertEquals(0, page.locator("#secrets-list").count());
+    }
+
+    @Test
+    void aLargeValueIsSealedAsAJweAndTagsChangeAlone() throws Exception {
+        BrowserContext context = harness.newContext();
+        Page page = harness.loginWithKey(context);
+        List<String> stores = new CopyOnWriteArrayList<>();
+        List<String> retrieves = new CopyOnWriteArrayList<>();
+        page.onRequest(request -> {
+            if ("PUT".equals(request.method()) && request.url().endsWith("/secrets")) {
+                stores.add(request.postData());
+            } else if (request.url().endsWith("/secrets/retrieve")) {
+                retrieves.add(request.postData());
+            }
+        });
+        String name = "LARGE_" + suffix();
+        String value = "large-" + "x".repeat(2000) + suffix();
+        ConsoleHarness.createSecret(page, name, value, "big");
+
+        // Over 318 bytes: a JWE RSA-OAEP-256/A256GCM naming the destination the server checks.
+        JsonNode body = JSON.readTree(stores.get(0));
+        String[] jwe = body.get("encrypted_value").asText().split("\\.", -1);
+        assertEquals(5, jwe.length, "a compact JWE");
+        JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(jwe[0]));
+        assertEquals("RSA-OAEP-256", header.get("alg").asText());
+        assertEquals("A256GCM", header.get("enc").asText());
+        assertEquals(harness.defaultOrg(), header.get("crate_org").asText());
+        assertEquals("dev", header.get("crate_env").asText());
+        assertEquals(name, header.get("crate_name").asText());
+        assertTrue(body.get("sealed").asBoolean());
+        Locator row = page.locator("tr[data-secret='" + name + "']");
+        row.locator("[data-action=reveal]").click();
+        assertEquals(value, row.locator("code.value").innerText());
+        // Retrieved sealed to a temporary P-256 key: only its public half travels.
+        JsonNode jwk = JSON.readTree(retrieves.get(0)).get("client_public_jwk");
+        assertEquals("EC", jwk.get("kty").asText());
+        assertEquals("P-256", jwk.get("crv").asText());
+        assertFalse(jwk.has("d"), "no private part");
+
+        // Only the tags: the console opens the value, seals it again and stores version 2 with them.
+        row.locator("[data-action=edit]").click();
+        page.locator("#secret-tags").fill("big, ops");
+        page.locator("#secret-save").click();
+        page.locator("tr[data-secret='" + name + "'] td:nth-child(2):text-is('2')")
+                .waitFor();
+        assertTrue(row.locator(".tags").innerText().contains("ops"), row.innerText());
+        JsonNode second = JSON.readTree(stores.get(1));
+        assertEquals(1, second.get("expected_version").asInt());
+        assertEquals("[\"big\",\"ops\"]", second.get("tags").toString());
+        row.locator("[data-action=reveal]").click();
+        assertEquals(value, row.locator("code.value").innerText());
+    }
+
+    @Test
+    void revealedValuesHideAfterHalfAMinuteAndWhenTheTabIsHidden() {
+        BrowserContext context = harness.newContext();
+        context.clock().install();
+        Page page = harness.loginWithKey(context);
+        String tag = "hide" + suffix().toLowerCase(java.util.Locale.ROOT);
+        String a = "HIDE_A_" + suffix();
+        String b = "HIDE_B_" + suffix();
+        ConsoleHarness.createSecret(page, a, "value-a", tag);
+        ConsoleHarness.createSecret(page, b, "value-b", tag);
+        page.locator("#filter-tag").selectOption(tag);
+
+        page.locator("#reveal-all").click();
+        Locator values = page.locator("#secrets-list code.value");
+        page.locator("tr[data-secret='" + b + "'] code.value").waitFor();
+        assertEquals(2, values.count(), "every visible row revealed");
+        page.clock().fastForward(20_000);
+        assertEquals(2, values.count(), "still shown after 20 s");
+        page.clock().fastForward(11_000);
+        values.first().waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
+        assertEquals(0, values.count());
+
+        page.locator("#reveal-all").click();
+        values.first().waitFor();
+        page.evaluate(
+                "() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});"
+                        + " document.dispatchEvent(new Event('visibilitychange')); }");
+        values.first().waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
+
+        // The same on a secret's own page.
+        page.evaluate("() => { delete document.visibilityState; }");
+        page.locator("tr[data-secret='" + a + "'] a.secret-name").click();
+        page.locator("tr[data-version='1'] [data-action=reveal]").click();
+        Locator version = page.locator("tr[data-version='1'] code.value");
+        version.waitFor();
+        page.clock().fastForward(31_000);
+        version.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
+        page.locator("tr[data-version='1'] [data-action=reveal]").click();
+        version.waitFor();
+        page.evaluate(
+                "() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});"
+                        + " document.dispatchEvent(new Event('visibilitychange')); }");
+        version.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
+    }
+
+    @Test
+    void theEnvironmentPickerShowsThatEnvironmentsSecrets() throws Exception {
+        BrowserContext context = harness.newContext();
+        Page page = harness.loginWithKey(context);
+        String inDev = "IN_DEV_" + suffix();
+        String inStaging = "IN_STAGING_" + suffix();
+        ConsoleHarness.createSecret(page, inDev, "dev-value", "");
+        page.locator("#env-picker").selectOption("staging");
+        page.locator("h1 .env-name:text-is('staging')").waitFor();
+        page.locator("#secrets-list table").waitFor();
+        assertEquals(0, page.locator("tr[data-secret='" + inDev + "']").count());
+        ConsoleHarness.createSecret(page, inStaging, "staging-value", "");
+        Locator row = page.locator("tr[data-secret='" + inStaging + "']");
+        row.locator("[data-action=reveal]").click();
+        assertEquals("staging-value", row.locator("code.value").innerText());
+        JsonNode staging = harness.server.getJson("/organization/" + harness.defaultOrg() + "/secrets?env=staging");
+        assertTrue(staging.toString().contains("\"" + inStaging + "\""), staging.toString());
+
+        page.locator("#env-picker").selectOption("dev");
+        page.locator("h1 .env-name:text-is('dev')").waitFor();
+        page.locator("tr[data-secret='" + inDev + "']").waitFor();
+        assertEquals(0, page.locator("tr[data-secret='" + inStaging + "']").count());
+    }
+
+    @Test
+    void worksWithTheKeyboardAlone() {
+        BrowserContext context = harness.newContext();
+        Page page = context.newPage();
+        page.navigate(harness.url("/ui/"));
+        // The login page puts the focus in the key field; Enter sends the form.
+        page.locator("#api-key:focus").waitFor();
+        page.keyboard().type(harness.token);
+        page.keyboard().press("Enter");
+        page.locator("#secrets-list table").waitFor();
+
+        String name = "KEYS_" + suffix();
+        tabUntil(page, "#filter-name");
+        page.keyboard().type(name);
+        tabUntil(page, "#new-secret");
+        assertEquals(
+                "3px",
+                page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth"),
+                "focus is visible");
+        page.keyboard().press("Enter");
+        page.locator("dialog #secret-name:focus").waitFor();
+        page.keyboard().type(name);
+        page.keyboard().press("Tab");
+        page.keyboard().type("typed-value");
+        tabUntil(page, "#secret-save");
+        page.keyboard().press("Enter");
+        page.locator("tr[data-secret='" + name + "']").waitFor();
+
+        tabUntil(page, "button[aria-label='Reveal " + name + "']");
+        page.keyboard().press("Enter");
+        page.locator("tr[data-secret='" + name + "'] code.value:text-is('typed-value')")
+                .waitFor();
+        page.locator("button[aria-label='Hide " + name + "']:focus").waitFor();
+
+        tabUntil(page, "button[aria-label='Edit " + name + "']");
+        page.keyboard().press("Enter");
+        page.locator("dialog #secret-value:focus").waitFor();
+        page.keyboard().press("Escape");
+        page.locator("dialog").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.DETACHED));
+    }
+
+    @Test
+    void secretsPagesFitAPhoneAndTheDesktopWithLabelsAndContrast() {
+        String name = "LAYOUT_" + suffix();
+        for (int[] size : new int[][] {{1280, 800}, {390, 844}}) {
+            String at = " at " + size[0] + "px";
+            BrowserContext context = harness.newContext(size[0], size[1]);
+            Page page = context.newPage();
+            page.navigate(harness.url("/ui/"));
+            page.locator("#api-key").waitFor();
+            checkPage(page, "login" + at);
+            page = harness.loginWithKey(context);
+            if (size[0] == 1280) {
+                ConsoleHarness.createSecret(page, name, "layout-value", "backend, layout");
+                // The contrast check itself sees light grey on white.
+                page.evaluate("() => { const p = document.createElement('p'); p.id = 'grey'; p.textContent = 'grey';"
+                        + " p.style.color = '#aaaaaa'; document.querySelector('main').append(p); }");
+                assertEquals(1, ConsoleHarness.lowContrastText(page).size(), "the check finds #aaa on white");
+                page.evaluate("() => document.getElementById('grey').remove()");
+            }
+            Locator row = page.locator("tr[data-secret='" + name + "']");
+            row.locator("[data-action=reveal]").click();
+            row.locator("code.value").waitFor();
+            row.locator(".by:not(:text-is('…'))").waitFor();
+            checkPage(page, "secrets" + at);
+            page.locator("#new-secret").click();
+            page.locator("dialog #secret-name").waitFor();
+            checkPage(page, "new secret dialog" + at);
+            page.keyboard().press("Escape");
+            row.locator("a.secret-name").click();
+            page.locator("#secret-status").waitFor();
+            page.locator("tr[data-version='1'] .by").waitFor();
+            checkPage(page, "secret" + at);
+            context.close();
+        }
+    }
+
+    private static void checkPage(Page page, String what) {
+        assertTrue(ConsoleHarness.sidewaysOverflow(page) <= 1, what + " scrolls sideways");
+        assertEquals(List.of(), ConsoleHarness.unlabelledControls(page), what + ": controls without a name");
+        assertEquals(List.of(), ConsoleHarness.lowContrastText(page), what + ": text below WCAG AA contrast");
+    }
+
+    /** Presses Tab until the focused element matches {@code selector}. */
+    private static void tabUntil(Page page, String selector) {
+        for (int i = 0; i < 80; i++) {
+            page.keyboard().press("Tab");
+            if (Boolean.TRUE.equals(page.evaluate("s => document.activeElement.matches(s)", selector))) {
+                return;
+            }
+        }
+        throw new AssertionError("Tab never reached " + selector);
     }
 
     @Test

@@ -62,6 +62,18 @@ class ConsoleKeycloakIT {
                 tokenResponses.add(response);
             }
         });
+        // A second organization where alice is a viewer (bound at her first call, by verified email).
+        var created = harness.server.post("/organizations", Map.of("name", "second-" + System.nanoTime()));
+        assertEquals(201, created.statusCode(), created.body());
+        var second = JSON.readTree(created.body());
+        String secondOrg = second.get("id").asText();
+        var added = harness.server.send(
+                second.get("admin_api_key").get("key").asText(),
+                "POST",
+                "/organization/" + secondOrg + "/members",
+                Map.of("email", "alice@example.com", "role", "viewer"));
+        assertEquals(201, added.statusCode(), added.body());
+
         Page page = context.newPage();
         page.navigate(harness.url("/ui/"));
         page.locator("#sso-login").click();
@@ -87,10 +99,19 @@ class ConsoleKeycloakIT {
         var row = page.locator("tr[data-secret='OIDC_DEMO']");
         row.locator("[data-action=reveal]").click();
         assertEquals("from-alice", row.locator("code.value").innerText());
-        row.locator(".by:not(:text-is('…'))").waitFor();
-        assertTrue(
-                row.locator(".by").innerText().startsWith("user:"),
-                row.locator(".by").innerText());
+        // "By" names the user by email, the raw actor id only as the tooltip.
+        row.locator(".by:text-is('alice@example.com')").waitFor();
+        assertTrue(row.locator(".by").getAttribute("title").startsWith("user:"));
+
+        // The organization picker: in the second organization alice is a viewer, without admin pages.
+        String defaultOrg = harness.defaultOrg();
+        page.locator("#org-picker").selectOption(secondOrg);
+        page.locator("#secrets-list td.empty").waitFor();
+        assertEquals(0, page.locator("tr[data-secret='OIDC_DEMO']").count());
+        assertEquals(0, page.locator("header nav a[href='#/members']").count(), "no admin pages for a viewer");
+        page.locator("#org-picker").selectOption(defaultOrg);
+        page.locator("tr[data-secret='OIDC_DEMO']").waitFor();
+        page.locator("header nav a[href='#/members']").waitFor();
 
         Object storage = page.evaluate(
                 "() => JSON.stringify({l: Object.assign({}, localStorage), s: Object.assign({}, sessionStorage), c: document.cookie})");

@@ -160,6 +160,96 @@ public final class ConsoleHarness implements AutoCloseable {
         page.locator("tr[data-secret='" + name + "']").waitFor();
     }
 
+    /**
+     * Text on the page whose colour contrasts with its background less than WCAG 2.1 AA asks (4.5:1,
+     * or 3:1 for large text), as "tag.class \"text\" ratio"; empty when all of it reads well. The
+     * background is composited from the element up to the page; disabled controls are exempt.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> lowContrastText(Page page) {
+        return (List<String>) page.evaluate(CONTRAST_CHECK);
+    }
+
+    private static final String CONTRAST_CHECK = """
+            () => {
+              const parse = (c) => {
+                const m = /rgba?\\(([^)]+)\\)/.exec(c || '');
+                if (!m) return null;
+                const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+                return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+              };
+              const over = (top, bottom) => ({
+                r: top.r * top.a + bottom.r * (1 - top.a),
+                g: top.g * top.a + bottom.g * (1 - top.a),
+                b: top.b * top.a + bottom.b * (1 - top.a),
+                a: 1,
+              });
+              const lum = (c) => {
+                const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+              };
+              const background = (node) => {
+                const layers = [];
+                for (let n = node; n; n = n.parentElement) {
+                  const c = parse(getComputedStyle(n).backgroundColor);
+                  if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+                }
+                let bg = { r: 255, g: 255, b: 255, a: 1 };
+                for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+                return bg;
+              };
+              const opacity = (node) => {
+                let o = 1;
+                for (let n = node; n; n = n.parentElement) o *= parseFloat(getComputedStyle(n).opacity);
+                return o;
+              };
+              const out = [];
+              const seen = new Set();
+              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+              while (walker.nextNode()) {
+                const text = walker.currentNode.textContent.trim();
+                const e = walker.currentNode.parentElement;
+                if (!text || !e || seen.has(e)) continue;
+                seen.add(e);
+                if (e.closest('option, noscript, :disabled, [hidden]')) continue;
+                const box = e.getBoundingClientRect();
+                const style = getComputedStyle(e);
+                if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
+                const bg = background(e);
+                const fg = parse(style.color);
+                const shown = over({ ...fg, a: fg.a * opacity(e) }, bg);
+                const [hi, lo] = [lum(shown), lum(bg)].sort((x, y) => y - x);
+                const ratio = (hi + 0.05) / (lo + 0.05);
+                const size = parseFloat(style.fontSize);
+                const large = size >= 24 || (parseInt(style.fontWeight, 10) >= 700 && size >= 18.66);
+                if (ratio < (large ? 3 : 4.5)) {
+                  out.push(e.tagName.toLowerCase() + '.' + e.className + ' "' + text.slice(0, 40) + '" ' + ratio.toFixed(2));
+                }
+              }
+              return out;
+            }
+            """;
+
+    /**
+     * Form controls (inputs, selects, text areas, buttons) of the page and its open dialogs that have
+     * no accessible name: no label, no aria-label and, for a button, no text.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> unlabelledControls(Page page) {
+        return (List<String>) page.evaluate("""
+                () => [...document.querySelectorAll('input, select, textarea, button')]
+                  .filter((e) => e.type !== 'hidden' && e.getClientRects().length > 0)
+                  .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                    && !e.getAttribute('aria-labelledby') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+                  .map((e) => e.tagName.toLowerCase() + '#' + (e.id || e.name || '?'))
+                """);
+    }
+
+    /** How many CSS pixels the page scrolls sideways (0 when it fits the viewport). */
+    public static int sidewaysOverflow(Page page) {
+        return ((Number) page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")).intValue();
+    }
+
     /** The bootstrap key's organization id. */
     public String defaultOrg() throws Exception {
         return server.defaultOrg();
