@@ -3,24 +3,18 @@ package dev.crate.server.workload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.crate.server.embedded.EmbeddedDatabase;
+import dev.crate.server.testing.ItDatabase;
 import dev.crate.server.testing.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,29 +30,12 @@ class WorkloadReplicaIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final List<ServerProcess> servers = new ArrayList<>();
     private String token;
-    private String database;
-    private String jdbcUrl;
-    private String dbUser = "postgres";
-    private String dbPassword = "";
-    private EmbeddedDatabase embedded;
-    private String adminUrl;
+    private ItDatabase database;
 
     @BeforeEach
     void freshDatabase() throws Exception {
         token = "crate_" + HexFormat.of().formatHex(random(24));
-        database = "crate_workload_it_"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
-        try (Connection ignored = DriverManager.getConnection(adminUrl, dbUser, dbPassword)) {
-            // the machine's PostgreSQL
-        } catch (SQLException none) {
-            embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
-            dbUser = embedded.user();
-            dbPassword = embedded.password();
-            adminUrl = embedded.jdbcUrl();
-        }
-        exec("create database " + database);
-        jdbcUrl = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+        database = ItDatabase.create("crate_workload_it");
     }
 
     @AfterEach
@@ -66,17 +43,7 @@ class WorkloadReplicaIT {
         for (ServerProcess server : servers) {
             server.close();
         }
-        exec("drop database if exists " + database + " with (force)");
-        if (embedded != null) {
-            embedded.close();
-        }
-    }
-
-    private void exec(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(adminUrl, dbUser, dbPassword);
-                var s = c.createStatement()) {
-            s.execute(sql);
-        }
+        database.close();
     }
 
     private static byte[] random(int n) {
@@ -86,10 +53,7 @@ class WorkloadReplicaIT {
     }
 
     private ServerProcess start(String rootKey) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("CRATE_DB_URL", jdbcUrl.substring("jdbc:".length()));
-        env.put("CRATE_DB_USER", dbUser);
-        env.put("CRATE_DB_PASSWORD", dbPassword);
+        Map<String, String> env = database.serverSettings();
         env.put("CRATE_ROOT_KEY", rootKey);
         ServerProcess server = ServerProcess.start(token, env);
         servers.add(server);
