@@ -82,7 +82,12 @@ final class IssuerFetch {
                 .ifNoItem()
                 .after(timeout.plusMillis(500))
                 .failWith(() -> new FetchFailed("no answer within " + timeout.toMillis() + " ms"));
-        return caller == null ? uni : uni.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        return onContext(uni, caller);
+    }
+
+    /** {@code uni}'s outcome delivered on {@code context} (when there is one), where reactive sessions work. */
+    static <T> Uni<T> onContext(Uni<T> uni, Context context) {
+        return context == null ? uni : uni.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     private boolean tooLong(String length) {

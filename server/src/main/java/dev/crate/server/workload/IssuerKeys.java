@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crate.server.config.CrateConfig;
 import dev.crate.server.log.LogId;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
@@ -33,12 +36,15 @@ public class IssuerKeys {
 
     private record Cached(List<JsonWebKey> keys, long fetchedAt) {}
 
+    /** The latest fetch of an issuer's keys: when it started (the refresh bound counts from it) and its outcome. */
+    private record Refresh(long startedAt, CompletableFuture<List<JsonWebKey>> keys) {}
+
     private final IssuerFetch fetch;
     private final ObjectMapper json;
     private final long minRefreshNanos;
     private final long maxAgeNanos;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-    private final Map<String, Long> lastAttempt = new ConcurrentHashMap<>();
+    private final Map<String, Refresh> refreshes = new ConcurrentHashMap<>();
 
     IssuerKeys(Vertx vertx, ObjectMapper json, CrateConfig config) {
         CrateConfig.Workload settings = config.workload();
@@ -60,7 +66,12 @@ public class IssuerKeys {
         }
     }
 
-    /** The issuer's key for this signature (by {@code kid}, {@code alg} and key type), or a {@link NoKey} failure. */
+    /**
+     * The issuer's key for this signature (by {@code kid}, {@code alg} and key type), or a {@link NoKey} failure.
+     * A key the cache does not hold starts a fetch, unless one is under way or the last one started less than
+     * the refresh bound ago: then the answer comes from that fetch, so exchanges arriving while it runs (parallel
+     * jobs of a pipeline, replicas of a deployment starting together) wait for it instead of being refused.
+     */
     Uni<JsonWebKey> keyFor(String issuer, JsonWebSignature jws) {
         Cached cached = cache.get(issuer);
         long now = System.nanoTime();
@@ -70,32 +81,34 @@ public class IssuerKeys {
                 return Uni.createFrom().item(key);
             }
         }
-        if (!mayFetch(issuer, now)) {
-            return Uni.createFrom()
-                    .failure(new NoKey(
-                            cached == null
-                                    ? "the issuer's keys could not be fetched recently; not retried yet"
-                                    : "unknown kid (keys refreshed recently; not refreshed again yet)"));
+        Refresh[] started = {null};
+        Refresh refresh = refreshes.compute(issuer, (k, last) -> {
+            if (last != null && (!last.keys().isDone() || now - last.startedAt() < minRefreshNanos)) {
+                return last;
+            }
+            started[0] = new Refresh(now, new CompletableFuture<>());
+            return started[0];
+        });
+        if (started[0] != null) {
+            // subscribed on its own, so a caller that goes away does not cancel it for the others
+            refresh(issuer).subscribe().with(refresh.keys()::complete, refresh.keys()::completeExceptionally);
         }
-        return refresh(issuer).map(keys -> {
-            JsonWebKey key = select(jws, keys);
+        Context caller = Vertx.currentContext();
+        // a copy per caller, so that a caller that goes away cancels only its own wait
+        Uni<List<JsonWebKey>> keys = Uni.createFrom()
+                .completionStage(refresh.keys().copy())
+                .onFailure(CompletionException.class)
+                .transform(Throwable::getCause);
+        return IssuerFetch.onContext(keys, caller).map(fetched -> {
+            JsonWebKey key = select(jws, fetched);
             if (key == null) {
-                throw new NoKey("unknown kid after a refresh of the issuer's keys");
+                throw new NoKey(
+                        started[0] != null
+                                ? "unknown kid after a refresh of the issuer's keys"
+                                : "unknown kid after a refresh of the issuer's keys (not refreshed again yet)");
             }
             return key;
         });
-    }
-
-    private boolean mayFetch(String issuer, long now) {
-        boolean[] allowed = {false};
-        lastAttempt.compute(issuer, (k, last) -> {
-            if (last == null || now - last >= minRefreshNanos) {
-                allowed[0] = true;
-                return now;
-            }
-            return last;
-        });
-        return allowed[0];
     }
 
     private Uni<List<JsonWebKey>> refresh(String issuer) {

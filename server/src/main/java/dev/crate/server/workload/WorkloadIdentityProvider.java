@@ -24,7 +24,9 @@ import java.util.Set;
 /**
  * Resolves a workload token to a {@link Caller} with its binding's scope as stored now: every request reads
  * the token's row and its binding's, so a deleted binding (its tokens go with it) or a narrowed one counts
- * from the next request, on every replica. No cache, on purpose.
+ * from the next request, on every replica: its scope, and its {@code token_ttl_seconds} counted from the
+ * exchange. (Changed matching rules delete the binding's tokens: {@link WorkloadIdentityService#update}.)
+ * No cache, on purpose.
  */
 @ApplicationScoped
 public class WorkloadIdentityProvider implements IdentityProvider<WorkloadAuthenticationRequest> {
@@ -58,10 +60,16 @@ public class WorkloadIdentityProvider implements IdentityProvider<WorkloadAuthen
             if (!token.expiresAt.isAfter(OffsetDateTime.now())) {
                 return refuse(AuthFailure.EXPIRED_KEY);
             }
-            return bindings.findById(token.bindingId)
-                    .chain(binding -> binding == null
-                            ? refuse(AuthFailure.REVOKED_KEY)
-                            : Uni.createFrom().item(identity(binding, token.subject)));
+            return bindings.findById(token.bindingId).chain(binding -> {
+                if (binding == null) {
+                    return refuse(AuthFailure.REVOKED_KEY);
+                }
+                // a lifetime shortened since the exchange counts for the tokens already issued too
+                if (!token.createdAt.plusSeconds(binding.tokenTtlSeconds).isAfter(OffsetDateTime.now())) {
+                    return refuse(AuthFailure.EXPIRED_KEY);
+                }
+                return Uni.createFrom().item(identity(binding, token.subject));
+            });
         }));
     }
 

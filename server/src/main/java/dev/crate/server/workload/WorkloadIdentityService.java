@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,13 +34,19 @@ public class WorkloadIdentityService {
     private static final TypeReference<Map<String, String>> CLAIMS = new TypeReference<>() {};
     private final AccessPolicy access;
     private final WorkloadIdentityRepository bindings;
+    private final WorkloadTokenRepository tokens;
     private final AuditService audit;
     private final ObjectMapper json;
 
     WorkloadIdentityService(
-            AccessPolicy access, WorkloadIdentityRepository bindings, AuditService audit, ObjectMapper json) {
+            AccessPolicy access,
+            WorkloadIdentityRepository bindings,
+            WorkloadTokenRepository tokens,
+            AuditService audit,
+            ObjectMapper json) {
         this.access = access;
         this.bindings = bindings;
+        this.tokens = tokens;
         this.audit = audit;
         this.json = json;
     }
@@ -106,12 +113,14 @@ public class WorkloadIdentityService {
                 () -> resolveManager(caller, orgId)
                         .chain(a ->
                                 Panache.withTransaction(() -> find(a, bindingId).chain(row -> {
-                                    requireWithin(a, current(row));
+                                    Binding before = current(row);
+                                    requireWithin(a, before);
                                     Binding merged = BindingRules.validate(merge(row, patch));
                                     requireWithin(a, merged);
                                     apply(row, merged);
                                     row.updatedAt = Times.now();
-                                    return audit.append(entry(caller, row, AuditAction.WORKLOAD_IDENTITY_UPDATE))
+                                    return endTokensIfRulesChanged(row, before, merged)
+                                            .chain(ended -> audit.append(updateEntry(caller, row, ended)))
                                             .replaceWith(row);
                                 })))
                         .map(this::toWire));
@@ -131,6 +140,20 @@ public class WorkloadIdentityService {
                                 .call(row -> bindings.delete(row))
                                 .call(row -> audit.append(entry(caller, row, AuditAction.WORKLOAD_IDENTITY_DELETE)))
                                 .replaceWithVoid())));
+    }
+
+    /**
+     * A token was exchanged under the rules that held then. Once they change (issuer, audience, subject or
+     * claims), a workload they no longer accept must not keep the binding's scope: the binding's tokens end,
+     * and each workload exchanges again under the new rules (a platform token may be exchanged again while
+     * the first Crate token issued for it would have lived).
+     */
+    private Uni<Long> endTokensIfRulesChanged(WorkloadIdentityRecord row, Binding before, Binding after) {
+        boolean same = before.issuer().equals(after.issuer())
+                && before.audience().equals(after.audience())
+                && before.subject().equals(after.subject())
+                && before.claims().equals(after.claims());
+        return same ? Uni.createFrom().item(0L) : tokens.deleteForBinding(row.id);
     }
 
     private Uni<WorkloadIdentityRecord> find(Access a, String bindingId) {
@@ -184,12 +207,25 @@ public class WorkloadIdentityService {
     }
 
     private AuditEntry entry(Caller caller, WorkloadIdentityRecord row, AuditAction action) {
-        return audit.entry(caller, row.orgId, action, null, null, null)
-                .withDetail(audit.detail(Map.of(
-                        "workload_identity_id", row.id.toString(),
-                        "workload_identity_name", row.name,
-                        "issuer", row.issuer,
-                        "role", row.role)));
+        return audit.entry(caller, row.orgId, action, null, null, null).withDetail(audit.detail(detail(row)));
+    }
+
+    /** A change's record says how many tokens it ended (changed matching rules), when it ended any. */
+    private AuditEntry updateEntry(Caller caller, WorkloadIdentityRecord row, long tokensEnded) {
+        Map<String, Object> detail = new HashMap<>(detail(row));
+        if (tokensEnded > 0) {
+            detail.put("tokens_ended", tokensEnded);
+        }
+        return audit.entry(caller, row.orgId, AuditAction.WORKLOAD_IDENTITY_UPDATE, null, null, null)
+                .withDetail(audit.detail(detail));
+    }
+
+    private static Map<String, Object> detail(WorkloadIdentityRecord row) {
+        return Map.of(
+                "workload_identity_id", row.id.toString(),
+                "workload_identity_name", row.name,
+                "issuer", row.issuer,
+                "role", row.role);
     }
 
     private void apply(WorkloadIdentityRecord row, Binding b) {

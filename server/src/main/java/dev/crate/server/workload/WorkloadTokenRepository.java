@@ -36,6 +36,11 @@ public class WorkloadTokenRepository implements PanacheRepositoryBase<WorkloadTo
                 .map(epoch -> ((Number) epoch).longValue());
     }
 
+    /** Ends every token exchanged through a binding (its matching rules changed). */
+    public Uni<Long> deleteForBinding(UUID bindingId) {
+        return delete("bindingId", bindingId);
+    }
+
     /** Drops expired tokens and exchange records (each is useless once expired). */
     public Uni<Integer> deleteExpired(OffsetDateTime now) {
         return delete("expiresAt < ?1", now)

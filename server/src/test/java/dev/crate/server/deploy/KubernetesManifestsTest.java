@@ -7,7 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +72,49 @@ class KubernetesManifestsTest {
         assertEquals(0, rendered.exit(), rendered.output());
         KubernetesManifests.assertCrateDeployment(
                 KubernetesManifests.parse(rendered.output(), "kubectl kustomize k8s"), true);
+    }
+
+    @Test
+    void theWorkloadIdentityExampleFitsTheApiAndHandsCrateAProjectedTokenForAudienceCrate() throws Exception {
+        List<HasMetadata> objects = KubernetesManifests.parse(
+                Files.readString(K8S.resolve("examples/workload-identity.yaml")),
+                "k8s/examples/workload-identity.yaml");
+        Deployment deployment = objects.stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the example has no Deployment"));
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        String account = pod.getServiceAccountName();
+        assertTrue(
+                objects.stream()
+                        .anyMatch(o -> o instanceof ServiceAccount
+                                && o.getMetadata().getName().equals(account)),
+                "the example defines its service account " + account);
+        Volume tokens = pod.getVolumes().stream()
+                .filter(v -> v.getProjected() != null)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no projected volume"));
+        ServiceAccountTokenProjection projection = tokens.getProjected().getSources().stream()
+                .map(VolumeProjection::getServiceAccountToken)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no service-account token in the projected volume"));
+        assertEquals("crate", projection.getAudience(), "the token is for Crate's audience only");
+        Container app = pod.getContainers().get(0);
+        VolumeMount mount = app.getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(tokens.getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the token volume is not mounted"));
+        String file = app.getEnv().stream()
+                .filter(e -> e.getName().equals("CRATE_WORKLOAD_TOKEN_FILE"))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("CRATE_WORKLOAD_TOKEN_FILE is not set"));
+        assertEquals(mount.getMountPath() + "/" + projection.getPath(), file);
+        assertEquals(List.of("crate", "run"), app.getCommand().subList(0, 2));
+        assertTrue(
+                app.getEnv().stream().noneMatch(e -> e.getName().equals("CRATE_TOKEN")), "no Crate secret in the pod");
     }
 
     @Test

@@ -29,14 +29,21 @@ import org.jose4j.lang.JoseException;
 
 /**
  * A Kubernetes-style OIDC issuer on 127.0.0.1: a discovery document and a JWKS made by the test, and
- * tokens shaped like projected service-account tokens. It can publish new keys and make its JWKS hang.
+ * tokens shaped like projected service-account tokens. It can publish new keys, hold its JWKS until released,
+ * make it hang or make it too large.
  */
 final class TestIssuer implements AutoCloseable {
     private final HttpServer server;
     private final List<PublicJsonWebKey> published = new ArrayList<>();
     private final AtomicInteger jwksHits = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch jwksRequested = new CountDownLatch(1);
     private volatile boolean hang;
+    private volatile boolean hangEnded;
+    private volatile CountDownLatch hold;
+    private volatile int padding;
+    private volatile String discoveryIssuer;
+    private volatile String jwksUri;
     final PublicJsonWebKey rsa;
     final PublicJsonWebKey ec;
     final String issuer;
@@ -50,29 +57,47 @@ final class TestIssuer implements AutoCloseable {
         published.add(ec);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/k8s";
+        discoveryIssuer = issuer;
+        jwksUri = issuer + "/openid/v1/jwks";
         server.createContext(
                 "/k8s/.well-known/openid-configuration",
                 exchange -> respond(
                         exchange,
-                        "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/openid/v1/jwks\","
+                        "{\"issuer\":\"" + discoveryIssuer + "\",\"jwks_uri\":\"" + jwksUri + "\","
                                 + "\"response_types_supported\":[\"id_token\"],\"subject_types_supported\":[\"public\"],"
                                 + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\"]}"));
         server.createContext("/k8s/openid/v1/jwks", exchange -> {
             jwksHits.incrementAndGet();
+            jwksRequested.countDown();
             if (hang) {
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                await(release);
+                hangEnded = true;
                 exchange.close();
                 return;
+            }
+            CountDownLatch held = hold;
+            if (held != null) {
+                await(held);
             }
             List<JsonWebKey> keys;
             synchronized (published) {
                 keys = new ArrayList<>(published);
             }
-            respond(exchange, new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+            String jwks = new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+            if (padding > 0) {
+                // still a JWK set, only far too large; sent chunked, without a Content-Length
+                String body = jwks.substring(0, jwks.length() - 1) + ",\"padding\":\"" + "A".repeat(padding) + "\"}";
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, 0);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException dropped) {
+                    // the client closed the connection once it had read enough
+                }
+                exchange.close();
+                return;
+            }
+            respond(exchange, jwks);
         });
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
@@ -94,6 +119,50 @@ final class TestIssuer implements AutoCloseable {
 
     void hangJwks() {
         hang = true;
+    }
+
+    /** True while a hung key-set request is still held (it ends at {@link #close()}, or after a minute). */
+    boolean stillHanging() {
+        return !hangEnded;
+    }
+
+    /** Key-set requests wait until {@link #releaseJwks()}. */
+    void holdJwks() {
+        hold = new CountDownLatch(1);
+    }
+
+    void releaseJwks() {
+        hold.countDown();
+    }
+
+    /** Waits until the key set has been requested once. */
+    void awaitJwksRequest() throws InterruptedException {
+        if (!jwksRequested.await(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the issuer's key set was never requested");
+        }
+    }
+
+    /** The discovery document names this {@code issuer} instead of the issuer's own URL. */
+    void discoveryNames(String otherIssuer) {
+        discoveryIssuer = otherIssuer;
+    }
+
+    /** The discovery document names this {@code jwks_uri}. */
+    void jwksUriIs(String uri) {
+        jwksUri = uri;
+    }
+
+    /** The key set grows by {@code bytes} of padding. */
+    void padJwks(int bytes) {
+        padding = bytes;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     int jwksHits() {
@@ -184,6 +253,10 @@ final class TestIssuer implements AutoCloseable {
     @Override
     public void close() {
         release.countDown();
+        CountDownLatch held = hold;
+        if (held != null) {
+            held.countDown();
+        }
         server.stop(0);
     }
 }

@@ -129,6 +129,14 @@ class WorkloadGrpcTest {
         assertEquals(120, changed.getTokenTtlSeconds());
         assertEquals("system:serviceaccount:payments:*", changed.getSubject());
         assertEquals(List.of("dev"), changed.getEnvironments().getValuesList());
+        // a lifetime-only change leaves the token working (only changed matching rules end tokens)
+        assertEquals(
+                1,
+                Grpc.secrets(issued.getAccessToken())
+                        .listSecrets(ListSecretsRequest.newBuilder()
+                                .setOrganizationId(org.id())
+                                .build())
+                        .getSecretsCount());
 
         service(org.adminKey())
                 .deleteWorkloadIdentity(DeleteWorkloadIdentityRequest.newBuilder()

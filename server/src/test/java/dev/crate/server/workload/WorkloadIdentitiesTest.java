@@ -174,6 +174,24 @@ class WorkloadIdentitiesTest {
     }
 
     @Test
+    void aBindingOutsideItsCreatorsTagsIsRefused() {
+        String backendAdmin = as(org.adminKey())
+                .body(Map.of("name", "backend admin", "role", "admin", "tags", List.of("backend")))
+                .post("/organization/" + org.id() + "/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
+        create(backendAdmin, valid()).then().statusCode(403).body("code", equalTo("workload_scope_exceeds_creator"));
+        Map<String, Object> otherTag = valid();
+        otherTag.put("tags", List.of("backend", "billing"));
+        create(backendAdmin, otherTag).then().statusCode(403).body("code", equalTo("workload_scope_exceeds_creator"));
+        Map<String, Object> within = valid();
+        within.put("tags", List.of("backend"));
+        create(backendAdmin, within).then().statusCode(201);
+    }
+
+    @Test
     void anUnknownOrMalformedBindingIdIsNotFound() {
         as(org.adminKey())
                 .get("/organization/" + org.id() + "/workload-identities/not-a-uuid")
