@@ -264,6 +264,26 @@ class WorkloadIdentityIT {
         assertEquals(0, list.exit(), list.all());
         assertTrue(list.out().contains("WL_DEV"), list.out());
 
+        // an admin narrows the subject rule: the server ends the binding's tokens, and the stored one is
+        // exchanged again after the server's 401, without the user doing anything (the pod still matches)
+        Launcher.Result narrowed = admin.run(
+                "workload-identities",
+                "update",
+                "payments deployer",
+                "--subject",
+                "system:serviceaccount:payments:de*");
+        assertEquals(0, narrowed.exit(), narrowed.all());
+        Launcher.Result afterChange = vm.run("secrets", "list", "--env", "dev");
+        assertEquals(0, afterChange.exit(), afterChange.all());
+        assertTrue(afterChange.out().contains("WL_DEV"), afterChange.out());
+        String reExchanged = Json.MAPPER
+                .readTree(credentials.toFile())
+                .get(server.url)
+                .path("access_token")
+                .asText();
+        assertNotEquals(first, reExchanged, "the refused token was replaced");
+        first = reExchanged;
+
         // the Crate token runs out; the kubelet has rotated the file meanwhile
         rotate(NAMESPACE, ACCOUNT, "crate");
         expire(credentials);

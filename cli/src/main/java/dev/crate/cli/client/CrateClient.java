@@ -18,6 +18,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -37,11 +38,22 @@ public final class CrateClient {
 
     private final String server;
     private final Supplier<String> token;
+    private final BooleanSupplier renewAfterRefusal;
     private HttpClient http;
 
     public CrateClient(String server, Supplier<String> token) {
+        this(server, token, () -> false);
+    }
+
+    /**
+     * {@code renewAfterRefusal} runs when the server answers 401 to a request with a credential: true means
+     * it replaced the credential (a workload token exchanged again), and the request is sent once more with
+     * the new one. A 401 is answered before anything is done, so sending again is safe for every method.
+     */
+    public CrateClient(String server, Supplier<String> token, BooleanSupplier renewAfterRefusal) {
         this.server = stripSlash(server);
         this.token = token;
+        this.renewAfterRefusal = renewAfterRefusal;
     }
 
     private HttpClient http() {
@@ -132,8 +144,19 @@ public final class CrateClient {
     }
 
     private JsonNode send(String method, String path, Object body, boolean authenticated) {
+        try {
+            return sendOnce(method, path, body, authenticated);
+        } catch (ApiException.NotAuthenticated refused) {
+            if (authenticated && renewAfterRefusal.getAsBoolean()) {
+                return sendOnce(method, path, body, true);
+            }
+            throw refused;
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, Object body, boolean authenticated) {
         if (!method.equals("PATCH")) {
-            return readTree(call(method, path, body == null ? null : encode(body), authenticated));
+            return readTree(callOnce(method, path, body == null ? null : encode(body), authenticated));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .timeout(TIMEOUT)
@@ -176,6 +199,17 @@ public final class CrateClient {
      * body of a 2xx answer; any other status becomes its typed exception.
      */
     private byte[] call(String method, String path, byte[] body, boolean authenticated) {
+        try {
+            return callOnce(method, path, body, authenticated);
+        } catch (ApiException.NotAuthenticated refused) {
+            if (authenticated && renewAfterRefusal.getAsBoolean()) {
+                return callOnce(method, path, body, true);
+            }
+            throw refused;
+        }
+    }
+
+    private byte[] callOnce(String method, String path, byte[] body, boolean authenticated) {
         URI uri = uri(path);
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {

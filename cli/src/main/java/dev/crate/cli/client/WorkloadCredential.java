@@ -52,6 +52,14 @@ public final class WorkloadCredential {
         return current.accessToken();
     }
 
+    /**
+     * Forgets the Crate token after the server refused it (its binding's rules changed, or it was ended), so
+     * that the next {@link #token} exchanges the platform token again.
+     */
+    public synchronized void forget() {
+        current = null;
+    }
+
     /** True when a token expiring at {@code expiresAt} should be replaced now; unknown expiry means use it once. */
     static boolean expiresSoon(Instant expiresAt, Instant now) {
         return expiresAt == null || !now.plus(MARGIN).isBefore(expiresAt);

@@ -296,7 +296,7 @@ public final class Context {
 
     public CrateClient client() {
         if (client == null) {
-            client = new CrateClient(server(), this::token);
+            client = new CrateClient(server(), this::token, this::renewAfterRefusal);
         }
         return client;
     }
@@ -333,6 +333,30 @@ public final class Context {
             stored = renewWorkload(server, stored);
         }
         return stored.accessToken();
+    }
+
+    /**
+     * After a 401: a Crate token obtained with a workload token is exchanged again (an admin who changes a
+     * binding's rules ends its tokens, docs/WORKLOAD-IDENTITY.md), once per refusal; true when the credential
+     * changed. API keys and OIDC logins are not renewed here.
+     */
+    boolean renewAfterRefusal() {
+        if (host.env("CRATE_TOKEN") != null) {
+            return false;
+        }
+        Optional<WorkloadSource> workload = WorkloadSource.fromEnvironment(host);
+        if (workload.isPresent()) {
+            WorkloadCredential.of(server(), workloadOrgId(workload.get().label()), workload.get())
+                    .forget();
+            return true;
+        }
+        String server = server();
+        Optional<StoredToken> stored = tokens().get(server);
+        if (stored.isPresent() && StoredToken.WORKLOAD.equals(stored.get().kind())) {
+            renewWorkload(server, stored.get());
+            return true;
+        }
+        return false;
     }
 
     /** A stored workload login whose Crate token expires: the token file is read again and exchanged. */
