@@ -68,12 +68,15 @@ public class AuditWriter {
                     }
                     long last = seq;
                     byte[] lastHash = prev;
-                    return connection
-                            .preparedQuery(INSERT)
-                            .executeBatch(tuples)
-                            .chain(() -> connection
-                                    .preparedQuery(MOVE_HEAD)
-                                    .execute(Tuple.of(orgId, last, Buffer.buffer(lastHash))))
+                    // both sent at once (pipelined on the connection): the head is held one round trip less
+                    return Uni.combine()
+                            .all()
+                            .unis(
+                                    connection.preparedQuery(INSERT).executeBatch(tuples),
+                                    connection
+                                            .preparedQuery(MOVE_HEAD)
+                                            .execute(Tuple.of(orgId, last, Buffer.buffer(lastHash))))
+                            .discardItems()
                             .replaceWith(chained);
                 });
     }
