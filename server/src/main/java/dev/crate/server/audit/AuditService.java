@@ -153,12 +153,21 @@ public class AuditService {
     /**
      * Inside a transaction the caller holds on {@code connection} (the batched store path): appends
      * {@code entries}, in order, to their org's chain with one head lock; they commit or fail with it.
+     * Gives the ids of the records, in order (for {@link #recorded}).
      */
-    public Uni<Void> append(SqlConnection connection, UUID orgId, List<AuditEntry> entries) {
+    public Uni<List<UUID>> append(SqlConnection connection, UUID orgId, List<AuditEntry> entries) {
         return AuditWriter.append(connection, orgId, entries)
-                .replaceWithVoid()
+                .map(chained -> chained.stream().map(ChainedEvent::id).toList())
                 .onFailure()
                 .transform(this::unavailable);
+    }
+
+    /**
+     * Whether the record {@code recordId} appended by {@link #append(SqlConnection, UUID, List)} committed,
+     * once its transaction is over (it waits for that); for a {@code COMMIT} that got no answer.
+     */
+    public Uni<Boolean> recorded(UUID orgId, UUID recordId) {
+        return writer.recorded(orgId, recordId);
     }
 
     /** In a transaction of its own (shared with concurrent records of the org): done once committed. */

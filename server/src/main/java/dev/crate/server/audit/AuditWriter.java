@@ -68,14 +68,35 @@ public class AuditWriter {
                     }
                     long last = seq;
                     byte[] lastHash = prev;
-                    return connection
-                            .preparedQuery(INSERT)
-                            .executeBatch(tuples)
-                            .chain(() -> connection
-                                    .preparedQuery(MOVE_HEAD)
-                                    .execute(Tuple.of(orgId, last, Buffer.buffer(lastHash))))
+                    // both sent at once (pipelined on the connection): the head is held one round trip less
+                    return Uni.combine()
+                            .all()
+                            .unis(
+                                    connection.preparedQuery(INSERT).executeBatch(tuples),
+                                    connection
+                                            .preparedQuery(MOVE_HEAD)
+                                            .execute(Tuple.of(orgId, last, Buffer.buffer(lastHash))))
+                            .discardItems()
                             .replaceWith(chained);
                 });
+    }
+
+    /**
+     * Whether record {@code recordId} of the org's chain is committed: asked when a transaction that appended
+     * it sent its {@code COMMIT} and got no answer (the connection was lost). The head is locked first (a
+     * share lock, held only by this short transaction): that transaction held the head when it sent its
+     * {@code COMMIT}, and keeps it until PostgreSQL has committed or rolled it back, so the answer is final,
+     * never "not yet". The wait is bounded by the pool's statement timeout (a failure then: unknown).
+     */
+    public Uni<Boolean> recorded(UUID orgId, UUID recordId) {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("select 1 from audit_heads where org_id = $1 for share")
+                .execute(Tuple.of(orgId))
+                // a new statement, so a new snapshot: it sees that transaction's outcome
+                .chain(() -> connection
+                        .preparedQuery("select 1 from audit_events where id = $1 and org_id = $2")
+                        .execute(Tuple.of(recordId, orgId)))
+                .map(rows -> rows.size() > 0));
     }
 
     /**

@@ -193,7 +193,20 @@ public enum LogId {
             780,
             Level.INFO,
             "closed a secret event stream of org %s: its client does not read (%d items waiting); "
-                    + "it resumes with Last-Event-ID");
+                    + "it resumes with Last-Event-ID"),
+    STORE_BATCH_FAILED(
+            830,
+            Level.WARN,
+            "a batch of %d stores of org %s failed (%s) and did not commit; its stores run again one at a time"),
+    STORE_BATCH_COMMIT_RESOLVED(
+            831,
+            Level.WARN,
+            "the commit of a batch of %d stores of org %s got no answer (%s); the database shows it %s"),
+    STORE_BATCH_COMMIT_UNKNOWN(
+            832,
+            Level.ERROR,
+            "the commit of a batch of %d stores of org %s got no answer (%s) and whether it committed "
+                    + "cannot be told (%s): those stores answer 503 service_unavailable");
 
     /** Where JBoss Logging looks for the caller: the frame below this class, the call site. */
     private static final String FQCN = LogId.class.getName();

@@ -11,6 +11,14 @@ import dev.crate.protocol.sealing.TemporaryKey;
 import dev.crate.protocol.wire.RetrieveRequest;
 import dev.crate.protocol.wire.RetrievedPayload;
 import dev.crate.protocol.wire.RetrievedSecret;
+import dev.crate.server.audit.AuditService;
+import dev.crate.server.domain.Caller;
+import dev.crate.server.domain.Grants;
+import dev.crate.server.domain.Role;
+import dev.crate.server.events.SecretEvents;
+import dev.crate.server.identity.Access;
+import dev.crate.server.identity.OrganizationRecord;
+import dev.crate.server.keys.KeyService;
 import dev.crate.server.testing.Api;
 import dev.crate.server.testing.Api.Org;
 import dev.crate.server.testing.DatabaseOnlyProfile;
@@ -19,6 +27,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -49,6 +60,21 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(DatabaseOnlyProfile.class)
 class StoreBatchTest {
+    @Inject
+    StoreBatch batch;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    KeyService keys;
+
+    @Inject
+    AuditService audit;
+
+    @Inject
+    SecretEvents events;
+
     private static final int THREADS = 16;
     private static final int STORES_PER_THREAD = 20;
     private static final int SHARED_NAMES = 4;
@@ -360,6 +386,114 @@ class StoreBatchTest {
         }
         awaitCount("select count(*) from secrets where org_id = ? and name = 'LEFT' and current_version = 1", orgId, 1);
         assertEquals(value, Api.value(Api.retrieve(org, ENV, List.of("LEFT"), null), "LEFT"));
+    }
+
+    /**
+     * Batches of three replicas (the server's own {@link StoreBatch} and two more on the same database) store
+     * overlapping names at once, each replica in another order, a mix of secrets that exist and secrets that
+     * none of them has created yet: each batch takes its rows in one order, so none waits for another in a
+     * cycle. Every store succeeds the first time (no batch fails, so no deadlock was broken by PostgreSQL and
+     * hidden by the one-at-a-time fallback), and each name has exactly one version per store.
+     */
+    @Test
+    void batchesOfSeveralReplicasTakeOverlappingRowsInOneOrder() throws Exception {
+        Org org = Api.newOrg();
+        UUID orgId = UUID.fromString(org.id());
+        OrganizationRecord orgRecord = new OrganizationRecord();
+        orgRecord.id = orgId;
+        Access admin = new Access(orgRecord, Role.ADMIN, Grants.NONE, Optional.empty(), Optional.empty(), false);
+        Caller caller = Caller.user("replica-test", "replica@example.com", true, "Replica Test");
+        List<StoreBatch> replicas =
+                List.of(batch, new StoreBatch(pool, keys, audit, events), new StoreBatch(pool, keys, audit, events));
+        long failedBefore = batch.failedBatches();
+        List<String> existing = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            existing.add("EXISTING_" + i);
+            Api.storeOk(org, ENV, "EXISTING_" + i, "initial", null);
+        }
+        long wrapsBefore = wrapCount(orgId);
+        Map<String, Integer> storesOf = new TreeMap<>();
+        int rounds = 6;
+        for (int round = 0; round < rounds; round++) {
+            List<String> names = new ArrayList<>(existing);
+            for (int i = 0; i < 6; i++) {
+                names.add("NEW_" + round + "_" + i);
+            }
+            List<java.util.concurrent.CompletableFuture<dev.crate.protocol.wire.SecretMetadata>> answers =
+                    new ArrayList<>();
+            try (Connection lock = PostgresResource.connect()) {
+                // hold the org key row: each replica's first store (a name of its own) waits in its claim, and
+                // the rest queue behind it as that replica's next batch
+                lock.setAutoCommit(false);
+                count(lock, "select count(*) from (select 1 from org_keys where org_id = ? for update) locked", orgId);
+                for (int r = 0; r < replicas.size(); r++) {
+                    answers.add(submit(replicas.get(r), orgId, caller, admin, "GATE_" + r));
+                    storesOf.merge("GATE_" + r, 1, Integer::sum);
+                }
+                awaitCount(
+                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                                + "and query like 'update org_keys%' and datname = current_database() and ? is not null",
+                        orgId, replicas.size());
+                for (int r = 0; r < replicas.size(); r++) {
+                    List<String> order = new ArrayList<>(names);
+                    if (r == 1) {
+                        java.util.Collections.reverse(order);
+                    } else if (r == 2) {
+                        java.util.Collections.shuffle(order, new java.util.Random(round));
+                    }
+                    for (String name : order) {
+                        answers.add(submit(replicas.get(r), orgId, caller, admin, name));
+                        storesOf.merge(name, 1, Integer::sum);
+                    }
+                }
+                lock.commit();
+            }
+            for (var answer : answers) {
+                answer.get(120, TimeUnit.SECONDS);
+            }
+        }
+        assertEquals(failedBefore, batch.failedBatches(), "the server's batches all committed the first time");
+        for (int r = 1; r < replicas.size(); r++) {
+            assertEquals(
+                    0, replicas.get(r).failedBatches(), "replica " + r + "'s batches all committed the first time");
+        }
+
+        try (Connection c = PostgresResource.connect()) {
+            Map<String, List<Integer>> versions = new TreeMap<>();
+            try (var s = c.prepareStatement("select s.name, v.version from secrets s join secret_versions v "
+                    + "on v.secret_id = s.id where s.org_id = ? order by s.name, v.version")) {
+                s.setObject(1, orgId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        versions.computeIfAbsent(rs.getString(1), n -> new ArrayList<>())
+                                .add(rs.getInt(2));
+                    }
+                }
+            }
+            int total = 0;
+            for (var e : storesOf.entrySet()) {
+                int expected = e.getValue() + (e.getKey().startsWith("EXISTING_") ? 1 : 0);
+                List<Integer> wanted = new ArrayList<>();
+                for (int v = 1; v <= expected; v++) {
+                    wanted.add(v);
+                }
+                assertEquals(wanted, versions.get(e.getKey()), e.getKey());
+                total += e.getValue();
+            }
+            assertEquals(storesOf.keySet(), versions.keySet());
+            assertEquals(wrapsBefore + total, wrapCount(orgId), "org key wraps: one per store");
+        }
+        Response verify = as(org.adminKey()).get("/organization/" + org.id() + "/audit/verify");
+        verify.then().statusCode(200);
+        assertEquals(Boolean.TRUE, verify.path("intact"), verify.asString());
+    }
+
+    /** Queues one store on {@code replica}, as SecretService would after its checks. */
+    private static java.util.concurrent.CompletableFuture<dev.crate.protocol.wire.SecretMetadata> submit(
+            StoreBatch replica, UUID orgId, Caller caller, Access access, String name) {
+        byte[] value = ("value of " + name).getBytes(StandardCharsets.UTF_8);
+        return replica.submit(orgId, new StoreBatch.Request(caller, access, ENV, name, null, null, value, true))
+                .subscribeAsCompletionStage();
     }
 
     /** Waits (at most a minute) until {@code sql} counts {@code expected}. */
