@@ -10,8 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts Crate. With no database configured it first starts the embedded PostgreSQL in the data
- * directory and points the datasource at it; it stops that database after Quarkus has stopped.
+ * Starts Crate. With no database configured it starts the embedded PostgreSQL in the data directory
+ * (beside Quarkus' boot on a restart; {@link Migrations} awaits it) and points the datasource at it; it
+ * stops that database after Quarkus has stopped.
  */
 @QuarkusMain
 public final class CrateMain {
@@ -29,13 +30,15 @@ public final class CrateMain {
             Quarkus.run(WaitForExit.class, (code, failure) -> System.exit(StartFailure.report(code, failure)), args);
             return;
         }
-        EmbeddedDatabase database;
+        EmbeddedDatabase.Starting database;
         try {
-            database = EmbeddedDatabase.start(settings.dataDir());
+            // On a restart PostgreSQL starts beside Quarkus' boot; the migrations await it (Migrations).
+            database = EmbeddedDatabase.begin(settings.dataDir());
         } catch (EmbeddedDatabaseException e) {
             System.exit(StartFailure.report(1, e));
             return;
         }
+        Migrations.awaitBeforeMigrating(database);
         CountDownLatch stopped = new CountDownLatch(1);
         // On SIGTERM the JVM runs Quarkus's shutdown hook and this one together: this one waits until
         // Quarkus has stopped (its exit handler below ran), then stops PostgreSQL.
@@ -53,6 +56,20 @@ public final class CrateMain {
         settings.applyEmbedded(database);
         // A postmaster that dies under a running server (killed, crashed) is started again on the same
         // port; requests answer 503 meanwhile (docs/OPERATIONS.md, section 2).
+        database.whenStarted(started -> watch(started));
+        // Quarkus ends its run through the exit handler (System.exit by default), never by returning.
+        Quarkus.run(
+                WaitForExit.class,
+                (code, failure) -> {
+                    int exit = StartFailure.report(code, failure);
+                    database.close();
+                    stopped.countDown();
+                    System.exit(exit);
+                },
+                args);
+    }
+
+    private static void watch(EmbeddedDatabase database) {
         database.watch(java.time.Duration.ofSeconds(1), MAX_RESTARTS, new EmbeddedDatabase.Watch() {
             @Override
             public void gone(long pid, int attempt, int max) {
@@ -70,16 +87,6 @@ public final class CrateMain {
                 Quarkus.asyncExit(1);
             }
         });
-        // Quarkus ends its run through the exit handler (System.exit by default), never by returning.
-        Quarkus.run(
-                WaitForExit.class,
-                (code, failure) -> {
-                    int exit = StartFailure.report(code, failure);
-                    database.close();
-                    stopped.countDown();
-                    System.exit(exit);
-                },
-                args);
     }
 
     /** The default Quarkus application: serve until asked to stop. */

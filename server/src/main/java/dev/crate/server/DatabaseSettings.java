@@ -53,7 +53,7 @@ record DatabaseSettings(
         password.ifPresent(value -> System.setProperty("quarkus.datasource.password", value));
     }
 
-    void applyEmbedded(EmbeddedDatabase database) {
+    void applyEmbedded(EmbeddedDatabase.Starting database) {
         System.setProperty("quarkus.datasource.reactive.url", database.reactiveUrl());
         System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
         System.setProperty("quarkus.datasource.username", database.user());

@@ -182,8 +182,15 @@ final class Cluster {
      * cluster), and keeps it in the password file.
      */
     void resetPassword(String why) {
+        resetPassword(why, newPassword());
+    }
+
+    /**
+     * As {@link #resetPassword(String)}, with the password given: the one the connection pool was already
+     * given when PostgreSQL starts beside the server's boot ({@link EmbeddedDatabase#begin}).
+     */
+    void resetPassword(String why, String newPassword) {
         LOG.warnf("setting a new password for the embedded PostgreSQL superuser '%s': %s", SUPERUSER, why);
-        String newPassword = newPassword();
         String verifier = scramVerifier(newPassword);
         // sent on standard input (never on a command line), and only the SCRAM verifier, not the password
         String sql = "ALTER ROLE " + SUPERUSER + " PASSWORD '" + verifier + "';\n";

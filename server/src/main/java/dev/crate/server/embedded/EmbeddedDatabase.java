@@ -7,9 +7,11 @@ import static dev.crate.server.embedded.PostmasterProcess.stopPostmaster;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -83,6 +85,109 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** As {@link #start(Path)}, but with the way of running PostgreSQL forced (null: choose); for tests. */
     static EmbeddedDatabase start(Path dataDir, RunAs forced) throws EmbeddedDatabaseException {
+        return start(dataDir, forced, 0, null);
+    }
+
+    /**
+     * Starts the database while the caller goes on booting (the server's restart is then not the sum of
+     * both): when {@code dataDir} holds a kept cluster with a usable password file, the port is chosen and
+     * the password read at once, and PostgreSQL starts on a thread of its own; the caller hands port and
+     * password to its connection pool and {@linkplain Starting#await awaits} the database before its first
+     * connection. A first start, or a password to set anew, starts here, before this returns.
+     */
+    public static Starting begin(Path dataDir) throws EmbeddedDatabaseException {
+        Path base = dataDir.toAbsolutePath().normalize();
+        PasswordFile.Reading kept = Files.isRegularFile(base.resolve("pg").resolve("PG_VERSION"))
+                ? new PasswordFile(base).read()
+                : PasswordFile.Reading.unusable("no cluster yet");
+        if (kept.problem() != null) {
+            EmbeddedDatabase started = start(dataDir, null, 0, null);
+            return new Starting(started.port, started.password, CompletableFuture.completedFuture(started));
+        }
+        int port = Postmaster.freePort();
+        CompletableFuture<EmbeddedDatabase> future = new CompletableFuture<>();
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        future.complete(start(dataDir, null, port, kept.password()));
+                    } catch (Throwable e) {
+                        future.completeExceptionally(e);
+                    }
+                },
+                "crate-embedded-db-start");
+        thread.setDaemon(true);
+        thread.start();
+        return new Starting(port, kept.password(), future);
+    }
+
+    /** A database {@linkplain #begin being started}: its port and password are known already. */
+    public static final class Starting {
+        private final int port;
+        private final String password;
+        private final CompletableFuture<EmbeddedDatabase> database;
+
+        private Starting(int port, String password, CompletableFuture<EmbeddedDatabase> database) {
+            this.port = port;
+            this.password = password;
+            this.database = database;
+        }
+
+        public String jdbcUrl() {
+            return "jdbc:postgresql://" + Postmaster.HOST + ":" + port + "/" + Cluster.DATABASE;
+        }
+
+        public String reactiveUrl() {
+            return "postgresql://" + Postmaster.HOST + ":" + port + "/" + Cluster.DATABASE;
+        }
+
+        public String user() {
+            return Cluster.SUPERUSER;
+        }
+
+        /** The superuser's password, for the connection pool; keep it out of logs. */
+        public String password() {
+            return password;
+        }
+
+        /** Runs {@code action} once the database serves (at once if it does); not when its start failed. */
+        public void whenStarted(java.util.function.Consumer<EmbeddedDatabase> action) {
+            database.thenAccept(action);
+        }
+
+        /**
+         * Blocks until PostgreSQL serves; the start's own failure (an {@link EmbeddedDatabaseException}
+         * naming the cause) when it could not start.
+         */
+        public EmbeddedDatabase await() throws EmbeddedDatabaseException {
+            try {
+                return database.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
+        }
+
+        /** Waits for a start still under way to end, then stops the database if it started; never throws. */
+        public void close() {
+            try {
+                database.join().close();
+            } catch (RuntimeException e) {
+                // the start failed: nothing runs, and the failure was reported by whoever awaited it
+            }
+        }
+    }
+
+    /**
+     * The start itself: on {@code fixedPort} when it is not 0; with {@code fixedPassword} (the password the
+     * caller already gave its connection pool), when not null, kept as the superuser's.
+     */
+    private static EmbeddedDatabase start(Path dataDir, RunAs forced, int fixedPort, String fixedPassword)
+            throws EmbeddedDatabaseException {
         long startedAt = System.nanoTime();
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             throw new EmbeddedDatabaseException("Could not start the embedded PostgreSQL database: it is only "
@@ -103,12 +208,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (!initialised) {
                 cluster.secureExistingCluster();
             }
-            int port = postmaster.startServer();
+            if (fixedPassword != null && !fixedPassword.equals(cluster.password())) {
+                throw new EmbeddedDatabaseException("The password file " + cluster.passwordFile.path
+                        + " of the embedded PostgreSQL changed while Crate started. Start Crate again, "
+                        + ESCAPE_HATCH);
+            }
+            int port = postmaster.startServer(fixedPort);
             if (!cluster.createDatabaseIfMissing(port)) {
                 // the password file does not match the cluster (e.g. restored from another backup): set it anew
                 postmaster.stopIfStarted();
-                cluster.resetPassword("PostgreSQL rejected the password kept in " + cluster.passwordFile.path);
-                port = postmaster.startServer();
+                String why = "PostgreSQL rejected the password kept in " + cluster.passwordFile.path;
+                if (fixedPassword != null) {
+                    cluster.resetPassword(why, fixedPassword);
+                } else {
+                    cluster.resetPassword(why);
+                }
+                port = postmaster.startServer(fixedPort);
                 if (!cluster.createDatabaseIfMissing(port)) {
                     throw new EmbeddedDatabaseException("The embedded PostgreSQL server in " + dir.pgData
                             + " rejects the password that Crate has just set for its superuser '"

@@ -118,6 +118,13 @@ public class StartupService {
             LOG.error(e.getMessage());
             throw e;
         }
+        // A restart finds its organizations: no RSA key pair is made for nothing (hundreds of
+        // milliseconds of start-up). An empty database generates one, then counts again under the lock.
+        return Panache.withSession(organizations::count)
+                .chain(existing -> existing > 0 ? Uni.createFrom().voidItem() : provisionDefault(preset));
+    }
+
+    private Uni<Void> provisionDefault(String preset) {
         return keys.newTransportKeyPair()
                 .chain(pair -> Panache.withTransaction(() -> Panache.getSession()
                         .chain(s -> s.createNativeQuery("select pg_advisory_xact_lock(:lock)")

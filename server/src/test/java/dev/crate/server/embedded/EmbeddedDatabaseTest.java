@@ -73,6 +73,72 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void aBackgroundStartServesOnThePortAndPasswordItAnnouncedAtOnce() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        String password;
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir);
+                Connection c = connect(db);
+                Statement s = c.createStatement()) {
+            password = db.password();
+            s.execute("CREATE TABLE t (v text)");
+            s.execute("INSERT INTO t VALUES ('kept')");
+        }
+        EmbeddedDatabase.Starting starting = EmbeddedDatabase.begin(dataDir);
+        assertEquals(password, starting.password(), "the kept password, known before PostgreSQL serves");
+        try (EmbeddedDatabase db = starting.await();
+                Connection c =
+                        java.sql.DriverManager.getConnection(starting.jdbcUrl(), starting.user(), starting.password());
+                Statement s = c.createStatement()) {
+            assertEquals(db.jdbcUrl(), starting.jdbcUrl(), "the port announced before the start");
+            assertEquals(db.reactiveUrl(), starting.reactiveUrl());
+            assertEquals("kept", queryString(s, "SELECT v FROM t"));
+        }
+    }
+
+    @Test
+    void aBackgroundStartKeepsTheAnnouncedPasswordWhenTheClusterRejectsTheFile() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        String old;
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir)) {
+            old = db.password();
+        }
+        // valid-looking, not the cluster's (a password file restored from another backup)
+        String announced = "x".repeat(40);
+        Files.writeString(dataDir.resolve("pg-password"), announced + "\n");
+        EmbeddedDatabase.Starting starting = EmbeddedDatabase.begin(dataDir);
+        assertEquals(announced, starting.password());
+        try (EmbeddedDatabase db = starting.await()) {
+            assertEquals(announced, db.password(), "the pool was given this one: the cluster takes it");
+            assertRefused(db, old);
+            connect(db).close();
+        }
+    }
+
+    @Test
+    void aFirstStartThroughBeginInitialisesTheCluster() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        EmbeddedDatabase.Starting starting = EmbeddedDatabase.begin(dataDir);
+        try (EmbeddedDatabase db = starting.await();
+                Connection c = connect(db)) {
+            assertEquals(db.password(), starting.password());
+            assertTrue(Files.isRegularFile(dataDir.resolve("pg/PG_VERSION")));
+        }
+    }
+
+    @Test
+    void aBackgroundStartThatFailsReportsItsCauseToWhoeverAwaitsIt() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        EmbeddedDatabase.start(dataDir).close();
+        try (EmbeddedDatabase holder = EmbeddedDatabase.start(dataDir)) {
+            EmbeddedDatabase.Starting second = EmbeddedDatabase.begin(dataDir);
+            EmbeddedDatabaseException e = assertThrows(EmbeddedDatabaseException.class, second::await);
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+            second.close(); // nothing started: closes nothing, throws nothing
+            assertTrue(holder.running(), "the running database is left alone");
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndStopsTheServer() throws Exception {
         EmbeddedDatabase db = EmbeddedDatabase.start(tmp.resolve("data"));
         long pid = db.pid();
