@@ -12,21 +12,17 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
 import com.microsoft.playwright.options.Cookie;
-import dev.crate.server.embedded.EmbeddedDatabase;
 import dev.crate.server.testing.ConsoleHarness;
+import dev.crate.server.testing.ItDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,41 +44,18 @@ class ConsoleAdminIT {
     private static final Pattern API_KEY = Pattern.compile("crate_[0-9A-Za-z]{49}");
 
     private static ConsoleHarness harness;
-    private static EmbeddedDatabase embedded;
-    private static String adminUrl;
-    private static String jdbcUrl;
-    private static String database;
-    private static String dbUser = "postgres";
-    private static String dbPassword = "";
+    private static ItDatabase database;
     private static String org;
 
     @BeforeAll
     static void start() throws Exception {
         ConsoleHarness.assumeChromium();
-        database = "crate_console_it_"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        adminUrl = "jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=2";
-        try (Connection ignored = DriverManager.getConnection(adminUrl, dbUser, dbPassword)) {
-            // the machine's PostgreSQL
-        } catch (SQLException none) {
-            embedded = EmbeddedDatabase.start(Path.of("target", "embedded-pg").toAbsolutePath());
-            dbUser = embedded.user();
-            dbPassword = embedded.password();
-            adminUrl = embedded.jdbcUrl();
-        }
-        exec(adminUrl, "create database " + database);
-        jdbcUrl = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+        database = ItDatabase.create("crate_console_it");
         byte[] rootKey = new byte[32];
         new SecureRandom().nextBytes(rootKey);
-        harness = ConsoleHarness.start(Map.of(
-                "CRATE_DB_URL",
-                jdbcUrl.substring("jdbc:".length()),
-                "CRATE_DB_USER",
-                dbUser,
-                "CRATE_DB_PASSWORD",
-                dbPassword,
-                "CRATE_ROOT_KEY",
-                Base64.getEncoder().encodeToString(rootKey)));
+        Map<String, String> settings = new HashMap<>(database.serverSettings());
+        settings.put("CRATE_ROOT_KEY", Base64.getEncoder().encodeToString(rootKey));
+        harness = ConsoleHarness.start(settings);
         org = harness.defaultOrg();
     }
 
@@ -94,11 +67,8 @@ class ConsoleAdminIT {
                 harness.close();
             }
         } finally {
-            if (adminUrl != null && database != null) {
-                exec(adminUrl, "drop database if exists " + database + " with (force)");
-            }
-            if (embedded != null) {
-                embedded.close();
+            if (database != null) {
+                database.close();
             }
         }
     }
@@ -327,15 +297,9 @@ class ConsoleAdminIT {
         assertEquals("intact", verdict.getAttribute("data-state"), verdict.innerText());
         assertTrue(verdict.innerText().contains("Chain intact"), verdict.innerText());
 
-        long seq;
-        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
-                Statement s = c.createStatement()) {
-            var rs = s.executeQuery("select seq from audit_events where action = 'secret.read' and name = '" + name
-                    + "' order by seq limit 1");
-            assertTrue(rs.next(), "the read is in the database");
-            seq = rs.getLong(1);
-            assertEquals(1, s.executeUpdate("update audit_events set actor_name = 'mallory' where seq = " + seq));
-        }
+        long seq = database.count("select seq from audit_events where action = 'secret.read' and name = '" + name
+                + "' order by seq limit 1");
+        database.exec("update audit_events set actor_name = 'mallory' where seq = " + seq);
         page.locator("button:has-text('Verify chain')").click();
         Locator broken = page.locator("[data-testid=verify-result] [data-state=broken]");
         broken.waitFor();
@@ -419,12 +383,5 @@ class ConsoleAdminIT {
 
     private static String suffix() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 8).toUpperCase();
-    }
-
-    private static void exec(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, dbUser, dbPassword);
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }
