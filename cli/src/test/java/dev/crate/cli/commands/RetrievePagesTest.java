@@ -87,4 +87,35 @@ class RetrievePagesTest {
         assertEquals(server.secrets, Dotenv.read(Files.readString(file)));
         assertEquals(3, server.retrieves.size());
     }
+
+    @Test
+    void moreNamesThanOneRequestHoldsAreAskedForInParts() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= 250; i++) {
+            String name = String.format("MANY_%03d", i);
+            names.add(name);
+            server.secrets.put(name, "canary-many-" + i);
+        }
+        Path out = dir.resolve("child-env");
+        Headless.Result r = Headless.run(
+                env(),
+                dir,
+                "run",
+                "--quiet",
+                "--names",
+                String.join(",", names),
+                "--",
+                "sh",
+                "-c",
+                "env | grep -c '^MANY_' > \"$0\"",
+                out.toString());
+
+        assertEquals(0, r.exit(), r.all());
+        assertEquals("250", Files.readString(out).trim(), "every named secret reached the child");
+        List<Integer> sizes = new ArrayList<>();
+        for (JsonNode request : server.retrieves) {
+            sizes.add(request.get("names").size());
+        }
+        assertEquals(List.of(100, 100, 50), sizes, "100 names per request at most");
+    }
 }

@@ -84,6 +84,11 @@ final class StubServer implements AutoCloseable {
         }
         retrieves.add(request);
         TreeMap<String, String> page = new TreeMap<>(secrets);
+        if (request.has("names")) {
+            java.util.Set<String> asked = new java.util.HashSet<>();
+            request.get("names").forEach(n -> asked.add(n.asText()));
+            page.keySet().retainAll(asked);
+        }
         String next = null;
         if (pageSize > 0 && !request.has("names")) {
             if (request.hasNonNull("after")) {
