@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crate.server.testing.ItDatabase;
+import dev.crate.server.testing.Replicas;
 import dev.crate.server.testing.ServerProcess;
 import dev.crate.server.testing.SseClient;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,41 +26,31 @@ import org.junit.jupiter.api.Test;
  * memory and no thread each.
  */
 class SecretEventsReplicaIT {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final List<ServerProcess> servers = new ArrayList<>();
+    private Replicas replicas;
     private final List<SseClient> clients = new ArrayList<>();
     private String token;
     private ItDatabase database;
-    private final String rootKey = Base64.getEncoder().encodeToString(random(32));
+    private final String rootKey = Replicas.newRootKey();
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        token = "crate_" + HexFormat.of().formatHex(random(24));
-        database = ItDatabase.create("crate_events_it");
+        replicas = Replicas.create("crate_events_it");
+        token = replicas.token;
+        database = replicas.database;
     }
 
     @AfterEach
     void cleanUp() throws Exception {
         clients.forEach(SseClient::close);
-        for (ServerProcess server : servers) {
-            server.close();
-        }
-        database.close();
-    }
-
-    private static byte[] random(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
+        replicas.close();
     }
 
     private ServerProcess start(Map<String, String> settings) throws Exception {
         Map<String, String> env = database.serverSettings();
         env.put("CRATE_ROOT_KEY", rootKey);
         env.putAll(settings);
-        ServerProcess server = ServerProcess.start(token, env);
-        servers.add(server);
+        ServerProcess server = replicas.start(env);
         return server.awaitReady();
     }
 

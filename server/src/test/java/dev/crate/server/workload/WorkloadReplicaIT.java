@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crate.server.testing.ItDatabase;
+import dev.crate.server.testing.Replicas;
 import dev.crate.server.testing.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -25,38 +22,28 @@ import org.junit.jupiter.api.Test;
  * replica A; each change counts on B's very next request.
  */
 class WorkloadReplicaIT {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private final List<ServerProcess> servers = new ArrayList<>();
+    private Replicas replicas;
     private String token;
     private ItDatabase database;
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        token = "crate_" + HexFormat.of().formatHex(random(24));
-        database = ItDatabase.create("crate_workload_it");
+        replicas = Replicas.create("crate_workload_it");
+        token = replicas.token;
+        database = replicas.database;
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (ServerProcess server : servers) {
-            server.close();
-        }
-        database.close();
-    }
-
-    private static byte[] random(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
+        replicas.close();
     }
 
     private ServerProcess start(String rootKey) throws Exception {
         Map<String, String> env = database.serverSettings();
         env.put("CRATE_ROOT_KEY", rootKey);
-        ServerProcess server = ServerProcess.start(token, env);
-        servers.add(server);
+        ServerProcess server = replicas.start(env);
         return server;
     }
 
@@ -89,7 +76,7 @@ class WorkloadReplicaIT {
 
     @Test
     void bindingChangesThroughOneReplicaCountOnTheOthersNextRequest() throws Exception {
-        String rootKey = Base64.getEncoder().encodeToString(random(32));
+        String rootKey = Replicas.newRootKey();
         ServerProcess a = start(rootKey).awaitReady();
         ServerProcess b = start(rootKey).awaitReady();
         String org = a.defaultOrg();

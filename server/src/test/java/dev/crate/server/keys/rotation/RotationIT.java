@@ -9,18 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.crate.protocol.sealing.Pem;
 import dev.crate.protocol.sealing.Sealing;
 import dev.crate.server.testing.ItDatabase;
+import dev.crate.server.testing.Replicas;
 import dev.crate.server.testing.ServerProcess;
 import dev.crate.server.testing.SoftHsm;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,33 +37,20 @@ import org.junit.jupiter.api.Test;
  * middle of a re-wrap batch, root-key rotation by configuration and restart, and into a SoftHSM2 token.
  */
 class RotationIT {
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private final List<ServerProcess> servers = new ArrayList<>();
+    private Replicas replicas;
     private String token;
     private ItDatabase database;
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        token = "crate_" + HexFormat.of().formatHex(random(24));
-        database = ItDatabase.create("crate_rotation_it");
+        replicas = Replicas.create("crate_rotation_it");
+        token = replicas.token;
+        database = replicas.database;
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (ServerProcess server : servers) {
-            server.close();
-        }
-        database.close();
-    }
-
-    private static byte[] random(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String newRootKey() {
-        return Base64.getEncoder().encodeToString(random(32));
+        replicas.close();
     }
 
     private ServerProcess start(Map<String, String> settings) throws Exception {
@@ -74,8 +59,7 @@ class RotationIT {
         env.put("CRATE_ROTATION_CHECK_DELAY", "1s");
         env.put("CRATE_ROTATION_KEY_REFRESH", "2s");
         env.putAll(settings);
-        ServerProcess server = ServerProcess.start(token, env);
-        servers.add(server);
+        ServerProcess server = replicas.start(env);
         return server;
     }
 
@@ -92,7 +76,7 @@ class RotationIT {
 
     @Test
     void twoReplicasRotateOnceEachKeepServingAndTheOtherPicksUpTheNewKeys() throws Exception {
-        String rootKey = newRootKey();
+        String rootKey = Replicas.newRootKey();
         ServerProcess a = start(Map.of("CRATE_ROOT_KEY", rootKey)).awaitReady();
         ServerProcess b = start(Map.of("CRATE_ROOT_KEY", rootKey)).awaitReady();
         String org = a.defaultOrg();
@@ -198,7 +182,7 @@ class RotationIT {
 
     @Test
     void aKill9InTheMiddleOfAReWrapBatchResumesOnRestartAndEverySecretDecrypts() throws Exception {
-        String rootKey = newRootKey();
+        String rootKey = Replicas.newRootKey();
         Map<String, String> slow = Map.of(
                 "CRATE_ROOT_KEY", rootKey, "CRATE_ROTATION_BATCH_SIZE", "5", "CRATE_ROTATION_BATCH_DELAY", "300ms");
         ServerProcess first = start(slow).awaitReady();
@@ -238,7 +222,7 @@ class RotationIT {
 
     @Test
     void rootKeyRotationByConfigurationRestartAndTheOperatorEndpoint() throws Exception {
-        String oldKey = newRootKey();
+        String oldKey = Replicas.newRootKey();
         ServerProcess first = start(Map.of("CRATE_ROOT_KEY", oldKey)).awaitReady();
         String org = first.defaultOrg();
         assertEquals(200, first.store(org, "ROOTED", "under-the-old-root").statusCode());
@@ -246,7 +230,7 @@ class RotationIT {
         first.close();
 
         // Only the new key, before any re-wrap: refused, naming the missing kid.
-        String newKey = newRootKey();
+        String newKey = Replicas.newRootKey();
         ServerProcess refused = start(Map.of("CRATE_ROOT_KEY", newKey));
         assertNotEquals(0, refused.awaitExit(120));
         assertTrue(refused.output().contains("CRATE-0002") && refused.output().contains(oldKid), refused.output());
@@ -304,7 +288,7 @@ class RotationIT {
         SoftHsm.Token hsmToken = SoftHsm.initToken(conf, "crate-it");
         Path pinFile = Files.createTempFile("crate-it-pin", ".txt");
         Files.writeString(pinFile, SoftHsm.USER_PIN + "\n");
-        String envKey = newRootKey();
+        String envKey = Replicas.newRootKey();
         ServerProcess first = start(Map.of("CRATE_ROOT_KEY", envKey)).awaitReady();
         String org = first.defaultOrg();
         assertEquals(200, first.store(org, "INTO_HSM", "moved-into-the-hsm").statusCode());
