@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -152,13 +151,7 @@ class DangerousChildrenTest {
     }
 
     private Headless.Result run(List<String> command, boolean allow) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("XDG_"));
-        env.put("HOME", dir.toString());
-        env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
-        env.put("CRATE_SERVER", server.url());
-        env.put("CRATE_TOKEN", "crate_test");
-        env.put("CRATE_ORG", StubServer.ORG);
+        Map<String, String> env = server.cliEnv(dir);
         List<String> args = new ArrayList<>(List.of("run", "--quiet"));
         if (allow) {
             args.add("--allow-dangerous");

@@ -8,7 +8,6 @@ import dev.crate.cli.output.Dotenv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,14 +41,7 @@ class RetrievePagesTest {
     }
 
     private Map<String, String> env() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("XDG_"));
-        env.put("HOME", dir.toString());
-        env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
-        env.put("CRATE_SERVER", server.url());
-        env.put("CRATE_TOKEN", "crate_test");
-        env.put("CRATE_ORG", StubServer.ORG);
-        return env;
+        return server.cliEnv(dir);
     }
 
     /** The {@code after} of each retrieve the CLI sent, in order (null: none). */

@@ -9,7 +9,6 @@ import dev.crate.cli.commands.shell.ShellCommand;
 import dev.crate.cli.session.Host;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.aesh.command.CommandResult;
@@ -44,14 +43,7 @@ class ShellHelpTest {
     }
 
     private Map<String, String> env() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("XDG_"));
-        env.put("HOME", dir.toString());
-        env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
-        env.put("CRATE_SERVER", server.url());
-        env.put("CRATE_TOKEN", "crate_test");
-        env.put("CRATE_ORG", StubServer.ORG);
-        return env;
+        return server.cliEnv(dir);
     }
 
     /** One line typed into the shell; a parse failure Aesh would print becomes exit -1 and its message. */

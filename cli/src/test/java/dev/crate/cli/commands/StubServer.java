@@ -57,6 +57,21 @@ final class StubServer implements AutoCloseable {
         return "http://127.0.0.1:" + http.getAddress().getPort();
     }
 
+    /**
+     * The environment of a {@code crate} run against this server with a key in {@code CRATE_TOKEN}: this
+     * process's environment without any CRATE_* or XDG_* variable, {@code home} as HOME and config home.
+     */
+    Map<String, String> cliEnv(java.nio.file.Path home) {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("CRATE_") || k.startsWith("XDG_"));
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+        env.put("CRATE_SERVER", url());
+        env.put("CRATE_TOKEN", "crate_test");
+        env.put("CRATE_ORG", ORG);
+        return env;
+    }
+
     private String answer(String method, String path, byte[] body) {
         if (path.equals("/organizations")) {
             return "{\"organizations\":[{\"id\":\"" + ORG
