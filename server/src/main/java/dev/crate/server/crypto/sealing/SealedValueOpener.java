@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
 import org.jose4j.jwe.JsonWebEncryption;
@@ -34,8 +35,8 @@ import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
  * apart). Unbound values (no claims, no label) open only when the caller says the org allows them.
  *
  * <p>Timing: a failing JWE costs one RSA private operation, whatever went wrong; a failing base64 blob
- * costs one per candidate key and accepted label (one when no key is in its grace period and the org refuses
- * unbound values). Both end in the same
+ * costs one per candidate key (one when no key is in its grace period), the accepted labels being checked
+ * on the result of that one operation ({@link RsaOaep}). Both end in the same
  * {@link InvalidSealedValueException}; so the time tells neither why a value failed nor which padding
  * check rejected it. The trade-off: during a grace period a failing base64 blob costs one RSA operation
  * per accepted key, and a success under a grace key takes longer than one under the active key
@@ -102,25 +103,25 @@ public final class SealedValueOpener {
                 rsaDone = 1;
                 return new Opened(jwe.getPlaintextBytes(), bound);
             }
-            List<OAEPParameterSpec> labels = new java.util.ArrayList<>(2);
-            if (destination != null) {
-                labels.add(Sealing.oaep(destination));
-            }
-            if (allowUnbound) {
-                labels.add(Sealing.OAEP_SHA256);
-            }
-            budget = candidates.size() * labels.size();
+            // one RSA private operation per candidate key, then the labels the value may carry (RsaOaep)
+            byte[] bound = destination == null ? null : label(Sealing.oaep(destination));
+            budget = candidates.size();
             byte[] ciphertext = Base64.getDecoder().decode(encoded.trim());
-            for (OAEPParameterSpec label : labels) {
-                for (PrivateKey key : candidates) {
-                    Cipher cipher = Cipher.getInstance(Sealing.OAEP_TRANSFORMATION);
-                    cipher.init(Cipher.DECRYPT_MODE, key, label);
-                    rsaDone++;
-                    try {
-                        return new Opened(cipher.doFinal(ciphertext), label != Sealing.OAEP_SHA256);
-                    } catch (GeneralSecurityException wrongKeyOrLabel) {
-                        // the next candidate
-                    }
+            for (PrivateKey key : candidates) {
+                rsaDone++;
+                byte[] em;
+                try {
+                    em = RsaOaep.privateOperation(key, ciphertext);
+                } catch (GeneralSecurityException notOneBlock) {
+                    continue;
+                }
+                byte[] value = bound == null ? null : RsaOaep.decode(em, bound);
+                if (value != null) {
+                    return new Opened(value, true);
+                }
+                value = allowUnbound ? RsaOaep.decode(em, new byte[0]) : null;
+                if (value != null) {
+                    return new Opened(value, false);
                 }
             }
             throw new InvalidSealedValueException();
@@ -135,6 +136,11 @@ public final class SealedValueOpener {
             }
             throw new InvalidSealedValueException();
         }
+    }
+
+    /** The label bytes of OAEP parameters. */
+    private static byte[] label(OAEPParameterSpec spec) {
+        return ((PSource.PSpecified) spec.getPSource()).getValue();
     }
 
     /**
